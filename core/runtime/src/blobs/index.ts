@@ -1,0 +1,2 @@
+// BlobStore implementations: filesystem default.
+export {};

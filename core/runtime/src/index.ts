@@ -1,0 +1,33 @@
+export * from "./blobs/index.ts";
+export { blobKeys, COLLECTIONS } from "./collections.ts";
+export type { OpenApiFragment, RuntimeDeps, ServiceModule } from "./deps.ts";
+export { parseEnv } from "./env.ts";
+export * from "./http.ts";
+export * from "./kv/index.ts";
+export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
+export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";
+export type { Cache } from "./ports/cache.ts";
+export * from "./ports/commerce-adapter.ts";
+export type {
+  BaseDocument,
+  CollectionDefinition,
+  DocumentStore,
+  Filter,
+  FindOptions,
+  GlobalCollection,
+  IndexSpec,
+  SortSpec,
+  TenantCollection,
+  Update,
+  UpdateResult,
+} from "./ports/document-store.ts";
+export { type Clock, type Logger, noopLogger, systemClock } from "./ports/logger.ts";
+export {
+  createPrivacyRegistry,
+  type PrivacyParticipant,
+  type PrivacyRegistry,
+  type PrivacySubject,
+} from "./ports/privacy.ts";
+export type { ConsumeOptions, Consumer, DeadLetter, EnqueueOptions, Job, Queue } from "./ports/queue.ts";
+export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/rate-limiter.ts";
+export * from "./store/index.ts";

@@ -1,0 +1,2 @@
+// Cache, Queue and RateLimiter implementations: in-process defaults and Redis.
+export {};

@@ -1,0 +1,2 @@
+// DocumentStore implementations (embedded NeDB + mingo, MongoDB) and their contract suite.
+export {};

@@ -1,0 +1,5 @@
+/** Expected failures at ports are values, not exceptions. */
+export type Result<T, E = Error> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const err = <E>(error: E): { ok: false; error: E } => ({ ok: false, error });

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# One set-up for a fresh Debian machine with only Node 20 and npm.
+#   bash scripts/setup.sh run    what the server needs (pnpm + node_modules)
+#   bash scripts/setup.sh test   also what the tests need (redis-server, chromium, php-cli, test photos)
+# Idempotent: installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-run}"
+PNPM_VERSION=12.21.0
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "setup: need root (or sudo) to run: $*" >&2; return 1; fi
+}
+
+if ! command -v pnpm >/dev/null; then
+  echo "setup: installing pnpm $PNPM_VERSION"
+  npm install -g "pnpm@$PNPM_VERSION" >/dev/null 2>&1 || as_root npm install -g "pnpm@$PNPM_VERSION" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+  missing=()
+  command -v redis-server >/dev/null || missing+=(redis-server)
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v php >/dev/null || missing+=(php-cli)
+  command -v ffmpeg >/dev/null || missing+=(ffmpeg)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: apt-get install ${missing[*]}"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  bash scripts/fetch-test-photos.sh
+fi
+
+# CI and a clean clone must get exactly the locked versions.
+pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE '^(Progress|Downloading)' | tail -5
