@@ -3,6 +3,7 @@ export { blobKeys, COLLECTIONS } from "./collections.ts";
 export type { OpenApiFragment, RuntimeDeps, ServiceModule } from "./deps.ts";
 export { parseEnv } from "./env.ts";
 export * from "./http.ts";
+export { createHttpApp, type HttpAppOptions } from "./http-app.ts";
 export * from "./kv/index.ts";
 export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
 export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";

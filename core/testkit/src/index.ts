@@ -1,1 +1,4 @@
-export {};
+// Test helpers. Each slot is its own module so that its owner can change it alone.
+export * from "./platforms/index.ts";
+export * from "./redis-server.ts";
+export * from "./runtime.ts";

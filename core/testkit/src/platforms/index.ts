@@ -1,0 +1,2 @@
+// Platform simulator, msw handlers per platform and the CommerceAdapter contract suite.
+export {};

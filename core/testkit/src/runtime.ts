@@ -1,0 +1,2 @@
+// createTestRuntime(): RuntimeDeps on in-memory ports for service tests.
+export {};
