@@ -6,6 +6,12 @@ import type { CollectionDefinition } from "./ports/document-store.ts";
  * one service only is declared in that service.
  */
 export const COLLECTIONS = {
+  /** Tenant (from @varai/schema). Global: a tenant is the scope itself. Written by auth and the demo seed. */
+  tenants: {
+    name: "tenants",
+    scope: "global",
+    indexes: [{ fields: { name: 1 }, name: "by_name" }],
+  },
   /** Product (from @varai/schema). Written by catalog (and the demo seed); read by ml, recommendations, widgets. */
   products: {
     name: "products",
@@ -44,4 +50,21 @@ export const blobKeys = {
   frameAsset: (tenantId: string, assetId: string) => `${tenantId}/frame-assets/${assetId}.png`,
   photo: (tenantId: string, photoId: string) => `${tenantId}/photos/${photoId}`,
   render: (tenantId: string, renderId: string) => `${tenantId}/renders/${renderId}`,
+};
+
+/** Queue names shared between a producer and a consumer in different services. */
+export const QUEUES = {
+  /** `{ tenantId, productId }`: catalog enqueues when a product's images change; ml prepares the try-on asset. */
+  frameAssets: "frame-assets",
+  /** Enriched AnalyticsEvent batches: analytics ingest -> analytics processor. */
+  analyticsEvents: "analytics-events",
+} as const;
+
+/** Cache keys shared across services. */
+export const cacheKeys = {
+  /**
+   * A counter catalog increments on every product change of a tenant; readers that cache
+   * anything derived from the catalog (recommendations) put it in their cache keys.
+   */
+  catalogVersion: (tenantId: string) => `catalog:version:${tenantId}`,
 };

@@ -1,5 +1,5 @@
 export * from "./blobs/index.ts";
-export { blobKeys, COLLECTIONS } from "./collections.ts";
+export { blobKeys, COLLECTIONS, cacheKeys, QUEUES } from "./collections.ts";
 export type { OpenApiFragment, RuntimeDeps, ServiceModule } from "./deps.ts";
 export { parseEnv } from "./env.ts";
 export * from "./http.ts";
@@ -31,4 +31,5 @@ export {
 } from "./ports/privacy.ts";
 export type { ConsumeOptions, Consumer, DeadLetter, EnqueueOptions, Job, Queue } from "./ports/queue.ts";
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/rate-limiter.ts";
+export * from "./secret-box.ts";
 export * from "./store/index.ts";
