@@ -15,14 +15,15 @@ export interface RedisRateLimiterOptions {
 
 /** In-process limiter (RateLimiterMemory): counts are per process, lost on restart. */
 export function createMemoryRateLimiter(): RateLimiter {
-  return createFlexibleLimiter(
+  const limiter = createFlexibleLimiter(
     "memory",
     (policy, settings) => new RateLimiterMemory({ ...settings, keyPrefix: policy.name }),
   );
+  return { ...limiter, async close() {} };
 }
 
 /** Shared limiter (RateLimiterRedis): every process of a deployment spends one budget per key. */
-export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter & { close(): Promise<void> } {
+export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLimiter {
   const { redis, owned } = openRedis(options.redis, options.logger ?? noopLogger);
   const prefix = options.keyPrefix ?? "varai:rl";
   const limiter = createFlexibleLimiter(
@@ -30,7 +31,6 @@ export function createRedisRateLimiter(options: RedisRateLimiterOptions): RateLi
     (policy, settings) =>
       new RateLimiterRedis({ ...settings, storeClient: redis, keyPrefix: `${prefix}:${policy.name}` }),
   );
-  // The port has no close(); this one exists so a limiter opened from a URL can be shut down.
   return {
     ...limiter,
     async close() {
@@ -48,7 +48,7 @@ interface LimiterSettings {
 function createFlexibleLimiter(
   kind: RateLimiter["kind"],
   build: (policy: RateLimitPolicy, settings: LimiterSettings) => RateLimiterAbstract,
-): RateLimiter {
+): Omit<RateLimiter, "close"> {
   // One limiter per policy name: rate-limiter-flexible keeps per-instance state (and the
   // Redis one registers a Lua command), so building one per request would leak.
   const limiters = new Map<string, { settings: LimiterSettings; limiter: RateLimiterAbstract }>();

@@ -27,4 +27,6 @@ export interface RateLimiter {
   consume(policy: RateLimitPolicy, key: string, points?: number): Promise<RateLimitDecision>;
   /** Forgets a key (e.g. after a successful login). */
   reset(policy: RateLimitPolicy, key: string): Promise<void>;
+  /** Releases connections the limiter opened itself. */
+  close(): Promise<void>;
 }
