@@ -1,0 +1,126 @@
+import path from "node:path";
+import { isAppError } from "@varai/schema";
+import { describe, expect, it } from "vitest";
+import { parseGatewayEnv, REPO_ROOT } from "./env.ts";
+
+function configError(source: Record<string, string>): { message: string; paths: string[] } {
+  try {
+    parseGatewayEnv(source);
+  } catch (error) {
+    if (!isAppError(error)) throw error;
+    expect(error.code).toBe("INVALID_CONFIG");
+    const issues = (error.details?.issues ?? []) as Array<{ path: string }>;
+    return { message: error.message, paths: issues.map((i) => i.path) };
+  }
+  throw new Error("expected the environment to be rejected");
+}
+
+const key32 = (fill: number) => Buffer.alloc(32, fill).toString("base64");
+
+describe("gateway env", () => {
+  it("runs on embedded defaults with no configuration at all", () => {
+    const env = parseGatewayEnv({});
+    expect(env).toMatchObject({
+      port: 8080,
+      host: "0.0.0.0",
+      publicBaseUrl: "http://localhost:8080",
+      dataDir: path.join(REPO_ROOT, "data"),
+      mongodb: null,
+      redisUrl: null,
+      logLevel: "info",
+      demo: true,
+      encryptionKeys: null,
+      jwtKeys: null,
+      shopify: null,
+      bigcommerce: null,
+      mlWorkers: null,
+    });
+  });
+
+  it("resolves a relative DATA_DIR against the repository root, whatever the working directory", () => {
+    expect(parseGatewayEnv({ DATA_DIR: "./tmp/x" }).dataDir).toBe(path.join(REPO_ROOT, "tmp/x"));
+    expect(parseGatewayEnv({ DATA_DIR: "/var/lib/varai" }).dataDir).toBe("/var/lib/varai");
+  });
+
+  it("treats empty values as unset", () => {
+    expect(parseGatewayEnv({ PORT: "", REDIS_URL: "" })).toMatchObject({ port: 8080, redisUrl: null });
+  });
+
+  it("reads production settings and orders versioned keys newest first", () => {
+    const env = parseGatewayEnv({
+      PORT: "3000",
+      PUBLIC_BASE_URL: "https://varai.example.com/",
+      MONGODB_URL: "mongodb+srv://user:pw@cluster.example.net",
+      MONGODB_DB: "prod",
+      REDIS_URL: "rediss://cache:6380",
+      DEMO: "false",
+      VARAI_ENCRYPTION_KEYS: `v1:${key32(1)},v2:${key32(2)}`,
+      VARAI_JWT_SECRET: "x".repeat(40),
+      BIGCOMMERCE_CLIENT_ID: "id",
+      BIGCOMMERCE_CLIENT_SECRET: "secret",
+      ML_WORKERS: "2",
+    });
+    expect(env.publicBaseUrl).toBe("https://varai.example.com");
+    expect(env.mongodb).toEqual({ url: "mongodb+srv://user:pw@cluster.example.net", dbName: "prod" });
+    expect(env.redisUrl).toBe("rediss://cache:6380");
+    expect(env.demo).toBe(false);
+    expect(env.encryptionKeys?.map((k) => k.version)).toEqual(["v2", "v1"]);
+    expect(env.encryptionKeys?.[0]?.key).toEqual(Buffer.alloc(32, 2));
+    expect(env.jwtKeys?.[0]?.key.toString()).toBe("x".repeat(40));
+    expect(env.bigcommerce).toEqual({ clientId: "id", clientSecret: "secret" });
+    expect(env.mlWorkers).toBe(2);
+  });
+
+  it("leaves the public base URL to the bound port when PORT is 0", () => {
+    expect(parseGatewayEnv({ PORT: "0" }).publicBaseUrl).toBeNull();
+  });
+
+  it("lists every malformed value in one error", () => {
+    const { message, paths } = configError({
+      PORT: "abc",
+      MONGODB_URL: "http://db:27017",
+      REDIS_URL: "localhost:6379",
+      LOG_LEVEL: "loud",
+      DEMO: "maybe",
+      PUBLIC_BASE_URL: "ftp://x",
+      VARAI_ENCRYPTION_KEYS: "v1:short",
+      BIGCOMMERCE_CLIENT_ID: "only-the-id",
+      ML_WORKERS: "-1",
+    });
+    expect(paths.sort()).toEqual(
+      [
+        "PORT",
+        "MONGODB_URL",
+        "REDIS_URL",
+        "LOG_LEVEL",
+        "DEMO",
+        "PUBLIC_BASE_URL",
+        "VARAI_ENCRYPTION_KEYS",
+        "BIGCOMMERCE_CLIENT_SECRET",
+        "ML_WORKERS",
+      ].sort(),
+    );
+    expect(message).toContain("PORT");
+    expect(message).toContain("mongodb://");
+    expect(message).toContain("redis://");
+  });
+
+  it("never echoes a secret value in its error", () => {
+    const { message } = configError({
+      VARAI_ENCRYPTION_KEYS: "v1:c2VjcmV0LXZhbHVl",
+      VARAI_JWT_SECRET: "tooShortSecret",
+    });
+    expect(message).not.toContain("c2VjcmV0LXZhbHVl");
+    expect(message).not.toContain("tooShortSecret");
+  });
+
+  it("rejects conflicting or incomplete pairs", () => {
+    const { paths } = configError({
+      VARAI_JWT_SECRET: "y".repeat(32),
+      VARAI_JWT_KEYS: `v1:${key32(3)}`,
+      VARAI_ADMIN_PASSWORD: "a-long-enough-password",
+      VARAI_ENCRYPTION_KEYS: `v1:${key32(1)},v1:${key32(2)}`,
+    });
+    expect(paths.sort()).toEqual(["VARAI_ADMIN_EMAIL", "VARAI_ENCRYPTION_KEYS", "VARAI_JWT_KEYS"]);
+  });
+});
