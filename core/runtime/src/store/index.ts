@@ -1,2 +1,3 @@
-// DocumentStore implementations (embedded NeDB + mingo, MongoDB) and their contract suite.
-export {};
+// DocumentStore implementations (embedded NeDB + mingo, MongoDB). The contract suite lives in
+// store.contract.ts and is not re-exported here, since it imports vitest.
+export { createEmbeddedStore, type EmbeddedStoreOptions } from "./embedded-store.ts";

@@ -1,0 +1,32 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createEmbeddedStore } from "./embedded-store.ts";
+import { describeDocumentStoreContract } from "./store.contract.ts";
+
+describeDocumentStoreContract("embedded, on a temporary directory", async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), "varai-store-"));
+  const harness = {
+    store: createEmbeddedStore({ dataDir }),
+    async reopen() {
+      await harness.store.close();
+      return createEmbeddedStore({ dataDir });
+    },
+    async destroy() {
+      await harness.store.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+});
+
+describeDocumentStoreContract("embedded, in memory", async () => {
+  // In memory there is nothing to reopen: the "restart" keeps the same store, so the
+  // persistence test checks only that reads after the step still see the writes.
+  const harness = {
+    store: createEmbeddedStore({ dataDir: null }),
+    reopen: async () => harness.store,
+    destroy: () => harness.store.close(),
+  };
+  return harness;
+});

@@ -1,0 +1,527 @@
+import { createHash, randomUUID } from "node:crypto";
+import { join } from "node:path";
+import Datastore from "@seald-io/nedb";
+import { AppError, isAppError } from "@varai/schema";
+import { Aggregator, find as mingoFind, update as mingoUpdate, Query } from "mingo";
+import type {
+  BaseDocument,
+  CollectionDefinition,
+  DocumentStore,
+  Filter,
+  FindOptions,
+  GlobalCollection,
+  SortSpec,
+  TenantCollection,
+  Update,
+  UpdateResult,
+} from "../ports/document-store.ts";
+import { type Logger, noopLogger } from "../ports/logger.ts";
+import {
+  assertCollectionName,
+  assertPaging,
+  assertTenantId,
+  conflict,
+  type Doc,
+  dropUndefined,
+  getPath,
+  indexFields,
+  indexName,
+  isPlainObject,
+  type ParsedUpdate,
+  parseUpdate,
+  sameDefinition,
+  storedProjection,
+  toStoredFilter,
+  upsertSeed,
+  validateDocument,
+  validateFilter,
+  validatePipeline,
+} from "./mql.ts";
+
+export interface EmbeddedStoreOptions {
+  /** Directory holding one NeDB datafile per collection; `null` keeps everything in memory (tests). */
+  dataDir: string | null;
+  logger?: Logger;
+  /** How often datafiles that saw writes are compacted (NeDB only appends). Default 10 minutes. */
+  compactionIntervalMs?: number;
+}
+
+/**
+ * A unique index is enforced through a hidden field holding the encoded key, with a NeDB unique
+ * sparse index on it. NeDB's own compound indexes cannot express "unique among documents where
+ * every field exists" once `tenantId` is prepended (its sparse check needs all fields missing),
+ * and its query planner prefers any single-field index over a compound one.
+ */
+interface UniqueIndex {
+  field: string;
+  paths: string[];
+  sparse: boolean;
+}
+
+interface CollectionState {
+  definition: CollectionDefinition;
+  db: Datastore;
+  ready: Promise<void>;
+  uniques: UniqueIndex[];
+  /** Serialises writes so find-then-write sequences (upsert, $setOnInsert, findOneAndUpdate) are atomic. */
+  exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+  dirty: boolean;
+}
+
+const HIDDEN_PREFIX = "__varai_unique_";
+
+function createMutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn, fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** Type-aware key encoding: a Date and its ISO string must not collide; missing equals null as in MongoDB. */
+function encodeKey(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Date) return { $date: value.getTime() };
+  if (Array.isArray(value)) return value.map(encodeKey);
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeKey(v)]));
+  return value;
+}
+
+function withUniqueKeys(state: CollectionState, doc: Doc): Doc {
+  for (const unique of state.uniques) {
+    const values = unique.paths.map((path) => getPath(doc, path));
+    if (unique.sparse && values.some((value) => value === undefined)) delete doc[unique.field];
+    else doc[unique.field] = JSON.stringify(encodeKey(values));
+  }
+  return doc;
+}
+
+function toPublic<T>(doc: Doc): T {
+  const { _id, ...rest } = doc;
+  const out: Doc = { id: _id };
+  for (const [key, value] of Object.entries(rest)) if (!key.startsWith(HIDDEN_PREFIX)) out[key] = value;
+  return out as T;
+}
+
+function project(docs: Doc[], projection: Record<string, 0 | 1> | undefined): Doc[] {
+  if (!projection) return docs;
+  const inclusive = Object.values(projection).includes(1);
+  return mingoFind(docs, {}, inclusive ? { ...projection, id: 1 } : projection).all() as Doc[];
+}
+
+function toStoredSort(sort: SortSpec | undefined): Record<string, 1 | -1> | undefined {
+  if (!sort) return undefined;
+  return Object.fromEntries(Object.entries(sort).map(([key, dir]) => [key === "id" ? "_id" : key, dir]));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { errorType?: unknown } | null)?.errorType === "uniqueViolated";
+}
+
+function compileQuery(stored: Filter): Query | undefined {
+  if (Object.keys(stored).length === 0) return undefined;
+  try {
+    return new Query(stored);
+  } catch (error) {
+    throw new AppError("INVALID_INPUT", "Invalid filter", { cause: error });
+  }
+}
+
+/**
+ * The embedded DocumentStore: NeDB datafiles (append-only, loaded in memory) with mingo
+ * evaluating filters, updates and pipelines so that query semantics match MongoDB's
+ * (null matches missing, $eq, $regex strings...). NeDB supplies persistence, the `_id`,
+ * `tenantId`, unique and TTL indexes. One process per dataDir.
+ */
+export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStore {
+  const logger = (options.logger ?? noopLogger).child({ component: "embedded-store" });
+  const collections = new Map<string, CollectionState>();
+  let closed = false;
+
+  const compaction = setInterval(
+    () => {
+      void compactDirty();
+    },
+    options.compactionIntervalMs ?? 10 * 60_000,
+  );
+  compaction.unref();
+
+  async function compactDirty(): Promise<void> {
+    for (const [name, state] of collections) {
+      if (!state.dirty) continue;
+      state.dirty = false;
+      try {
+        await state.ready;
+        await state.exclusive(() => state.db.compactDatafileAsync());
+      } catch (error) {
+        logger.warn({ collection: name, err: error }, "compaction failed");
+      }
+    }
+  }
+
+  function assertOpen(): void {
+    if (closed) throw new AppError("INTERNAL", "The document store is closed", { expose: false });
+  }
+
+  async function prepare(state: CollectionState): Promise<void> {
+    const { db, definition } = state;
+    await db.loadDatabaseAsync();
+    const wanted = new Map<string, { unique?: boolean; sparse?: boolean; expireAfterSeconds?: number }>();
+    wanted.set("_id", { unique: true });
+    if (definition.scope === "tenant") wanted.set("tenantId", {});
+    if (definition.ttlField) wanted.set(definition.ttlField, { sparse: true, expireAfterSeconds: 0 });
+    for (const unique of state.uniques) wanted.set(unique.field, { unique: true, sparse: true });
+    // NeDB persists index definitions in the datafile: drop those a changed definition no longer declares.
+    const internals = db as unknown as { indexes: Record<string, unknown>; ttlIndexes: Record<string, number> };
+    for (const field of Object.keys(internals.indexes)) {
+      if (!wanted.has(field)) {
+        await db.removeIndexAsync(field);
+        delete internals.ttlIndexes[field];
+      }
+    }
+    // Bring the hidden key fields of existing documents in line with the declared unique indexes.
+    const stale = db.getAllData().filter((doc: Doc) => {
+      const before = JSON.stringify(Object.entries(doc).filter(([key]) => key.startsWith(HIDDEN_PREFIX)));
+      const next = withUniqueKeys(state, { ...doc });
+      for (const key of Object.keys(next)) {
+        if (key.startsWith(HIDDEN_PREFIX) && !state.uniques.some((u) => u.field === key)) delete next[key];
+      }
+      return JSON.stringify(Object.entries(next).filter(([key]) => key.startsWith(HIDDEN_PREFIX))) !== before;
+    });
+    for (const doc of stale) {
+      const next = withUniqueKeys(state, { ...doc });
+      for (const key of Object.keys(next)) {
+        if (key.startsWith(HIDDEN_PREFIX) && !state.uniques.some((u) => u.field === key)) delete next[key];
+      }
+      await db.updateAsync({ _id: doc._id }, next, {});
+    }
+    for (const [fieldName, indexOptions] of wanted) {
+      if (fieldName === "_id") continue;
+      try {
+        await db.ensureIndexAsync({ fieldName, ...indexOptions });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError("INVALID_CONFIG", `Existing documents in ${definition.name} violate a unique index`, {
+            cause: error,
+          });
+        }
+        throw error;
+      }
+    }
+  }
+
+  function declare(definition: CollectionDefinition): CollectionState {
+    assertOpen();
+    assertCollectionName(definition.name);
+    const existing = collections.get(definition.name);
+    if (existing) {
+      if (!sameDefinition(existing.definition, definition)) {
+        throw new AppError(
+          "INVALID_CONFIG",
+          `Collection ${definition.name} is declared twice with different definitions`,
+        );
+      }
+      return existing;
+    }
+    const db = new Datastore(
+      options.dataDir === null ? { inMemoryOnly: true } : { filename: join(options.dataDir, `${definition.name}.db`) },
+    );
+    const uniques: UniqueIndex[] = (definition.indexes ?? [])
+      .filter((spec) => spec.unique)
+      .map((spec) => {
+        const paths = Object.keys(indexFields(definition, spec));
+        const sparse = spec.sparse ?? false;
+        const hash = createHash("sha1")
+          .update(JSON.stringify([paths, sparse]))
+          .digest("hex")
+          .slice(0, 12);
+        return { field: `${HIDDEN_PREFIX}${hash}`, paths, sparse };
+      });
+    const state: CollectionState = {
+      definition,
+      db,
+      uniques,
+      exclusive: createMutex(),
+      dirty: false,
+      ready: Promise.resolve(),
+    };
+    state.ready = prepare(state);
+    state.ready.catch((error: unknown) => {
+      logger.error({ collection: definition.name, err: error }, "collection could not be loaded");
+    });
+    collections.set(definition.name, state);
+    logger.debug({ collection: definition.name, indexes: (definition.indexes ?? []).map(indexName) }, "declared");
+    return state;
+  }
+
+  return {
+    kind: "embedded",
+    tenantCollection<T extends BaseDocument & { tenantId: string }>(
+      definition: CollectionDefinition & { scope: "tenant" },
+    ): TenantCollection<T> {
+      const ops = createOperations<T>(declare(definition), assertOpen);
+      const scoped = (tenantId: string) => {
+        assertTenantId(tenantId);
+        return tenantId;
+      };
+      return {
+        name: definition.name,
+        insertOne: async (tenantId, doc) => (await ops.insert(scoped(tenantId), [doc]))[0]!,
+        insertMany: (tenantId, docs) => ops.insert(scoped(tenantId), docs),
+        findOne: async (tenantId, filter, options) =>
+          (await ops.find(scoped(tenantId), filter, { ...options, limit: 1 }))[0] ?? null,
+        findById: async (tenantId, id) => (await ops.find(scoped(tenantId), { id }, { limit: 1 }))[0] ?? null,
+        find: (tenantId, filter, options) => ops.find(scoped(tenantId), filter, options),
+        count: (tenantId, filter) => ops.count(scoped(tenantId), filter ?? {}),
+        updateOne: async (tenantId, filter, update, options) =>
+          (await ops.update(scoped(tenantId), filter, update, { upsert: options?.upsert, multi: false })).result,
+        findOneAndUpdate: async (tenantId, filter, update, options) =>
+          (await ops.update(scoped(tenantId), filter, update, { ...options, multi: false })).doc,
+        updateMany: async (tenantId, filter, update) =>
+          (await ops.update(scoped(tenantId), filter, update, { multi: true })).result,
+        deleteOne: (tenantId, filter) => ops.remove(scoped(tenantId), filter, false),
+        deleteMany: (tenantId, filter) => ops.remove(scoped(tenantId), filter, true),
+        aggregate: (tenantId, pipeline) => ops.aggregate(scoped(tenantId), pipeline),
+      };
+    },
+    globalCollection<T extends BaseDocument>(
+      definition: CollectionDefinition & { scope: "global" },
+    ): GlobalCollection<T> {
+      const ops = createOperations<T>(declare(definition), assertOpen);
+      return {
+        name: definition.name,
+        insertOne: async (doc) => (await ops.insert(null, [doc]))[0]!,
+        insertMany: (docs) => ops.insert(null, docs),
+        findOne: async (filter, options) => (await ops.find(null, filter, { ...options, limit: 1 }))[0] ?? null,
+        findById: async (id) => (await ops.find(null, { id }, { limit: 1 }))[0] ?? null,
+        find: (filter, options) => ops.find(null, filter, options),
+        count: (filter) => ops.count(null, filter ?? {}),
+        updateOne: async (filter, update, options) =>
+          (await ops.update(null, filter, update, { upsert: options?.upsert, multi: false })).result,
+        findOneAndUpdate: async (filter, update, options) =>
+          (await ops.update(null, filter, update, { ...options, multi: false })).doc,
+        updateMany: async (filter, update) => (await ops.update(null, filter, update, { multi: true })).result,
+        deleteOne: (filter) => ops.remove(null, filter, false),
+        deleteMany: (filter) => ops.remove(null, filter, true),
+        aggregate: (pipeline) => ops.aggregate(null, pipeline),
+      };
+    },
+    collectionNames: () => [...collections.keys()],
+    async ping() {
+      assertOpen();
+      await Promise.all([...collections.values()].map((state) => state.ready));
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(compaction);
+      for (const [name, state] of collections) {
+        try {
+          await state.ready;
+          // Waits for queued writes, then rewrites the datafile so it does not grow across restarts.
+          await state.exclusive(() => state.db.compactDatafileAsync());
+        } catch (error) {
+          logger.warn({ collection: name, err: error }, "close: compaction failed");
+        }
+      }
+    },
+  };
+}
+
+/** The operations of one collection; `scope` is the tenant id, or null for a global collection. */
+function createOperations<T>(state: CollectionState, assertOpen: () => void) {
+  const { db, definition } = state;
+
+  async function begin(): Promise<void> {
+    assertOpen();
+    await state.ready;
+  }
+
+  /** NeDB query: tenantId and a plain `_id` natively (index lookups), everything else through mingo. */
+  function nedbQuery(scope: string | null, filter: Filter): Doc {
+    validateFilter(filter);
+    const stored = toStoredFilter(filter);
+    const query: Doc = {};
+    if (scope !== null) query.tenantId = scope;
+    // Listed last: NeDB uses the last indexed equality it finds, and `_id` is the most selective.
+    if (typeof stored._id === "string") query._id = stored._id;
+    const compiled = compileQuery(stored);
+    const ttlField = definition.ttlField;
+    // NeDB only expires the candidates of reads; removals skip that step, so expiry is also checked here.
+    if (compiled || ttlField) {
+      query.$where = function (this: Doc) {
+        if (ttlField) {
+          const expiresAt = this[ttlField];
+          if (expiresAt instanceof Date && expiresAt.getTime() <= Date.now()) return false;
+        }
+        return compiled ? compiled.test(this) : true;
+      };
+    }
+    return query;
+  }
+
+  function toStored(scope: string | null, doc: unknown): Doc {
+    validateDocument(doc);
+    const { id, _id, ...rest } = doc;
+    if (_id !== undefined) throw new AppError("INVALID_INPUT", "Documents carry `id`, not `_id`");
+    if (id !== undefined && (typeof id !== "string" || id.length === 0)) {
+      throw new AppError("INVALID_INPUT", "A document id must be a non-empty string");
+    }
+    if (scope !== null) {
+      if (rest.tenantId !== undefined && rest.tenantId !== scope) {
+        throw new AppError("FORBIDDEN", "The document belongs to another tenant");
+      }
+      rest.tenantId = scope;
+    }
+    return withUniqueKeys(state, dropUndefined({ _id: id ?? randomUUID(), ...rest }));
+  }
+
+  /** Runs a write; on a unique clash in a TTL collection, expired documents may hold the key: purge and retry once. */
+  async function withTtlRetry<R>(write: () => Promise<R>): Promise<R> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      if (definition.ttlField) {
+        const purged = await db.removeAsync({ [definition.ttlField]: { $lte: new Date() } }, { multi: true });
+        if (purged > 0) {
+          try {
+            return await write();
+          } catch (retryError) {
+            if (isUniqueViolation(retryError)) throw conflict(definition.name, retryError);
+            throw retryError;
+          }
+        }
+      }
+      throw conflict(definition.name, error);
+    }
+  }
+
+  function applyUpdate(doc: Doc, ops: ParsedUpdate["ops"]): boolean {
+    for (const path of Object.keys(ops.$inc ?? {})) {
+      const current = getPath(doc, path);
+      if (current !== undefined && typeof current !== "number") {
+        throw new AppError("INVALID_INPUT", "$inc applies to numbers only", { details: { path } });
+      }
+    }
+    if (Object.keys(ops).length === 0) return false;
+    try {
+      return mingoUpdate(doc, ops, undefined, undefined, { cloneMode: "deep" }).length > 0;
+    } catch (error) {
+      if (isAppError(error)) throw error;
+      throw new AppError("INVALID_INPUT", "Invalid update", { cause: error });
+    }
+  }
+
+  return {
+    async insert(scope: string | null, docs: unknown[]): Promise<T[]> {
+      await begin();
+      if (!Array.isArray(docs)) throw new AppError("INVALID_INPUT", "insertMany takes an array");
+      if (docs.length === 0) return [];
+      const stored = docs.map((doc) => toStored(scope, doc));
+      return state.exclusive(async () => {
+        // One NeDB insert of the array: all documents or none (its indexes roll back on a clash).
+        const inserted = await withTtlRetry(() => db.insertAsync(stored));
+        state.dirty = true;
+        return inserted.map((doc) => toPublic<T>(doc));
+      });
+    },
+
+    async find(scope: string | null, filter: Filter, options: FindOptions = {}): Promise<T[]> {
+      await begin();
+      assertPaging(options);
+      const projection = storedProjection(options.projection);
+      let cursor = db.findAsync(nedbQuery(scope, filter));
+      const sort = toStoredSort(options.sort);
+      if (sort) cursor = cursor.sort(sort);
+      if (options.skip) cursor = cursor.skip(options.skip);
+      if (options.limit) cursor = cursor.limit(options.limit);
+      const docs = (await cursor).map((doc) => toPublic<Doc>(doc));
+      return project(docs, projection) as T[];
+    },
+
+    async count(scope: string | null, filter: Filter): Promise<number> {
+      await begin();
+      return db.countAsync(nedbQuery(scope, filter));
+    },
+
+    async update(
+      scope: string | null,
+      filter: Filter,
+      update: Update,
+      options: { upsert?: boolean; multi: boolean; sort?: SortSpec },
+    ): Promise<{ result: UpdateResult; doc: T | null }> {
+      await begin();
+      const parsed = parseUpdate(update, scope);
+      const query = nedbQuery(scope, filter);
+      const sort = toStoredSort(options.sort);
+      return state.exclusive(async () => {
+        let cursor = db.findAsync(query);
+        if (sort) cursor = cursor.sort(sort);
+        if (!options.multi) cursor = cursor.limit(1);
+        const matches = await cursor;
+
+        if (matches.length === 0) {
+          if (!options.upsert) return { result: { matched: 0, modified: 0, upsertedId: null }, doc: null };
+          const seed = upsertSeed(toStoredFilter(filter));
+          if (scope !== null) {
+            if (seed.tenantId !== undefined && seed.tenantId !== scope) {
+              throw new AppError("FORBIDDEN", "The document belongs to another tenant");
+            }
+            seed.tenantId = scope;
+          }
+          if (seed._id === undefined) seed._id = randomUUID();
+          if (typeof seed._id !== "string") throw new AppError("INVALID_INPUT", "A document id must be a string");
+          applyUpdate(seed, parsed.ops);
+          if (parsed.setOnInsert) applyUpdate(seed, { $set: parsed.setOnInsert });
+          validateDocument(seed);
+          const stored = withUniqueKeys(state, dropUndefined(seed));
+          const inserted = await withTtlRetry(() => db.insertAsync(stored));
+          state.dirty = true;
+          return {
+            result: { matched: 0, modified: 0, upsertedId: stored._id as string },
+            doc: toPublic<T>(inserted),
+          };
+        }
+
+        let modified = 0;
+        let last: Doc | null = null;
+        for (const doc of matches) {
+          const changed = applyUpdate(doc, parsed.ops);
+          const next = withUniqueKeys(state, dropUndefined(doc));
+          last = next;
+          if (!changed) continue;
+          await withTtlRetry(() => db.updateAsync({ _id: doc._id }, next, {}));
+          state.dirty = true;
+          modified += 1;
+        }
+        return {
+          result: { matched: matches.length, modified, upsertedId: null },
+          doc: last ? toPublic<T>(last) : null,
+        };
+      });
+    },
+
+    async remove(scope: string | null, filter: Filter, multi: boolean): Promise<number> {
+      await begin();
+      const query = nedbQuery(scope, filter);
+      return state.exclusive(async () => {
+        const removed = await db.removeAsync(query, { multi });
+        if (removed > 0) state.dirty = true;
+        return removed;
+      });
+    },
+
+    async aggregate<R>(scope: string | null, pipeline: Record<string, unknown>[]): Promise<R[]> {
+      await begin();
+      validatePipeline(pipeline);
+      const docs = (await db.findAsync(scope === null ? {} : { tenantId: scope })).map((doc) => toPublic<Doc>(doc));
+      try {
+        return new Aggregator(pipeline).run(docs) as R[];
+      } catch (error) {
+        throw new AppError("INVALID_INPUT", "Invalid aggregation pipeline", { cause: error });
+      }
+    },
+  };
+}
