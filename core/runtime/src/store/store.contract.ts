@@ -443,7 +443,7 @@ export function describeDocumentStoreContract(name: string, factory: () => Promi
         expect(await items.count(B)).toBe(0);
       });
 
-      it("keeps the same id in two tenants apart", async () => {
+      it("allows the same unique key value in two tenants", async () => {
         const items = tenantItems();
         const sameKey = tenantItems({ indexes: [{ fields: { sku: 1 }, unique: true }] });
         await sameKey.insertOne(A, { id: "a-1", sku: "SKU" });
