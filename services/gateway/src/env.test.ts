@@ -46,7 +46,7 @@ describe("gateway env", () => {
     expect(parseGatewayEnv({ PORT: "", REDIS_URL: "" })).toMatchObject({ port: 8080, redisUrl: null });
   });
 
-  it("reads production settings and orders versioned keys newest first", () => {
+  it("reads production settings; the last listed key is the current one", () => {
     const env = parseGatewayEnv({
       PORT: "3000",
       PUBLIC_BASE_URL: "https://varai.example.com/",
@@ -64,9 +64,8 @@ describe("gateway env", () => {
     expect(env.mongodb).toEqual({ url: "mongodb+srv://user:pw@cluster.example.net", dbName: "prod" });
     expect(env.redisUrl).toBe("rediss://cache:6380");
     expect(env.demo).toBe(false);
-    expect(env.encryptionKeys?.map((k) => k.version)).toEqual(["v2", "v1"]);
-    expect(env.encryptionKeys?.[0]?.key).toEqual(Buffer.alloc(32, 2));
-    expect(env.jwtKeys?.[0]?.key.toString()).toBe("x".repeat(40));
+    expect(env.encryptionKeys).toEqual({ keys: { v1: key32(1), v2: key32(2) }, current: "v2" });
+    expect(Buffer.from(env.jwtKeys?.keys.v1 ?? []).toString()).toBe("x".repeat(40));
     expect(env.bigcommerce).toEqual({ clientId: "id", clientSecret: "secret" });
     expect(env.mlWorkers).toBe(2);
   });

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseEnv } from "@varai/runtime";
+import { parseEncryptionKeys, parseEnv, type SecretBoxOptions } from "@varai/runtime";
+import { isAppError } from "@varai/schema";
 import { z } from "zod";
 
 /**
@@ -14,10 +15,10 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-export interface VersionedKey {
-  /** `v1`, `v2`, ...; the highest version is the current one. */
-  version: string;
-  key: Buffer;
+/** Versioned HMAC keys for JWTs: `current` signs, every key verifies (rotation without logging everyone out). */
+export interface JwtKeys {
+  keys: Record<string, Uint8Array>;
+  current: string;
 }
 
 export interface GatewayEnv {
@@ -31,10 +32,10 @@ export interface GatewayEnv {
   logLevel: (typeof LOG_LEVELS)[number];
   demo: boolean;
   admin: { email: string | null; password: string | null };
-  /** Newest (highest version) first: it encrypts, every key decrypts. Null = generated under DATA_DIR by auth. */
-  encryptionKeys: VersionedKey[] | null;
-  /** Newest first: it signs, every key verifies. Null = generated under DATA_DIR by auth. */
-  jwtKeys: VersionedKey[] | null;
+  /** For `createSecretBox`: the last listed key encrypts, every key decrypts. Null = generated under DATA_DIR by auth. */
+  encryptionKeys: SecretBoxOptions | null;
+  /** Null = generated under DATA_DIR by auth. */
+  jwtKeys: JwtKeys | null;
   shopify: { apiSecret: string } | null;
   bigcommerce: { clientId: string; clientSecret: string } | null;
   /** Face-model worker threads; null lets the ml service choose. */
@@ -85,33 +86,49 @@ const urlWithSchemes = (schemes: string[], example: string) =>
       { message: `expected a ${schemes.map((s) => `${s}//`).join(" or ")} URL, e.g. ${example}` },
     );
 
-/** `v1:<base64>,v2:<base64>`: versions unique, each key at least `minBytes` long (exactly, when `exact`). */
-const versionedKeys = (minBytes: number, exact: boolean) =>
-  z
-    .string()
-    .optional()
-    .transform((value, ctx) => {
-      if (value === undefined) return undefined;
-      const keys: VersionedKey[] = [];
-      for (const part of value.split(",").map((p) => p.trim())) {
-        const match = /^(v\d+):([A-Za-z0-9+/]+={0,2})$/.exec(part);
-        const key = match ? Buffer.from(match[2]!, "base64") : null;
-        if (!match || !key || (exact ? key.length !== minBytes : key.length < minBytes)) {
-          // Never echo the value: it is a secret.
-          ctx.addIssue({
-            code: "custom",
-            message: `each entry must be "v<n>:<base64 of ${exact ? "" : "at least "}${minBytes} bytes>"`,
-          });
-          return z.NEVER;
-        }
-        if (keys.some((k) => k.version === match[1])) {
-          ctx.addIssue({ code: "custom", message: `version ${match[1]} is listed twice` });
-          return z.NEVER;
-        }
-        keys.push({ version: match[1]!, key });
+/** Encryption keys in the secret box's own format (the last entry is current); its parser validates sizes. */
+const encryptionKeys = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    try {
+      return parseEncryptionKeys(value);
+    } catch (error) {
+      // The runtime's message never echoes key material.
+      ctx.addIssue({ code: "custom", message: isAppError(error) ? error.message : "invalid encryption keys" });
+      return z.NEVER;
+    }
+  });
+
+/** JWT signing keys `v1:<base64>,v2:<base64>`, the same rotation rule: the last entry signs, every entry verifies. */
+const jwtKeys = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const keys: Record<string, Uint8Array> = {};
+    let current = "";
+    for (const [index, part] of value
+      .split(",")
+      .map((p) => p.trim())
+      .entries()) {
+      const match = /^([A-Za-z0-9_-]{1,16}):([A-Za-z0-9+/_-]+={0,2})$/.exec(part);
+      const key = match ? Buffer.from(match[2]!, "base64") : null;
+      // Never echo the entry: it is key material.
+      if (!match || !key || key.length < 32) {
+        ctx.addIssue({ code: "custom", message: `entry ${index + 1} must be <version>:<base64 of at least 32 bytes>` });
+        return z.NEVER;
       }
-      return keys.sort((a, b) => Number(b.version.slice(1)) - Number(a.version.slice(1)));
-    });
+      if (match[1]! in keys) {
+        ctx.addIssue({ code: "custom", message: `key version "${match[1]}" appears twice` });
+        return z.NEVER;
+      }
+      keys[match[1]!] = new Uint8Array(key);
+      current = match[1]!;
+    }
+    return { keys, current };
+  });
 
 const EnvSchema = z
   .object({
@@ -129,9 +146,9 @@ const EnvSchema = z
     DEMO: booleanFlag,
     VARAI_ADMIN_EMAIL: z.email("expected an email address").optional(),
     VARAI_ADMIN_PASSWORD: z.string().min(12, "must be at least 12 characters").optional(),
-    VARAI_ENCRYPTION_KEYS: versionedKeys(32, true),
+    VARAI_ENCRYPTION_KEYS: encryptionKeys,
     VARAI_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    VARAI_JWT_KEYS: versionedKeys(32, false),
+    VARAI_JWT_KEYS: jwtKeys,
     SHOPIFY_API_SECRET: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_ID: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -167,7 +184,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
   const jwtKeys = raw.VARAI_JWT_KEYS
     ? raw.VARAI_JWT_KEYS
     : raw.VARAI_JWT_SECRET
-      ? [{ version: "v1", key: Buffer.from(raw.VARAI_JWT_SECRET, "utf8") }]
+      ? { keys: { v1: new Uint8Array(Buffer.from(raw.VARAI_JWT_SECRET, "utf8")) }, current: "v1" }
       : null;
   return {
     port,
