@@ -1,0 +1,123 @@
+// Test-only helpers: an auth service on in-memory ports behind the shared HTTP app, with
+// every log line captured so tests can grep them.
+import { randomBytes } from "node:crypto";
+import { Writable } from "node:stream";
+import {
+  createEmbeddedStore,
+  createHttpApp,
+  createLogger,
+  createMemoryCache,
+  createMemoryRateLimiter,
+  createPrivacyRegistry,
+  getPrincipal,
+  type RateLimiter,
+} from "@varai/runtime";
+import { type Express, Router } from "express";
+import request from "supertest";
+import { type AuthDeps, type AuthService, type AuthServiceOptions, createAuthService } from "./service.ts";
+
+export interface Harness {
+  app: Express;
+  auth: AuthService;
+  deps: AuthDeps;
+  logs: string[];
+  now: { value: Date };
+  jwtSecret: string;
+  bootstrapped: { adminEmail: string; generatedPassword: string | null };
+  close(): Promise<void>;
+}
+
+export async function createHarness(
+  options: AuthServiceOptions = {},
+  extra: { rateLimiter?: RateLimiter } = {},
+): Promise<Harness> {
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, callback) {
+      logs.push(String(chunk));
+      callback();
+    },
+  });
+  const logger = createLogger({ level: "debug", destination });
+  const now = { value: new Date() };
+  const jwtSecret = randomBytes(32).toString("base64");
+  const deps: AuthDeps = {
+    store: createEmbeddedStore({ dataDir: null }),
+    cache: createMemoryCache(),
+    rateLimiter: extra.rateLimiter ?? createMemoryRateLimiter(),
+    logger,
+    clock: () => now.value,
+    privacy: createPrivacyRegistry(),
+  };
+  const auth = createAuthService(deps, {
+    jwtKeys: { keys: { k1: jwtSecret }, current: "k1" },
+    adminEmail: "root@varai.test",
+    adminPassword: "root-password-123",
+    ...options,
+  });
+  // A route that shows who the middleware said the caller is.
+  const probe = Router().get("/test/principal", (_req, res) => {
+    res.json({ principal: getPrincipal(res) ?? null });
+  });
+  // Stands in for the gateway's request logging, so redaction of headers and bodies is exercised too.
+  const requestLog = createHttpApp({
+    modules: [auth, { name: "probe", router: probe }],
+    logger,
+    authenticate: auth.authenticate,
+    before: [
+      (req, res, next) => {
+        res.on("finish", () =>
+          logger.info(
+            { req: { method: req.method, url: req.path, headers: req.headers }, status: res.statusCode },
+            "request",
+          ),
+        );
+        next();
+      },
+      auth.rateLimit,
+      auth.auditTrail,
+    ],
+  });
+  const bootstrapped = await auth.bootstrap();
+  return {
+    app: requestLog,
+    auth,
+    deps,
+    logs,
+    now,
+    jwtSecret,
+    bootstrapped,
+    async close() {
+      await deps.store.close();
+      await deps.cache.close();
+    },
+  };
+}
+
+export async function loginAs(app: Express, email: string, password: string) {
+  const res = await request(app).post("/v1/auth/login").send({ email, password });
+  if (res.status !== 200) throw new Error(`login of ${email} failed with ${res.status}: ${res.text}`);
+  return res.body as { accessToken: string; refreshToken: string; user: { id: string; tenantId: string } };
+}
+
+/** A tenant with an admin signed in, a publishable and a secret key. */
+export async function seedTenant(h: Harness, name: string, region: "us" | "eu" = "us") {
+  const tenant = await h.auth.provisionTenant({ name, region });
+  const email = `admin@${name.toLowerCase()}.test`;
+  const password = `${name}-password-123`;
+  const { user } = await h.auth.createUser({ tenantId: tenant.id, email, role: "tenant_admin", password });
+  const publishable = await h.auth.createApiKey({
+    tenantId: tenant.id,
+    kind: "publishable",
+    allowedOrigins: [`https://${name.toLowerCase()}.example`],
+    createdBy: user.id,
+  });
+  const secret = await h.auth.createApiKey({
+    tenantId: tenant.id,
+    kind: "secret",
+    allowedOrigins: [],
+    createdBy: user.id,
+  });
+  const session = await loginAs(h.app, email, password);
+  return { tenant, user, email, password, publishable, secret, token: session.accessToken, session };
+}
