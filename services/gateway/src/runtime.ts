@@ -1,0 +1,76 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import {
+  createEmbeddedStore,
+  createFsBlobStore,
+  createLogger,
+  createMemoryCache,
+  createMemoryQueue,
+  createMemoryRateLimiter,
+  createMongoStore,
+  createPrivacyRegistry,
+  createRedisCache,
+  createRedisQueue,
+  createRedisRateLimiter,
+  type DocumentStore,
+  type Logger,
+  type RuntimeDeps,
+  systemClock,
+} from "@varai/runtime";
+import type { GatewayEnv } from "./env.ts";
+
+export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "logLevel">;
+
+/**
+ * Builds the ports from the configuration: the embedded defaults (NeDB files and blobs
+ * under DATA_DIR, in-process cache, queue and rate limiter), MongoDB when MONGODB_URL is
+ * set, Redis when REDIS_URL is set. `logger` lets tests capture or silence logs.
+ */
+export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger } = {}): Promise<RuntimeDeps> {
+  const logger = options.logger ?? createLogger({ level: env.logLevel, name: "varai" });
+  await mkdir(env.dataDir, { recursive: true });
+
+  const store: DocumentStore = env.mongodb
+    ? await createMongoStore({ url: env.mongodb.url, dbName: env.mongodb.dbName, logger })
+    : createEmbeddedStore({ dataDir: path.join(env.dataDir, "db"), logger });
+  const redis = env.redisUrl;
+  const deps: RuntimeDeps = {
+    store,
+    cache: redis ? createRedisCache({ redis, logger }) : createMemoryCache(),
+    queue: redis ? createRedisQueue({ redis, logger }) : createMemoryQueue({ logger }),
+    rateLimiter: redis ? createRedisRateLimiter({ redis, logger }) : createMemoryRateLimiter(),
+    blobs: createFsBlobStore({ dir: path.join(env.dataDir, "blobs") }),
+    logger,
+    clock: systemClock,
+    privacy: createPrivacyRegistry(),
+  };
+  logger.info(
+    {
+      store: store.kind,
+      cache: deps.cache.kind,
+      queue: deps.queue.kind,
+      rateLimiter: deps.rateLimiter.kind,
+      blobs: deps.blobs.kind,
+      dataDir: env.dataDir,
+    },
+    "runtime ready",
+  );
+  return deps;
+}
+
+/** Closes every port; one failing to close does not keep the others open. Queue first: it stops consumers. */
+export async function closeRuntime(deps: RuntimeDeps): Promise<void> {
+  const steps: Array<[string, () => Promise<void>]> = [
+    ["queue", () => deps.queue.close()],
+    ["cache", () => deps.cache.close()],
+    ["rateLimiter", () => deps.rateLimiter.close()],
+    ["store", () => deps.store.close()],
+  ];
+  for (const [name, close] of steps) {
+    try {
+      await close();
+    } catch (error) {
+      deps.logger.warn({ port: name, reason: error instanceof Error ? error.message : String(error) }, "close failed");
+    }
+  }
+}
