@@ -1,0 +1,210 @@
+/**
+ * Widget strings. English is the reference; every other language must define every key
+ * (the type says so). Placeholders are `{name}`.
+ */
+const en = {
+  tryOn: "Try on",
+  tryOnTitle: "Virtual try-on",
+  close: "Close",
+  photoTab: "Photo",
+  liveTab: "Live camera",
+  uploadPrompt: "Drop a photo of your face here, or choose one",
+  choosePhoto: "Choose a photo",
+  photoPrivacy: "Your photo is sent to render the try-on and is not stored.",
+  livePrivacy: "Live mode runs on your device: no image leaves this page.",
+  startCamera: "Start camera",
+  stopCamera: "Stop camera",
+  loadingModels: "Loading face models…",
+  rendering: "Rendering your try-on…",
+  noFace: "We could not find a face in that photo. Try a brighter, front-facing photo.",
+  error: "Something went wrong. Please try again.",
+  cameraDenied: "The camera is not available. You can upload a photo instead.",
+  framesLabel: "Frames",
+  snapshot: "Save snapshot",
+  addToCart: "Add to cart",
+  addedToCart: "Added to cart",
+  resultAlt: "You wearing {title}",
+  liveAlt: "Live try-on of {title}",
+  pd: "PD {value} ± {error} mm",
+  faceShape: "Face shape: {shape}",
+  tracking: "Tracking",
+  searching: "Looking for your face…",
+  finderTitle: "Find frames that fit",
+  finderIntro: "Scan your face from a photo, or answer three quick questions.",
+  scanFace: "Scan my face",
+  answerQuestions: "Answer questions",
+  styleQuestion: "Which style do you like?",
+  styleClassic: "Classic",
+  styleBold: "Bold",
+  styleMinimal: "Minimal",
+  usageQuestion: "What will you wear them for most?",
+  usageEveryday: "Everyday",
+  usageScreen: "Screen work",
+  usageOccasion: "Going out",
+  sizeQuestion: "How wide is your face?",
+  sizeNarrow: "Narrow",
+  sizeAverage: "Average",
+  sizeWide: "Wide",
+  next: "Next",
+  back: "Back",
+  showResults: "Show my frames",
+  startOver: "Start over",
+  resultsTitle: "Your best frames",
+  noResults: "No frames match yet. Try different answers.",
+  recommendationsTitle: "Recommended for you",
+  recommendationsEmpty: "Try on a frame or scan your face to get personal recommendations.",
+  previous: "Previous",
+  nextItems: "Next",
+  loading: "Loading…",
+  rank: "Number {rank}",
+  sizeUnknown: "Size not listed",
+  view: "View {title}",
+} as const;
+
+export type MessageKey = keyof typeof en;
+export type Messages = Record<MessageKey, string>;
+
+const fr: Messages = {
+  tryOn: "Essayer",
+  tryOnTitle: "Essayage virtuel",
+  close: "Fermer",
+  photoTab: "Photo",
+  liveTab: "Caméra en direct",
+  uploadPrompt: "Déposez ici une photo de votre visage, ou choisissez-en une",
+  choosePhoto: "Choisir une photo",
+  photoPrivacy: "Votre photo sert à l'essayage et n'est pas conservée.",
+  livePrivacy: "Le mode direct fonctionne sur votre appareil : aucune image ne quitte cette page.",
+  startCamera: "Démarrer la caméra",
+  stopCamera: "Arrêter la caméra",
+  loadingModels: "Chargement des modèles du visage…",
+  rendering: "Préparation de votre essayage…",
+  noFace: "Aucun visage trouvé sur cette photo. Essayez une photo de face, mieux éclairée.",
+  error: "Une erreur est survenue. Veuillez réessayer.",
+  cameraDenied: "La caméra n'est pas disponible. Vous pouvez envoyer une photo.",
+  framesLabel: "Montures",
+  snapshot: "Enregistrer l'image",
+  addToCart: "Ajouter au panier",
+  addedToCart: "Ajouté au panier",
+  resultAlt: "Vous portant {title}",
+  liveAlt: "Essayage en direct de {title}",
+  pd: "EP {value} ± {error} mm",
+  faceShape: "Forme du visage : {shape}",
+  tracking: "Suivi actif",
+  searching: "Recherche de votre visage…",
+  finderTitle: "Trouvez des montures à votre taille",
+  finderIntro: "Analysez votre visage sur une photo, ou répondez à trois questions.",
+  scanFace: "Analyser mon visage",
+  answerQuestions: "Répondre aux questions",
+  styleQuestion: "Quel style aimez-vous ?",
+  styleClassic: "Classique",
+  styleBold: "Audacieux",
+  styleMinimal: "Minimaliste",
+  usageQuestion: "Pour quel usage surtout ?",
+  usageEveryday: "Tous les jours",
+  usageScreen: "Travail sur écran",
+  usageOccasion: "Sorties",
+  sizeQuestion: "Votre visage est plutôt…",
+  sizeNarrow: "Étroit",
+  sizeAverage: "Moyen",
+  sizeWide: "Large",
+  next: "Suivant",
+  back: "Retour",
+  showResults: "Voir mes montures",
+  startOver: "Recommencer",
+  resultsTitle: "Vos meilleures montures",
+  noResults: "Aucune monture ne correspond. Essayez d'autres réponses.",
+  recommendationsTitle: "Recommandé pour vous",
+  recommendationsEmpty: "Essayez une monture ou analysez votre visage pour des recommandations personnelles.",
+  previous: "Précédent",
+  nextItems: "Suivant",
+  loading: "Chargement…",
+  rank: "Numéro {rank}",
+  sizeUnknown: "Taille non indiquée",
+  view: "Voir {title}",
+};
+
+const de: Messages = {
+  tryOn: "Anprobieren",
+  tryOnTitle: "Virtuelle Anprobe",
+  close: "Schließen",
+  photoTab: "Foto",
+  liveTab: "Live-Kamera",
+  uploadPrompt: "Foto Ihres Gesichts hier ablegen oder auswählen",
+  choosePhoto: "Foto auswählen",
+  photoPrivacy: "Ihr Foto wird nur für die Anprobe gesendet und nicht gespeichert.",
+  livePrivacy: "Der Live-Modus läuft auf Ihrem Gerät: Kein Bild verlässt diese Seite.",
+  startCamera: "Kamera starten",
+  stopCamera: "Kamera stoppen",
+  loadingModels: "Gesichtsmodelle werden geladen…",
+  rendering: "Ihre Anprobe wird erstellt…",
+  noFace: "Auf diesem Foto wurde kein Gesicht gefunden. Versuchen Sie ein helleres Foto von vorne.",
+  error: "Etwas ist schiefgelaufen. Bitte erneut versuchen.",
+  cameraDenied: "Die Kamera ist nicht verfügbar. Sie können stattdessen ein Foto hochladen.",
+  framesLabel: "Fassungen",
+  snapshot: "Bild speichern",
+  addToCart: "In den Warenkorb",
+  addedToCart: "Im Warenkorb",
+  resultAlt: "Sie mit {title}",
+  liveAlt: "Live-Anprobe von {title}",
+  pd: "PD {value} ± {error} mm",
+  faceShape: "Gesichtsform: {shape}",
+  tracking: "Verfolgung aktiv",
+  searching: "Suche nach Ihrem Gesicht…",
+  finderTitle: "Passende Fassungen finden",
+  finderIntro: "Gesicht per Foto vermessen oder drei kurze Fragen beantworten.",
+  scanFace: "Gesicht vermessen",
+  answerQuestions: "Fragen beantworten",
+  styleQuestion: "Welcher Stil gefällt Ihnen?",
+  styleClassic: "Klassisch",
+  styleBold: "Auffällig",
+  styleMinimal: "Minimalistisch",
+  usageQuestion: "Wofür tragen Sie sie meistens?",
+  usageEveryday: "Alltag",
+  usageScreen: "Bildschirmarbeit",
+  usageOccasion: "Ausgehen",
+  sizeQuestion: "Wie breit ist Ihr Gesicht?",
+  sizeNarrow: "Schmal",
+  sizeAverage: "Mittel",
+  sizeWide: "Breit",
+  next: "Weiter",
+  back: "Zurück",
+  showResults: "Meine Fassungen zeigen",
+  startOver: "Neu beginnen",
+  resultsTitle: "Ihre besten Fassungen",
+  noResults: "Noch keine passende Fassung. Versuchen Sie andere Antworten.",
+  recommendationsTitle: "Für Sie empfohlen",
+  recommendationsEmpty: "Probieren Sie eine Fassung an oder vermessen Sie Ihr Gesicht für persönliche Empfehlungen.",
+  previous: "Zurück",
+  nextItems: "Weiter",
+  loading: "Wird geladen…",
+  rank: "Nummer {rank}",
+  sizeUnknown: "Größe nicht angegeben",
+  view: "{title} ansehen",
+};
+
+export const LOCALES = { en, fr, de } as const;
+export type Locale = keyof typeof LOCALES;
+
+/**
+ * The widget language: the element's `lang` (or the page's), else the browser's preferred
+ * languages, else the tenant default, else English. `fr-CA` matches `fr`.
+ */
+export function pickLocale(candidates: ReadonlyArray<string | null | undefined>): Locale {
+  for (const candidate of candidates) {
+    if (!candidate) continue;
+    const base = candidate.toLowerCase().split(/[-_]/)[0] ?? "";
+    if (base in LOCALES) return base as Locale;
+  }
+  return "en";
+}
+
+export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+export function createTranslator(locale: Locale): Translate {
+  const messages: Messages = LOCALES[locale];
+  return (key, params) => {
+    const template = messages[key] ?? en[key];
+    if (!params) return template;
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  };
+}

@@ -1,0 +1,116 @@
+import { createVaraiClient, type VaraiClient } from "@varai/clients";
+import type { AnalyticsEventInput } from "@varai/schema";
+import {
+  DEFAULT_WIDGET_CONFIG,
+  type WidgetConfig,
+  WidgetConfigSchema,
+  type WidgetProduct,
+  WidgetProductListSchema,
+} from "./config.ts";
+import { createEventBatcher, type EventBatcher } from "./events.ts";
+
+/** What the loader (`varai.js`) leaves on `window.VARAi` for the element chunks. */
+export interface VaraiBootstrap {
+  base: string;
+  key: string | null;
+  runtime?: WidgetRuntime;
+}
+
+export interface WidgetRuntime {
+  base: string;
+  key: string | null;
+  client: VaraiClient;
+  config: Promise<WidgetConfig>;
+  products(query: { ids?: readonly string[]; sku?: string; limit?: number }): Promise<WidgetProduct[]>;
+  events: EventBatcher;
+}
+
+declare global {
+  interface Window {
+    VARAi?: VaraiBootstrap;
+  }
+}
+
+/** The one runtime of the page, shared by every element (chunks share this module, but the page may load two copies). */
+export function getRuntime(): WidgetRuntime {
+  window.VARAi ??= { base: location.origin, key: null };
+  const boot = window.VARAi;
+  boot.runtime ??= createRuntime(boot.base, boot.key);
+  return boot.runtime;
+}
+
+function keyHeaders(key: string | null): Record<string, string> {
+  return key ? { "X-VARAi-Key": key } : {};
+}
+
+export function createRuntime(base: string, key: string | null): WidgetRuntime {
+  const client = createVaraiClient({ baseUrl: base, publishableKey: key ?? undefined });
+
+  const config = fetch(`${base}/widget/config`, { headers: keyHeaders(key), credentials: "omit" })
+    .then((r) => (r.ok ? r.json() : {}))
+    .then((json) => {
+      const parsed = WidgetConfigSchema.safeParse(json);
+      return parsed.success ? parsed.data : DEFAULT_WIDGET_CONFIG;
+    })
+    // The widgets keep working on defaults when the config cannot be read.
+    .catch(() => DEFAULT_WIDGET_CONFIG);
+
+  const productCache = new Map<string, Promise<WidgetProduct[]>>();
+  function products(query: { ids?: readonly string[]; sku?: string; limit?: number }): Promise<WidgetProduct[]> {
+    const params = new URLSearchParams();
+    if (query.ids?.length) params.set("ids", query.ids.join(","));
+    if (query.sku) params.set("sku", query.sku);
+    if (query.limit) params.set("limit", String(query.limit));
+    const url = `${base}/widget/products?${params}`;
+    let hit = productCache.get(url);
+    if (!hit) {
+      hit = fetch(url, { headers: keyHeaders(key), credentials: "omit" })
+        .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`HTTP ${r.status}`))))
+        .then((json) => WidgetProductListSchema.parse(json).items);
+      hit.catch(() => productCache.delete(url));
+      productCache.set(url, hit);
+    }
+    return hit;
+  }
+
+  const events = createEventBatcher({
+    sessionId: sessionId(),
+    send: (batch) => client.sendEvents(batch),
+    beacon: (batch) => beacon(base, key, batch),
+  });
+  // pagehide is the last reliable moment on mobile (unload is not fired); hidden tabs may never come back.
+  addEventListener("pagehide", () => events.flushOnHide());
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") events.flushOnHide();
+  });
+
+  return { base, key, client, config, products, events };
+}
+
+/**
+ * sendBeacon cannot set headers, so the publishable key travels in the query string
+ * (`?key=`), which the events route must accept for beacons.
+ */
+function beacon(base: string, key: string | null, batch: AnalyticsEventInput[]): boolean {
+  if (typeof navigator.sendBeacon !== "function") return false;
+  const url = `${base}/v1/events${key ? `?key=${encodeURIComponent(key)}` : ""}`;
+  try {
+    return navigator.sendBeacon(url, new Blob([JSON.stringify({ events: batch })], { type: "application/json" }));
+  } catch {
+    return false;
+  }
+}
+
+function sessionId(): string {
+  const make = () => `ses_${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
+  try {
+    let id = sessionStorage.getItem("varai:session");
+    if (!id) {
+      id = make();
+      sessionStorage.setItem("varai:session", id);
+    }
+    return id;
+  } catch {
+    return make();
+  }
+}
