@@ -1,0 +1,153 @@
+// Worker thread that owns one copy of the face models. Plain JavaScript on purpose: the
+// workspace runs TypeScript from source through tsx/vitest transforms, which a
+// worker_thread does not inherit, so this file must run on bare Node.
+// Protocol (typed on the main side in face-pool.ts):
+//   workerData: { modelsDir, maxFaces, profile: "fast" | "bare" }
+//   -> { type: "ready", loadMs }            after models are loaded and warmed
+//   <- { id, pixels: ArrayBuffer, width, height }   RGB uint8, row-major
+//   -> { id, faces: [{ box, score, mesh: Float32Array(478*3), angle }], detectMs } | { id, error }
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+
+const require = createRequire(import.meta.url);
+
+/** Package root of @vladmandic/human; its `exports` hide package.json, so go up from the main file (dist/). */
+export function humanPackageDir() {
+  return path.dirname(path.dirname(require.resolve("@vladmandic/human")));
+}
+
+export function humanConfig({ modelsDir = path.join(humanPackageDir(), "models"), maxFaces = 5, profile = "fast" }) {
+  // The package's main file lives in dist/, beside the .wasm binaries.
+  const wasmDir = `${path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`;
+  const fast = profile !== "bare";
+  return {
+    backend: "wasm",
+    wasmPath: wasmDir,
+    // The default fetches the wasm binaries from a CDN.
+    wasmPlatformFetch: false,
+    modelBasePath: `file://${modelsDir}/`,
+    debug: false,
+    warmup: "none",
+    // Every photo is a new photo: never reuse a previous frame's detection.
+    cacheSensitivity: 0,
+    cacheModels: false,
+    validateModels: false,
+    // "bare" keeps human's own input pipeline (image filter on), "fast" hands in a tensor
+    // we already sized and skips the filter pass.
+    filter: { enabled: !fast },
+    gesture: { enabled: false },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    segmentation: { enabled: false },
+    face: {
+      enabled: true,
+      detector: {
+        enabled: true,
+        modelPath: "blazeface.json",
+        rotation: fast,
+        maxDetected: maxFaces,
+        skipFrames: 0,
+        skipTime: 0,
+        minConfidence: 0.5,
+        return: false,
+      },
+      mesh: { enabled: true, modelPath: "facemesh.json", keepInvalid: false },
+      iris: { enabled: true, modelPath: "iris.json", skipFrames: 0, skipTime: 0 },
+      attention: { enabled: false },
+      emotion: { enabled: false },
+      description: { enabled: false },
+      antispoof: { enabled: false },
+      liveness: { enabled: false },
+      gear: { enabled: false },
+    },
+  };
+}
+
+/**
+ * Loads human's Node wasm build by path (the bare name wants tfjs-node, whose install
+ * downloads libtensorflow and fails offline) and serves model files from disk: Node 20's
+ * fetch cannot read file:// URLs.
+ */
+export async function loadHuman(options) {
+  const { Human } = require(path.join(humanPackageDir(), "dist/human.node-wasm.js"));
+  const human = new Human(humanConfig(options));
+  const tf = human.tf;
+  tf.io.registerLoadRouter((url) => {
+    if (typeof url !== "string" || !url.startsWith("file://")) return null;
+    const file = url.slice("file://".length);
+    return {
+      load: async () => {
+        const json = JSON.parse(await readFile(file, "utf8"));
+        return tf.io.getModelArtifactsForJSON(json, async (manifest) => {
+          const buffers = [];
+          const specs = [];
+          for (const group of manifest) {
+            for (const p of group.paths) buffers.push(await readFile(path.join(path.dirname(file), p)));
+            specs.push(...group.weights);
+          }
+          const all = Buffer.concat(buffers);
+          return [specs, all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)];
+        });
+      },
+    };
+  });
+  await human.init();
+  await human.load();
+  // human.warmup() needs tfjs-node or a canvas in Node; run every model once on zeros instead,
+  // so the first shopper does not pay for kernel set-up.
+  for (const model of Object.values(human.models.models)) {
+    if (!model?.inputs?.[0]?.shape) continue;
+    const shape = model.inputs[0].shape.map((d) => (d > 0 ? d : 1));
+    const input = tf.zeros(shape);
+    const out = model.execute(input);
+    tf.dispose(out);
+    tf.dispose(input);
+  }
+  return human;
+}
+
+/** Runs detection on an RGB buffer; returns plain, transferable results. */
+export async function detectFaces(human, pixels, width, height) {
+  const tf = human.tf;
+  const input = tf.tensor(new Uint8Array(pixels), [1, height, width, 3], "int32");
+  const started = performance.now();
+  try {
+    const result = await human.detect(input);
+    if (result.error) throw new Error(String(result.error));
+    const faces = result.face
+      .filter((f) => Array.isArray(f.mesh) && f.mesh.length >= 478)
+      .map((f) => {
+        const mesh = new Float32Array(478 * 3);
+        for (let i = 0; i < 478; i++) {
+          mesh[i * 3] = f.mesh[i][0];
+          mesh[i * 3 + 1] = f.mesh[i][1];
+          mesh[i * 3 + 2] = f.mesh[i][2] ?? 0;
+        }
+        return { box: f.box, score: f.score, mesh, angle: f.rotation?.angle ?? null };
+      });
+    return { faces, detectMs: performance.now() - started };
+  } finally {
+    tf.dispose(input);
+  }
+}
+
+if (parentPort && workerData?.kind === "varai-face-worker") {
+  const port = parentPort;
+  const started = performance.now();
+  const human = await loadHuman(workerData);
+  port.postMessage({ type: "ready", loadMs: performance.now() - started });
+  port.on("message", async (msg) => {
+    try {
+      const { faces, detectMs } = await detectFaces(human, msg.pixels, msg.width, msg.height);
+      port.postMessage(
+        { id: msg.id, faces, detectMs },
+        faces.map((f) => f.mesh.buffer),
+      );
+    } catch (error) {
+      port.postMessage({ id: msg.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+}
