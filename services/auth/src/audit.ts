@@ -58,6 +58,17 @@ function platformTarget(header: string | undefined): string {
   return header && TenantIdSchema.safeParse(header).success ? header : PLATFORM_TENANT_ID;
 }
 
+/**
+ * The `:id` of a route pattern, read from the path: express restores `req.params` when an
+ * error leaves the router, so on failures it is gone by the time the response finishes.
+ */
+function idFromPath(pattern: string, path: string): string | undefined {
+  const names = pattern.split("/");
+  const values = path.split("/");
+  const at = names.indexOf(":id");
+  return at >= 0 && names.length === values.length ? decodeURIComponent(values[at] ?? "") || undefined : undefined;
+}
+
 const MUTATING = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 export function createAuditLog(deps: {
@@ -101,7 +112,7 @@ export function createAuditLog(deps: {
         // The route pattern, not the URL: ids go to `target`, so actions group and stay free of data.
         const pattern = (req.route as { path?: unknown } | undefined)?.path;
         const action = `${req.method} ${typeof pattern === "string" ? pattern : "(unmatched)"}`;
-        const id = typeof req.params?.id === "string" ? req.params.id : undefined;
+        const id = typeof pattern === "string" ? idFromPath(pattern, req.path) : undefined;
         const tenantId =
           context.tenantId ??
           (principal.kind === "user" && principal.role === "platform_admin"
