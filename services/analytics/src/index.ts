@@ -1,1 +1,8 @@
-export {};
+export type { ProcessedBatch } from "./processor.ts";
+export { PurchaseInputSchema, type QueuedBatch } from "./schemas.ts";
+export {
+  type AnalyticsService,
+  type AnalyticsServiceOptions,
+  createAnalyticsService,
+  type PurchaseOrder,
+} from "./service.ts";

@@ -1,0 +1,89 @@
+import type { CollectionDefinition } from "@varai/runtime";
+
+/** Counters kept per tenant x product x UTC day (and per tenant x day under product "*"). */
+export const METRICS = [
+  "widgetShown",
+  "tryOnStarted",
+  "tryOnRendered",
+  "faceAnalyzed",
+  "recommendationShown",
+  "recommendationClicked",
+  "productViewed",
+  "addToCart",
+  "purchases",
+  "units",
+  "sessions",
+] as const;
+export type Metric = (typeof METRICS)[number];
+
+/** The product id under which a day's tenant-wide totals are kept. */
+export const ALL_PRODUCTS = "*";
+
+/**
+ * A daily aggregate. `revenue` is per currency in hundredths (integers, so that $inc never
+ * drifts). `ledger` holds the ids of batches whose increments are applied but not yet known to
+ * be final (see processor.ts); it stays small because entries are removed lazily.
+ */
+export type DailyDoc = { id: string; tenantId: string; day: string; productId: string; updatedAt: Date } & Partial<
+  Record<Metric, number>
+> & { revenue?: Record<string, number>; ledger?: Record<string, 1> };
+
+/**
+ * One session on one day: which products it touched (value = the batch that touched it first,
+ * which owns the +1 in that product's distinct `sessions`) and funnel flags (0/1, set with $max,
+ * so re-applying them is harmless). `v` is an optimistic-concurrency counter.
+ */
+export interface SessionDayDoc {
+  id: string;
+  tenantId: string;
+  day: string;
+  sessionId: string;
+  shopperId?: string;
+  createdBy: string;
+  products: Record<string, string>;
+  widgetShown: number;
+  tryOnStarted: number;
+  tryOnRendered: number;
+  addToCart: number;
+  purchased: number;
+  /** 1 when the session was seen by the widget (any event but a platform purchase). */
+  seen: number;
+  v: number;
+  expiresAt: Date;
+}
+
+/** A batch whose aggregate increments are fully applied: a redelivery of it is a no-op. */
+export interface AppliedBatchDoc {
+  id: string;
+  tenantId: string;
+  events: number;
+  counted: number;
+  appliedAt: Date;
+  expiresAt: Date;
+}
+
+export const ANALYTICS_COLLECTIONS = {
+  daily: {
+    name: "analytics_daily",
+    scope: "tenant",
+    indexes: [{ fields: { day: 1, productId: 1 }, name: "by_day_product" }],
+  },
+  sessionDays: {
+    name: "analytics_session_days",
+    scope: "tenant",
+    indexes: [
+      { fields: { day: 1 }, name: "by_day" },
+      { fields: { shopperId: 1 }, name: "by_shopper" },
+      { fields: { sessionId: 1 }, name: "by_session" },
+    ],
+    ttlField: "expiresAt",
+  },
+  appliedBatches: { name: "analytics_applied_batches", scope: "tenant", ttlField: "expiresAt" },
+} as const satisfies Record<string, CollectionDefinition>;
+
+export const dailyId = (tenantId: string, day: string, productId: string) => `${tenantId}:${day}:${productId}`;
+export const sessionDayId = (tenantId: string, day: string, sessionId: string) => `${tenantId}:${day}:${sessionId}`;
+export const appliedBatchId = (tenantId: string, batchId: string) => `${tenantId}:${batchId}`;
+
+/** Product ids become keys of `products`; a dot would read as a path, and `~` is not allowed in ids. */
+export const productKey = (productId: string) => productId.replaceAll(".", "~");

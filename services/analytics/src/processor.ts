@@ -1,0 +1,321 @@
+import { COLLECTIONS, type DocumentStore, type Logger, type Update } from "@varai/runtime";
+import { type AnalyticsEventInput, type EventType, isAppError } from "@varai/schema";
+import {
+  ALL_PRODUCTS,
+  ANALYTICS_COLLECTIONS,
+  type AppliedBatchDoc,
+  appliedBatchId,
+  type DailyDoc,
+  dailyId,
+  type Metric,
+  productKey,
+  type SessionDayDoc,
+  sessionDayId,
+} from "./collections.ts";
+import type { QueuedBatch, RawEventDoc } from "./schemas.ts";
+
+const DAY_MS = 86_400_000;
+
+const METRIC_OF: Record<EventType, Metric> = {
+  widget_shown: "widgetShown",
+  try_on_started: "tryOnStarted",
+  try_on_rendered: "tryOnRendered",
+  face_analyzed: "faceAnalyzed",
+  recommendation_shown: "recommendationShown",
+  recommendation_clicked: "recommendationClicked",
+  product_viewed: "productViewed",
+  add_to_cart: "addToCart",
+  purchase: "purchases",
+};
+
+const SESSION_FLAG_OF: Partial<Record<EventType, keyof SessionDayDoc>> = {
+  widget_shown: "widgetShown",
+  try_on_started: "tryOnStarted",
+  try_on_rendered: "tryOnRendered",
+  add_to_cart: "addToCart",
+  purchase: "purchased",
+};
+
+export interface ProcessedBatch {
+  batchId: string;
+  tenantId: string;
+  events: number;
+  /** Events this delivery counted (0 for duplicates and for a redelivered, already applied batch). */
+  counted: number;
+  receivedAt: string;
+  processedAt: Date;
+}
+
+export interface BatchProcessorOptions {
+  retentionDays: number;
+  /** Called after a batch's increments are durable (benchmarks measure lag with it). */
+  onProcessed?: (result: ProcessedBatch) => void;
+}
+
+const isConflict = (error: unknown) => isAppError(error) && error.code === "CONFLICT";
+const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+
+/**
+ * Applies queued batches to the store, exactly once per event even though the queue delivers
+ * at least once and a process can die between any two writes.
+ *
+ * Per batch B (the queue job id):
+ * 1. If the applied-batch marker for B exists, stop: B was fully applied.
+ * 2. Insert the raw events with `batchId: B` (unique by event id). An event that already exists
+ *    is counted by B only if its `batchId` is B (an earlier, interrupted delivery of B);
+ *    otherwise it belongs to another batch (a client retry) and is a duplicate.
+ * 3. Per session-day doc: record the products the session touched, each owned by the first
+ *    batch that touched it (that batch owns the +1 in the product's distinct `sessions`).
+ * 4. Per daily aggregate: one `$inc` guarded by `ledger.B` (the update only matches when B is not
+ *    in the ledger, and adds it), so a re-run after a crash in the middle of step 4 skips the
+ *    aggregates it already changed. The increments are recomputed identically on a re-run:
+ *    they depend only on the events and session products owned by B, which never change.
+ * 5. Write the applied-batch marker. Only then may `ledger.B` be removed; removal rides along
+ *    with the next update of the same aggregate (no extra write), so a crash leaves at most a
+ *    few stale ledger keys and never a double count.
+ */
+export function createBatchProcessor(store: DocumentStore, logger: Logger, options: BatchProcessorOptions) {
+  const raw = store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
+  const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
+  const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
+  const applied = store.tenantCollection<AppliedBatchDoc>(ANALYTICS_COLLECTIONS.appliedBatches);
+  const retentionMs = options.retentionDays * DAY_MS;
+  /** Aggregate id -> ledger keys that may be removed on its next update. */
+  const settledLedger = new Map<string, { tenantId: string; batches: string[] }>();
+  const MAX_SETTLED = 20_000;
+
+  async function insertRaw(tenantId: string, batchId: string, docs: RawEventDoc[]): Promise<RawEventDoc[]> {
+    try {
+      // One write for the whole batch: the embedded store inserts all or none.
+      await raw.insertMany(tenantId, docs);
+      return docs;
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    const ours: RawEventDoc[] = [];
+    for (const doc of docs) {
+      try {
+        await raw.insertOne(tenantId, doc);
+        ours.push(doc);
+      } catch (error) {
+        if (!isConflict(error)) throw error;
+        const existing = await raw.findById(tenantId, doc.id);
+        if (existing?.batchId === batchId) ours.push(doc);
+      }
+    }
+    return ours;
+  }
+
+  /** Returns the products whose distinct-session +1 this batch owns, and whether it owns the session-day itself. */
+  async function recordSessionDay(
+    tenantId: string,
+    batchId: string,
+    day: string,
+    events: AnalyticsEventInput[],
+    expiresAt: Date,
+  ): Promise<{ products: string[]; ownsDay: boolean }> {
+    const first = events[0] as AnalyticsEventInput;
+    const id = sessionDayId(tenantId, day, first.sessionId);
+    const products = [...new Set(events.flatMap((e) => (e.productId ? [e.productId] : [])))];
+    const flags: Record<string, 1> = {};
+    for (const event of events) {
+      const flag = SESSION_FLAG_OF[event.type];
+      if (flag) flags[flag] = 1;
+      if (event.type !== "purchase") flags.seen = 1;
+    }
+    const shopperId = events.find((e) => e.shopperId)?.shopperId;
+    for (let tryNo = 0; tryNo < 10; tryNo++) {
+      const doc = await sessionDays.findById(tenantId, id);
+      if (!doc) {
+        try {
+          await sessionDays.insertOne(tenantId, {
+            id,
+            day,
+            sessionId: first.sessionId,
+            ...(shopperId ? { shopperId } : {}),
+            createdBy: batchId,
+            products: Object.fromEntries(products.map((p) => [productKey(p), batchId])),
+            widgetShown: 0,
+            tryOnStarted: 0,
+            tryOnRendered: 0,
+            addToCart: 0,
+            purchased: 0,
+            seen: 0,
+            ...flags,
+            v: 1,
+            expiresAt,
+          });
+          return { products, ownsDay: true };
+        } catch (error) {
+          if (!isConflict(error)) throw error;
+          continue; // another batch of the same session created it meanwhile
+        }
+      }
+      const owned = products.filter((p) => {
+        const owner = doc.products[productKey(p)];
+        return owner === undefined || owner === batchId;
+      });
+      const set: Record<string, unknown> = {};
+      for (const p of owned) set[`products.${productKey(p)}`] = batchId;
+      if (shopperId && !doc.shopperId) set.shopperId = shopperId;
+      const update: Update = { $inc: { v: 1 }, $max: { ...flags, expiresAt } };
+      if (Object.keys(set).length > 0) update.$set = set;
+      const result = await sessionDays.updateOne(tenantId, { id, v: doc.v }, update);
+      if (result.matched === 1) return { products: owned, ownsDay: doc.createdBy === batchId };
+    }
+    throw new Error(`session-day ${id}: too much contention`);
+  }
+
+  async function applyIncrements(tenantId: string, batchId: string, aggregateId: string, inc: DailyIncrement) {
+    const ledgerKey = `ledger.${batchId}`;
+    const settled = settledLedger.get(aggregateId);
+    settledLedger.delete(aggregateId);
+    const update: Update = {
+      $inc: inc.counts,
+      $set: { day: inc.day, productId: inc.productId, [ledgerKey]: 1, updatedAt: new Date() },
+    };
+    if (settled) update.$unset = Object.fromEntries(settled.batches.map((b) => [`ledger.${b}`, ""] as const));
+    try {
+      await daily.updateOne(tenantId, { id: aggregateId, [ledgerKey]: { $exists: false } }, update, { upsert: true });
+    } catch (error) {
+      // The guard missed and the upsert hit the existing id: B's increments are already in.
+      if (settled) rememberSettled(aggregateId, settled.tenantId, settled.batches);
+      if (!isConflict(error)) throw error;
+    }
+  }
+
+  function rememberSettled(aggregateId: string, tenantId: string, batches: string[]) {
+    const entry = settledLedger.get(aggregateId);
+    if (entry) entry.batches.push(...batches);
+    else settledLedger.set(aggregateId, { tenantId, batches: [...batches] });
+  }
+
+  /** Removes settled ledger keys now (on stop, or when too many are waiting for a next update). */
+  async function flushLedger(): Promise<void> {
+    const entries = [...settledLedger.entries()];
+    settledLedger.clear();
+    for (const [aggregateId, { tenantId, batches }] of entries) {
+      const unset = Object.fromEntries(batches.map((b) => [`ledger.${b}`, ""] as const));
+      await daily.updateOne(tenantId, { id: aggregateId }, { $unset: unset }).catch((error: unknown) => {
+        logger.warn({ err: error, aggregateId }, "could not trim an aggregate ledger");
+      });
+    }
+  }
+
+  async function process(batch: QueuedBatch): Promise<ProcessedBatch> {
+    const { tenantId, batchId } = batch;
+    const markerId = appliedBatchId(tenantId, batchId);
+    const done = (counted: number): ProcessedBatch => {
+      const result = {
+        batchId,
+        tenantId,
+        events: batch.events.length,
+        counted,
+        receivedAt: batch.receivedAt,
+        processedAt: new Date(),
+      };
+      options.onProcessed?.(result);
+      return result;
+    };
+    if (await applied.findById(tenantId, markerId)) return done(0);
+
+    const docs: RawEventDoc[] = batch.events.map((event) => ({
+      ...event,
+      tenantId,
+      receivedAt: batch.receivedAt,
+      deviceClass: batch.deviceClass,
+      region: batch.region,
+      expiresAt: new Date(Date.parse(event.occurredAt) + retentionMs),
+      batchId,
+    }));
+    const ours = await insertRaw(tenantId, batchId, docs);
+
+    // Increments per aggregate, from the events this batch owns.
+    const increments = new Map<string, DailyIncrement>();
+    const bump = (day: string, productId: string, metric: string, by: number) => {
+      const id = dailyId(tenantId, day, productId);
+      let inc = increments.get(id);
+      if (!inc) {
+        inc = { day, productId, counts: {} };
+        increments.set(id, inc);
+      }
+      inc.counts[metric] = (inc.counts[metric] ?? 0) + by;
+    };
+    const bySessionDay = new Map<string, { day: string; events: AnalyticsEventInput[]; expiresAt: Date }>();
+    for (const doc of ours) {
+      const day = dayOf(doc.occurredAt);
+      const metric = METRIC_OF[doc.type];
+      const targets = doc.productId ? [ALL_PRODUCTS, doc.productId] : [ALL_PRODUCTS];
+      for (const productId of targets) {
+        bump(day, productId, metric, 1);
+        if (doc.type === "purchase") {
+          const { quantity, value, currency } = purchaseFigures(doc.properties);
+          bump(day, productId, "units", quantity);
+          bump(day, productId, `revenue.${currency}`, Math.round(value * 100));
+        }
+      }
+      const key = `${day}|${doc.sessionId}`;
+      const group = bySessionDay.get(key);
+      if (group) {
+        group.events.push(doc);
+        if (doc.expiresAt > group.expiresAt) group.expiresAt = doc.expiresAt;
+      } else bySessionDay.set(key, { day, events: [doc], expiresAt: doc.expiresAt });
+    }
+    const sessionResults = await Promise.all(
+      [...bySessionDay.values()].map(async (group) => ({
+        day: group.day,
+        ...(await recordSessionDay(tenantId, batchId, group.day, group.events, group.expiresAt)),
+      })),
+    );
+    for (const { day, products, ownsDay } of sessionResults) {
+      if (ownsDay) bump(day, ALL_PRODUCTS, "sessions", 1);
+      for (const productId of products) bump(day, productId, "sessions", 1);
+    }
+
+    await Promise.all([...increments].map(([id, inc]) => applyIncrements(tenantId, batchId, id, inc)));
+
+    try {
+      await applied.insertOne(tenantId, {
+        id: markerId,
+        events: batch.events.length,
+        counted: ours.length,
+        appliedAt: new Date(),
+        // Long enough for any redelivery, including dead letters requeued days later.
+        expiresAt: new Date(Date.now() + Math.max(7, options.retentionDays) * DAY_MS),
+      });
+    } catch (error) {
+      if (!isConflict(error)) throw error;
+    }
+    for (const id of increments.keys()) rememberSettled(id, tenantId, [batchId]);
+    if (settledLedger.size > MAX_SETTLED) await flushLedger();
+    return done(ours.length);
+  }
+
+  return { process, flushLedger };
+}
+
+export type BatchProcessor = ReturnType<typeof createBatchProcessor>;
+
+interface DailyIncrement {
+  day: string;
+  productId: string;
+  counts: Record<string, number>;
+}
+
+/**
+ * Purchase events carry `quantity`, `value` (line total) or `price`, and `currency`. A widget
+ * may send a purchase without them; it then counts as one unit and no revenue.
+ */
+export function purchaseFigures(properties: Record<string, unknown>): {
+  quantity: number;
+  value: number;
+  currency: string;
+} {
+  const num = (v: unknown) => (typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : undefined);
+  const quantity = Math.floor(num(properties.quantity) ?? 1);
+  const price = num(properties.price);
+  const value = num(properties.value) ?? (price !== undefined ? price * quantity : 0);
+  const currency =
+    typeof properties.currency === "string" && /^[A-Z]{3}$/.test(properties.currency) ? properties.currency : "XXX";
+  return { quantity, value, currency };
+}

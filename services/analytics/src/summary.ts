@@ -1,0 +1,218 @@
+import type { DocumentStore } from "@varai/runtime";
+import { COLLECTIONS } from "@varai/runtime";
+import { AppError } from "@varai/schema";
+import {
+  ALL_PRODUCTS,
+  ANALYTICS_COLLECTIONS,
+  type DailyDoc,
+  METRICS,
+  type Metric,
+  type SessionDayDoc,
+} from "./collections.ts";
+
+const DAY_MS = 86_400_000;
+
+export type Counts = Record<Metric, number> & { revenue: Record<string, number> };
+
+export interface DayRange {
+  from: string;
+  to: string;
+  days: string[];
+}
+
+/** Validated day range: defaults to the last 30 days ending today (UTC); at most `maxRangeDays`. */
+export function resolveRange(
+  query: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+  maxRangeDays: number,
+): DayRange {
+  const to = query.to ?? now.toISOString().slice(0, 10);
+  const from = query.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS).toISOString().slice(0, 10);
+  const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
+  if (span < 1) throw new AppError("INVALID_INPUT", "`from` must not be after `to`");
+  if (span > maxRangeDays) throw new AppError("INVALID_INPUT", `The range may span at most ${maxRangeDays} days`);
+  const days: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); days.length < span; t += DAY_MS) {
+    days.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return { from, to, days };
+}
+
+const emptyCounts = (): Counts => ({
+  ...(Object.fromEntries(METRICS.map((m) => [m, 0])) as Record<Metric, number>),
+  revenue: {},
+});
+
+/** Adds a stored doc into counts; revenue leaves storage in hundredths and is reported in units. */
+function addInto(target: Counts, doc: Partial<Record<Metric, number>> & { revenue?: Record<string, number> }) {
+  for (const metric of METRICS) target[metric] += doc[metric] ?? 0;
+  for (const [currency, hundredths] of Object.entries(doc.revenue ?? {})) {
+    target.revenue[currency] = Math.round(((target.revenue[currency] ?? 0) + hundredths / 100) * 100) / 100;
+  }
+}
+
+const rate = (n: number, d: number) => (d === 0 ? null : Math.round((n / d) * 10_000) / 10_000);
+
+const FUNNEL_STEPS = [
+  ["widget_shown", "widgetShown"],
+  ["try_on_started", "tryOnStarted"],
+  ["try_on_rendered", "tryOnRendered"],
+  ["add_to_cart", "addToCart"],
+  ["purchase", "purchased"],
+] as const;
+
+interface SessionGroupRow {
+  _id?: { tried: number; purchased: number; seen: number };
+  id?: { tried: number; purchased: number; seen: number };
+  sessions: number;
+  widgetShown: number;
+  tryOnStarted: number;
+  tryOnRendered: number;
+  addToCart: number;
+  purchased: number;
+}
+
+export function createSummaryQueries(store: DocumentStore) {
+  const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
+  const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
+  const products = store.tenantCollection<{ id: string; tenantId: string; title?: string }>(COLLECTIONS.products);
+
+  async function summary(tenantId: string, range: DayRange, topLimit = 10) {
+    const dayFilter = { day: { $gte: range.from, $lte: range.to } };
+    const [totalDocs, sessionRows, topRows] = await Promise.all([
+      daily.find(tenantId, { ...dayFilter, productId: ALL_PRODUCTS }),
+      sessionDays.aggregate<SessionGroupRow>(tenantId, [
+        { $match: dayFilter },
+        {
+          $group: {
+            _id: { tried: "$tryOnStarted", purchased: "$purchased", seen: "$seen" },
+            sessions: { $sum: 1 },
+            widgetShown: { $sum: "$widgetShown" },
+            tryOnStarted: { $sum: "$tryOnStarted" },
+            tryOnRendered: { $sum: "$tryOnRendered" },
+            addToCart: { $sum: "$addToCart" },
+            purchased: { $sum: "$purchased" },
+          },
+        },
+      ]),
+      daily.aggregate<Record<string, number | string>>(tenantId, [
+        { $match: { ...dayFilter, productId: { $ne: ALL_PRODUCTS } } },
+        {
+          $group: {
+            _id: "$productId",
+            tryOnStarted: { $sum: "$tryOnStarted" },
+            tryOnRendered: { $sum: "$tryOnRendered" },
+            productViewed: { $sum: "$productViewed" },
+            addToCart: { $sum: "$addToCart" },
+            purchases: { $sum: "$purchases" },
+            sessions: { $sum: "$sessions" },
+          },
+        },
+        { $sort: { tryOnStarted: -1, purchases: -1, _id: 1 } },
+        { $limit: topLimit },
+      ]),
+    ]);
+
+    const byDay = new Map(totalDocs.map((doc) => [doc.day, doc]));
+    const totals = emptyCounts();
+    const series = range.days.map((day) => {
+      const counts = emptyCounts();
+      const doc = byDay.get(day);
+      if (doc) addInto(counts, doc);
+      addInto(totals, { ...counts, revenue: doc?.revenue ?? {} });
+      return { date: day, ...counts };
+    });
+    // Daily `sessions` are distinct per day; over the range a session seen on two days counts twice.
+
+    const funnelCounts = { widgetShown: 0, tryOnStarted: 0, tryOnRendered: 0, addToCart: 0, purchased: 0 };
+    const conversion = {
+      triedOn: { sessions: 0, purchased: 0, rate: null as number | null },
+      notTriedOn: { sessions: 0, purchased: 0, rate: null as number | null },
+      unattributedPurchaseSessions: 0,
+    };
+    for (const row of sessionRows) {
+      const key = row._id ?? row.id ?? { tried: 0, purchased: 0, seen: 0 };
+      if (key.seen)
+        for (const step of Object.keys(funnelCounts) as (keyof typeof funnelCounts)[]) funnelCounts[step] += row[step];
+      if (!key.seen) {
+        // Orders with no VARAi session: the widget never saw these shoppers.
+        if (key.purchased) conversion.unattributedPurchaseSessions += row.sessions;
+        continue;
+      }
+      const group = key.tried ? conversion.triedOn : conversion.notTriedOn;
+      group.sessions += row.sessions;
+      if (key.purchased) group.purchased += row.sessions;
+    }
+    conversion.triedOn.rate = rate(conversion.triedOn.purchased, conversion.triedOn.sessions);
+    conversion.notTriedOn.rate = rate(conversion.notTriedOn.purchased, conversion.notTriedOn.sessions);
+    const lift =
+      conversion.triedOn.rate !== null && conversion.notTriedOn.rate
+        ? Math.round((conversion.triedOn.rate / conversion.notTriedOn.rate) * 100) / 100
+        : null;
+
+    let previous: number | null = null;
+    const funnel = FUNNEL_STEPS.map(([step, field]) => {
+      const sessions = funnelCounts[field];
+      const entry = { step, sessions, rateFromPrevious: previous === null ? null : rate(sessions, previous) };
+      previous = sessions;
+      return entry;
+    });
+
+    const topIds = topRows.map((row) => String(row._id ?? row.id));
+    const titles = new Map<string, string>();
+    await Promise.all(
+      topIds.map(async (id) => {
+        const product = await products.findById(tenantId, id);
+        if (product?.title) titles.set(id, product.title);
+      }),
+    );
+    const topFrames = topRows.map((row) => {
+      const productId = String(row._id ?? row.id);
+      return {
+        productId,
+        title: titles.get(productId) ?? null,
+        tryOns: Number(row.tryOnStarted),
+        rendered: Number(row.tryOnRendered),
+        views: Number(row.productViewed),
+        addToCart: Number(row.addToCart),
+        purchases: Number(row.purchases),
+        sessions: Number(row.sessions),
+      };
+    });
+
+    return {
+      tenantId,
+      from: range.from,
+      to: range.to,
+      granularity: "day" as const,
+      totals,
+      series,
+      funnel,
+      topFrames,
+      conversion: { ...conversion, lift },
+    };
+  }
+
+  /** Daily product aggregates of one day, in pages (exports stream them without holding a range in memory). */
+  async function* exportLines(tenantId: string, range: DayRange, pageSize = 500) {
+    for (const day of range.days) {
+      let after = "";
+      for (;;) {
+        const page = await daily.find(
+          tenantId,
+          { day, productId: { $ne: ALL_PRODUCTS, $gt: after } },
+          { sort: { productId: 1 }, limit: pageSize },
+        );
+        for (const doc of page) {
+          const counts = emptyCounts();
+          addInto(counts, doc);
+          yield { tenantId, date: day, productId: doc.productId, ...counts };
+        }
+        if (page.length < pageSize) break;
+        after = (page.at(-1) as DailyDoc).productId;
+      }
+    }
+  }
+
+  return { summary, exportLines };
+}
