@@ -7,12 +7,13 @@ import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from "node:c
  * stored with each hash, so raising them later re-hashes on the next login).
  */
 export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+export type ScryptParams = { N: number; r: number; p: number };
 const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
 // scrypt needs 128 * N * r bytes; node's default cap (32 MiB) is exactly that, with no headroom.
 const MAX_MEM = 64 * 1024 * 1024;
 
-function derive(password: string, salt: Buffer, params: { N: number; r: number; p: number }): Promise<Buffer> {
+function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   const options: ScryptOptions = { N: params.N, r: params.r, p: params.p, maxmem: MAX_MEM };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize("NFKC"), salt, KEY_LENGTH, options, (error, key) =>
@@ -22,10 +23,10 @@ function derive(password: string, salt: Buffer, params: { N: number; r: number; 
 }
 
 /** `scrypt$<N>$<r>$<p>$<salt b64url>$<hash b64url>` */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, params: ScryptParams = SCRYPT_PARAMS): Promise<string> {
   const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, SCRYPT_PARAMS);
-  const { N, r, p } = SCRYPT_PARAMS;
+  const key = await derive(password, salt, params);
+  const { N, r, p } = params;
   return ["scrypt", N, r, p, salt.toString("base64url"), key.toString("base64url")].join("$");
 }
 
@@ -37,9 +38,9 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
-export function needsRehash(stored: string): boolean {
+export function needsRehash(stored: string, params: ScryptParams = SCRYPT_PARAMS): boolean {
   const [, n, r, p] = stored.split("$");
-  return Number(n) !== SCRYPT_PARAMS.N || Number(r) !== SCRYPT_PARAMS.r || Number(p) !== SCRYPT_PARAMS.p;
+  return Number(n) !== params.N || Number(r) !== params.r || Number(p) !== params.p;
 }
 
 /**
@@ -47,10 +48,10 @@ export function needsRehash(stored: string): boolean {
  * so that it spends the same scrypt time as a wrong password and the response time does not
  * tell which emails have accounts.
  */
-export function createDecoyHash(): () => Promise<string> {
+export function createDecoyHash(params: ScryptParams = SCRYPT_PARAMS): () => Promise<string> {
   let decoy: Promise<string> | null = null;
   return () => {
-    decoy ??= hashPassword(randomBytes(24).toString("base64url"));
+    decoy ??= hashPassword(randomBytes(24).toString("base64url"), params);
     return decoy;
   };
 }

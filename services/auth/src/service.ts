@@ -26,7 +26,15 @@ import {
   type RefreshTokenDoc,
   type UserDoc,
 } from "./collections.ts";
-import { createDecoyHash, generatePassword, hashPassword, needsRehash, verifyPassword } from "./passwords.ts";
+import {
+  createDecoyHash,
+  generatePassword,
+  hashPassword,
+  needsRehash,
+  SCRYPT_PARAMS,
+  type ScryptParams,
+  verifyPassword,
+} from "./passwords.ts";
 import type { PrivacyExport, PrivacyRedaction } from "./privacy.ts";
 import { walkParticipants } from "./privacy.ts";
 import { createRateLimitMiddleware, DEFAULT_RATE_LIMITS, enforce, type RateLimitPolicies } from "./rate-limits.ts";
@@ -57,6 +65,11 @@ export interface AuthServiceOptions {
   /** When absent, `bootstrap()` generates one and returns it once. */
   adminPassword?: string;
   rateLimits?: Partial<RateLimitPolicies>;
+  /**
+   * scrypt cost. Default (and the production floor) N = 2^15, r = 8, p = 1. Tests lower N to
+   * stay fast on small machines; hashes record their parameters, so they still verify.
+   */
+  passwordHashing?: ScryptParams;
   /** How long a resolved API key or tenant is cached. Default 30 s (a revoked key dies within this on other processes). */
   lookupCacheTtlMs?: number;
 }
@@ -158,7 +171,8 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     audience: options.audience ?? "varai-api",
     clock,
   });
-  const decoyHash = createDecoyHash();
+  const scrypt = options.passwordHashing ?? SCRYPT_PARAMS;
+  const decoyHash = createDecoyHash(scrypt);
   const now = () => clock().toISOString();
 
   const tenantCacheKey = (id: string) => `auth:tenant:${id}`;
@@ -295,7 +309,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
   }): Promise<{ user: User; generatedPassword: string | null }> {
     const email = normaliseEmail(input.email);
     const generatedPassword = input.password === undefined ? generatePassword() : null;
-    const passwordHash = await hashPassword(input.password ?? (generatedPassword as string));
+    const passwordHash = await hashPassword(input.password ?? (generatedPassword as string), scrypt);
     const id = newId("user");
     // The identity insert is the uniqueness check (its id is the email): it goes first, so a
     // clash leaves nothing behind, and a failed user insert takes it back out.
@@ -415,8 +429,9 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
       }
       await admitTenant(user.tenantId);
       await rateLimiter.reset(policies.loginEmail, sha256(email));
-      if (needsRehash(user.passwordHash)) {
-        await users.updateOne(user.tenantId, { id: user.id }, { $set: { passwordHash: await hashPassword(password) } });
+      if (needsRehash(user.passwordHash, scrypt)) {
+        const passwordHash = await hashPassword(password, scrypt);
+        await users.updateOne(user.tenantId, { id: user.id }, { $set: { passwordHash } });
       }
       logger.info({ userId: user.id, tenantId: user.tenantId }, "login");
       return issueSession(user, `fam_${randomUUID()}`);

@@ -53,6 +53,8 @@ export async function createHarness(
     jwtKeys: { keys: { k1: jwtSecret }, current: "k1" },
     adminEmail: "root@varai.test",
     adminPassword: "root-password-123",
+    // scrypt at N = 2^15 costs ~0.1-0.5 s on a shared 2-core machine; passwords.test.ts covers the real cost.
+    passwordHashing: { N: 2 ** 10, r: 8, p: 1 },
     ...options,
   });
   // A route that shows who the middleware said the caller is.
