@@ -1,0 +1,9 @@
+export { buildWidgetBundles, getWidgetBundles, WIDGET_ENTRIES, type WidgetAsset, type WidgetBundles } from "./build.ts";
+export { toWidgetProduct } from "./products.ts";
+export {
+  createWidgetRouter,
+  type WidgetProductQuery,
+  WidgetProductQuerySchema,
+  type WidgetRouterOptions,
+} from "./router.ts";
+export { vendorFiles } from "./vendor.ts";

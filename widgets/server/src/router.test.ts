@@ -1,0 +1,124 @@
+import { createHttpApp, noopLogger, setPrincipal } from "@varai/runtime";
+import request from "supertest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { buildWidgetBundles, type WidgetBundles } from "./build.ts";
+import { createWidgetRouter, type WidgetProductQuery } from "./router.ts";
+
+let bundles: WidgetBundles;
+const queries: Array<{ tenantId: string; query: WidgetProductQuery }> = [];
+
+function app(options: { config?: unknown } = {}) {
+  return createHttpApp({
+    logger: noopLogger,
+    authenticate: (req, res, next) => {
+      if (req.header("x-varai-key") === "pk_test")
+        setPrincipal(res, { kind: "storefront", tenantId: "ten_demo1", keyId: "key_1", origin: null });
+      next();
+    },
+    modules: [
+      {
+        name: "widgets",
+        router: createWidgetRouter({
+          bundles,
+          getConfig: (tenantId) =>
+            tenantId === "ten_demo1" ? (options.config ?? { theme: { primary: "#aa0000" } }) : {},
+          getProducts: async (tenantId, query) => {
+            queries.push({ tenantId, query });
+            return [
+              {
+                id: "prd_1",
+                title: "Aviator",
+                sku: "AV-1",
+                brand: "",
+                price: { amount: "99.00", currency: "USD" },
+                imageUrl: null,
+                imageAlt: "",
+                url: null,
+                frame: { shape: "aviator", frameWidthMm: 140 },
+                tryOnReady: true,
+              },
+            ];
+          },
+        }),
+      },
+    ],
+  });
+}
+
+beforeAll(async () => {
+  bundles = await buildWidgetBundles();
+});
+
+describe("widget router", () => {
+  it("serves a loader under the 15 KB gzip budget that names every element chunk", async () => {
+    expect(bundles.loader.gzipBytes).toBeLessThan(15 * 1024);
+    const res = await request(app()).get("/widget/varai.js").set("Accept-Encoding", "gzip").buffer(true);
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toContain("text/javascript");
+    expect(res.headers["cache-control"]).toBe("public, max-age=300");
+    const body = res.text;
+    for (const chunk of Object.values(bundles.chunks)) expect(body).toContain(chunk);
+    for (const tag of ["varai-try-on", "varai-frame-finder", "varai-recommendations"]) expect(body).toContain(tag);
+  });
+
+  it("keeps Node code and the face models out of the element chunks", () => {
+    for (const [name, asset] of bundles.assets) {
+      const text = asset.body.toString("utf8");
+      expect(text, name).not.toMatch(/from\s*"node:|require\("(fs|path|crypto)"\)/);
+      expect(text, name).not.toContain("@vladmandic/human");
+    }
+  });
+
+  it("serves content-hashed chunks gzipped, immutable and readable cross-origin, with ETag revalidation", async () => {
+    const [name] = Object.values(bundles.chunks);
+    const res = await request(app()).get(`/widget/chunks/${name}`).set("Accept-Encoding", "gzip").buffer(true);
+    expect(res.status).toBe(200);
+    expect(res.headers["cache-control"]).toContain("immutable");
+    expect(res.headers["access-control-allow-origin"]).toBe("*");
+    expect(res.headers["content-encoding"]).toBe("gzip");
+    // supertest inflates the body; the header shows it travelled gzipped.
+    expect(res.text).toContain("customElements");
+    const again = await request(app()).get(`/widget/chunks/${name}`).set("If-None-Match", res.headers.etag!);
+    expect(again.status).toBe(304);
+  });
+
+  it("answers 404 problem+json for an unknown chunk or a model that live mode does not use", async () => {
+    const a = await request(app()).get("/widget/chunks/nope.js");
+    expect(a.status).toBe(404);
+    expect(a.headers["content-type"]).toContain("application/problem+json");
+    expect((await request(app()).get("/widget/human/models/faceres.bin")).status).toBe(404);
+    expect((await request(app()).get("/widget/human/models/..%2F..%2Fpackage.json")).status).toBe(404);
+  });
+
+  it("serves the face models and the WASM binary with their content types", async () => {
+    const model = await request(app()).get("/widget/human/models/facemesh.json");
+    expect(model.status).toBe(200);
+    expect(model.headers["content-type"]).toContain("application/json");
+    const wasm = await request(app()).get("/widget/tfjs-wasm/tfjs-backend-wasm-simd.wasm").buffer(true);
+    expect(wasm.status).toBe(200);
+    expect(wasm.headers["content-type"]).toBe("application/wasm");
+  });
+
+  it("returns the calling key's tenant config with defaults filled in", async () => {
+    const res = await request(app()).get("/widget/config").set("X-VARAi-Key", "pk_test");
+    expect(res.status).toBe(200);
+    expect(res.body.theme.primary).toBe("#aa0000");
+    expect(res.body.features.liveTryOn).toBe(true);
+  });
+
+  it("refuses config and products without a storefront key", async () => {
+    expect((await request(app()).get("/widget/config")).status).toBe(401);
+    expect((await request(app()).get("/widget/products")).status).toBe(401);
+  });
+
+  it("parses the products query and refuses a malformed one without calling the catalog", async () => {
+    queries.length = 0;
+    const ok = await request(app()).get("/widget/products?ids=prd_1,prd_2&limit=5").set("X-VARAi-Key", "pk_test");
+    expect(ok.status).toBe(200);
+    expect(ok.body.items[0].id).toBe("prd_1");
+    expect(queries[0]).toEqual({ tenantId: "ten_demo1", query: { ids: ["prd_1", "prd_2"], limit: 5 } });
+    const bad = await request(app()).get("/widget/products?ids=a%20b&limit=-3").set("X-VARAi-Key", "pk_test");
+    expect(bad.status).toBe(400);
+    expect(queries).toHaveLength(1);
+  });
+});
