@@ -20,10 +20,11 @@ afterEach(async () => {
 
 describe("rate limits (in-process)", () => {
   it("counts a publishable key's budget down in RateLimit headers and answers 429 problem+json with Retry-After", async () => {
-    h = await createHarness({ rateLimits: small });
-    const a = await seedTenant(h, "Alpha");
+    const harness = await createHarness({ rateLimits: small });
+    h = harness;
+    const a = await seedTenant(harness, "Alpha");
     const call = () =>
-      request(h?.app)
+      request(harness.app)
         .get("/test/principal")
         .set("X-VARAi-Key", a.publishable.key)
         .set("Origin", "https://alpha.example");
@@ -33,7 +34,7 @@ describe("rate limits (in-process)", () => {
       expect(res.status).toBe(200);
       expect(res.headers["ratelimit-limit"]).toBe("3");
       expect(Number(res.headers["ratelimit-reset"])).toBeGreaterThan(0);
-      remaining.push(res.headers["ratelimit-remaining"]);
+      remaining.push(String(res.headers["ratelimit-remaining"]));
     }
     expect(remaining).toEqual(["2", "1", "0"]);
     const refused = await call();
@@ -45,9 +46,11 @@ describe("rate limits (in-process)", () => {
   });
 
   it("throttles brute-force logins per email (lockout, even with the right password) and per IP", async () => {
-    h = await createHarness({ rateLimits: small });
-    const a = await seedTenant(h, "Alpha");
-    const login = (email: string, password: string) => request(h?.app).post("/v1/auth/login").send({ email, password });
+    const harness = await createHarness({ rateLimits: small });
+    h = harness;
+    const a = await seedTenant(harness, "Alpha");
+    const login = (email: string, password: string) =>
+      request(harness.app).post("/v1/auth/login").send({ email, password });
     // seedTenant's successful login reset the email's count.
     for (let i = 0; i < 3; i++) expect((await login(a.email, "wrong-password")).status).toBe(401);
     const locked = await login(a.email, a.password);
@@ -97,7 +100,7 @@ describe("rate limits on a real redis-server", () => {
     for (const app of [h.app, secondApp, h.app, secondApp, h.app]) {
       const res = await request(app).get("/v1/me");
       statuses.push(res.status);
-      remaining.push(res.headers["ratelimit-remaining"]);
+      remaining.push(String(res.headers["ratelimit-remaining"]));
     }
     // Anonymous /v1/me is 401 after the limiter let it through; the fifth call is over budget.
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
