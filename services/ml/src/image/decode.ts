@@ -67,6 +67,18 @@ export async function inspectPhoto(data: Uint8Array): Promise<PhotoHeader> {
       `${type.toUpperCase()} photos are not accepted; send JPEG, PNG or WebP`,
     );
   }
+  // PNG dimensions straight from IHDR: a bomb is refused before any decoder sees it.
+  if (type === "png" && data.length >= 24) {
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const pngPixels = view.getUint32(16) * view.getUint32(20);
+    if (pngPixels > MAX_INPUT_PIXELS) {
+      throw refuse(
+        "PAYLOAD_TOO_LARGE",
+        PHOTO_REASONS.tooManyPixels,
+        `The photo has ${pngPixels} pixels; the limit is ${MAX_INPUT_PIXELS / 1e6} megapixels`,
+      );
+    }
+  }
   let meta: Metadata;
   try {
     meta = await sharp(data, { limitInputPixels: false }).metadata();
