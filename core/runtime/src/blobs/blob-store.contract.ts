@@ -177,6 +177,19 @@ export function describeBlobStoreContract(name: string, factory: () => Promise<B
       expect(versions.some((version) => version.equals(found!.data))).toBe(true);
     });
 
+    it("keeps puts working while sibling blobs are deleted", async () => {
+      const t = tenant();
+      await Promise.all(
+        Array.from({ length: 20 }, async (_, i) => {
+          await store.put(`${t}/dir/${i}`, Buffer.from(`v${i}`), { contentType: "text/plain" });
+          if (i % 2 === 0) await store.delete(`${t}/dir/${i}`);
+        }),
+      );
+      const keys = (await store.list(`${t}/dir/`)).map((m) => m.key);
+      expect(keys).toHaveLength(10);
+      for (const key of keys) expect((await store.get(key))?.data.toString()).toBe(`v${key.split("/").pop()}`);
+    });
+
     it("answers ping", async () => {
       await expect(store.ping()).resolves.toBeUndefined();
     });

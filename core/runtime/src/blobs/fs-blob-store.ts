@@ -92,6 +92,18 @@ function isNotFound(error: unknown): boolean {
 export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
   const root = resolve(options.dir);
   const clock = options.clock ?? systemClock;
+  // Puts and deletes of one key run one at a time: two overlapping puts could otherwise leave the
+  // data of one and the sidecar of the other. (One process per directory, like the embedded store.)
+  const pending = new Map<string, Promise<unknown>>();
+  const exclusive = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const run = (pending.get(key) ?? Promise.resolve()).then(fn, fn);
+    const settled = run.catch(() => undefined);
+    pending.set(key, settled);
+    void settled.then(() => {
+      if (pending.get(key) === settled) pending.delete(key);
+    });
+    return run;
+  };
 
   const locate = (segments: string[]) => {
     const parent = join(root, ...segments.slice(0, -1));
@@ -138,10 +150,19 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         createdAt: clock().toISOString(),
         tags: { ...(putOptions.tags ?? {}) },
       };
-      await mkdir(parent, { recursive: true });
-      await writeAtomically(parent, name, dataPath, data);
-      await writeAtomically(parent, name, metaPath, JSON.stringify(metadata));
-      return metadata;
+      return exclusive(key, async () => {
+        // A delete of a sibling key may remove the (still empty) directory between mkdir and write: retry.
+        for (let attempt = 0; ; attempt += 1) {
+          try {
+            await mkdir(parent, { recursive: true });
+            await writeAtomically(parent, name, dataPath, data);
+            await writeAtomically(parent, name, metaPath, JSON.stringify(metadata));
+            return metadata;
+          } catch (error) {
+            if (!isNotFound(error) || attempt >= 3) throw error;
+          }
+        }
+      });
     },
 
     async get(key) {
@@ -170,19 +191,21 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
     async delete(key) {
       const segments = assertKey(key);
       const { meta, data, parent } = locate(segments);
-      const existed = (await readMeta(meta)) !== null;
-      // Metadata first: the blob disappears from head/list at once, the data follows.
-      await rm(meta, { force: true });
-      await rm(data, { force: true });
-      // Drop directories left empty (a tenant's erased blobs should not leave a tree behind).
-      for (let dir = parent, depth = segments.length - 1; depth > 0; depth -= 1, dir = resolve(dir, "..")) {
-        try {
-          await rmdir(dir);
-        } catch {
-          break;
+      return exclusive(key, async () => {
+        const existed = (await readMeta(meta)) !== null;
+        // Metadata first: the blob disappears from head/list at once, the data follows.
+        await rm(meta, { force: true });
+        await rm(data, { force: true });
+        // Drop directories left empty (a tenant's erased blobs should not leave a tree behind).
+        for (let dir = parent, depth = segments.length - 1; depth > 0; depth -= 1, dir = resolve(dir, "..")) {
+          try {
+            await rmdir(dir);
+          } catch {
+            break;
+          }
         }
-      }
-      return existed;
+        return existed;
+      });
     },
 
     async list(prefix) {
