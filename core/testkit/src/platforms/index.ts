@@ -1,2 +1,9 @@
-// Platform simulator, msw handlers per platform and the CommerceAdapter contract suite.
-export {};
+// Platform simulator (a local fake Shopify / WooCommerce; Magento and BigCommerce next), msw
+// handlers per platform built on the same code, and the CommerceAdapter contract suite.
+export * from "./catalog.ts";
+export * from "./contract.ts";
+export * from "./msw.ts";
+export * from "./server.ts";
+export * from "./shopify.ts";
+export * from "./store.ts";
+export * from "./woocommerce.ts";

@@ -1,0 +1,99 @@
+import { noopLogger } from "@varai/runtime";
+import { createWooSim, wooCommerceHandlers } from "@varai/testkit";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createWooCommerceAdapter, type WooAdapterOptions } from "./index.ts";
+
+const sim = createWooSim({ products: 4, variableFraction: 0.5 });
+const server = setupServer(...wooCommerceHandlers(sim, "http://plain.example"));
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterAll(() => server.close());
+
+const make = (extra: Partial<WooAdapterOptions> = {}) =>
+  createWooCommerceAdapter(
+    {
+      connectionId: "con_w",
+      storeUrl: "http://plain.example",
+      consumerKey: sim.consumerKey,
+      consumerSecret: sim.consumerSecret,
+      webhookSecret: sim.webhookSecret,
+      ...extra,
+    },
+    { fetch: (...a) => fetch(...a), logger: noopLogger, clock: () => new Date() },
+  );
+const deliver = (adapter = make(), ...args: Parameters<typeof sim.webhooksFor>) =>
+  sim.webhooksFor(...args).map((w) => adapter.parseWebhook({ rawBody: w.body, headers: w.headers, method: "POST" }));
+
+describe("WooCommerce adapter", () => {
+  it("answers the unsigned form-encoded creation ping with a ping event", () => {
+    const ping = sim.ping(12);
+    expect(make().parseWebhook({ rawBody: ping.body, headers: ping.headers, method: "POST" })).toEqual({
+      ok: true,
+      value: { kind: "ping" },
+    });
+  });
+
+  it("gives one save's repeated product.updated deliveries the same dedupe key", () => {
+    const results = deliver(make(), "product.updated", { index: 0, copies: 3 });
+    const keys = results.map((r) => (r.ok && r.value.kind === "product.upsert" ? r.value.dedupeKey : null));
+    expect(new Set(keys).size).toBe(1);
+    expect(keys[0]).toMatch(/^product:100:/);
+  });
+
+  it("reads frame dimensions from attributes such as 'Frame Width: 138 mm'", () => {
+    const simple = [...sim.store.products.values()].find((p) => p.variants.length === 1)!;
+    const [result] = deliver(make(), "product.updated", { index: simple.index });
+    if (!result?.ok || result.value.kind !== "product.upsert" || !result.value.product)
+      throw new Error("expected product");
+    expect(result.value.product.frame).toMatchObject({
+      shape: simple.frame.shape,
+      rim: simple.frame.rim,
+      dimensions: { frameWidthMm: simple.frame.frameWidthMm, bridgeWidthMm: simple.frame.bridgeWidthMm },
+    });
+  });
+
+  it("uses the connection's own attribute names", () => {
+    const custom = make({ frameAttributeNames: { "Breite gesamt": "frameWidthMm" } });
+    const body = JSON.stringify({
+      ...sim.restProduct(0),
+      type: "simple",
+      variations: [],
+      attributes: [{ name: "Breite gesamt", variation: false, options: ["14,2 cm"] }],
+    });
+    const [result] = deliver(custom, "product.updated", { index: 0, body });
+    expect(result).toMatchObject({ ok: true, value: { product: { frame: { dimensions: { frameWidthMm: 142 } } } } });
+  });
+
+  it("turns product.deleted (only an id) into a delete without needing a fetch", () => {
+    expect(deliver(make(), "product.deleted", { index: 2 })[0]).toMatchObject({
+      ok: true,
+      value: { kind: "product.delete", externalId: "102" },
+    });
+  });
+
+  it("maps order.created with the _varai_session order meta", () => {
+    expect(deliver(make(), "order.created", { index: 1 })[0]).toMatchObject({
+      ok: true,
+      value: {
+        kind: "order",
+        orderId: "5001",
+        varaiSessionId: "sess_woo_1",
+        lineItems: [{ productExternalId: "101" }],
+      },
+    });
+  });
+
+  it("signs requests with OAuth 1.0a over plain HTTP and reads variations of variable products", async () => {
+    const page = await make().listProducts({ pageSize: 100 });
+    if (!page.ok) throw page.error;
+    expect(sim.stats.unauthorized).toBe(0);
+    const variable = [...sim.store.products.values()].find((p) => p.variants.length > 1)!;
+    const item = page.value.items[variable.index];
+    expect(item?.ok && item.value.variants.map((v) => v.options.Color)).toEqual(variable.variants.map((v) => v.color));
+  });
+
+  it("refuses a wrong consumer secret as UNAUTHENTICATED", async () => {
+    const page = await make({ consumerSecret: "cs_wrong" }).listProducts({});
+    expect(page).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
+  });
+});
