@@ -34,6 +34,9 @@ export async function createFaceTracker(base: string): Promise<FaceTracker> {
     debug: false,
     async: true,
     warmup: "none",
+    // human's input filters run on a WebGL canvas: on a GPU-less machine that is SwiftShader and a
+    // GPU stall per frame. The models need none of them.
+    filter: { enabled: false },
     face: {
       enabled: true,
       detector: { maxDetected: 1, rotation: false, return: false },

@@ -481,7 +481,9 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
         // PD and face width stay on the device; only these two numbers are kept, in this tab.
         saveLastAnalysis({ pupillaryDistanceMm: pd.valueMm, ...(fw ? { faceWidthMm: fw } : {}), source: "live" });
       }
-      await new Promise((r) => requestAnimationFrame(r));
+      // A macrotask, not rAF: detection (~30-50 ms) is slower than the display anyway, and rAF
+      // would add up to a frame of idle time per detection.
+      await new Promise((r) => setTimeout(r, 0));
     }
   }
 

@@ -1,0 +1,59 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { type Browser, chromium } from "playwright-core";
+
+const run = promisify(execFile);
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
+export const ARTIFACTS = path.join(REPO_ROOT, "test-artifacts");
+export const SCREENSHOTS = path.join(ARTIFACTS, "screenshots");
+export const ASTRONAUT = path.join(ARTIFACTS, "photos", "astronaut.png");
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Flags that work on these machines (ENVIRONMENT.md): no sandbox, no GPU, no background network. */
+const FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/**
+ * A 1 s Y4M of astronaut.png for Chromium's fake camera, made with ffmpeg once into
+ * test-artifacts/ (a few MB; never committed).
+ */
+export async function fakeCameraVideo(): Promise<string> {
+  const out = path.join(ARTIFACTS, "astronaut-face.y4m");
+  if (existsSync(out)) return out;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await run("/usr/bin/ffmpeg", [
+    ...["-y", "-loglevel", "error", "-loop", "1", "-i", ASTRONAUT, "-t", "1", "-r", "30"],
+    ...["-pix_fmt", "yuv420p", "-vf", "scale=480:480,pad=640:480:80:0", out],
+  ]);
+  return out;
+}
+
+export async function launchChromium(options: { fakeCamera?: string } = {}): Promise<Browser> {
+  const args = [...FLAGS];
+  if (options.fakeCamera) {
+    args.push(
+      "--use-fake-device-for-media-stream",
+      "--use-fake-ui-for-media-stream",
+      `--use-file-for-fake-video-capture=${options.fakeCamera}`,
+    );
+  }
+  return chromium.launch({ executablePath: CHROMIUM, args, headless: true });
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return path.join(SCREENSHOTS, `${name}.png`);
+}
+
+export const browserAvailable = () => existsSync(CHROMIUM) && existsSync(ASTRONAUT);
