@@ -241,14 +241,14 @@ describe.skipIf(!existsSync(PHOTO))("ml service over HTTP", () => {
         await sharp(astronaut).resize(64).png().toBuffer(),
       ];
       const big = Buffer.alloc(12 * 1024 * 1024, 1);
-      global.gc?.();
+      (globalThis as { gc?: () => void }).gc?.();
       const before = process.memoryUsage();
       for (let i = 0; i < 200; i++) {
         const res = await analyse(i % 25 === 0 ? big : (bad[i % bad.length] as Buffer));
         expect(res.status).toBeGreaterThanOrEqual(400);
         expect(res.status).toBeLessThan(500);
       }
-      global.gc?.();
+      (globalThis as { gc?: () => void }).gc?.();
       const after = process.memoryUsage();
       // Eight 12 MB uploads among them: nothing accumulates beyond transient buffers.
       expect(after.heapUsed - before.heapUsed).toBeLessThan(40 * 1024 * 1024);

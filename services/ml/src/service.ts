@@ -84,6 +84,8 @@ export interface MlService extends ServiceModule {
   /** Builds a product's try-on asset from its front image now (the queue consumer calls the same). */
   prepareFrameAsset(tenantId: string, productId: string): Promise<Product["tryOn"] | null>;
   pool: FacePool;
+  start(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 const TruthySchema = z
