@@ -42,6 +42,7 @@ beforeAll(async () => {
     .set("X-VARAi-Key", a.publishable.key)
     .set("Origin", "https://evil.example");
   await request(h.app).get("/test/principal").set("X-VARAi-Key", a.secret.key).set("Origin", "https://alpha.example");
+  await request(h.app).get("/test/principal").set("X-VARAi-Key", a.secret.key);
 
   // Everything an admin can read after creation.
   for (const path of ["/v1/me", `/v1/tenants/${a.tenant.id}`, "/v1/api-keys", "/v1/audit?limit=200"]) {
@@ -62,6 +63,9 @@ describe("secrets stay out of logs and later responses", () => {
     // Requests were logged (with their headers) and auth logged its own events.
     expect(h.logs.some((line) => line.includes('"msg":"request"'))).toBe(true);
     expect(h.logs.some((line) => line.includes("refresh token reuse"))).toBe(true);
+    // The headers that carried tokens and keys reached the logger and were redacted there.
+    expect(h.logs.some((line) => line.includes('"authorization":"[redacted]"'))).toBe(true);
+    expect(h.logs.some((line) => line.includes('"x-varai-key":"[redacted]"'))).toBe(true);
   });
 
   it("writes no password, token, API key or signing key to the logs", () => {
