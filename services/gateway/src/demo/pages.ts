@@ -112,7 +112,7 @@ ${options.shapes.map((shape) => html`<a href="/demo?shape=${shape}" class="${sha
     const image = p.images[0];
     return html`<li class="card" data-product-id="${p.id}">
 <a href="/demo/products/${p.id}">
-${image ? html`<img src="${image.url}" alt="${image.alt}" loading="lazy" width="1000" height="640">` : ""}
+${image ? html`<img src="${image.url}" alt="${image.alt}" loading="lazy" width="800" height="512">` : ""}
 <div class="body">
 <div class="name">${p.title}</div>
 <div class="meta"><span>${label(p.frame.shape)} · <span class="size">${productSizeLabel(p)}</span></span><span class="price">${formatPrice(p)}</span></div>
@@ -149,7 +149,7 @@ export function renderProductPage(product: Product, options: PageOptions): strin
   const body = html`<a class="back" href="/demo">← All frames</a>
 <article class="product" data-product-id="${product.id}">
 <div>
-${image ? html`<img src="${image.url}" alt="${image.alt}" width="1000" height="640">` : ""}
+${image ? html`<img src="${image.url}" alt="${image.alt}" width="800" height="512">` : ""}
 <div id="varai-try-on" class="widget-slot" data-varai-widget="try-on" data-product-id="${product.id}">Virtual try-on will appear here.</div>
 </div>
 <div>

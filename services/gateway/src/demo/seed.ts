@@ -8,6 +8,8 @@ export const demoImageKey = (file: string) => `${DEMO_TENANT.id}/demo-images/${f
 export const demoProductId = (slug: string) => `prd_demo_${slug}`;
 export const demoAssetId = (slug: string) => `ast_demo_${slug}`;
 
+const RENDER_BATCH = 4;
+
 export interface SeedResult {
   status: "seeded" | "present" | "skipped";
   /** Products (and their images) written by this call. */
@@ -36,22 +38,33 @@ export async function seedDemo(deps: RuntimeDeps, options: { publicBaseUrl: stri
     await ignoreConflict(tenants.insertOne({ ...DEMO_TENANT, status: "active", createdAt: now, updatedAt: now }));
   }
 
-  let created = 0;
+  // Frames whose product or images are missing (all of them on a first start, none after).
+  const missing: Array<{ frame: DemoFrame; existing: Product | null }> = [];
   for (const frame of DEMO_FRAMES) {
-    const id = demoProductId(frame.slug);
-    const existing = await products.findById(DEMO_TENANT.id, id);
-    const assetKey = blobKeys.frameAsset(DEMO_TENANT.id, demoAssetId(frame.slug));
-    const imagesPresent =
-      (await deps.blobs.head(assetKey)) !== null && (await deps.blobs.head(demoImageKey(`${frame.slug}.png`))) !== null;
+    const existing = await products.findById(DEMO_TENANT.id, demoProductId(frame.slug));
     if (existing) await refreshImageUrl(products, existing, options.publicBaseUrl);
-    if (existing && imagesPresent) continue;
+    const imagesPresent =
+      (await deps.blobs.head(blobKeys.frameAsset(DEMO_TENANT.id, demoAssetId(frame.slug)))) !== null &&
+      (await deps.blobs.head(demoImageKey(`${frame.slug}.png`))) !== null;
+    if (!existing || !imagesPresent) missing.push({ frame, existing });
+  }
 
-    const art = await renderFrameArt(frame);
-    await deps.blobs.put(assetKey, art.asset, { contentType: "image/png" });
-    await deps.blobs.put(demoImageKey(`${frame.slug}.png`), art.photo, { contentType: "image/png" });
-    if (existing) continue;
-    const product = demoProduct(frame, art, options.publicBaseUrl, now);
-    if (await ignoreConflict(products.insertOne(DEMO_TENANT.id, product))) created++;
+  let created = 0;
+  // sharp renders on libuv's thread pool: a few at once use both cores.
+  for (let i = 0; i < missing.length; i += RENDER_BATCH) {
+    const batch = missing.slice(i, i + RENDER_BATCH);
+    const arts = await Promise.all(batch.map(({ frame }) => renderFrameArt(frame)));
+    for (const [j, { frame, existing }] of batch.entries()) {
+      const art = arts[j]!;
+      // Images first: a product is never visible before its images exist.
+      await deps.blobs.put(blobKeys.frameAsset(DEMO_TENANT.id, demoAssetId(frame.slug)), art.asset, {
+        contentType: "image/png",
+      });
+      await deps.blobs.put(demoImageKey(`${frame.slug}.png`), art.photo, { contentType: "image/png" });
+      if (existing) continue;
+      const product = demoProduct(frame, art, options.publicBaseUrl, now);
+      if (await ignoreConflict(products.insertOne(DEMO_TENANT.id, product))) created++;
+    }
   }
   if (created > 0) logger.info({ created }, "demo catalog seeded");
   return { status: created > 0 || !existingTenant ? "seeded" : "present", created };

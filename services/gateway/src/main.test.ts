@@ -1,0 +1,115 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, describe, expect, it } from "vitest";
+import { DEMO_FRAMES } from "./demo/frames.ts";
+import { REPO_ROOT } from "./env.ts";
+
+// The README's command, for real: `tsx src/main.ts` in the package, as `pnpm start` runs it.
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const TSX = path.join(REPO_ROOT, "node_modules/.bin/tsx");
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+const children: ChildProcess[] = [];
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+function start(env: Record<string, string>): Started {
+  const child = spawn(TSX, ["src/main.ts"], {
+    cwd: PACKAGE_DIR,
+    // Only what the server needs: no inherited configuration from the developer's shell.
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let out = "";
+  let err = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exit = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+/** The first complete JSON log line that has the field (the last chunk may end mid-line). */
+function logEntry(server: Started, field: string): Record<string, unknown> | undefined {
+  const complete = server.stdout().split("\n").slice(0, -1);
+  for (const line of complete) {
+    if (!line.startsWith("{")) continue;
+    const entry = JSON.parse(line) as Record<string, unknown>;
+    if (field in entry && entry.msg !== "demo catalog seeded") return entry;
+  }
+  return undefined;
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 25_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe("pnpm start (tsx src/main.ts)", () => {
+  it("starts on a fresh DATA_DIR, serves /healthz, /demo and /openapi.json, and exits 0 on SIGTERM", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), "varai-main-"));
+    dirs.push(dataDir);
+    const server = start({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir });
+
+    const demoUrl = await waitFor("the ready log line", () => logEntry(server, "demo")?.demo as string | undefined);
+    expect(logEntry(server, "created")).toMatchObject({ status: "seeded", created: DEMO_FRAMES.length });
+    const base = demoUrl.replace(/\/demo$/, "");
+    expect(demoUrl).toMatch(/^http:\/\/localhost:\d+\/demo$/);
+
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks.startup).toBe("ok");
+
+    const demo = await fetch(demoUrl);
+    expect(demo.status).toBe(200);
+    expect((await demo.text()).match(/<li class="card"/g)?.length).toBeGreaterThanOrEqual(12);
+
+    const openapi = (await (await fetch(`${base}/openapi.json`)).json()) as { openapi: string; servers: unknown };
+    expect(openapi.openapi).toBe("3.1.0");
+    expect(openapi.servers).toEqual([{ url: base }]);
+
+    server.child.kill("SIGTERM");
+    expect(await server.exit).toBe(0);
+    expect(server.stdout()).toContain('"msg":"stopped"');
+    expect(server.stderr(), "nothing on stderr").toBe("");
+
+    // A second start on the same DATA_DIR finds the catalog and writes nothing.
+    const again = start({ PORT: "0", HOST: "127.0.0.1", DATA_DIR: dataDir });
+    await waitFor("the second start", () => logEntry(again, "demo"));
+    expect(logEntry(again, "created")).toMatchObject({ status: "present", created: 0 });
+    again.child.kill("SIGINT");
+    expect(await again.exit).toBe(0);
+  }, 60_000);
+
+  it("refuses an invalid configuration at start, listing every problem and no stack", async () => {
+    const server = start({ PORT: "abc", REDIS_URL: "localhost:6379", MONGODB_URL: "http://db" });
+    expect(await server.exit).toBe(1);
+    const err = server.stderr();
+    expect(err).toContain("PORT");
+    expect(err).toContain("REDIS_URL");
+    expect(err).toContain("MONGODB_URL");
+    expect(err).not.toMatch(/\n\s+at /);
+  }, 30_000);
+});
