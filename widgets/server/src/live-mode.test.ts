@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { browserAvailable, fakeCameraVideo, launchChromium, screenshotPath } from "./testing/browser.ts";
