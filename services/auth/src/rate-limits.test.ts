@@ -63,6 +63,24 @@ describe("rate limits (in-process)", () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429]);
   });
 
+  it("throttles guessing of API keys per IP after repeated refusals", async () => {
+    const harness = await createHarness({
+      rateLimits: { authFailureIp: { name: "t-auth-failure", points: 3, windowMs: 60_000, blockMs: 60_000 } },
+    });
+    h = harness;
+    const a = await seedTenant(harness, "Alpha");
+    const guess = () =>
+      request(harness.app)
+        .get("/test/principal")
+        .set("X-VARAi-Key", `sk_${"G".repeat(43)}`);
+    expect([(await guess()).status, (await guess()).status, (await guess()).status]).toEqual([401, 401, 401]);
+    const throttled = await guess();
+    expect(throttled.status).toBe(429);
+    expect(throttled.headers["retry-after"]).toBeDefined();
+    // Only refusals spend this budget: valid credentials from the same IP still work.
+    expect((await request(harness.app).get("/v1/me").set("Authorization", `Bearer ${a.token}`)).status).toBe(200);
+  });
+
   it("has defaults that lock an email out after 5 attempts", () => {
     expect(DEFAULT_RATE_LIMITS.loginEmail).toMatchObject({ points: 5, blockMs: 15 * 60_000 });
   });

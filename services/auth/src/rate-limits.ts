@@ -16,6 +16,8 @@ export interface RateLimitPolicies {
   loginIp: RateLimitPolicy;
   /** Login attempts per email: the lockout. Reset by a successful login. */
   loginEmail: RateLimitPolicy;
+  /** Refused tokens and keys per client IP: guessing keys fails before the per-key budget can apply. */
+  authFailureIp: RateLimitPolicy;
 }
 
 const MINUTE = 60_000;
@@ -27,6 +29,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitPolicies = {
   user: { name: "user", points: 600, windowMs: MINUTE },
   loginIp: { name: "login-ip", points: 30, windowMs: 15 * MINUTE, blockMs: 15 * MINUTE },
   loginEmail: { name: "login-email", points: 5, windowMs: 15 * MINUTE, blockMs: 15 * MINUTE },
+  authFailureIp: { name: "auth-failure-ip", points: 60, windowMs: MINUTE, blockMs: 15 * MINUTE },
 };
 
 /**

@@ -13,7 +13,7 @@ import {
   TenantIdSchema,
   type User,
 } from "@varai/schema";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { hashPresentedKey, newApiKey, originAllowed } from "./api-keys.ts";
 import { type AuditLog, createAuditLog, subjectDigest } from "./audit.ts";
 import {
@@ -243,6 +243,20 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
   }
 
   const authenticate: RequestHandler = async (req, res, next) => {
+    try {
+      await resolvePrincipal(req, res);
+    } catch (error) {
+      // Each refused credential spends the caller's failure budget; once spent, the answer is
+      // 429 whatever is presented, so keys and tokens cannot be guessed at request rate.
+      if (error instanceof AppError && error.code === "UNAUTHENTICATED") {
+        await enforce(rateLimiter, res, [[policies.authFailureIp, req.ip ?? "unknown"]]);
+      }
+      throw error;
+    }
+    next();
+  };
+
+  async function resolvePrincipal(req: Request, res: Response): Promise<void> {
     const authorization = req.header("authorization");
     const key = req.header("x-varai-key");
     let principal: Principal;
@@ -260,7 +274,6 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     } else if (key !== undefined) {
       principal = await resolveKey(key, req.header("origin"));
     } else {
-      next();
       return;
     }
     await admitTenant(principal.tenantId);
@@ -272,8 +285,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
       throw new AppError("NOT_FOUND", "Tenant not found");
     }
     setPrincipal(res, principal);
-    next();
-  };
+  }
 
   async function issueSession(user: UserDoc, familyId: string): Promise<Session> {
     const access = await tokens.sign({ userId: user.id, tenantId: user.tenantId, role: user.role, email: user.email });
