@@ -108,7 +108,13 @@ describe("frame asset preparation from product photos", () => {
       images.set(
         "/busy.jpg",
         await sharp({
-          create: { width: 600, height: 400, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 60 } },
+          create: {
+            width: 600,
+            height: 400,
+            channels: 3,
+            background: "#808080",
+            noise: { type: "gaussian", mean: 128, sigma: 60 },
+          },
         })
           .jpeg()
           .toBuffer(),
