@@ -57,13 +57,13 @@ h1 { font-size: 28px; margin: 0 0 4px; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 20px; list-style: none; padding: 0; margin: 0; }
 .card { background: #fff; border: 1px solid var(--line); border-radius: 12px; overflow: hidden; transition: box-shadow .15s; }
 .card:hover { box-shadow: 0 6px 24px rgba(0,0,0,.08); }
-.card img { display: block; width: 100%; aspect-ratio: 25 / 16; object-fit: cover; background: #f1eee9; }
+.card img { display: block; width: 100%; height: auto; aspect-ratio: 25 / 16; object-fit: cover; background: #f1eee9; }
 .card .body { padding: 12px 16px 16px; }
 .card .name { font-weight: 600; }
 .card .meta { color: var(--muted); font-size: 14px; display: flex; justify-content: space-between; gap: 8px; }
 .price { font-weight: 600; }
 .product { display: grid; grid-template-columns: minmax(0, 3fr) minmax(280px, 2fr); gap: 40px; }
-.product img { width: 100%; border-radius: 12px; border: 1px solid var(--line); background: #f1eee9; }
+.product img { width: 100%; height: auto; border-radius: 12px; border: 1px solid var(--line); background: #f1eee9; }
 .product dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 16px 0; }
 .product dt { color: var(--muted); }
 .product dd { margin: 0; }

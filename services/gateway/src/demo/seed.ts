@@ -106,7 +106,7 @@ export function demoProduct(
       externalId: `demo-${frame.slug}`,
       externalUpdatedAt: now,
     },
-    title: `${frame.name} ${shapeName[0]!.toUpperCase()}${shapeName.slice(1)}`,
+    title: `${frame.name} ${frame.shape.replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase())}`,
     handle: frame.slug,
     brand: frame.brand,
     productType: "Eyeglasses",
