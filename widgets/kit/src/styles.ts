@@ -10,7 +10,7 @@ export function themeCss(theme: WidgetConfig["theme"]): string {
 
 export const BASE_CSS = `
 :host{display:block;font-family:var(--_font);color:var(--_fg);line-height:1.4}
-:host([hidden]){display:none}
+:host([hidden]),[hidden]{display:none!important}
 *{box-sizing:border-box}
 button,.btn{font:inherit;cursor:pointer;border-radius:var(--_radius);border:1px solid var(--_primary);background:var(--_bg);color:var(--_primary);padding:.55em 1em;min-height:44px;transition:background .15s,transform .15s}
 button.primary,.btn.primary{background:var(--_primary);color:var(--_on-primary)}
