@@ -65,9 +65,15 @@ describe("gateway env", () => {
     expect(env.redisUrl).toBe("rediss://cache:6380");
     expect(env.demo).toBe(false);
     expect(env.encryptionKeys).toEqual({ keys: { v1: key32(1), v2: key32(2) }, current: "v2" });
-    expect(Buffer.from(env.jwtKeys?.keys.v1 ?? []).toString()).toBe("x".repeat(40));
+    expect(env.jwtKeys?.current).toBe("v1");
+    expect(Buffer.from(env.jwtKeys?.keys.v1 ?? "", "base64").toString()).toBe("x".repeat(40));
     expect(env.bigcommerce).toEqual({ clientId: "id", clientSecret: "secret" });
     expect(env.mlWorkers).toBe(2);
+  });
+
+  it("reads rotating JWT keys in the auth service's format, the last listed signing", () => {
+    const env = parseGatewayEnv({ VARAI_JWT_KEYS: `k1:${key32(1)}, k2:${key32(2)}` });
+    expect(env.jwtKeys).toEqual({ keys: { k1: key32(1), k2: key32(2) }, current: "k2" });
   });
 
   it("leaves the public base URL to the bound port when PORT is 0", () => {

@@ -15,9 +15,12 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
-/** Versioned HMAC keys for JWTs: `current` signs, every key verifies (rotation without logging everyone out). */
+/**
+ * Versioned HMAC keys for JWTs: `current` signs, every key verifies (rotation without logging
+ * everyone out). Same shape as the auth service's `JwtKeySet`: kid -> base64 secret.
+ */
 export interface JwtKeys {
-  keys: Record<string, Uint8Array>;
+  keys: Record<string, string>;
   current: string;
 }
 
@@ -107,7 +110,7 @@ const jwtKeys = z
   .optional()
   .transform((value, ctx) => {
     if (value === undefined) return undefined;
-    const keys: Record<string, Uint8Array> = {};
+    const keys: Record<string, string> = {};
     let current = "";
     for (const [index, part] of value
       .split(",")
@@ -124,7 +127,7 @@ const jwtKeys = z
         ctx.addIssue({ code: "custom", message: `key version "${match[1]}" appears twice` });
         return z.NEVER;
       }
-      keys[match[1]!] = new Uint8Array(key);
+      keys[match[1]!] = key.toString("base64");
       current = match[1]!;
     }
     return { keys, current };
@@ -184,7 +187,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
   const jwtKeys = raw.VARAI_JWT_KEYS
     ? raw.VARAI_JWT_KEYS
     : raw.VARAI_JWT_SECRET
-      ? { keys: { v1: new Uint8Array(Buffer.from(raw.VARAI_JWT_SECRET, "utf8")) }, current: "v1" }
+      ? { keys: { v1: Buffer.from(raw.VARAI_JWT_SECRET, "utf8").toString("base64") }, current: "v1" }
       : null;
   return {
     port,
