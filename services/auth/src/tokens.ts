@@ -11,8 +11,8 @@ export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 const ALGORITHM = "HS256";
 
 export interface JwtKeySet {
-  /** kid -> base64 secret of at least 32 bytes. */
-  keys: Readonly<Record<string, string>>;
+  /** kid -> secret of at least 32 bytes (raw bytes, or a base64 string). */
+  keys: Readonly<Record<string, string | Uint8Array>>;
   /** The kid new tokens are signed with; the others still verify until removed (rotation). */
   current: string;
 }
@@ -38,7 +38,7 @@ export function createTokenIssuer(options: {
 }): TokenIssuer {
   const keys = new Map<string, Uint8Array>();
   for (const [kid, secret] of Object.entries(options.keySet.keys)) {
-    const bytes = Buffer.from(secret, "base64");
+    const bytes = typeof secret === "string" ? Buffer.from(secret, "base64") : secret;
     if (bytes.length < 32) throw new AppError("INVALID_CONFIG", `JWT key ${kid} must be at least 32 bytes`);
     keys.set(kid, new Uint8Array(bytes));
   }
