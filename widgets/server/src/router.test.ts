@@ -106,6 +106,18 @@ describe("widget router", () => {
     expect(res.body.features.liveTryOn).toBe(true);
   });
 
+  it("answers the CORS preflight for the key header and reflects the origin on the real request", async () => {
+    const pre = await request(app()).options("/widget/config").set("Origin", "https://shop.example");
+    expect(pre.status).toBe(204);
+    expect(pre.headers["access-control-allow-origin"]).toBe("https://shop.example");
+    expect(pre.headers["access-control-allow-headers"]).toContain("X-VARAi-Key");
+    const res = await request(app())
+      .get("/widget/config")
+      .set("X-VARAi-Key", "pk_test")
+      .set("Origin", "https://shop.example");
+    expect(res.headers["access-control-allow-origin"]).toBe("https://shop.example");
+  });
+
   it("refuses config and products without a storefront key", async () => {
     expect((await request(app()).get("/widget/config")).status).toBe(401);
     expect((await request(app()).get("/widget/products")).status).toBe(401);

@@ -74,6 +74,13 @@ function sendBody(
   res.send(file.body);
 }
 
+function corsForStorefront(req: Request, res: Response): void {
+  const origin = req.header("origin");
+  if (!origin) return;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.append("Vary", "Origin");
+}
+
 /**
  * `/widget/*`: the loader, element chunks, live-mode vendor files, and the two storefront
  * JSON endpoints (config, products) for the calling publishable key's tenant.
@@ -106,8 +113,19 @@ export function createWidgetRouter(options: WidgetRouterOptions): Router {
     },
   );
 
-  router.get("/widget/config", async (_req, res) => {
+  // Storefront JSON is read cross-origin with the key header, so browsers preflight it. The
+  // preflight carries no key; the real request's origin is checked against the key by auth.
+  router.options(["/widget/config", "/widget/products"], (req, res) => {
+    corsForStorefront(req, res);
+    res.setHeader("Access-Control-Allow-Methods", "GET");
+    res.setHeader("Access-Control-Allow-Headers", "X-VARAi-Key");
+    res.setHeader("Access-Control-Max-Age", "600");
+    res.status(204).end();
+  });
+
+  router.get("/widget/config", async (req, res) => {
     const { tenantId } = requireStorefront(res);
+    corsForStorefront(req, res);
     const parsed = WidgetConfigSchema.safeParse((await options.getConfig(tenantId)) ?? {});
     if (!parsed.success) throw new AppError("INVALID_CONFIG", "The tenant's widget settings are invalid");
     const config: WidgetConfig = parsed.data;
@@ -118,6 +136,7 @@ export function createWidgetRouter(options: WidgetRouterOptions): Router {
 
   router.get("/widget/products", async (req, res) => {
     const { tenantId } = requireStorefront(res);
+    corsForStorefront(req, res);
     const query = parseInput(WidgetProductQuerySchema, req.query, "query");
     const items = await options.getProducts(tenantId, query);
     res.setHeader("Cache-Control", "private, max-age=60");
