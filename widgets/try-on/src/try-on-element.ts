@@ -306,7 +306,12 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     }
     this.photo = await downscale(file);
     this.renders.clear();
-    const analysis = this.runtime.client.analyzeFace(this.photo).then(
+    const photo = this.photo;
+    await this.renderPhoto();
+    // PD and face shape after the render, not beside it: on a small server the two would share
+    // the CPU and the shopper would wait longer for the picture.
+    if (this.photo !== photo) return;
+    await this.runtime.client.analyzeFace(photo).then(
       (a) => {
         const m = a.measurements;
         saveLastAnalysis({
@@ -317,11 +322,14 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
           source: "photo",
         });
         this.showMeasure(m.pupillaryDistance.valueMm, m.pupillaryDistance.uncertaintyMm, a.faceShape.label);
+        this.emit("varai:face-analyzed", {
+          pupillaryDistanceMm: m.pupillaryDistance.valueMm,
+          faceShape: a.faceShape.label,
+        });
         this.runtime.events.track("face_analyzed", { properties: { source: "photo" } });
       },
-      () => {}, // the render below reports a missing face; PD is a bonus
+      () => {}, // the render already reported a missing face; PD is a bonus
     );
-    await Promise.all([this.renderPhoto(), analysis]);
   }
 
   private async renderPhoto(): Promise<void> {
