@@ -1,1 +1,149 @@
-export {};
+import type { Consumer, Job, RuntimeDeps, SecretBox, ServiceModule } from "@varai/runtime";
+import type { Platform } from "@varai/schema";
+import { Router } from "express";
+import { createProductWriter } from "./apply.ts";
+import { createCatalogStore } from "./connections-store.ts";
+import { createRateGovernor } from "./governor.ts";
+import { CATALOG_QUEUES, type ConnectionDoc } from "./model.ts";
+import { catalogOpenApi } from "./openapi.ts";
+import { type AdapterFactory, createAdapterRegistry } from "./registry.ts";
+import { createRoutes } from "./routes.ts";
+import { createSyncEngine, type SyncJob, type SyncOptions } from "./sync.ts";
+import { createStatsBuffer, createWebhookRouter, type EventJob } from "./webhooks.ts";
+import { createEventHandler, type OrderNotification, type PrivacyRequest } from "./worker.ts";
+
+export type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./model.ts";
+export { CATALOG_QUEUES } from "./model.ts";
+export type { AdapterFactory, ResolvedConnection } from "./registry.ts";
+export type { OrderNotification, PrivacyRequest } from "./worker.ts";
+
+export interface CatalogServiceOptions {
+  /** Public origin of this deployment; webhook URLs are built from it. */
+  publicBaseUrl: string;
+  /** Encrypts credentials and webhook secrets at rest. */
+  secretBox: SecretBox;
+  /** SHOPIFY_API_SECRET: verifies every Shopify webhook. */
+  shopifyApiSecret?: string;
+  /** BIGCOMMERCE_CLIENT_ID / _SECRET, for the BigCommerce adapter (issue 7). */
+  bigcommerce?: { clientId: string; clientSecret: string };
+  onOrder?(event: OrderNotification): Promise<void>;
+  onPrivacyRequest?(request: PrivacyRequest): Promise<void>;
+  /** Outbound fetch for adapters (tests: the simulator or msw). Default: globalThis.fetch. */
+  fetch?: typeof globalThis.fetch;
+  /** Adapters for more platforms, or replacements. */
+  adapterFactories?: Partial<Record<Platform, AdapterFactory>>;
+  sync?: SyncOptions;
+  /** Reconciliation period (incremental sync + webhook re-registration). Default 15 min; 0 disables. */
+  reconcileIntervalMs?: number;
+  /** Start a full sync when a connection is created. Default true. */
+  autoSync?: boolean;
+  /** Worker concurrency for webhook events. Default 4. */
+  eventConcurrency?: number;
+}
+
+export interface CatalogService extends ServiceModule {
+  /** Runs one reconciliation pass now (the schedule calls the same). */
+  reconcile(): Promise<void>;
+  /** Re-enqueues sync runs whose worker died; called by start(). */
+  resumeStaleRuns(): Promise<number>;
+}
+
+export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceOptions): CatalogService {
+  const base = options.publicBaseUrl.replace(/\/+$/, "");
+  const webhookUrlOf = (c: Pick<ConnectionDoc, "id" | "platform">) =>
+    c.platform === "shopify"
+      ? `${base}/webhooks/shopify`
+      : c.platform === "bigcommerce"
+        ? `${base}/webhooks/bigcommerce`
+        : `${base}/webhooks/${c.platform}/${c.id}`;
+  const store = createCatalogStore(deps);
+  const registry = createAdapterRegistry({
+    secretBox: options.secretBox,
+    ...(options.shopifyApiSecret ? { shopifyApiSecret: options.shopifyApiSecret } : {}),
+    ...(options.adapterFactories ? { adapterFactories: options.adapterFactories } : {}),
+    deps: {
+      fetch: options.fetch ?? globalThis.fetch,
+      logger: deps.logger.child({ component: "adapter" }),
+      clock: deps.clock,
+    },
+  });
+  const writer = createProductWriter(deps);
+  const governor = createRateGovernor();
+  const stats = createStatsBuffer(store, deps.logger);
+  const sync = createSyncEngine({ deps, store, registry, writer, governor, webhookUrlOf }, options.sync);
+  const handleEvent = createEventHandler({
+    deps,
+    store,
+    registry,
+    writer,
+    governor,
+    ...(options.onOrder ? { onOrder: options.onOrder } : {}),
+    ...(options.onPrivacyRequest ? { onPrivacyRequest: options.onPrivacyRequest } : {}),
+  });
+
+  const router = Router();
+  router.use(createWebhookRouter({ deps, store, registry, stats }));
+  router.use(
+    createRoutes({
+      store,
+      writer,
+      registry,
+      sync,
+      stats,
+      secretBox: options.secretBox,
+      clock: deps.clock,
+      webhookUrlOf,
+      autoSync: options.autoSync ?? true,
+    }),
+  );
+
+  const SYNC_ATTEMPTS = 5;
+  let consumers: Consumer[] = [];
+  let timers: NodeJS.Timeout[] = [];
+
+  return {
+    name: "catalog",
+    router,
+    openapi: catalogOpenApi,
+    reconcile: () => sync.reconcile(),
+    resumeStaleRuns: () => sync.resumeStale(),
+    async start() {
+      sync.resume();
+      consumers = [
+        deps.queue.consume<EventJob>(CATALOG_QUEUES.events, handleEvent, {
+          concurrency: options.eventConcurrency ?? 4,
+          maxAttempts: 8,
+          backoffMs: 1000,
+        }),
+        deps.queue.consume<SyncJob>(CATALOG_QUEUES.sync, (job: Job<SyncJob>) => sync.runJob(job, SYNC_ATTEMPTS), {
+          concurrency: 2,
+          maxAttempts: SYNC_ATTEMPTS,
+          backoffMs: 2000,
+          visibilityTimeoutMs: 10 * 60_000,
+        }),
+      ];
+      const flush = setInterval(() => void stats.flush(), 1000);
+      flush.unref();
+      timers = [flush];
+      const every = options.reconcileIntervalMs ?? 15 * 60_000;
+      if (every > 0) {
+        const t = setInterval(() => {
+          sync.reconcile().catch((error) => deps.logger.error({ err: error }, "reconciliation failed"));
+        }, every);
+        t.unref();
+        timers.push(t);
+      }
+      await sync.resumeStale();
+    },
+    async stop() {
+      sync.stop();
+      for (const t of timers) clearInterval(t);
+      await Promise.all(consumers.map((c) => c.stop()));
+      consumers = [];
+      await stats.flush();
+    },
+    async ready() {
+      await deps.store.ping();
+    },
+  };
+}

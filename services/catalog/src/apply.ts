@@ -1,0 +1,175 @@
+import { createHash } from "node:crypto";
+import { COLLECTIONS, cacheKeys, QUEUES, type RuntimeDeps, type TenantCollection } from "@varai/runtime";
+import { type FrameAttributes, type FramePatch, isAppError, newId, type ProductDraft } from "@varai/schema";
+import type { ProductDoc } from "./model.ts";
+
+export type ApplyOutcome = "created" | "updated" | "deleted" | "skipped";
+
+/** Catalog version counters live long; readers only compare them. */
+const VERSION_TTL_MS = 30 * 24 * 3600 * 1000;
+
+const stable = (value: unknown): string =>
+  JSON.stringify(value, (_k, v) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+
+/** Merchant overrides win field by field; `null` in a patch clears that override. */
+export function mergeFrame(source: FrameAttributes, overrides: FramePatch | null): FrameAttributes {
+  if (!overrides) return source;
+  const merged: FrameAttributes = { ...source, dimensions: { ...source.dimensions } };
+  for (const key of ["shape", "rim", "material", "color"] as const) {
+    const v = overrides[key];
+    if (v !== undefined && v !== null) (merged as Record<string, unknown>)[key] = v;
+  }
+  for (const [k, v] of Object.entries(overrides.dimensions ?? {})) {
+    if (typeof v === "number") (merged.dimensions as Record<string, number>)[k] = v;
+  }
+  return merged;
+}
+
+/**
+ * Writes products with last-writer-wins on the platform's updated time (tie-break: the later
+ * delivery), tombstones that an older update cannot revive, and optimistic concurrency so two
+ * workers handling events of one product cannot interleave.
+ */
+export function createProductWriter(deps: RuntimeDeps) {
+  const products: TenantCollection<ProductDoc> = deps.store.tenantCollection<ProductDoc>(COLLECTIONS.products);
+
+  const changed = async (tenantId: string, productId: string, imagesChanged: boolean) => {
+    await deps.cache.increment(cacheKeys.catalogVersion(tenantId), 1, VERSION_TTL_MS);
+    // ml prepares try-on assets from product photos; the job id collapses bursts per product.
+    if (imagesChanged) await deps.queue.enqueue(QUEUES.frameAssets, { tenantId, productId });
+  };
+
+  const find = (tenantId: string, connectionId: string, externalId: string) =>
+    products.findOne(tenantId, { "source.connectionId": connectionId, "source.externalId": externalId });
+
+  /** Compare-and-set on sync.version; null when someone else wrote first (caller retries). */
+  const casUpdate = (tenantId: string, current: ProductDoc, set: Record<string, unknown>) =>
+    products.findOneAndUpdate(
+      tenantId,
+      { id: current.id, "sync.version": current.sync.version },
+      { $set: { ...set, "sync.version": current.sync.version + 1 } },
+    );
+
+  async function upsert(tenantId: string, draft: ProductDraft, receivedAt: string): Promise<ApplyOutcome> {
+    if (draft.status === "deleted") {
+      return remove(tenantId, draft.source, draft.source.externalUpdatedAt, receivedAt);
+    }
+    const contentHash = createHash("sha256").update(stable(draft)).digest("base64url").slice(0, 22);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await find(tenantId, draft.source.connectionId, draft.source.externalId);
+      const now = deps.clock().toISOString();
+      if (!current) {
+        const doc: Omit<ProductDoc, "tenantId"> = {
+          ...draft,
+          id: newId("product"),
+          tryOn: { assetStatus: "none" },
+          merchandising: { pinned: false, boost: 1 },
+          createdAt: now,
+          updatedAt: now,
+          deletedAt: null,
+          sync: { version: 1, receivedAt, contentHash, sourceFrame: draft.frame, frameOverrides: null },
+        };
+        try {
+          const inserted = await products.insertOne(tenantId, doc);
+          await changed(tenantId, inserted.id, draft.images.length > 0);
+          return "created";
+        } catch (error) {
+          if (isAppError(error) && error.code === "CONFLICT") continue; // a concurrent insert won; re-read
+          throw error;
+        }
+      }
+      const incoming = draft.source.externalUpdatedAt;
+      const stored = current.source.externalUpdatedAt;
+      if (current.status === "deleted") {
+        // A tombstone only yields to a version the platform stamped after the deletion (a restore).
+        if (!current.deletedAt || incoming <= current.deletedAt) return "skipped";
+      } else if (incoming < stored) return "skipped";
+      else if (
+        incoming === stored &&
+        (contentHash === current.sync.contentHash || receivedAt <= current.sync.receivedAt)
+      ) {
+        return "skipped";
+      }
+      const imagesChanged = stable(current.images) !== stable(draft.images);
+      const written = await casUpdate(tenantId, current, {
+        ...draft,
+        frame: mergeFrame(draft.frame, current.sync.frameOverrides),
+        deletedAt: null,
+        updatedAt: now,
+        "sync.receivedAt": receivedAt,
+        "sync.contentHash": contentHash,
+        "sync.sourceFrame": draft.frame,
+      });
+      if (!written) continue;
+      await changed(tenantId, current.id, imagesChanged && draft.images.length > 0);
+      return "updated";
+    }
+    throw new Error("product write lost five compare-and-set races");
+  }
+
+  /**
+   * Tombstones a product. `deletedAt` is when the platform deleted it if it says so, else when we
+   * learned it; an update stamped at or before it is stale and cannot revive the product.
+   */
+  async function remove(
+    tenantId: string,
+    ref: { platform: ProductDraft["source"]["platform"]; connectionId: string; externalId: string },
+    deletedAt: string,
+    receivedAt: string,
+  ): Promise<ApplyOutcome> {
+    const { connectionId, externalId } = ref;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await find(tenantId, connectionId, externalId);
+      const now = deps.clock().toISOString();
+      if (!current) {
+        // Record the tombstone even for a product we never saw, so an older update arriving later stays dead.
+        try {
+          await products.insertOne(tenantId, {
+            id: newId("product"),
+            source: { platform: ref.platform, connectionId, externalId, externalUpdatedAt: deletedAt },
+            title: "",
+            handle: "",
+            brand: "",
+            productType: "",
+            categories: [],
+            tags: [],
+            status: "deleted",
+            variants: [],
+            images: [],
+            frame: { dimensions: {} },
+            tryOn: { assetStatus: "none" },
+            merchandising: { pinned: false, boost: 1 },
+            createdAt: now,
+            updatedAt: now,
+            deletedAt,
+            sync: { version: 1, receivedAt, contentHash: "", sourceFrame: { dimensions: {} }, frameOverrides: null },
+          });
+          return "deleted";
+        } catch (error) {
+          if (isAppError(error) && error.code === "CONFLICT") continue;
+          throw error;
+        }
+      }
+      if (current.status === "deleted") return "skipped";
+      // A delete is stamped at least as late as the version it removes.
+      const stamp = deletedAt > current.source.externalUpdatedAt ? deletedAt : current.source.externalUpdatedAt;
+      const written = await casUpdate(tenantId, current, {
+        status: "deleted",
+        deletedAt: stamp,
+        updatedAt: now,
+        "sync.receivedAt": receivedAt,
+      });
+      if (!written) continue;
+      await changed(tenantId, current.id, false);
+      return "deleted";
+    }
+    throw new Error("product delete lost five compare-and-set races");
+  }
+
+  return { products, upsert, remove, changed };
+}
+export type ProductWriter = ReturnType<typeof createProductWriter>;

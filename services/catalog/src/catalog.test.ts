@@ -1,0 +1,314 @@
+import { SHOPIFY_FIRST_PRODUCT_ID } from "@varai/testkit";
+import { afterEach, describe, expect, it } from "vitest";
+import { finishedRun, type Harness, type Json, startHarness, waitFor } from "./test-harness.ts";
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const product = async (externalId: string) => {
+  const all = await h.api("GET", "/v1/products?limit=100&status=active");
+  const deleted = await h.api("GET", "/v1/products?limit=100&status=deleted");
+  const draft = await h.api("GET", "/v1/products?limit=100&status=draft");
+  return [...all.body.items, ...deleted.body.items, ...draft.body.items].find(
+    (p: Json) => p.source.externalId === externalId,
+  );
+};
+const shopifyHook = async (topic: string, options: Parameters<Harness["sim"]["shopify"]["webhook"]>[1] = {}) =>
+  (await h.sim.send(`${h.url}/webhooks/shopify`, h.sim.shopify.webhook(topic, options)))[0];
+const countProducts = async () => {
+  let n = 0;
+  for (const status of ["active", "draft", "deleted"])
+    n += (await h.api("GET", `/v1/products?limit=100&status=${status}`)).body.items.length;
+  return n;
+};
+
+describe("connections and backfill", () => {
+  it("backfills a Shopify store with exact 64-bit ids, registers webhooks and never returns credentials", async () => {
+    h = await startHarness({ shopify: { products: 12 } });
+    const conn = await h.connect("shopify");
+    expect(conn.webhookUrl).toBe("https://varai.example/webhooks/shopify");
+    expect(JSON.stringify(conn)).not.toContain(h.sim.shopify.accessToken);
+    const run = await finishedRun(h, conn.id, conn.lastSync.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { fetched: 12, upserted: 12, failed: 0 } });
+    expect(await countProducts()).toBe(12);
+    const first = await product(SHOPIFY_FIRST_PRODUCT_ID);
+    expect(first.frame.dimensions.frameWidthMm).toBe(h.sim.shopify.store.products.get(0)!.frame.frameWidthMm);
+    expect(h.sim.shopify.subscriptions.map((s) => s.topic)).toContain("PRODUCTS_UPDATE");
+    const got = await h.api("GET", `/v1/connections/${conn.id}`);
+    expect(got.body).toMatchObject({ health: "healthy", currency: "USD", lastSync: { status: "succeeded" } });
+    expect(JSON.stringify(got.body)).not.toMatch(/Cipher|shpat_/);
+  });
+
+  it("backfills WooCommerce over OAuth 1.0a (plain HTTP) with variations and frame attributes", async () => {
+    h = await startHarness({ woocommerce: { products: 15, variableFraction: 0.4 } });
+    const conn = await h.connect("woocommerce");
+    expect(conn.webhookUrl).toBe(`https://varai.example/webhooks/woocommerce/${conn.id}`);
+    const run = await finishedRun(h, conn.id, conn.lastSync.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { fetched: 15, upserted: 15 } });
+    expect(h.sim.woocommerce.stats.unauthorized).toBe(0);
+    const variable = [...h.sim.woocommerce.store.products.values()].find((p) => p.variants.length > 1)!;
+    const stored = await product(h.sim.woocommerce.externalId(variable.index));
+    expect(stored.variants).toHaveLength(variable.variants.length);
+    expect(stored.frame.dimensions.templeLengthMm).toBe(variable.frame.templeLengthMm);
+    expect(h.sim.woocommerce.webhooks.map((w) => w.topic).sort()).toEqual(
+      ["order.created", "product.created", "product.deleted", "product.updated"].sort(),
+    );
+  });
+
+  it("resumes a backfill after a crash from the persisted cursor: nothing lost, nothing duplicated", async () => {
+    h = await startHarness({ shopify: { products: 40, latencyMs: 40 } }, { sync: { pageSize: 5 } });
+    const conn = await h.connect("shopify");
+    await waitFor(async () => {
+      const r = await h.api("GET", `/v1/connections/${conn.id}/sync-runs/${conn.lastSync.id}`);
+      return r.body.counts.fetched >= 10;
+    });
+    await h.restart(); // the first process stops mid-run; a new one takes over
+    const run = await finishedRun(h, conn.id, conn.lastSync.id);
+    expect(run.status).toBe("succeeded");
+    expect(await countProducts()).toBe(40);
+    // Each page was requested once: the new process continued from the cursor, not from the start.
+    const pageRequests = h.sim.shopify.store.requestLog.filter((l) => l.includes("VaraiProducts"));
+    expect(new Set(pageRequests).size).toBe(pageRequests.length);
+    expect(run.counts.upserted).toBe(40);
+  });
+
+  it("runs incremental syncs from the last run's start minus the overlap window", async () => {
+    h = await startHarness({ woocommerce: { products: 10 } });
+    const conn = await h.connect("woocommerce");
+    await finishedRun(h, conn.id, conn.lastSync.id);
+    h.sim.woocommerce.store.updateProduct(3, { title: "Renamed 3" });
+    h.sim.woocommerce.store.updateProduct(7, { title: "Renamed 7" });
+    const started = await h.api("POST", `/v1/connections/${conn.id}/sync`, { mode: "incremental" });
+    expect(started.status).toBe(202);
+    expect(started.body.updatedSince).not.toBeNull();
+    const run = await finishedRun(h, conn.id, started.body.id);
+    expect(run.counts).toMatchObject({ fetched: 2, upserted: 2 });
+    expect((await product("103")).title).toBe("Renamed 3");
+  });
+
+  it("reconciliation catches missed webhooks and re-registers a removed subscription", async () => {
+    h = await startHarness({ shopify: { products: 6 } });
+    const conn = await h.connect("shopify");
+    await finishedRun(h, conn.id, conn.lastSync.id);
+    h.sim.shopify.subscriptions.splice(0, 2);
+    h.sim.shopify.store.updateProduct(2, { title: "Changed without a webhook" });
+    await h.service.reconcile();
+    expect(h.sim.shopify.subscriptions).toHaveLength(5);
+    await waitFor(async () => (await product(h.sim.shopify.externalId(2)))?.title === "Changed without a webhook");
+  });
+
+  it("the rate governor slows a backfill before Shopify throttles it", async () => {
+    h = await startHarness({ shopify: { products: 60, bucketSize: 200, restoreRate: 400 } }, { sync: { pageSize: 5 } });
+    const conn = await h.connect("shopify");
+    const run = await finishedRun(h, conn.id, conn.lastSync.id);
+    expect(run.status).toBe("succeeded");
+    expect(h.sim.shopify.stats.pointsSpent).toBeGreaterThan(600); // more than the bucket: it had to wait for restores
+    expect(h.sim.shopify.stats.throttled).toBe(0);
+  });
+
+  it("a THROTTLED answer makes the run wait and continue", async () => {
+    h = await startHarness({ shopify: { products: 10, restoreRate: 2000 } }, { autoSync: false });
+    const conn = await h.connect("shopify");
+    h.sim.shopify.drainBucket();
+    const started = await h.api("POST", `/v1/connections/${conn.id}/sync`, { mode: "full" });
+    const run = await finishedRun(h, conn.id, started.body.id);
+    expect(run).toMatchObject({ status: "succeeded", counts: { upserted: 10 } });
+    expect(h.sim.shopify.stats.throttled).toBeGreaterThanOrEqual(1);
+  });
+
+  it("refuses an invalid connection body and a second connection to the same shop", async () => {
+    h = await startHarness({}, { autoSync: false });
+    const bad = await h.api("POST", "/v1/connections", {
+      platform: "shopify",
+      name: "x",
+      shopDomain: "nope",
+      credentials: {},
+    });
+    expect(bad.status).toBe(400);
+    await h.connect("shopify");
+    const again = await h.api("POST", "/v1/connections", {
+      platform: "shopify",
+      name: "again",
+      shopDomain: h.sim.shopify.shopDomain,
+      credentials: { accessToken: "x" },
+    });
+    expect(again.status).toBe(409);
+  });
+});
+
+describe("webhook intake and the worker", () => {
+  it("applies a signed update, acks a duplicate with 200 and bumps the catalog version", async () => {
+    h = await startHarness({ shopify: { products: 3 } }, { autoSync: false });
+    const conn = await h.connect("shopify");
+    const version = await h.catalogVersion();
+    h.sim.shopify.store.updateProduct(1, { title: "Aria Pro" });
+    expect(await shopifyHook("products/update", { index: 1, eventId: "e-1" })).toBe(200);
+    expect(await shopifyHook("products/update", { index: 1, eventId: "e-1" })).toBe(200);
+    await waitFor(async () => (await product(h.sim.shopify.externalId(1)))?.title === "Aria Pro");
+    expect(await h.catalogVersion()).toBeGreaterThan(version);
+    const stats = (await h.api("GET", `/v1/connections/${conn.id}`)).body;
+    expect(stats.webhookStats).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(stats.lastDeliveryAt).not.toBeNull();
+  });
+
+  it("keeps the newest version when deliveries arrive out of order", async () => {
+    h = await startHarness({ shopify: { products: 3 } }, { autoSync: false });
+    await h.connect("shopify");
+    h.sim.shopify.store.updateProduct(0, { title: "Old" });
+    const older = h.sim.shopify.webhook("products/update", { index: 0 });
+    h.sim.shopify.store.updateProduct(0, { title: "New" });
+    const newer = h.sim.shopify.webhook("products/update", { index: 0 });
+    await h.sim.send(`${h.url}/webhooks/shopify`, newer);
+    await waitFor(async () => (await product(SHOPIFY_FIRST_PRODUCT_ID))?.title === "New");
+    expect((await h.sim.send(`${h.url}/webhooks/shopify`, older))[0]).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await product(SHOPIFY_FIRST_PRODUCT_ID)).title).toBe("New");
+  });
+
+  it("a delete is a tombstone that a late, older update cannot revive", async () => {
+    h = await startHarness({ shopify: { products: 3 } }, { autoSync: false });
+    await h.connect("shopify");
+    await shopifyHook("products/create", { index: 2 });
+    const id = h.sim.shopify.externalId(2);
+    await waitFor(async () => (await product(id))?.status === "active");
+    const late = h.sim.shopify.webhook("products/update", { index: 2 });
+    await shopifyHook("products/delete", { index: 2 });
+    await waitFor(async () => (await product(id))?.status === "deleted");
+    await h.sim.send(`${h.url}/webhooks/shopify`, late);
+    await new Promise((r) => setTimeout(r, 100));
+    const stored = await product(id);
+    expect(stored.status).toBe("deleted");
+    expect(stored.deletedAt).not.toBeNull();
+  });
+
+  it("fetches the product for a thin payload, and marks it deleted when the fetch is a 404", async () => {
+    h = await startHarness({ shopify: { products: 4, webhookMetafields: false } }, { autoSync: false });
+    await h.connect("shopify");
+    const before = h.sim.shopify.stats.requests;
+    await shopifyHook("products/update", { index: 3 });
+    await waitFor(async () => (await product(h.sim.shopify.externalId(3)))?.status === "active");
+    expect(h.sim.shopify.stats.requests).toBeGreaterThan(before);
+    expect((await product(h.sim.shopify.externalId(3))).frame.dimensions.frameWidthMm).toBeGreaterThan(90);
+    const gone = h.sim.shopify.webhook("products/update", { index: 1 });
+    h.sim.shopify.store.deleteProduct(1);
+    await h.sim.send(`${h.url}/webhooks/shopify`, gone);
+    await waitFor(async () => (await product(h.sim.shopify.externalId(1)))?.status === "deleted");
+  });
+
+  it("collapses WooCommerce's repeated deliveries of one save and answers the ping with exactly 200", async () => {
+    h = await startHarness({ woocommerce: { products: 3 } }, { autoSync: false });
+    const conn = await h.connect("woocommerce");
+    const target = `${h.url}/webhooks/woocommerce/${conn.id}`;
+    expect(await h.sim.send(target, h.sim.woocommerce.webhooksFor("product.updated", { index: 0, copies: 3 }))).toEqual(
+      [200, 200, 200],
+    );
+    expect(await h.sim.send(target, h.sim.woocommerce.ping())).toEqual([200]);
+    await waitFor(async () => (await product("100"))?.status === "active");
+    const stats = (await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats;
+    expect(stats).toEqual({ accepted: 1, duplicates: 2, rejectedSignatures: 0, malformed: 0 });
+    expect(await h.sim.send(target, h.sim.woocommerce.webhooksFor("product.deleted", { index: 0 }))).toEqual([200]);
+    await waitFor(async () => (await product("100"))?.status === "deleted");
+  });
+
+  it("rejects bad signatures with 401: nothing stored, no call to the platform", async () => {
+    h = await startHarness({ woocommerce: { products: 3 } }, { autoSync: false });
+    const conn = await h.connect("woocommerce");
+    const before = h.sim.woocommerce.stats.requests;
+    const target = `${h.url}/webhooks/woocommerce/${conn.id}`;
+    expect(await h.sim.send(target, h.sim.woocommerce.webhooksFor("product.updated", { signature: "bad" }))).toEqual([
+      401,
+    ]);
+    expect(await shopifyHook("products/update", { signature: "bad" })).toBe(404); // no Shopify connection here
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await countProducts()).toBe(0);
+    expect(h.sim.woocommerce.stats.requests).toBe(before);
+    expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.rejectedSignatures).toBe(1);
+  });
+
+  it("answers 413 over 5 MB, 400 for signed malformed JSON (counted), 404 for an unknown connection, 405 for GET", async () => {
+    h = await startHarness({ shopify: { products: 2 } }, { autoSync: false });
+    const conn = await h.connect("shopify");
+    const big = h.sim.shopify.webhook("products/update", { body: `{"pad":"${"x".repeat(5 * 1024 * 1024)}"}` });
+    expect((await h.sim.send(`${h.url}/webhooks/shopify`, big))[0]).toBe(413);
+    expect(await shopifyHook("products/update", { body: '{"id": 1, "title": ' })).toBe(400);
+    const unknown = h.sim.woocommerce.webhooksFor("product.updated");
+    expect(await h.sim.send(`${h.url}/webhooks/woocommerce/con_unknown`, unknown)).toEqual([404]);
+    expect((await fetch(`${h.url}/webhooks/shopify`)).status).toBe(405);
+    const missing = h.sim.shopify.webhook("products/update");
+    delete missing.headers["x-shopify-shop-domain"];
+    expect((await h.sim.send(`${h.url}/webhooks/shopify`, missing))[0]).toBe(400);
+    expect(await countProducts()).toBe(0);
+    expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.malformed).toBe(1);
+  });
+
+  it("forwards paid orders with the VARAi session and resolved product ids", async () => {
+    h = await startHarness({ shopify: { products: 2 }, woocommerce: { products: 2 } });
+    const shop = await h.connect("shopify");
+    const woo = await h.connect("woocommerce");
+    await finishedRun(h, shop.id, shop.lastSync.id);
+    await finishedRun(h, woo.id, woo.lastSync.id);
+    await shopifyHook("orders/paid", { index: 0 });
+    await h.sim.send(
+      `${h.url}/webhooks/woocommerce/${woo.id}`,
+      h.sim.woocommerce.webhooksFor("order.created", { index: 1 }),
+    );
+    await waitFor(async () => h.orders.length === 2);
+    const byPlatform = Object.fromEntries(h.orders.map((o) => [o.platform, o]));
+    expect(byPlatform.shopify).toMatchObject({
+      connectionId: shop.id,
+      varaiSessionId: "sess_sim_1",
+      orderId: "820982911946154508",
+    });
+    expect(byPlatform.shopify?.lineItems[0]).toMatchObject({
+      productExternalId: SHOPIFY_FIRST_PRODUCT_ID,
+      quantity: 1,
+    });
+    expect(byPlatform.shopify?.lineItems[0]?.productId).toMatch(/^prd_/);
+    expect(byPlatform.woocommerce).toMatchObject({
+      varaiSessionId: "sess_woo_1",
+      lineItems: [{ productExternalId: "101" }],
+    });
+  });
+
+  it("passes privacy requests on and marks the connection uninstalled idempotently", async () => {
+    h = await startHarness({ shopify: { products: 1 } }, { autoSync: false });
+    const conn = await h.connect("shopify");
+    expect(await shopifyHook("customers/redact")).toBe(200);
+    expect(await shopifyHook("app/uninstalled")).toBe(200);
+    expect(await shopifyHook("app/uninstalled")).toBe(200);
+    await waitFor(async () => (await h.api("GET", `/v1/connections/${conn.id}`)).body.status === "uninstalled");
+    expect(await shopifyHook("shop/redact")).toBe(200);
+    await waitFor(async () => h.privacy.length === 2);
+    expect(h.privacy[0]).toMatchObject({
+      kind: "shopper-redact",
+      shopperEmail: "john@example.com",
+      connectionId: conn.id,
+    });
+    expect(h.privacy[1]).toMatchObject({ kind: "shop-redact" });
+  });
+});
+
+describe("products API", () => {
+  it("keeps merchant frame overrides across later syncs", async () => {
+    h = await startHarness({ shopify: { products: 2 } });
+    const conn = await h.connect("shopify");
+    await finishedRun(h, conn.id, conn.lastSync.id);
+    const p = await product(SHOPIFY_FIRST_PRODUCT_ID);
+    const patched = await h.api("PATCH", `/v1/products/${p.id}/frame`, {
+      dimensions: { frameWidthMm: 150 },
+      shape: "round",
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.frame).toMatchObject({ shape: "round", dimensions: { frameWidthMm: 150 } });
+    expect((await h.api("PATCH", `/v1/products/${p.id}/frame`, { bogus: 1 })).status).toBe(400);
+    h.sim.shopify.store.updateProduct(0, { title: "Synced again" });
+    await shopifyHook("products/update", { index: 0 });
+    await waitFor(async () => (await h.api("GET", `/v1/products/${p.id}`)).body.title === "Synced again");
+    const after = (await h.api("GET", `/v1/products/${p.id}`)).body;
+    expect(after.frame).toMatchObject({ shape: "round", dimensions: { frameWidthMm: 150 } });
+    expect(after.sync).toBeUndefined();
+    expect((await h.api("GET", "/v1/products/prd_missing")).status).toBe(404);
+  });
+});

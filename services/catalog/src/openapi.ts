@@ -1,0 +1,89 @@
+import type { OpenApiFragment } from "@varai/runtime";
+import { FramePatchSchema, SyncModeSchema } from "@varai/schema";
+import { z } from "zod";
+import { CreateConnectionSchema } from "./routes.ts";
+
+const json = (schema: z.ZodType) => ({
+  "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) },
+});
+const problem = (description: string) => ({
+  description,
+  content: { "application/problem+json": { schema: { type: "object" } } },
+});
+const webhook = (summary: string, params: boolean) => ({
+  post: {
+    summary,
+    ...(params
+      ? { parameters: [{ name: "connectionId", in: "path", required: true, schema: { type: "string" } }] }
+      : {}),
+    requestBody: { content: { "application/json": { schema: { type: "object" } } } },
+    responses: {
+      200: { description: "Accepted, duplicate, stale, ignored or a ping" },
+      400: { description: "Missing headers or malformed body" },
+      401: { description: "Bad signature" },
+      404: { description: "Unknown connection" },
+      405: { description: "Not POST" },
+      413: { description: "Body over 5 MB" },
+    },
+  },
+});
+
+export const catalogOpenApi: OpenApiFragment = {
+  paths: {
+    "/v1/connections": {
+      post: {
+        summary: "Connect a store (credentials and webhook secret are encrypted and never returned)",
+        requestBody: { required: true, content: json(CreateConnectionSchema) },
+        responses: {
+          201: { description: "The connection, with its webhook URL" },
+          400: problem("Invalid body"),
+          409: problem("Store already connected"),
+        },
+      },
+      get: { summary: "List connections", responses: { 200: { description: "Connections" } } },
+    },
+    "/v1/connections/{id}": {
+      get: {
+        summary: "A connection with health, webhook stats and last sync",
+        responses: { 200: { description: "Connection" }, 404: problem("Not found") },
+      },
+    },
+    "/v1/connections/{id}/sync": {
+      post: {
+        summary: "Start (or return the active) sync run",
+        requestBody: { required: true, content: json(z.object({ mode: SyncModeSchema })) },
+        responses: { 202: { description: "The run" }, 404: problem("Not found") },
+      },
+    },
+    "/v1/connections/{id}/sync-runs/{runId}": {
+      get: {
+        summary: "Sync run status and counts",
+        responses: { 200: { description: "Run" }, 404: problem("Not found") },
+      },
+    },
+    "/v1/products": {
+      get: {
+        summary: "Products, paged by id",
+        parameters: [
+          { name: "status", in: "query", schema: { type: "string" } },
+          { name: "limit", in: "query", schema: { type: "integer", maximum: 100 } },
+          { name: "after", in: "query", schema: { type: "string" } },
+        ],
+        responses: { 200: { description: "{ items, nextCursor }" } },
+      },
+    },
+    "/v1/products/{id}": {
+      get: { summary: "One product", responses: { 200: { description: "Product" }, 404: problem("Not found") } },
+    },
+    "/v1/products/{id}/frame": {
+      patch: {
+        summary: "Merchant overrides of frame attributes (kept across syncs; null clears one)",
+        requestBody: { required: true, content: json(FramePatchSchema) },
+        responses: { 200: { description: "Product" }, 400: problem("Invalid patch"), 404: problem("Not found") },
+      },
+    },
+    "/webhooks/shopify": webhook("Shopify webhooks (HMAC with the app secret)", false),
+    "/webhooks/woocommerce/{connectionId}": webhook("WooCommerce webhooks (HMAC with the connection's secret)", true),
+    "/webhooks/magento/{connectionId}": webhook("VARAi Magento module events", true),
+  },
+};

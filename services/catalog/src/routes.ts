@@ -1,0 +1,300 @@
+import { actingTenant, FRAME_FIELDS, parseInput, type SecretBox } from "@varai/runtime";
+import {
+  AppError,
+  type Connection,
+  FramePatchSchema,
+  newId,
+  PRODUCT_STATUSES,
+  type Product,
+  SyncModeSchema,
+} from "@varai/schema";
+import { type Request, type Response, Router } from "express";
+import { z } from "zod";
+import { mergeFrame, type ProductWriter } from "./apply.ts";
+import { type CatalogStore, routeKey } from "./connections-store.ts";
+import type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./model.ts";
+import type { AdapterRegistry } from "./registry.ts";
+import type { SyncEngine } from "./sync.ts";
+import type { StatsBuffer } from "./webhooks.ts";
+
+const Secret = z.string().min(1).max(512);
+const common = {
+  name: z.string().trim().min(1).max(200),
+  apiBaseUrl: z.string().url().max(500).optional(),
+  frameAttributeNames: z.record(z.string().max(100), z.enum(FRAME_FIELDS)).optional(),
+};
+export const CreateConnectionSchema = z.discriminatedUnion("platform", [
+  z
+    .object({
+      platform: z.literal("shopify"),
+      shopDomain: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, "shopDomain must be <shop>.myshopify.com")
+        .transform((s) => s.toLowerCase()),
+      credentials: z.object({ accessToken: Secret }).strict(),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      platform: z.literal("woocommerce"),
+      storeUrl: z.string().url().max(500),
+      credentials: z.object({ consumerKey: Secret, consumerSecret: Secret }).strict(),
+      webhookSecret: Secret,
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      platform: z.literal("magento"),
+      storeUrl: z.string().url().max(500),
+      credentials: z.union([
+        z.object({ accessToken: Secret }).strict(),
+        z
+          .object({ consumerKey: Secret, consumerSecret: Secret, accessToken: Secret, accessTokenSecret: Secret })
+          .strict(),
+      ]),
+      webhookSecret: Secret,
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      platform: z.literal("bigcommerce"),
+      storeHash: z.string().regex(/^[a-z0-9]{4,20}$/),
+      credentials: z.object({ accessToken: Secret }).strict(),
+      ...common,
+    })
+    .strict(),
+]);
+
+export const ProductListQuerySchema = z
+  .object({
+    status: z.enum(PRODUCT_STATUSES).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(25),
+    after: z.string().max(128).optional(),
+  })
+  .strict();
+
+/** The public connection: ConnectionSchema fields plus status; never a credential. */
+export function toPublicConnection(doc: ConnectionDoc, webhookUrl: string, lastRun: SyncRunDoc | null) {
+  const c: Connection & Record<string, unknown> = {
+    id: doc.id,
+    tenantId: doc.tenantId,
+    platform: doc.platform,
+    name: doc.name,
+    ...(doc.shopDomain ? { shopDomain: doc.shopDomain } : {}),
+    ...(doc.storeUrl ? { storeUrl: doc.storeUrl } : {}),
+    ...(doc.storeHash ? { storeHash: doc.storeHash } : {}),
+    ...(doc.apiBaseUrl ? { apiBaseUrl: doc.apiBaseUrl } : {}),
+    webhookUrl,
+    health: doc.health,
+    lastSyncAt: doc.lastSyncAt,
+    lastDeliveryAt: doc.lastDeliveryAt,
+    webhookStats: doc.webhookStats,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+    status: doc.status,
+    currency: doc.currency,
+    webhookCheck: doc.webhookCheck,
+    lastSync: lastRun ? toPublicRun(lastRun) : null,
+  };
+  return c;
+}
+
+export function toPublicRun(run: SyncRunDoc) {
+  const { leaseOwner: _o, leaseUntil: _u, pages: _p, ...rest } = run;
+  return rest;
+}
+
+export function toPublicProduct(doc: ProductDoc): Product & { deletedAt: string | null } {
+  const { sync: _s, ...rest } = doc;
+  return rest;
+}
+
+export function createRoutes(x: {
+  store: CatalogStore;
+  writer: ProductWriter;
+  registry: AdapterRegistry;
+  sync: SyncEngine;
+  stats: StatsBuffer;
+  secretBox: SecretBox;
+  clock: () => Date;
+  webhookUrlOf: (c: Pick<ConnectionDoc, "id" | "platform">) => string;
+  autoSync: boolean;
+}): Router {
+  const { store, writer } = x;
+  const router = Router();
+  const handle =
+    (fn: (req: Request, res: Response) => Promise<void>) =>
+    (req: Request, res: Response, next: (e?: unknown) => void) =>
+      fn(req, res).catch(next);
+
+  const loadConnection = async (tenantId: string, id: string) => {
+    const doc = await store.connections.findById(tenantId, id);
+    if (!doc) throw new AppError("NOT_FOUND", "Connection not found");
+    return doc;
+  };
+  const lastRunOf = (doc: ConnectionDoc) =>
+    doc.lastSyncRunId ? store.runs.findById(doc.tenantId, doc.lastSyncRunId) : null;
+
+  router.post(
+    "/v1/connections",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "connections:manage");
+      const input = parseInput(CreateConnectionSchema, req.body);
+      if (!x.registry.supports(input.platform))
+        throw new AppError("UNSUPPORTED", `${input.platform} is not available yet`);
+      const t = x.clock().toISOString();
+      const id = newId("connection");
+      const doc: ConnectionDoc = {
+        id,
+        tenantId,
+        platform: input.platform,
+        name: input.name,
+        ...("shopDomain" in input ? { shopDomain: input.shopDomain } : {}),
+        ...("storeUrl" in input ? { storeUrl: input.storeUrl } : {}),
+        ...("storeHash" in input ? { storeHash: input.storeHash } : {}),
+        ...(input.apiBaseUrl ? { apiBaseUrl: input.apiBaseUrl } : {}),
+        ...(input.frameAttributeNames ? { frameAttributeNames: input.frameAttributeNames } : {}),
+        credentialsCipher: x.secretBox.encrypt(JSON.stringify(input.credentials)),
+        webhookSecretCipher: "webhookSecret" in input ? x.secretBox.encrypt(input.webhookSecret) : null,
+        currency: null,
+        status: "active",
+        uninstalledAt: null,
+        health: "unknown",
+        lastSyncAt: null,
+        lastSyncStartedAt: null,
+        lastSyncRunId: null,
+        lastDeliveryAt: null,
+        webhookStats: { accepted: 0, duplicates: 0, rejectedSignatures: 0, malformed: 0 },
+        webhookCheck: null,
+        createdAt: t,
+        updatedAt: t,
+      };
+      // A shop or store hash routes to one connection: claim the route first (unique id), then write.
+      const identityRoute = doc.shopDomain
+        ? routeKey.shop(doc.shopDomain)
+        : doc.storeHash
+          ? routeKey.storeHash(doc.storeHash)
+          : null;
+      if (identityRoute) {
+        const existing = await store.routes.findById(identityRoute);
+        if (existing) {
+          const other = await store.connections.findById(existing.tenantId, existing.connectionId);
+          if (other?.status === "active") throw new AppError("CONFLICT", "This store is already connected");
+          await store.routes.deleteOne({ id: identityRoute });
+        }
+        await store.routes.insertOne({ id: identityRoute, tenantId, connectionId: id, platform: doc.platform });
+      }
+      await store.routes.insertOne({ id: routeKey.connection(id), tenantId, connectionId: id, platform: doc.platform });
+      await store.connections.insertOne(tenantId, doc);
+      store.invalidate(doc);
+      const run = x.autoSync ? await x.sync.startRun(doc, "full") : null;
+      res.status(201).json(toPublicConnection({ ...doc, lastSyncRunId: run?.id ?? null }, x.webhookUrlOf(doc), run));
+    }),
+  );
+
+  router.get(
+    "/v1/connections",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "connections:read");
+      await x.stats.flush();
+      const docs = await store.connections.find(tenantId, {}, { sort: { createdAt: -1 }, limit: 200 });
+      res.json({ items: docs.map((d) => toPublicConnection(d, x.webhookUrlOf(d), null)) });
+    }),
+  );
+
+  router.get(
+    "/v1/connections/:id",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "connections:read");
+      await x.stats.flush();
+      const doc = await loadConnection(tenantId, String(req.params.id));
+      res.json(toPublicConnection(doc, x.webhookUrlOf(doc), await lastRunOf(doc)));
+    }),
+  );
+
+  router.post(
+    "/v1/connections/:id/sync",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "connections:manage");
+      const { mode } = parseInput(z.object({ mode: SyncModeSchema }).strict(), req.body ?? {});
+      const doc = await loadConnection(tenantId, String(req.params.id));
+      if (doc.status !== "active") throw new AppError("CONFLICT", "Connection is uninstalled");
+      const run = await x.sync.startRun(doc, mode);
+      res.status(202).json(toPublicRun(run));
+    }),
+  );
+
+  router.get(
+    "/v1/connections/:id/sync-runs/:runId",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "connections:read");
+      const run = await store.runs.findOne(tenantId, {
+        id: String(req.params.runId),
+        connectionId: String(req.params.id),
+      });
+      if (!run) throw new AppError("NOT_FOUND", "Sync run not found");
+      res.json(toPublicRun(run));
+    }),
+  );
+
+  router.get(
+    "/v1/products",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "catalog:read");
+      const q = parseInput(ProductListQuerySchema, req.query, "query");
+      const filter: Record<string, unknown> = q.status ? { status: q.status } : { status: { $ne: "deleted" } };
+      if (q.after) filter.id = { $gt: q.after };
+      const docs = await writer.products.find(tenantId, filter, { sort: { id: 1 }, limit: q.limit + 1 });
+      const items = docs.slice(0, q.limit).map(toPublicProduct);
+      res.json({ items, nextCursor: docs.length > q.limit ? (items.at(-1)?.id ?? null) : null });
+    }),
+  );
+
+  router.get(
+    "/v1/products/:id",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "catalog:read");
+      const doc = await writer.products.findById(tenantId, String(req.params.id));
+      if (!doc) throw new AppError("NOT_FOUND", "Product not found");
+      res.json(toPublicProduct(doc));
+    }),
+  );
+
+  router.patch(
+    "/v1/products/:id/frame",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "catalog:write");
+      const patch = parseInput(FramePatchSchema, req.body);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const doc = await writer.products.findById(tenantId, String(req.params.id));
+        if (!doc || doc.status === "deleted") throw new AppError("NOT_FOUND", "Product not found");
+        // Overrides are kept apart from the platform's frame, so a later sync cannot overwrite them.
+        const prev = doc.sync.frameOverrides ?? {};
+        const overrides = { ...prev, ...patch, dimensions: { ...prev.dimensions, ...patch.dimensions } };
+        const t = x.clock().toISOString();
+        const updated = await writer.products.findOneAndUpdate(
+          tenantId,
+          { id: doc.id, "sync.version": doc.sync.version },
+          {
+            $set: {
+              "sync.frameOverrides": overrides,
+              "sync.version": doc.sync.version + 1,
+              frame: mergeFrame(doc.sync.sourceFrame, overrides),
+              updatedAt: t,
+            },
+          },
+        );
+        if (!updated) continue;
+        await writer.changed(tenantId, doc.id, false);
+        res.json(toPublicProduct(updated));
+        return;
+      }
+      throw new AppError("CONFLICT", "Product changed concurrently; retry");
+    }),
+  );
+
+  return router;
+}

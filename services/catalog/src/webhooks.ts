@@ -1,0 +1,207 @@
+import { createHash } from "node:crypto";
+import { headerValue, type Logger, type RuntimeDeps, sendProblem, type WebhookRequest } from "@varai/runtime";
+import { AppError, isAppError, type Platform } from "@varai/schema";
+import express, { type Request, type RequestHandler, type Response, Router } from "express";
+import { type CatalogStore, routeKey } from "./connections-store.ts";
+import { CATALOG_QUEUES, type ConnectionDoc } from "./model.ts";
+import type { AdapterRegistry } from "./registry.ts";
+
+/** Shopify retries for 4 h, BigCommerce for 48 h: keep dedupe keys past the longest window. */
+const DEDUPE_TTL_MS = 72 * 3600 * 1000;
+export const WEBHOOK_BODY_LIMIT = "5mb";
+
+export interface EventJob {
+  tenantId: string;
+  connectionId: string;
+  receivedAt: string;
+  deliveryId: string;
+  event: import("@varai/runtime").WebhookEvent;
+}
+
+type StatName = "accepted" | "duplicates" | "rejectedSignatures" | "malformed";
+
+/**
+ * Webhook counters are buffered in memory and flushed about once a second: one document write
+ * per delivery would dominate intake latency. A crash loses at most a second of counts.
+ */
+export function createStatsBuffer(store: CatalogStore, logger: Logger) {
+  const pending = new Map<
+    string,
+    { tenantId: string; id: string; inc: Record<StatName, number>; lastDeliveryAt: string | null }
+  >();
+  const flush = async () => {
+    const batch = [...pending.values()];
+    pending.clear();
+    for (const p of batch) {
+      const $inc: Record<string, number> = {};
+      for (const [k, v] of Object.entries(p.inc)) if (v) $inc[`webhookStats.${k}`] = v;
+      try {
+        await store.connections.updateOne(
+          p.tenantId,
+          { id: p.id },
+          {
+            ...(Object.keys($inc).length ? { $inc } : {}),
+            ...(p.lastDeliveryAt ? { $max: { lastDeliveryAt: p.lastDeliveryAt } } : {}),
+          },
+        );
+      } catch (error) {
+        logger.warn({ connectionId: p.id, err: error }, "webhook stats flush failed");
+      }
+    }
+  };
+  return {
+    count(conn: Pick<ConnectionDoc, "tenantId" | "id">, stat: StatName, at: string | null) {
+      const key = `${conn.tenantId}/${conn.id}`;
+      let p = pending.get(key);
+      if (!p) {
+        p = {
+          tenantId: conn.tenantId,
+          id: conn.id,
+          inc: { accepted: 0, duplicates: 0, rejectedSignatures: 0, malformed: 0 },
+          lastDeliveryAt: null,
+        };
+        pending.set(key, p);
+      }
+      p.inc[stat]++;
+      if (at && (!p.lastDeliveryAt || at > p.lastDeliveryAt)) p.lastDeliveryAt = at;
+    },
+    flush,
+  };
+}
+export type StatsBuffer = ReturnType<typeof createStatsBuffer>;
+
+interface IntakeDeps {
+  deps: RuntimeDeps;
+  store: CatalogStore;
+  registry: AdapterRegistry;
+  stats: StatsBuffer;
+}
+
+/** How a platform's delivery names its connection (read before verification, used only for lookup). */
+type RouteOf = (req: Request) => { key: string } | { missing: string };
+
+const ROUTES: Partial<Record<Platform, RouteOf>> = {
+  shopify: (req) => {
+    const shop = headerValue(req.headers, "x-shopify-shop-domain") ?? headerValue(req.headers, "shopify-shop-domain");
+    return shop ? { key: routeKey.shop(shop) } : { missing: "X-Shopify-Shop-Domain is missing" };
+  },
+  woocommerce: (req) => ({ key: routeKey.connection(String(req.params.connectionId)) }),
+  magento: (req) => ({ key: routeKey.connection(String(req.params.connectionId)) }),
+};
+
+const plain = (res: Response, status: number, body = "") => {
+  res.status(status).type("text/plain").send(body);
+};
+
+/**
+ * Verified intake: raw body (5 MB cap, 413) -> find the connection (404 if unknown) -> the
+ * adapter verifies the signature on the raw bytes BEFORE parsing (401: nothing stored, no
+ * outbound call) -> dedupe (cache + durable record) -> enqueue -> 200. Duplicates, stale and
+ * ignored topics are 200 so platforms do not retry them.
+ */
+export function createWebhookRouter({ deps, store, registry, stats }: IntakeDeps): Router {
+  const router = Router();
+  const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+
+  const intake =
+    (platform: Platform): RequestHandler =>
+    async (req, res, next) => {
+      try {
+        if (req.method !== "POST") {
+          res.setHeader("Allow", "POST");
+          return plain(res, 405, "Method Not Allowed");
+        }
+        const route = ROUTES[platform]?.(req);
+        if (!route) throw new AppError("NOT_FOUND", `No ${platform} webhook intake`);
+        if ("missing" in route) return plain(res, 400, route.missing);
+        const connection = await store.byRoute(route.key);
+        if (!connection || connection.platform !== platform) throw new AppError("NOT_FOUND", "Unknown connection");
+
+        const request: WebhookRequest = {
+          rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+          headers: req.headers,
+          method: req.method,
+          pathParams: req.params as Record<string, string>,
+        };
+        const parsed = registry.adapterFor(connection).parseWebhook(request);
+        const receivedAt = deps.clock().toISOString();
+        if (!parsed.ok) {
+          const failure = parsed.error;
+          if (failure.reason === "bad-signature") stats.count(connection, "rejectedSignatures", null);
+          if (failure.reason === "malformed") {
+            // Signed by the platform but unreadable: counted and logged (never the body), nothing else stored.
+            stats.count(connection, "malformed", receivedAt);
+            deps.logger.warn(
+              { connectionId: connection.id, tenantId: connection.tenantId, reason: failure.message },
+              "malformed webhook",
+            );
+          }
+          return plain(res, failure.status, failure.message);
+        }
+        const event = parsed.value;
+        if (event.kind === "ping") return plain(res, 200, "ok");
+        if (event.kind === "ignored") return plain(res, 200, "ignored");
+        if (
+          connection.status === "uninstalled" &&
+          (event.kind === "product.upsert" || event.kind === "product.delete" || event.kind === "order")
+        ) {
+          return plain(res, 200, "connection uninstalled");
+        }
+
+        const deliveryId = createHash("sha256")
+          .update(`${connection.id}\n${event.dedupeKey}`)
+          .digest("base64url")
+          .slice(0, 32);
+        const fresh = await deps.cache.setIfAbsent(`catalog:webhook:${deliveryId}`, 1, DEDUPE_TTL_MS);
+        if (!fresh) {
+          stats.count(connection, "duplicates", receivedAt);
+          return plain(res, 200, "duplicate");
+        }
+        try {
+          // The durable record catches duplicates the cache forgot (restart of the in-process cache, eviction).
+          await store.deliveries.insertOne(connection.tenantId, {
+            id: deliveryId,
+            connectionId: connection.id,
+            topic: event.topic,
+            outcome: "accepted",
+            receivedAt,
+            expiresAt: new Date(deps.clock().getTime() + DEDUPE_TTL_MS),
+          });
+        } catch (error) {
+          if (isAppError(error) && error.code === "CONFLICT") {
+            stats.count(connection, "duplicates", receivedAt);
+            return plain(res, 200, "duplicate");
+          }
+          await deps.cache.delete(`catalog:webhook:${deliveryId}`);
+          throw error;
+        }
+        const job: EventJob = {
+          tenantId: connection.tenantId,
+          connectionId: connection.id,
+          receivedAt,
+          deliveryId,
+          event,
+        };
+        try {
+          await deps.queue.enqueue(CATALOG_QUEUES.events, job, { id: deliveryId });
+        } catch (error) {
+          // Not accepted after all: forget the delivery so the platform's retry is processed.
+          await store.deliveries.deleteOne(connection.tenantId, { id: deliveryId });
+          await deps.cache.delete(`catalog:webhook:${deliveryId}`);
+          throw error;
+        }
+        stats.count(connection, "accepted", receivedAt);
+        return plain(res, 200, "accepted");
+      } catch (error) {
+        if (isAppError(error)) return sendProblem(res, error);
+        next(error);
+      }
+    };
+
+  const mount = (path: string, platform: Platform) => router.all(path, raw, intake(platform));
+  mount("/webhooks/shopify", "shopify");
+  mount("/webhooks/woocommerce/:connectionId", "woocommerce");
+  // Magento's module sends thin signed events to the same shape (adapter: issue 7).
+  mount("/webhooks/magento/:connectionId", "magento");
+  return router;
+}

@@ -1,0 +1,138 @@
+import type { Job, RuntimeDeps } from "@varai/runtime";
+import type { AppError, Platform } from "@varai/schema";
+import type { ProductWriter } from "./apply.ts";
+import type { CatalogStore } from "./connections-store.ts";
+import type { RateGovernor } from "./governor.ts";
+import type { AdapterRegistry } from "./registry.ts";
+import type { EventJob } from "./webhooks.ts";
+
+export interface OrderNotification {
+  tenantId: string;
+  platform: Platform;
+  connectionId: string;
+  orderId: string;
+  occurredAt: string;
+  currency: string;
+  total: string;
+  lineItems: Array<{ productExternalId: string; productId?: string; quantity: number; price: string }>;
+  varaiSessionId: string | null;
+}
+
+export interface PrivacyRequest {
+  tenantId: string;
+  platform: Platform;
+  connectionId: string;
+  kind: "shopper-export" | "shopper-redact" | "shop-redact";
+  shopperId?: string;
+  shopperEmail?: string;
+  orderIds?: string[];
+}
+
+export interface WorkerDeps {
+  deps: RuntimeDeps;
+  store: CatalogStore;
+  registry: AdapterRegistry;
+  writer: ProductWriter;
+  governor: RateGovernor;
+  onOrder?: (order: OrderNotification) => Promise<void>;
+  onPrivacyRequest?: (request: PrivacyRequest) => Promise<void>;
+}
+
+/** Throws so the queue retries with backoff (and dead-letters after its attempts). */
+function retryLater(error: AppError, governor: RateGovernor, key: string): never {
+  const retryAfterMs = Number(error.details?.retryAfterMs);
+  if (error.code === "RATE_LIMITED" && retryAfterMs > 0) governor.penalize(key, retryAfterMs);
+  throw error;
+}
+
+/** Handles one accepted webhook event. Idempotent: the queue delivers at least once. */
+export function createEventHandler(w: WorkerDeps) {
+  return async (job: Job<EventJob>): Promise<void> => {
+    const { tenantId, connectionId, receivedAt, event } = job.payload;
+    const connection = await w.store.connections.findById(tenantId, connectionId);
+    if (!connection) return; // deleted since: nothing to do
+    switch (event.kind) {
+      case "product.upsert": {
+        if (connection.status === "uninstalled") return;
+        let draft = event.product;
+        if (!draft) {
+          // Thin payload: the platform's current state decides, which makes ordering moot.
+          const adapter = w.registry.adapterFor(connection);
+          await w.governor.acquire(connectionId);
+          const fetched = await adapter.getProduct(event.externalId);
+          if (!fetched.ok) retryLater(fetched.error, w.governor, connectionId);
+          w.governor.observe(connectionId, fetched.value.rateLimit);
+          if (!fetched.value.product) {
+            await w.writer.remove(
+              tenantId,
+              { platform: connection.platform, connectionId, externalId: event.externalId },
+              receivedAt,
+              receivedAt,
+            );
+            return;
+          }
+          draft = fetched.value.product;
+        }
+        await w.writer.upsert(tenantId, draft, receivedAt);
+        return;
+      }
+      case "product.delete":
+        await w.writer.remove(
+          tenantId,
+          { platform: connection.platform, connectionId, externalId: event.externalId },
+          event.occurredAt ?? receivedAt,
+          receivedAt,
+        );
+        return;
+      case "order": {
+        if (!w.onOrder) return;
+        const ids = [...new Set(event.lineItems.map((li) => li.productExternalId))];
+        const found = await w.writer.products.find(
+          tenantId,
+          { "source.connectionId": connectionId, "source.externalId": { $in: ids } },
+          { projection: { id: 1, source: 1 } },
+        );
+        const byExternal = new Map(found.map((p) => [p.source.externalId, p.id]));
+        await w.onOrder({
+          tenantId,
+          platform: connection.platform,
+          connectionId,
+          orderId: event.orderId,
+          occurredAt: event.occurredAt ?? receivedAt,
+          currency: event.currency,
+          total: event.total,
+          lineItems: event.lineItems.map((li) => {
+            const productId = byExternal.get(li.productExternalId);
+            return { ...li, ...(productId ? { productId } : {}) };
+          }),
+          varaiSessionId: event.varaiSessionId,
+        });
+        return;
+      }
+      case "privacy":
+        await w.onPrivacyRequest?.({
+          tenantId,
+          platform: connection.platform,
+          connectionId,
+          kind: event.request,
+          ...(event.shopperId ? { shopperId: event.shopperId } : {}),
+          ...(event.shopperEmail ? { shopperEmail: event.shopperEmail } : {}),
+          ...(event.orderIds ? { orderIds: event.orderIds } : {}),
+        });
+        return;
+      case "app.uninstalled": {
+        // Delivered more than once and after the fact: only the first one changes anything.
+        const now = w.deps.clock().toISOString();
+        await w.store.connections.updateOne(
+          tenantId,
+          { id: connectionId, status: "active" },
+          { $set: { status: "uninstalled", uninstalledAt: now, updatedAt: now, health: "unknown" } },
+        );
+        w.store.invalidate(connection);
+        return;
+      }
+      default:
+        return;
+    }
+  };
+}
