@@ -134,7 +134,9 @@ export function setPrincipal(res: Response, principal: Principal): void {
 /** Requires a signed-in user holding the permission; returns the principal. */
 export function requireUser(res: Response, permission: Permission): Extract<Principal, { kind: "user" }> {
   const principal = getPrincipal(res);
-  if (principal?.kind !== "user") throw new AppError("UNAUTHENTICATED", "Sign in required");
+  if (!principal) throw new AppError("UNAUTHENTICATED", "Sign in required");
+  // A valid key on an admin route is authenticated, just not allowed here.
+  if (principal.kind !== "user") throw new AppError("FORBIDDEN", "This route needs a signed-in user");
   if (!roleHasPermission(principal.role, permission)) {
     throw new AppError("FORBIDDEN", `Missing permission ${permission}`);
   }
@@ -143,7 +145,8 @@ export function requireUser(res: Response, permission: Permission): Extract<Prin
 
 /**
  * The tenant a user call acts on. Tenant users act on their own tenant; a platform admin
- * names one (path or `X-VARAi-Tenant`). Foreign ids answer 404, never revealing existence.
+ * names one with `X-VARAi-Tenant`. Anyone else naming a foreign tenant in that header is
+ * refused with 404 by the auth middleware before reaching here, so it is ignored at this point.
  */
 export function actingTenant(
   req: Request,

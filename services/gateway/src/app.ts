@@ -18,6 +18,8 @@ export interface GatewayAppOptions {
   authenticate?: RequestHandler;
   /** Rate-limit middleware, run after `authenticate` (so it can key on the principal) and before every route. */
   rateLimit?: RequestHandler;
+  /** Audit middleware (records mutating calls after the response), run after `authenticate`. */
+  auditTrail?: RequestHandler;
   /** Extra readiness checks by name (main adds `startup`, failing until the demo seed is done). */
   readinessChecks?: Record<string, () => Promise<void>>;
   /** JSON body limit. Default 1 MB. */
@@ -26,6 +28,8 @@ export interface GatewayAppOptions {
   readinessTimeoutMs?: number;
   /** Widget loader for the demo pages, once the widgets ship. */
   widgetScriptSrc?: string;
+  /** The demo tenant's publishable key for the demo pages (known after the seed). */
+  demoPublishableKey?: () => string | null;
 }
 
 /** Probes stay cheap and always answer: orchestrators call them without credentials, many times a minute. */
@@ -77,7 +81,7 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
     modules,
     logger: deps.logger,
     authenticate: options.authenticate ? exceptProbes(options.authenticate) : undefined,
-    before: options.rateLimit ? [exceptProbes(options.rateLimit)] : [],
+    before: [options.rateLimit, options.auditTrail].filter((m) => m !== undefined).map(exceptProbes),
     jsonLimit: options.jsonLimit ?? "1mb",
     routes: (app) => {
       app.get("/healthz", (_req, res) => {
@@ -117,7 +121,12 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
         res.type("application/json").send(openapiJson());
       });
 
-      app.use(createDemoRouter(deps, { widgetScriptSrc: options.widgetScriptSrc }));
+      app.use(
+        createDemoRouter(deps, {
+          widgetScriptSrc: options.widgetScriptSrc,
+          publishableKey: options.demoPublishableKey,
+        }),
+      );
     },
   });
 }

@@ -5,4 +5,4 @@ export { type SeedResult, seedDemo } from "./demo/seed.ts";
 export { type GatewayEnv, loadGatewayEnv, parseGatewayEnv } from "./env.ts";
 export { buildOpenApiDocument, PUBLIC_CONTRACT } from "./openapi.ts";
 export { closeRuntime, createRuntime, type RuntimeEnv } from "./runtime.ts";
-export { createMiddleware, createServices, type GatewayMiddleware } from "./services.ts";
+export { type Composition, composeServices, type GatewayMiddleware } from "./services.ts";

@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import type { Logger, RuntimeDeps, ServiceModule } from "@varai/runtime";
 import { isAppError } from "@varai/schema";
 import { createGatewayApp } from "./app.ts";
+import { ensureDemoKey } from "./demo/demo-key.ts";
 import { seedDemo } from "./demo/seed.ts";
 import { type GatewayEnv, loadGatewayEnv } from "./env.ts";
 import { closeRuntime, createRuntime } from "./runtime.ts";
-import { createMiddleware, createServices } from "./services.ts";
+import { type Composition, composeServices } from "./services.ts";
 
 /** In-flight requests get this long to finish after SIGTERM before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -37,15 +38,18 @@ async function main(): Promise<void> {
 
   let modules: ServiceModule[] = [];
   let publicBaseUrl = env.publicBaseUrl ?? "";
+  let demoKey: string | null = null;
   let started = false;
   const server = http.createServer();
   try {
-    modules = await createServices(deps, env);
+    const composition: Composition = await composeServices(deps, env);
+    modules = composition.modules;
     const app = createGatewayApp({
       deps,
       modules,
       publicBaseUrl: () => publicBaseUrl,
-      ...createMiddleware(deps, env, modules),
+      ...composition.middleware,
+      demoPublishableKey: () => demoKey,
       readinessChecks: {
         startup: async () => {
           if (!started) throw new Error("still starting");
@@ -61,9 +65,21 @@ async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     publicBaseUrl ||= `http://localhost:${port}`;
     for (const module of modules) await module.start?.();
+    const admin = await composition.auth.bootstrap();
+    if (admin.generatedPassword) {
+      // Printed once, to the terminal only: passwords never go to the log.
+      console.log(
+        `\nPlatform admin created: ${admin.adminEmail}\nGenerated password (shown once): ${admin.generatedPassword}\n`,
+      );
+    }
     if (env.demo) {
       const seed = await seedDemo(deps, { publicBaseUrl });
       logger.info({ ...seed }, "demo store");
+      if (seed.status !== "skipped")
+        demoKey = await ensureDemoKey(composition.auth, {
+          dataDir: env.dataDir,
+          origin: new URL(publicBaseUrl).origin,
+        });
     }
     started = true;
     logger.info(

@@ -1,34 +1,49 @@
+import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@varai/auth";
+import { createMlService } from "@varai/ml";
 import type { RuntimeDeps, ServiceModule } from "@varai/runtime";
+import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
 
-/**
- * Composition: the one place that decides which services the gateway runs, in one
- * process, over one set of ports. Each line is `await create<Name>Service(deps, options)`
- * with options taken from `env`; the order is the mount order (first match wins).
- */
-export async function createServices(_deps: RuntimeDeps, _env: GatewayEnv): Promise<ServiceModule[]> {
-  const modules: ServiceModule[] = [];
-  // modules.push(await createAuthService(deps, { ... }));
-  // modules.push(await createCatalogService(deps, { ... }));
-  // modules.push(await createStorageService(deps, { ... }));
-  // modules.push(await createMlService(deps, { workers: env.mlWorkers }));
-  // modules.push(await createRecommendationsService(deps, { ... }));
-  // modules.push(await createAnalyticsService(deps, { ... }));
-  return modules;
-}
-
 export interface GatewayMiddleware {
-  /** Sets `res.locals.principal` from a bearer JWT or an `X-VARAi-Key` (the auth service provides it). */
+  /** Sets `res.locals.principal` from a bearer JWT or an `X-VARAi-Key`. */
   authenticate?: RequestHandler;
-  /** Per-key / per-IP limits on `deps.rateLimiter`, after authenticate so it can key on the principal. */
+  /** Per-key / per-IP limits, after authenticate so it can key on the principal. */
   rateLimit?: RequestHandler;
+  /** Records every mutating call of users and secret keys in the audit log. */
+  auditTrail?: RequestHandler;
 }
 
-/** The cross-cutting middleware handed to createGatewayApp; empty until the auth service lands. */
-export function createMiddleware(_deps: RuntimeDeps, _env: GatewayEnv, _modules: ServiceModule[]): GatewayMiddleware {
+export interface Composition {
+  /** Mount order = array order (first match wins). */
+  modules: ServiceModule[];
+  middleware: GatewayMiddleware;
+  auth: AuthService;
+}
+
+/**
+ * Composition: the one place that decides which services the gateway runs, in one process,
+ * over one set of ports, and how they reach each other. Each service is created once:
+ * several register privacy participants, which must be unique.
+ */
+export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promise<Composition> {
+  // Keys from configuration in production; generated once under DATA_DIR for the default install,
+  // so sessions and encrypted credentials survive a restart.
+  const localKeys =
+    env.jwtKeys && env.encryptionKeys ? null : await loadOrCreateLocalKeys({ dir: `${env.dataDir}/keys` });
+  const jwtKeys = env.jwtKeys ?? localKeys!.jwtKeys;
+
+  const auth = await createAuthService(deps, {
+    jwtKeys,
+    adminEmail: env.admin.email ?? undefined,
+    adminPassword: env.admin.password ?? undefined,
+  });
+  const storage = createStorageService(deps);
+  const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined });
+
   return {
-    // authenticate: createAuthenticate(deps, { ... }),
-    // rateLimit: createRateLimitMiddleware(deps.rateLimiter, { ... }),
+    modules: [auth, storage, ml],
+    middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
+    auth,
   };
 }

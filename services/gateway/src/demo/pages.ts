@@ -77,6 +77,8 @@ export interface PageOptions {
   storeName: string;
   /** Widget loader (`/widget/varai.js`) once the widgets issue ships it; rendered as one script tag. */
   widgetScriptSrc?: string;
+  /** The demo tenant's publishable key, known once the seed has run. */
+  publishableKey?: () => string | null;
 }
 
 function layout(title: string, body: Raw, options: PageOptions): string {
@@ -87,7 +89,7 @@ function layout(title: string, body: Raw, options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <style>${raw(STYLES)}</style>
-${options.widgetScriptSrc ? html`<script type="module" src="${options.widgetScriptSrc}"></script>` : ""}
+${options.widgetScriptSrc ? html`<script type="module" src="${options.widgetScriptSrc}" data-key="${options.publishableKey?.() ?? ""}"></script>` : ""}
 </head>
 <body>
 <header class="site"><a class="brand" href="/demo">${options.storeName}</a><span class="note">A demo store running VARAi try-on and fit recommendations</span></header>

@@ -1,0 +1,29 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { AuthService } from "@varai/auth";
+import { DEMO_TENANT } from "./frames.ts";
+
+/**
+ * The demo store's publishable key. Keys are stored hashed and shown once, so the default
+ * install keeps the demo key's plaintext in DATA_DIR (a publishable key is public anyway: it sits
+ * in every storefront page). A new key is made when the file is missing or the origin changed.
+ */
+export async function ensureDemoKey(
+  auth: Pick<AuthService, "createApiKey">,
+  options: { dataDir: string; origin: string },
+): Promise<string> {
+  const file = join(options.dataDir, "demo-key.json");
+  const saved = await readFile(file, "utf8")
+    .then((text) => JSON.parse(text) as { key?: unknown; origin?: unknown })
+    .catch(() => null);
+  if (saved && typeof saved.key === "string" && saved.origin === options.origin) return saved.key;
+
+  const { key } = await auth.createApiKey({
+    tenantId: DEMO_TENANT.id,
+    kind: "publishable",
+    allowedOrigins: [options.origin],
+    createdBy: "demo-seed",
+  });
+  await writeFile(file, `${JSON.stringify({ key, origin: options.origin })}\n`, { mode: 0o600 });
+  return key;
+}
