@@ -26,6 +26,7 @@ function killableStore(store: DocumentStore, killAt: number) {
   let ops = 0;
   const hung: Array<(error: Error) => void> = [];
   const killed = { value: false };
+  let released = false;
   const wrap = <C extends object>(collection: C): C =>
     new Proxy(collection, {
       get(target, prop, receiver) {
@@ -34,6 +35,7 @@ function killableStore(store: DocumentStore, killAt: number) {
         return (...args: unknown[]) => {
           ops += 1;
           if (ops >= killAt) killed.value = true;
+          if (released) return Promise.reject(new Error("process is dead"));
           if (killed.value) return new Promise((_, reject) => hung.push(reject));
           return value.apply(target, args);
         };
@@ -50,6 +52,7 @@ function killableStore(store: DocumentStore, killAt: number) {
     killed,
     /** Cleanup only: fails the frozen calls so the dead consumer can be stopped. */
     release: () => {
+      released = true;
       for (const reject of hung.splice(0)) reject(new Error("process is dead"));
     },
   };

@@ -68,7 +68,7 @@ const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
  *    batch that touched it (that batch owns the +1 in the product's distinct `sessions`).
  * 4. Per daily aggregate: one `$inc` guarded by `ledger.B` (the update only matches when B is not
  *    in the ledger, and adds it), so a re-run after a crash in the middle of step 4 skips the
- *    aggregates it already changed. The increments are recomputed identically on a re-run:
+ *    aggregates it already changed. Concurrent batches share one such write (group commit). The increments are recomputed identically on a re-run:
  *    they depend only on the events and session products owned by B, which never change.
  * 5. Write the applied-batch marker. Only then may `ledger.B` be removed; removal rides along
  *    with the next update of the same aggregate (no extra write), so a crash leaves at most a
@@ -166,22 +166,110 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     throw new Error(`session-day ${id}: too much contention`);
   }
 
-  async function applyIncrements(tenantId: string, batchId: string, aggregateId: string, inc: DailyIncrement) {
-    const ledgerKey = `ledger.${batchId}`;
+  /**
+   * One guarded `$inc` for an aggregate, carrying the increments of one or more batches. The
+   * filter requires every one of their ledger keys to be absent and the update adds them all,
+   * so it applies all of the batches or none. Returns false when a key was present (a batch
+   * is a re-run): the caller then applies the batches one by one, each under its own guard.
+   */
+  async function applyGuarded(
+    tenantId: string,
+    aggregateId: string,
+    day: string,
+    productId: string,
+    batchIds: string[],
+    counts: Record<string, number>,
+  ): Promise<boolean> {
+    const filter: Record<string, unknown> = { id: aggregateId };
+    const set: Record<string, unknown> = { day, productId, updatedAt: new Date() };
+    for (const batchId of batchIds) {
+      filter[`ledger.${batchId}`] = { $exists: false };
+      set[`ledger.${batchId}`] = 1;
+    }
     const settled = settledLedger.get(aggregateId);
     settledLedger.delete(aggregateId);
-    const update: Update = {
-      $inc: inc.counts,
-      $set: { day: inc.day, productId: inc.productId, [ledgerKey]: 1, updatedAt: new Date() },
-    };
+    const update: Update = { $inc: counts, $set: set };
     if (settled) update.$unset = Object.fromEntries(settled.batches.map((b) => [`ledger.${b}`, ""] as const));
     try {
-      await daily.updateOne(tenantId, { id: aggregateId, [ledgerKey]: { $exists: false } }, update, { upsert: true });
+      await daily.updateOne(tenantId, filter, update, { upsert: true });
+      return true;
     } catch (error) {
-      // The guard missed and the upsert hit the existing id: B's increments are already in.
       if (settled) rememberSettled(aggregateId, settled.tenantId, settled.batches);
-      if (!isConflict(error)) throw error;
+      // The guard missed and the upsert hit the existing id: one of the batches is already in.
+      if (isConflict(error)) return false;
+      throw error;
     }
+  }
+
+  /**
+   * Group commit: batches handled concurrently hand their increments over, and while one flush
+   * runs the next ones gather, so a busy aggregate (a popular frame today) takes one write per
+   * flush instead of one per batch. Exactly-once still holds per batch (see applyGuarded).
+   */
+  interface Submission {
+    tenantId: string;
+    batchId: string;
+    increments: Map<string, DailyIncrement>;
+    settle: (error?: unknown) => void;
+  }
+  let waiting: Submission[] = [];
+  let flushing = false;
+
+  function submitIncrements(tenantId: string, batchId: string, increments: Map<string, DailyIncrement>) {
+    return new Promise<void>((resolve, reject) => {
+      waiting.push({ tenantId, batchId, increments, settle: (error) => (error ? reject(error) : resolve()) });
+      if (!flushing) void flushLoop();
+    });
+  }
+
+  async function flushLoop(): Promise<void> {
+    flushing = true;
+    try {
+      while (waiting.length > 0) {
+        const group = waiting;
+        waiting = [];
+        await flushGroup(group);
+      }
+    } finally {
+      flushing = false;
+    }
+  }
+
+  async function flushGroup(group: Submission[]): Promise<void> {
+    const merged = new Map<
+      string,
+      { tenantId: string; day: string; productId: string; counts: Record<string, number>; parts: Submission[] }
+    >();
+    for (const submission of group) {
+      for (const [aggregateId, inc] of submission.increments) {
+        let entry = merged.get(aggregateId);
+        if (!entry) {
+          entry = { tenantId: submission.tenantId, day: inc.day, productId: inc.productId, counts: {}, parts: [] };
+          merged.set(aggregateId, entry);
+        }
+        for (const [metric, by] of Object.entries(inc.counts)) entry.counts[metric] = (entry.counts[metric] ?? 0) + by;
+        entry.parts.push(submission);
+      }
+    }
+    const failed = new Map<Submission, unknown>();
+    await Promise.all(
+      [...merged].map(async ([aggregateId, entry]) => {
+        try {
+          const batchIds = entry.parts.map((p) => p.batchId);
+          if (await applyGuarded(entry.tenantId, aggregateId, entry.day, entry.productId, batchIds, entry.counts))
+            return;
+          if (entry.parts.length === 1) return; // that single batch was already applied
+          for (const part of entry.parts) {
+            const inc = part.increments.get(aggregateId) as DailyIncrement;
+            await applyGuarded(part.tenantId, aggregateId, inc.day, inc.productId, [part.batchId], inc.counts);
+          }
+        } catch (error) {
+          // Unknown outcome: the batches retry through the queue; their guards make that safe.
+          for (const part of entry.parts) failed.set(part, error);
+        }
+      }),
+    );
+    for (const submission of group) submission.settle(failed.get(submission));
   }
 
   function rememberSettled(aggregateId: string, tenantId: string, batches: string[]) {
@@ -202,7 +290,8 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     }
   }
 
-  async function process(batch: QueuedBatch): Promise<ProcessedBatch> {
+  /** `attempt` 1 is a first delivery (the queue counts re-claims and retries), which cannot have been applied. */
+  async function process(batch: QueuedBatch, attempt = 2): Promise<ProcessedBatch> {
     const { tenantId, batchId } = batch;
     const markerId = appliedBatchId(tenantId, batchId);
     const done = (counted: number): ProcessedBatch => {
@@ -217,7 +306,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
       options.onProcessed?.(result);
       return result;
     };
-    if (await applied.findById(tenantId, markerId)) return done(0);
+    if (attempt > 1 && (await applied.findById(tenantId, markerId))) return done(0);
 
     const docs: RawEventDoc[] = batch.events.map((event) => ({
       ...event,
@@ -272,7 +361,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
       for (const productId of products) bump(day, productId, "sessions", 1);
     }
 
-    await Promise.all([...increments].map(([id, inc]) => applyIncrements(tenantId, batchId, id, inc)));
+    await submitIncrements(tenantId, batchId, increments);
 
     try {
       await applied.insertOne(tenantId, {

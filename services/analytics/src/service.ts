@@ -257,7 +257,7 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
       consumer = deps.queue.consume<QueuedBatch>(
         QUEUES.analyticsEvents,
         async (job) => {
-          await processor.process(job.payload);
+          await processor.process(job.payload, job.attempt);
         },
         {
           concurrency: processorOptions.concurrency ?? 4,
