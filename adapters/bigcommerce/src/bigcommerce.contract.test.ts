@@ -1,0 +1,40 @@
+import { noopLogger } from "@varai/runtime";
+import { describeCommerceAdapterContract } from "@varai/testkit";
+// Direct path until core/testkit/src/platforms/index.ts re-exports the BigCommerce simulator.
+import { bigCommerceHandlers, createBigCommerceSim } from "../../../core/testkit/src/platforms/bigcommerce.ts";
+import { createBigCommerceAdapter } from "./index.ts";
+
+describeCommerceAdapterContract({
+  name: "bigcommerce",
+  setup({ products, fetch }) {
+    const sim = createBigCommerceSim({ products });
+    const adapter = createBigCommerceAdapter(
+      {
+        connectionId: "con_test",
+        storeHash: sim.storeHash,
+        accessToken: sim.accessToken,
+        clientSecret: sim.clientSecret,
+        webhookSecret: sim.webhookToken,
+      },
+      { fetch, logger: noopLogger, clock: () => new Date() },
+    );
+    return {
+      adapter,
+      sim: {
+        store: sim.store,
+        externalId: sim.externalId,
+        handlers: bigCommerceHandlers(sim),
+        webhook(kind, { index, signature, body }) {
+          const scope =
+            kind === "product-update"
+              ? "store/product/updated"
+              : kind === "product-delete"
+                ? "store/product/deleted"
+                : "store/cart/created";
+          return sim.webhook(scope, { index, signature, ...(body !== undefined ? { body } : {}) });
+        },
+        rateLimitNextCall: () => sim.exhaustQuota(),
+      },
+    };
+  },
+});
