@@ -355,7 +355,11 @@ export function createMagentoSim(options: MagentoSimOptions = {}): MagentoSim {
       if (index === undefined) throw new Error(`no simulated Magento product ${externalId}`);
       return index;
     },
-    sku: (index) => magentoSku(store.products.get(index) ?? { index, variants: [{ sku: `VR-${index}-0` } as never] }),
+    sku(index) {
+      const p = store.products.get(index);
+      if (!p) throw new Error(`no simulated Magento product ${index}`);
+      return magentoSku(p);
+    },
     optionId,
     async handle(request, path) {
       // `/rest/{store}/V1/...`, `/rest/all/V1/...` or `/rest/V1/...` (default store).
