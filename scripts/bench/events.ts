@@ -14,6 +14,7 @@
 import { fork } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { createAnalyticsService } from "@varai/analytics";
 import {
   createEmbeddedStore,
   createFsBlobStore,
@@ -26,9 +27,8 @@ import {
   QUEUES,
   setPrincipal,
 } from "@varai/runtime";
+import { startRedisServer } from "@varai/testkit";
 import autocannon from "autocannon";
-import { startRedisServer } from "../../core/testkit/src/redis-server.ts";
-import { createAnalyticsService } from "../../services/analytics/src/index.ts";
 
 const BATCH = 100;
 const TENANT = "ten_bench";

@@ -3,9 +3,9 @@
 const processStart = performance.now();
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { createFacePool, createMlService } from "@varai/ml";
 import {
   blobKeys,
   COLLECTIONS,
@@ -17,12 +17,7 @@ import {
   createPrivacyRegistry,
   noopLogger,
 } from "@varai/runtime";
-// scripts/package.json does not list @varai/ml or sharp yet: load them through services/ml.
-import { createFacePool, createMlService } from "../../services/ml/src/index.ts";
-
-const sharp = createRequire(new URL("../../services/ml/package.json", import.meta.url))(
-  "sharp",
-) as typeof import("sharp");
+import sharp from "sharp";
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 const TENANT = "ten_bench0001";

@@ -1,3 +1,4 @@
+import { createAnalyticsService } from "@varai/analytics";
 import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@varai/auth";
 import { createMlService } from "@varai/ml";
 import type { RuntimeDeps, ServiceModule } from "@varai/runtime";
@@ -40,9 +41,10 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   });
   const storage = createStorageService(deps);
   const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined });
+  const analytics = createAnalyticsService(deps);
 
   return {
-    modules: [auth, storage, ml],
+    modules: [auth, storage, ml, analytics],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
   };
