@@ -274,6 +274,17 @@ describe("BigCommerce hook registration", () => {
       "store/product/deleted",
     ]);
     expect(sim.hooks.every((h) => h.headers["X-Varai-Webhook-Token"] === sim.webhookToken)).toBe(true);
+    // Deliveries echo the registered header: an adapter with a derived token re-registers and accepts them.
+    const derived = make(sim, { webhookSecret: undefined });
+    expect((await derived.adapter.registerWebhooks(address)).ok).toBe(true);
+    const w = sim.webhook("store/product/updated", { index: 1 });
+    expect(w.headers["x-varai-webhook-token"]).not.toBe(sim.webhookToken);
+    expect(derived.adapter.parseWebhook({ rawBody: w.body, headers: w.headers, method: "POST" })).toMatchObject({
+      ok: true,
+    });
+    sim.hooks.forEach((h) => {
+      h.headers = { "X-Varai-Webhook-Token": sim.webhookToken };
+    });
 
     sim.deactivateHooks();
     const listed = await adapter.listWebhooks();

@@ -14,7 +14,7 @@ export interface BigCommerceSimOptions extends SimStoreOptions {
   accessToken?: string;
   /** The app's client secret: the Standard Webhooks HMAC key. */
   clientSecret?: string;
-  /** The value of the custom hook header the simulated deliveries carry (hooks created through the API echo their own). */
+  /** The custom hook header value of deliveries until hooks are created through the API (then theirs is echoed). */
   webhookToken?: string;
   currency?: string;
   /** Requests per window, shared by every app on the store (Standard / Plus: 150 per 30 s). */
@@ -320,8 +320,15 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
       const body = opts.body !== undefined ? Buffer.from(opts.body) : Buffer.from(JSON.stringify(payload));
       const headers: Record<string, string> = { "content-type": "application/json" };
       const how = opts.signature ?? "valid";
+      // BigCommerce echoes the headers set when the hook was created: once the adapter has
+      // registered hooks, their token is the one deliveries carry.
+      const hook = hooks.find((h) => h.scope === scope) ?? hooks[0];
+      const registered = Object.entries(hook?.headers ?? {}).find(
+        ([k]) => k.toLowerCase() === BIGCOMMERCE_TOKEN_HEADER,
+      )?.[1];
+      const valid = registered ?? webhookToken;
       const token =
-        opts.token !== undefined ? opts.token : how === "none" ? null : how === "bad" ? "wrong-token" : webhookToken;
+        opts.token !== undefined ? opts.token : how === "none" ? null : how === "bad" ? "wrong-token" : valid;
       if (token !== null) headers[BIGCOMMERCE_TOKEN_HEADER] = token;
       const standard = opts.standard ?? (how === "none" ? false : {});
       if (standard !== false) {
