@@ -250,6 +250,22 @@ describe("BigCommerce webhooks", () => {
     expect(deliver(adapter, other.webhook("store/product/updated"))).toMatchObject({ ok: false });
   });
 
+  it("reports a signed body with an absurd created_at as malformed instead of throwing", () => {
+    const { adapter, sim } = make();
+    const body = JSON.stringify({
+      scope: "store/product/updated",
+      store_id: "1",
+      data: { type: "product", id: 111 },
+      hash: "abc",
+      created_at: 9_000_000_000_000, // a safe integer, but beyond the last valid Date
+      producer: `stores/${sim.storeHash}`,
+    });
+    expect(deliver(adapter, sim.webhook("store/product/updated", { body }))).toMatchObject({
+      ok: false,
+      error: { reason: "malformed" },
+    });
+  });
+
   it("finds the store a delivery claims to come from without trusting it", () => {
     const sim = createBigCommerceSim({ products: 1 });
     expect(bigCommerceStoreHashOf(sim.webhook("store/product/updated").body)).toBe(sim.storeHash);

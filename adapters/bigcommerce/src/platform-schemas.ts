@@ -70,6 +70,7 @@ export const BcWebhookSchema = z.object({
   store_id: z.union([z.string(), z.number()]).transform(String),
   data: z.object({ type: z.string(), id: Id }).passthrough(),
   hash: z.string().min(1).max(200),
-  created_at: z.number().int().nonnegative(),
+  // Bounded so that `new Date(created_at * 1000)` is always a valid date.
+  created_at: z.number().int().nonnegative().max(100_000_000_000),
   producer: z.string().max(200),
 });
