@@ -55,6 +55,7 @@ export function createGraphqlClient(options: ShopifyClientOptions, deps: Adapter
           capacity: cost.throttleStatus.maximumAvailable,
           restorePerSecond: cost.throttleStatus.restoreRate,
           resetMs: null,
+          windowMs: null,
           cost: cost.requestedQueryCost,
         }
       : null;

@@ -29,11 +29,14 @@ function readRateLimit(headers: Headers): RateLimitSignal | null {
   const remaining = Number(headers.get("ratelimit-remaining"));
   const reset = Number(headers.get("ratelimit-reset"));
   if (!headers.has("ratelimit-remaining") || !Number.isFinite(remaining) || !Number.isFinite(limit)) return null;
+  // IETF RateLimit-Policy `20;w=1`: 20 requests per 1-second window.
+  const window = /;\s*w=(\d+)/.exec(headers.get("ratelimit-policy") ?? "")?.[1];
   return {
     remaining,
     capacity: limit,
     restorePerSecond: null,
     resetMs: Number.isFinite(reset) ? reset * 1000 : null,
+    windowMs: window ? Number(window) * 1000 : null,
     cost: 1,
   };
 }

@@ -15,6 +15,8 @@ const stable = (value: unknown): string =>
       : v,
   );
 
+const hashOf = (draft: ProductDraft) => createHash("sha256").update(stable(draft)).digest("base64url").slice(0, 22);
+
 /** Merchant overrides win field by field; `null` in a patch clears that override. */
 export function mergeFrame(source: FrameAttributes, overrides: FramePatch | null): FrameAttributes {
   if (!overrides) return source;
@@ -54,13 +56,25 @@ export function createProductWriter(deps: RuntimeDeps) {
       { $set: { ...set, "sync.version": current.sync.version + 1 } },
     );
 
-  async function upsert(tenantId: string, draft: ProductDraft, receivedAt: string): Promise<ApplyOutcome> {
+  /**
+   * `known`: the stored document (or null for none) when the caller already read it, which saves
+   * the first lookup; later attempts after a lost race always re-read.
+   */
+  async function upsert(
+    tenantId: string,
+    draft: ProductDraft,
+    receivedAt: string,
+    known?: ProductDoc | null,
+  ): Promise<ApplyOutcome> {
     if (draft.status === "deleted") {
       return remove(tenantId, draft.source, draft.source.externalUpdatedAt, receivedAt);
     }
-    const contentHash = createHash("sha256").update(stable(draft)).digest("base64url").slice(0, 22);
+    const contentHash = hashOf(draft);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await find(tenantId, draft.source.connectionId, draft.source.externalId);
+      const current =
+        attempt === 0 && known !== undefined
+          ? known
+          : await find(tenantId, draft.source.connectionId, draft.source.externalId);
       const now = deps.clock().toISOString();
       if (!current) {
         const doc: Omit<ProductDoc, "tenantId"> = {
@@ -109,6 +123,82 @@ export function createProductWriter(deps: RuntimeDeps) {
       return "updated";
     }
     throw new Error("product write lost five compare-and-set races");
+  }
+
+  /**
+   * A sync page: one lookup for the whole page and one bulk insert for the products not seen
+   * before (per-product lookups make a 10 000-product backfill quadratic on the embedded store);
+   * known products go through the same last-writer-wins path as webhooks.
+   */
+  async function upsertPage(tenantId: string, drafts: ProductDraft[], receivedAt: string): Promise<ApplyOutcome[]> {
+    if (drafts.length === 0) return [];
+    const connectionId = drafts[0]!.source.connectionId;
+    const existing = await products.find(tenantId, {
+      "source.connectionId": connectionId,
+      "source.externalId": { $in: drafts.map((d) => d.source.externalId) },
+    });
+    const byExternal = new Map(existing.map((p) => [p.source.externalId, p]));
+    const outcomes: ApplyOutcome[] = new Array(drafts.length);
+    const fresh: Array<{ i: number; doc: Omit<ProductDoc, "tenantId"> }> = [];
+    const seen = new Set<string>();
+    const now = deps.clock().toISOString();
+    for (const [i, draft] of drafts.entries()) {
+      const id = draft.source.externalId;
+      if (!byExternal.has(id) && draft.status !== "deleted" && !seen.has(id)) {
+        seen.add(id);
+        fresh.push({
+          i,
+          doc: {
+            ...draft,
+            id: newId("product"),
+            tryOn: { assetStatus: "none" },
+            merchandising: { pinned: false, boost: 1 },
+            createdAt: now,
+            updatedAt: now,
+            deletedAt: null,
+            sync: {
+              version: 1,
+              receivedAt,
+              contentHash: hashOf(draft),
+              sourceFrame: draft.frame,
+              frameOverrides: null,
+            },
+          },
+        });
+      }
+    }
+    let inserted = false;
+    if (fresh.length > 0) {
+      try {
+        await products.insertMany(
+          tenantId,
+          fresh.map((f) => f.doc),
+        );
+        inserted = true;
+      } catch (error) {
+        if (!(isAppError(error) && error.code === "CONFLICT")) throw error;
+        // A webhook inserted one of them meanwhile: fall back to one-by-one below.
+      }
+    }
+    const freshIndex = new Set(inserted ? fresh.map((f) => f.i) : []);
+    for (const [i, draft] of drafts.entries()) {
+      if (freshIndex.has(i)) {
+        outcomes[i] = "created";
+        continue;
+      }
+      outcomes[i] = await upsert(
+        tenantId,
+        draft,
+        receivedAt,
+        inserted ? (byExternal.get(draft.source.externalId) ?? undefined) : undefined,
+      );
+    }
+    if (inserted) {
+      await deps.cache.increment(cacheKeys.catalogVersion(tenantId), 1, VERSION_TTL_MS);
+      for (const f of fresh)
+        if (f.doc.images.length > 0) await deps.queue.enqueue(QUEUES.frameAssets, { tenantId, productId: f.doc.id });
+    }
+    return outcomes;
   }
 
   /**
@@ -170,6 +260,6 @@ export function createProductWriter(deps: RuntimeDeps) {
     throw new Error("product delete lost five compare-and-set races");
   }
 
-  return { products, upsert, remove, changed };
+  return { products, upsert, upsertPage, remove, changed };
 }
 export type ProductWriter = ReturnType<typeof createProductWriter>;

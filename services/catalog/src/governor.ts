@@ -18,6 +18,7 @@ export interface RateGovernor {
 }
 
 interface State {
+  lastCallAt: number;
   signal: RateLimitSignal | null;
   observedAt: number;
   blockedUntil: number;
@@ -30,7 +31,7 @@ export function createRateGovernor(options: { now?: () => number; reserve?: numb
   const stateOf = (key: string) => {
     let s = states.get(key);
     if (!s) {
-      s = { signal: null, observedAt: 0, blockedUntil: 0 };
+      s = { signal: null, observedAt: 0, blockedUntil: 0, lastCallAt: Number.NEGATIVE_INFINITY };
       states.set(key, s);
       if (states.size > 10_000) states.delete(states.keys().next().value as string);
     }
@@ -49,7 +50,10 @@ export function createRateGovernor(options: { now?: () => number; reserve?: numb
         const need = sig.cost + reserve;
         if (available < need) wait = Math.max(wait, ((need - available) / sig.restorePerSecond) * 1000);
       } else if (sig.resetMs !== null && sig.remaining <= reserve) {
-        wait = Math.max(wait, sig.resetMs - elapsed);
+        wait = Math.max(wait, sig.resetMs - elapsed); // the window is spent: wait for its reset
+      } else if (sig.windowMs !== null && sig.capacity > 0) {
+        // Pace the quota evenly over the window rather than bursting it and idling.
+        wait = Math.max(wait, s.lastCallAt + sig.windowMs / sig.capacity - t);
       }
     }
     return Math.ceil(wait);
@@ -61,6 +65,7 @@ export function createRateGovernor(options: { now?: () => number; reserve?: numb
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       // Count this call against the local estimate so back-to-back callers do not all pass.
       const s = stateOf(key);
+      s.lastCallAt = now();
       if (s.signal) {
         const elapsed = now() - s.observedAt;
         const restored = s.signal.restorePerSecond ? (elapsed / 1000) * s.signal.restorePerSecond : 0;

@@ -152,13 +152,21 @@ export function createSyncEngine(
       let cursor = run.cursor;
       let waits = 0;
       let outages = 0;
-      while (!stopping) {
-        await governor.acquire(connection.id);
-        const page = await adapter.listProducts({
-          cursor,
+      const storeKey = connection.id;
+      const fetchPage = async (from: string | null) => {
+        await governor.acquire(storeKey);
+        return adapter.listProducts({
+          cursor: from,
           updatedSince: run.updatedSince,
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
         });
+      };
+      // The next page is requested while this one is written (the platform's budget, not our
+      // writes, should set the pace); it is only ever applied after this page's cursor is saved.
+      let prefetched: ReturnType<typeof fetchPage> | null = null;
+      while (!stopping) {
+        const page = await (prefetched ?? fetchPage(cursor));
+        prefetched = null;
         if (!page.ok) {
           const e: AppError = page.error;
           if (e.code === "RATE_LIMITED" && waits++ < maxWaits) {
@@ -174,18 +182,22 @@ export function createSyncEngine(
         waits = 0;
         outages = 0;
         governor.observe(connection.id, page.value.rateLimit);
+        const next = page.value.nextCursor;
+        if (next !== null && !stopping) prefetched = fetchPage(next);
         const counts = { fetched: page.value.items.length, upserted: 0, failed: 0, skipped: 0 };
         const receivedAt = now();
+        const drafts = [];
         for (const item of page.value.items) {
-          if (!item.ok) {
+          if (item.ok) drafts.push(item.value);
+          else {
             counts.failed++;
             deps.logger.warn(
               { connectionId: connection.id, externalId: item.error.externalId, reason: item.error.message },
               "product skipped: transform failed",
             );
-            continue;
           }
-          const outcome = await writer.upsert(tenantId, item.value, receivedAt);
+        }
+        for (const outcome of await writer.upsertPage(tenantId, drafts, receivedAt)) {
           if (outcome === "skipped") counts.skipped++;
           else counts.upserted++;
         }
@@ -205,10 +217,14 @@ export function createSyncEngine(
             },
           },
         );
-        if (persisted.matched === 0) return; // lease lost to another worker: it continues
+        if (persisted.matched === 0) {
+          await prefetched; // lease lost to another worker: it continues
+          return;
+        }
         cursor = page.value.nextCursor;
         if (cursor === null) return finish({ ...run, startedAt: run.startedAt }, "succeeded", null);
       }
+      await prefetched; // stopping: its page is re-read by whoever resumes
       // Stopping: hand the lease back so the next process resumes from the persisted cursor.
       await store.runs.updateOne(
         tenantId,

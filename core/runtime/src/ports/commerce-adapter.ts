@@ -185,6 +185,11 @@ export interface RateLimitSignal {
   restorePerSecond: number | null;
   /** Window quotas: ms until the window resets. Null for buckets. */
   resetMs: number | null;
+  /**
+   * Window quotas: the window's length (BigCommerce `X-Rate-Limit-Time-Window-Ms`, the `w=` of
+   * an IETF `RateLimit-Policy`), so callers can pace `capacity` requests evenly across it.
+   */
+  windowMs: number | null;
   /** What the call just made cost (the next one of the same shape will cost about as much). */
   cost: number;
 }
