@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -71,6 +71,28 @@ describe("embedded store files", () => {
     store = createEmbeddedStore({ dataDir });
     await expect(store.tenantCollection<Row>(unique).count(T)).rejects.toMatchObject({ code: "INVALID_CONFIG" });
     await store.close();
+  });
+
+  it("moves documents written before ids were scoped per tenant to tenant-scoped ids on load", async () => {
+    // The datafile format of the earlier release: `_id` = the public id, no `id` field.
+    const legacy = [
+      { _id: "r1", tenantId: T, n: 1, at: { $$date: Date.parse("2024-01-02T03:04:05Z") } },
+      { _id: "r2", tenantId: "ten_two", n: 2 },
+    ];
+    await writeFile(join(dataDir, "rows.db"), `${legacy.map((doc) => JSON.stringify(doc)).join("\n")}\n`);
+    const store = createEmbeddedStore({ dataDir });
+    const rows = store.tenantCollection<Row & { at?: Date }>({ name: "rows", scope: "tenant" });
+    expect(await rows.findById(T, "r1")).toEqual({ id: "r1", tenantId: T, n: 1, at: new Date("2024-01-02T03:04:05Z") });
+    expect(await rows.find("ten_two", {})).toEqual([{ id: "r2", tenantId: "ten_two", n: 2 }]);
+    await rows.insertOne("ten_two", { id: "r1", n: 3 });
+    await expect(rows.insertOne(T, { id: "r1" })).rejects.toMatchObject({ code: "CONFLICT" });
+    await store.close();
+
+    const reopened = createEmbeddedStore({ dataDir });
+    const again = reopened.tenantCollection<Row>({ name: "rows", scope: "tenant" });
+    expect((await again.find("ten_two", {}, { sort: { id: 1 } })).map((doc) => doc.id)).toEqual(["r1", "r2"]);
+    expect(await again.count(T)).toBe(1);
+    await reopened.close();
   });
 
   it("refuses to work after close", async () => {

@@ -2,7 +2,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import Datastore from "@seald-io/nedb";
 import { AppError, isAppError } from "@varai/schema";
-import { Aggregator, find as mingoFind, update as mingoUpdate, Query } from "mingo";
+import { Aggregator, find as mingoFind } from "mingo";
+import { Context } from "mingo/core";
+import * as queryOperators from "mingo/operators/query";
+import * as updateOperators from "mingo/operators/update";
+import { Query } from "mingo/query";
 import type {
   BaseDocument,
   CollectionDefinition,
@@ -24,12 +28,14 @@ import {
   type Doc,
   dropUndefined,
   getPath,
+  hasUndefined,
   indexFields,
   indexName,
   isPlainObject,
   type ParsedUpdate,
   parseUpdate,
   sameDefinition,
+  scopedId,
   storedProjection,
   toStoredFilter,
   upsertSeed,
@@ -97,10 +103,12 @@ function withUniqueKeys(state: CollectionState, doc: Doc): Doc {
   return doc;
 }
 
+/** Tenant documents carry their public `id` as a field (`_id` is `<tenantId>:<id>`); global ones use `_id`. */
 function toPublic<T>(doc: Doc): T {
-  const { _id, ...rest } = doc;
-  const out: Doc = { id: _id };
-  for (const [key, value] of Object.entries(rest)) if (!key.startsWith(HIDDEN_PREFIX)) out[key] = value;
+  const out: Doc = { id: doc.id ?? doc._id };
+  for (const key of Object.keys(doc)) {
+    if (key !== "_id" && key !== "id" && !key.startsWith(HIDDEN_PREFIX)) out[key] = doc[key];
+  }
   return out as T;
 }
 
@@ -110,22 +118,90 @@ function project(docs: Doc[], projection: Record<string, 0 | 1> | undefined): Do
   return mingoFind(docs, {}, inclusive ? { ...projection, id: 1 } : projection).all() as Doc[];
 }
 
-function toStoredSort(sort: SortSpec | undefined): Record<string, 1 | -1> | undefined {
+/** Global documents keep their id only in `_id`; tenant documents sort on their `id` field. */
+function toStoredSort(scope: string | null, sort: SortSpec | undefined): Record<string, 1 | -1> | undefined {
   if (!sort) return undefined;
+  if (scope !== null) return sort;
   return Object.fromEntries(Object.entries(sort).map(([key, dir]) => [key === "id" ? "_id" : key, dir]));
+}
+
+/** A deep copy of update operands without `undefined` (dropped like the driver's `ignoreUndefined`). */
+function cloneUpdateOps(ops: ParsedUpdate["ops"]): ParsedUpdate["ops"] {
+  const copy = (value: unknown): unknown => {
+    if (value instanceof Date) return new Date(value.getTime());
+    if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : copy(item)));
+    if (!isPlainObject(value)) return value;
+    const out: Doc = {};
+    for (const [key, inner] of Object.entries(value)) if (inner !== undefined) out[key] = copy(inner);
+    return out;
+  };
+  const out: ParsedUpdate["ops"] = {};
+  for (const [operator, fields] of Object.entries(ops)) {
+    const cleaned = copy(fields) as Doc;
+    if (Object.keys(cleaned).length > 0) out[operator] = cleaned;
+  }
+  return out;
 }
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { errorType?: unknown } | null)?.errorType === "uniqueViolated";
 }
 
+/**
+ * Filters are compiled against a context holding only the query operators: mingo's default
+ * `Query` copies every operator table (hundreds of expression operators) into a fresh context on
+ * each construction, which cost more than the match itself. The port forbids `$expr`, so query
+ * operators are all a filter can reach.
+ */
+const QUERY_CONTEXT = Context.init({ query: queryOperators });
+const COMPILED_CACHE_SIZE = 1000;
+/** Compiled filters by their JSON text: a Query is pure once built, so equal filters share one. */
+const compiledCache = new Map<string, Query>();
+
+/** The filter's JSON when it holds only JSON values (a Date or RegExp would lose its type), else undefined. */
+function cacheKey(filter: Filter): string | undefined {
+  const plain = (value: unknown): boolean => {
+    if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+    if (typeof value === "number") return Number.isFinite(value);
+    if (Array.isArray(value)) return value.every(plain);
+    if (isPlainObject(value)) return Object.values(value).every(plain);
+    return false;
+  };
+  return plain(filter) ? JSON.stringify(filter) : undefined;
+}
+
 function compileQuery(stored: Filter): Query | undefined {
   if (Object.keys(stored).length === 0) return undefined;
+  const key = cacheKey(stored);
+  const cached = key === undefined ? undefined : compiledCache.get(key);
+  if (cached) return cached;
+  let query: Query;
   try {
-    return new Query(stored);
+    query = new Query(stored, { context: QUERY_CONTEXT });
   } catch (error) {
     throw new AppError("INVALID_INPUT", "Invalid filter", { cause: error });
   }
+  if (key !== undefined) {
+    if (compiledCache.size >= COMPILED_CACHE_SIZE) compiledCache.delete(compiledCache.keys().next().value as string);
+    compiledCache.set(key, query);
+  }
+  return query;
+}
+
+/**
+ * The `id` condition NeDB can answer from its `_id` index (a string, `$eq` of one, or `$in` of
+ * strings), mapped to stored `_id`s; undefined when the condition needs the general matcher.
+ */
+function indexedId(condition: unknown, toStoredId: (id: string) => string): unknown {
+  if (typeof condition === "string") return toStoredId(condition);
+  if (!isPlainObject(condition)) return undefined;
+  const keys = Object.keys(condition);
+  if (keys.length !== 1) return undefined;
+  if (keys[0] === "$eq" && typeof condition.$eq === "string") return toStoredId(condition.$eq);
+  if (keys[0] === "$in" && Array.isArray(condition.$in) && condition.$in.every((id) => typeof id === "string")) {
+    return { $in: condition.$in.map((id: string) => toStoredId(id)) };
+  }
+  return undefined;
 }
 
 /**
@@ -167,6 +243,20 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStor
   async function prepare(state: CollectionState): Promise<void> {
     const { db, definition } = state;
     await db.loadDatabaseAsync();
+    if (definition.scope === "tenant") {
+      // Datafiles written before ids were scoped per tenant hold `_id` = id and no `id` field
+      // (updates cannot add one). NeDB cannot change an `_id` in place: remove and re-insert.
+      const legacy = db
+        .getAllData()
+        .filter((doc: Doc) => typeof doc.tenantId === "string" && typeof doc.id !== "string");
+      if (legacy.length > 0) {
+        await db.removeAsync({ _id: { $in: legacy.map((doc: Doc) => doc._id) } }, { multi: true });
+        await db.insertAsync(
+          legacy.map((doc: Doc) => ({ ...doc, _id: scopedId(doc.tenantId as string, doc._id as string), id: doc._id })),
+        );
+        logger.info({ collection: definition.name, documents: legacy.length }, "ids scoped per tenant");
+      }
+    }
     const wanted = new Map<string, { unique?: boolean; sparse?: boolean; expireAfterSeconds?: number }>();
     wanted.set("_id", { unique: true });
     if (definition.scope === "tenant") wanted.set("tenantId", {});
@@ -338,19 +428,29 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
     await state.ready;
   }
 
-  /** NeDB query: tenantId and a plain `_id` natively (index lookups), everything else through mingo. */
+  /**
+   * NeDB query. An `id` condition NeDB can answer from the `_id` index goes to it natively, and
+   * then the tenant is checked in the matcher: given `tenantId` as an equality, NeDB would walk the
+   * whole tenant through the `tenantId` index instead. Everything else is matched by mingo.
+   */
   function nedbQuery(scope: string | null, filter: Filter): Doc {
     validateFilter(filter);
-    const stored = toStoredFilter(filter);
-    const query: Doc = {};
-    if (scope !== null) query.tenantId = scope;
-    // Listed last: NeDB uses the last indexed equality it finds, and `_id` is the most selective.
-    if (typeof stored._id === "string") query._id = stored._id;
+    // Tenant documents hold `id` as a field; global ones only as `_id`.
+    const stored = scope === null ? toStoredFilter(filter) : { ...filter };
+    const idKey = scope === null ? "_id" : "id";
+    const nativeId =
+      idKey in stored ? indexedId(stored[idKey], scope === null ? (id) => id : (id) => scopedId(scope, id)) : undefined;
+    if (nativeId !== undefined) delete stored[idKey];
     const compiled = compileQuery(stored);
     const ttlField = definition.ttlField;
+    const query: Doc = {};
+    const tenantInMatcher = scope !== null && nativeId !== undefined;
+    if (nativeId !== undefined) query._id = nativeId;
+    else if (scope !== null) query.tenantId = scope;
     // NeDB only expires the candidates of reads; removals skip that step, so expiry is also checked here.
-    if (compiled || ttlField) {
+    if (compiled || ttlField || tenantInMatcher) {
       query.$where = function (this: Doc) {
+        if (tenantInMatcher && this.tenantId !== scope) return false;
         if (ttlField) {
           const expiresAt = this[ttlField];
           if (expiresAt instanceof Date && expiresAt.getTime() <= Date.now()) return false;
@@ -368,13 +468,16 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
     if (id !== undefined && (typeof id !== "string" || id.length === 0)) {
       throw new AppError("INVALID_INPUT", "A document id must be a non-empty string");
     }
+    const publicId = (id as string | undefined) ?? randomUUID();
+    let stored: Doc;
     if (scope !== null) {
       if (rest.tenantId !== undefined && rest.tenantId !== scope) {
         throw new AppError("FORBIDDEN", "The document belongs to another tenant");
       }
-      rest.tenantId = scope;
-    }
-    return withUniqueKeys(state, dropUndefined({ _id: id ?? randomUUID(), ...rest }));
+      stored = { _id: scopedId(scope, publicId), id: publicId, ...rest, tenantId: scope };
+    } else stored = { _id: publicId, ...rest };
+    // NeDB deep-copies on insert, so the copy dropUndefined makes is only needed when there is something to drop.
+    return withUniqueKeys(state, hasUndefined(stored) ? dropUndefined(stored) : stored);
   }
 
   /** Runs a write; on a unique clash in a TTL collection, expired documents may hold the key: purge and retry once. */
@@ -398,6 +501,11 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
     }
   }
 
+  /**
+   * Applies validated update operators in place. The operators are called directly (mingo's
+   * `update()` builds a fresh operator context per call); `ops` is already a private deep copy
+   * (`cloneUpdateOps`), so the values they assign are never shared with the caller.
+   */
   function applyUpdate(doc: Doc, ops: ParsedUpdate["ops"]): boolean {
     for (const path of Object.keys(ops.$inc ?? {})) {
       const current = getPath(doc, path);
@@ -405,13 +513,18 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
         throw new AppError("INVALID_INPUT", "$inc applies to numbers only", { details: { path } });
       }
     }
-    if (Object.keys(ops).length === 0) return false;
+    let changed = false;
     try {
-      return mingoUpdate(doc, ops, undefined, undefined, { cloneMode: "deep" }).length > 0;
+      for (const [operator, fields] of Object.entries(ops)) {
+        const apply = (updateOperators as unknown as Record<string, (expr: Doc) => (doc: Doc) => string[]>)[operator];
+        if (!apply) throw new AppError("INVALID_INPUT", `Unsupported update operator ${operator}`);
+        if (apply(fields)(doc).length > 0) changed = true;
+      }
     } catch (error) {
       if (isAppError(error)) throw error;
       throw new AppError("INVALID_INPUT", "Invalid update", { cause: error });
     }
+    return changed;
   }
 
   return {
@@ -433,7 +546,7 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
       assertPaging(options);
       const projection = storedProjection(options.projection);
       let cursor = db.findAsync(nedbQuery(scope, filter));
-      const sort = toStoredSort(options.sort);
+      const sort = toStoredSort(scope, options.sort);
       if (sort) cursor = cursor.sort(sort);
       if (options.skip) cursor = cursor.skip(options.skip);
       if (options.limit) cursor = cursor.limit(options.limit);
@@ -454,8 +567,9 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
     ): Promise<{ result: UpdateResult; doc: T | null }> {
       await begin();
       const parsed = parseUpdate(update, scope);
+      const ops = cloneUpdateOps(parsed.ops);
       const query = nedbQuery(scope, filter);
-      const sort = toStoredSort(options.sort);
+      const sort = toStoredSort(scope, options.sort);
       return state.exclusive(async () => {
         let cursor = db.findAsync(query);
         if (sort) cursor = cursor.sort(sort);
@@ -464,23 +578,28 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
 
         if (matches.length === 0) {
           if (!options.upsert) return { result: { matched: 0, modified: 0, upsertedId: null }, doc: null };
-          const seed = upsertSeed(toStoredFilter(filter));
+          const seed = upsertSeed(filter);
+          if (seed.id === undefined) seed.id = randomUUID();
+          if (typeof seed.id !== "string") throw new AppError("INVALID_INPUT", "A document id must be a string");
+          const publicId = seed.id;
           if (scope !== null) {
             if (seed.tenantId !== undefined && seed.tenantId !== scope) {
               throw new AppError("FORBIDDEN", "The document belongs to another tenant");
             }
             seed.tenantId = scope;
+            seed._id = scopedId(scope, publicId);
+          } else {
+            delete seed.id;
+            seed._id = publicId;
           }
-          if (seed._id === undefined) seed._id = randomUUID();
-          if (typeof seed._id !== "string") throw new AppError("INVALID_INPUT", "A document id must be a string");
-          applyUpdate(seed, parsed.ops);
-          if (parsed.setOnInsert) applyUpdate(seed, { $set: parsed.setOnInsert });
+          applyUpdate(seed, ops);
+          if (parsed.setOnInsert) applyUpdate(seed, cloneUpdateOps({ $set: parsed.setOnInsert }));
           validateDocument(seed);
           const stored = withUniqueKeys(state, dropUndefined(seed));
           const inserted = await withTtlRetry(() => db.insertAsync(stored));
           state.dirty = true;
           return {
-            result: { matched: 0, modified: 0, upsertedId: stored._id as string },
+            result: { matched: 0, modified: 0, upsertedId: publicId },
             doc: toPublic<T>(inserted),
           };
         }
@@ -488,8 +607,9 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
         let modified = 0;
         let last: Doc | null = null;
         for (const doc of matches) {
-          const changed = applyUpdate(doc, parsed.ops);
-          const next = withUniqueKeys(state, dropUndefined(doc));
+          // `doc` is NeDB's copy and `ops` holds no undefined, so the result needs no further copy.
+          const changed = applyUpdate(doc, ops);
+          const next = withUniqueKeys(state, doc);
           last = next;
           if (!changed) continue;
           await withTtlRetry(() => db.updateAsync({ _id: doc._id }, next, {}));

@@ -33,8 +33,11 @@ import {
   dropUndefined,
   indexFields,
   indexName,
+  isPlainObject,
   parseUpdate,
+  publicIdOf,
   sameDefinition,
+  scopedId,
   storedProjection,
   toStoredFilter,
   upsertSeed,
@@ -83,9 +86,23 @@ function isDuplicateKey(error: unknown): boolean {
   return error instanceof MongoServerError && error.code === 11000;
 }
 
+/** Tenant documents carry their public `id` as a field (`_id` is `<tenantId>:<id>`); global ones use `_id`. */
 function toPublic<T>(doc: MongoDocument): T {
-  const { _id, ...rest } = doc;
-  return { id: _id, ...rest } as T;
+  const { _id, id, ...rest } = doc;
+  return { id: id ?? _id, ...rest } as T;
+}
+
+/** The `_id` clause equivalent to a tenant filter's `id` condition, when the `_id` index can serve it. */
+function indexedId(tenantId: string, condition: unknown): unknown {
+  if (typeof condition === "string") return scopedId(tenantId, condition);
+  if (!isPlainObject(condition)) return undefined;
+  const keys = Object.keys(condition);
+  if (keys.length !== 1) return undefined;
+  if (keys[0] === "$eq" && typeof condition.$eq === "string") return scopedId(tenantId, condition.$eq);
+  if (keys[0] === "$in" && Array.isArray(condition.$in) && condition.$in.every((id) => typeof id === "string")) {
+    return { $in: condition.$in.map((id: string) => scopedId(tenantId, id)) };
+  }
+  return undefined;
 }
 
 function toStoredSort(sort: SortSpec | undefined): Record<string, 1 | -1> | undefined {
@@ -228,9 +245,15 @@ function createOperations<T>(state: CollectionState) {
    */
   function scopedFilter(scope: string | null, filter: Filter): Doc {
     validateFilter(filter);
-    const stored = toStoredFilter(filter);
+    // Tenant documents hold `id` as a field, so the filter applies as written; an `id` equality
+    // or `$in` also becomes an `_id` clause for the index. Global documents keep `_id` = id.
+    const stored = scope === null ? toStoredFilter(filter) : filter;
     const clauses: Doc[] = [];
-    if (scope !== null) clauses.push({ tenantId: scope });
+    if (scope !== null) {
+      clauses.push({ tenantId: scope });
+      const byId = "id" in filter ? indexedId(scope, filter.id) : undefined;
+      if (byId !== undefined) clauses.push({ _id: byId });
+    }
     if (definition.ttlField) clauses.push({ [definition.ttlField]: { $not: { $lte: new Date() } } });
     if (Object.keys(stored).length > 0) clauses.push(stored);
     if (clauses.length === 0) return {};
@@ -244,13 +267,12 @@ function createOperations<T>(state: CollectionState) {
     if (id !== undefined && (typeof id !== "string" || id.length === 0)) {
       throw new AppError("INVALID_INPUT", "A document id must be a non-empty string");
     }
-    if (scope !== null) {
-      if (rest.tenantId !== undefined && rest.tenantId !== scope) {
-        throw new AppError("FORBIDDEN", "The document belongs to another tenant");
-      }
-      rest.tenantId = scope;
+    const publicId = (id as string | undefined) ?? randomUUID();
+    if (scope === null) return dropUndefined({ _id: publicId, ...rest });
+    if (rest.tenantId !== undefined && rest.tenantId !== scope) {
+      throw new AppError("FORBIDDEN", "The document belongs to another tenant");
     }
-    return dropUndefined({ _id: id ?? randomUUID(), ...rest });
+    return dropUndefined({ _id: scopedId(scope, publicId), id: publicId, ...rest, tenantId: scope });
   }
 
   /** The driver update: $setOnInsert carries our string `_id` so an upsert never gets an ObjectId. */
@@ -258,12 +280,20 @@ function createOperations<T>(state: CollectionState) {
     const parsed = parseUpdate(update, scope);
     const out: Doc = dropUndefined({ ...parsed.ops });
     if (upsert) {
-      const seed = upsertSeed(toStoredFilter(filter));
+      const seed = upsertSeed(filter);
       if (scope !== null && seed.tenantId !== undefined && seed.tenantId !== scope) {
         throw new AppError("FORBIDDEN", "The document belongs to another tenant");
       }
+      if (seed.id !== undefined && typeof seed.id !== "string") {
+        throw new AppError("INVALID_INPUT", "A document id must be a string");
+      }
       const onInsert: Doc = { ...parsed.setOnInsert };
-      if (seed._id === undefined) onInsert._id = randomUUID();
+      // With an id equality in the filter, MongoDB seeds `_id` (tenant: the `_id` clause) and `id` from it.
+      if (seed.id === undefined) {
+        const generated = randomUUID();
+        if (scope === null) onInsert._id = generated;
+        else Object.assign(onInsert, { _id: scopedId(scope, generated), id: generated });
+      }
       out.$setOnInsert = dropUndefined(onInsert);
     } else if (parsed.setOnInsert) out.$setOnInsert = dropUndefined(parsed.setOnInsert);
     return out;
@@ -321,7 +351,9 @@ function createOperations<T>(state: CollectionState) {
     async find(scope: string | null, filter: Filter, options: FindOptions = {}): Promise<T[]> {
       await begin();
       assertPaging(options);
-      const projection = storedProjection(options.projection);
+      let projection = storedProjection(options.projection);
+      // An inclusive projection returns `_id` but not the tenant document's `id` field unless asked.
+      if (scope !== null && projection && Object.values(projection).includes(1)) projection = { ...projection, id: 1 };
       try {
         const docs = await collection
           .find(scopedFilter(scope, filter), {
@@ -354,7 +386,12 @@ function createOperations<T>(state: CollectionState) {
       return {
         matched: result.matchedCount,
         modified: result.modifiedCount,
-        upsertedId: result.upsertedId === null ? null : String(result.upsertedId),
+        upsertedId:
+          result.upsertedId === null
+            ? null
+            : scope === null
+              ? String(result.upsertedId)
+              : publicIdOf(scope, String(result.upsertedId)),
       };
     },
 
@@ -401,8 +438,13 @@ function createOperations<T>(state: CollectionState) {
     async aggregate<R>(scope: string | null, pipeline: Record<string, unknown>[]): Promise<R[]> {
       await begin();
       validatePipeline(pipeline);
-      // Pipelines see `id` like every other read; `_id` is free for $group keys.
-      const full = [{ $match: scopedFilter(scope, {}) }, { $set: { id: "$_id" } }, { $unset: "_id" }, ...pipeline];
+      // Pipelines see `id` like every other read (tenant documents hold it as a field); `_id` is free for $group keys.
+      const full = [
+        { $match: scopedFilter(scope, {}) },
+        ...(scope === null ? [{ $set: { id: "$_id" } }] : []),
+        { $unset: "_id" },
+        ...pipeline,
+      ];
       try {
         return (await collection.aggregate(full).toArray()) as R[];
       } catch (error) {

@@ -110,6 +110,21 @@ export function validateFilter(filter: Filter): void {
   validateFilterValue(filter, "");
 }
 
+/**
+ * The stored `_id` of a tenant document: ids are unique per tenant, not across tenants, so one
+ * tenant's id can neither block nor reveal another's. Tenant ids never contain ":" (`ten_…`), and
+ * the stores still match `tenantId` on every query. Global collections keep `_id` = id.
+ */
+export function scopedId(tenantId: string, id: string): string {
+  return `${tenantId}:${id}`;
+}
+
+/** The public id of a stored tenant `_id` (inverse of `scopedId`). */
+export function publicIdOf(tenantId: string, storedId: string): string {
+  const prefix = `${tenantId}:`;
+  return storedId.startsWith(prefix) ? storedId.slice(prefix.length) : storedId;
+}
+
 /** Renames `id` to `_id` at the top level and inside $and/$or/$nor (field paths elsewhere are the caller's). */
 export function toStoredFilter(filter: Filter): Filter {
   const out: Filter = {};
@@ -166,6 +181,7 @@ export function parseUpdate(update: Update, tenantId: string | null): ParsedUpda
   const keys = Object.keys(update);
   if (keys.length === 0) throw invalid("An update needs at least one operator");
   const ops: Record<string, Doc> = {};
+  const paths: string[] = [];
   let setOnInsert: Doc | undefined;
   for (const key of keys) {
     if (!UPDATE_OPERATORS.has(key)) throw invalid(`Unsupported update operator ${key}`);
@@ -188,11 +204,25 @@ export function parseUpdate(update: Update, tenantId: string | null): ParsedUpda
         assertDocumentKeys(inner, path);
       }
     }
+    for (const path of Object.keys(fields)) paths.push(path);
     if (key === "$setOnInsert") setOnInsert = fields;
     else if (key === "$unset") {
       // MongoDB ignores the value of a $unset field; mingo wants "".
       ops.$unset = Object.fromEntries(Object.keys(fields).map((path) => [path, ""]));
     } else ops[key] = fields;
+  }
+  // MongoDB refuses two operators on one path or on a path and its parent ("would create a
+  // conflict"); refusing it here keeps the embedded store from silently applying both.
+  const full = new Set<string>();
+  const parents = new Set<string>();
+  for (const path of paths) {
+    if (full.has(path) || parents.has(path)) throw invalid("Update paths conflict", { path });
+    for (let dot = path.indexOf("."); dot !== -1; dot = path.indexOf(".", dot + 1)) {
+      const parent = path.slice(0, dot);
+      if (full.has(parent)) throw invalid("Update paths conflict", { path });
+      parents.add(parent);
+    }
+    full.add(path);
   }
   return { ops, setOnInsert };
 }
@@ -310,6 +340,15 @@ export function dropUndefined<T>(value: T): T {
   const out: Doc = {};
   for (const [key, inner] of Object.entries(value)) if (inner !== undefined) out[key] = dropUndefined(inner);
   return out as T;
+}
+
+/** True when `dropUndefined` would change the value (so the copy can be skipped otherwise). */
+export function hasUndefined(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (Array.isArray(value)) return value.some(hasUndefined);
+  if (!isPlainObject(value)) return false;
+  for (const key in value) if (hasUndefined(value[key])) return true;
+  return false;
 }
 
 export function conflict(collection: string, cause: unknown): AppError {

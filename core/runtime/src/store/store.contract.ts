@@ -385,6 +385,11 @@ export function describeDocumentStoreContract(name: string, factory: () => Promi
       await expectAppError(items.updateOne(A, { id: "v1" }, { $rename: { name: "title" } } as never), "INVALID_INPUT");
       await expectAppError(items.updateOne(A, { id: "v1" }, { $set: { id: "v2" } }), "INVALID_INPUT");
       await expectAppError(items.updateOne(A, { id: "v1" }, {}), "INVALID_INPUT");
+      await expectAppError(items.updateOne(A, { id: "v1" }, { $set: { n: 1 }, $inc: { n: 1 } }), "INVALID_INPUT");
+      await expectAppError(
+        items.updateOne(A, { id: "v1" }, { $set: { dims: {} }, $inc: { "dims.width": 1 } }),
+        "INVALID_INPUT",
+      );
       await expectAppError(items.insertOne(A, { id: "v3", $bad: 1 } as never), "INVALID_INPUT");
       await expectAppError(items.insertOne(A, { id: "v4", "a.b": 1 } as never), "INVALID_INPUT");
       expect(await items.find(A, {})).toEqual([{ id: "v1", tenantId: A, name: "x" }]);
@@ -441,6 +446,70 @@ export function describeDocumentStoreContract(name: string, factory: () => Promi
         expect(await items.findById(A, "pinned")).toEqual({ id: "pinned", tenantId: A, name: "A" });
         expect(await items.count(A)).toBe(1);
         expect(await items.count(B)).toBe(0);
+      });
+
+      it("lets two tenants each hold a document with the same id, independently", async () => {
+        const items = tenantItems({ indexes: [{ fields: { sku: 1 }, unique: true, sparse: true }] });
+        await items.insertOne(A, { id: "same", name: "A's", sku: "K" });
+        await items.insertOne(B, { id: "same", name: "B's", sku: "K" });
+        await items.insertMany(B, [{ id: "b-only" }, { id: "both" }]);
+        await items.insertMany(A, [{ id: "both" }]);
+        await expectAppError(items.insertOne(A, { id: "same" }), "CONFLICT");
+        expect(await items.findById(A, "same")).toEqual({ id: "same", tenantId: A, name: "A's", sku: "K" });
+        expect(await items.findById(B, "same")).toEqual({ id: "same", tenantId: B, name: "B's", sku: "K" });
+
+        expect(await items.updateOne(B, { id: "same" }, { $set: { name: "B2" } })).toMatchObject({ matched: 1 });
+        expect(await items.findOneAndUpdate(A, { id: "same" }, { $inc: { qty: 1 } })).toMatchObject({
+          id: "same",
+          name: "A's",
+          qty: 1,
+        });
+        const upserted = await items.updateOne(A, { id: "b-only" }, { $set: { name: "A too" } }, { upsert: true });
+        expect(upserted).toEqual({ matched: 0, modified: 0, upsertedId: "b-only" });
+        expect(await items.findById(B, "b-only")).toEqual({ id: "b-only", tenantId: B });
+        expect(await items.findById(B, "same")).toMatchObject({ name: "B2" });
+        expect(await items.findById(B, "same")).not.toHaveProperty("qty");
+
+        expect(await items.deleteOne(A, { id: "same" })).toBe(1);
+        expect(await items.findById(A, "same")).toBeNull();
+        expect(await items.findById(B, "same")).toMatchObject({ name: "B2" });
+        expect(await items.count(A)).toBe(2);
+        expect(await items.count(B)).toBe(3);
+      });
+
+      it("never crosses tenants through a filter on id ($eq $in $ne $nin $or, sort, aggregate)", async () => {
+        const items = tenantItems();
+        await items.insertMany(A, [
+          { id: "x1", name: "a" },
+          { id: "x2", name: "a" },
+          { id: "x3", name: "a" },
+        ]);
+        await items.insertMany(B, [
+          { id: "x2", name: "b" },
+          { id: "x4", name: "b" },
+        ]);
+        const names = async (tenant: string, filter: Record<string, unknown>) =>
+          (await items.find(tenant, filter, { sort: { id: 1 } })).map((doc) => `${doc.id}:${doc.name}`);
+        expect(await names(B, { id: "x2" })).toEqual(["x2:b"]);
+        expect(await names(B, { id: { $eq: "x1" } })).toEqual([]);
+        expect(await names(B, { id: { $in: ["x1", "x2", "x3", "x4"] } })).toEqual(["x2:b", "x4:b"]);
+        expect(await names(A, { id: { $in: ["x1", "x2", "x4"] } })).toEqual(["x1:a", "x2:a"]);
+        expect(await names(B, { id: { $ne: "x4" } })).toEqual(["x2:b"]);
+        expect(await names(B, { id: { $nin: ["x2"] } })).toEqual(["x4:b"]);
+        expect(await names(B, { id: { $gte: "x1" } })).toEqual(["x2:b", "x4:b"]);
+        expect(await names(B, { $or: [{ id: "x1" }, { id: "x2" }] })).toEqual(["x2:b"]);
+        expect(await names(B, { id: { $in: ["x2"] }, name: "b" })).toEqual(["x2:b"]);
+        expect((await items.find(A, {}, { sort: { id: -1 } })).map((doc) => doc.id)).toEqual(["x3", "x2", "x1"]);
+        expect(await items.count(B, { id: { $in: ["x1", "x3"] } })).toBe(0);
+        expect(
+          await items.aggregate(B, [{ $match: { id: { $in: ["x1", "x2"] } } }, { $project: { _id: 0, id: 1 } }]),
+        ).toEqual([{ id: "x2" }]);
+        expect(await items.updateMany(B, { id: { $in: ["x1", "x2", "x3"] } }, { $set: { name: "z" } })).toMatchObject({
+          matched: 1,
+        });
+        expect(await items.deleteMany(B, { id: { $in: ["x1", "x2", "x3"] } })).toBe(1);
+        expect(await names(A, {})).toEqual(["x1:a", "x2:a", "x3:a"]);
+        expect(await names(B, {})).toEqual(["x4:b"]);
       });
 
       it("allows the same unique key value in two tenants", async () => {
