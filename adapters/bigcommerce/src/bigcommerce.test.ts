@@ -114,7 +114,13 @@ describe("BigCommerce rate limits", () => {
     const first = await adapter.listProducts({});
     const second = await adapter.getProduct("111");
     if (!first.ok || !second.ok) throw new Error("expected pages");
-    expect(first.value.rateLimit).toMatchObject({ remaining: 39, capacity: 40, restorePerSecond: null, cost: 1 });
+    expect(first.value.rateLimit).toMatchObject({
+      remaining: 39,
+      capacity: 40,
+      restorePerSecond: null,
+      windowMs: 30_000,
+      cost: 1,
+    });
     expect(second.value.rateLimit?.remaining).toBe(38);
     expect(first.value.rateLimit?.resetMs).toBeGreaterThan(0);
     expect(first.value.rateLimit?.resetMs).toBeLessThanOrEqual(30_000);

@@ -17,12 +17,14 @@ export function readRateLimit(headers: Headers): RateLimitSignal | null {
   const left = Number(headers.get("x-rate-limit-requests-left"));
   const quota = Number(headers.get("x-rate-limit-requests-quota"));
   const reset = Number(headers.get("x-rate-limit-time-reset-ms"));
+  const window = Number(headers.get("x-rate-limit-time-window-ms"));
   if (!headers.has("x-rate-limit-requests-left") || !Number.isFinite(left) || !Number.isFinite(quota)) return null;
   return {
     remaining: left,
     capacity: quota,
     restorePerSecond: null,
     resetMs: headers.has("x-rate-limit-time-reset-ms") && Number.isFinite(reset) ? reset : null,
+    windowMs: headers.has("x-rate-limit-time-window-ms") && Number.isFinite(window) ? window : null,
     cost: 1,
   };
 }

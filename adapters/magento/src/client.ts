@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { AdapterDeps } from "@varai/runtime";
+import type { AdapterDeps, RateLimitSignal } from "@varai/runtime";
 import { type AppError, err, ok, type Result } from "@varai/schema";
 import OAuth from "oauth-1.0a";
 import { toAdapterError } from "./errors.ts";
@@ -60,6 +60,28 @@ export function createMagentoOAuthSigner(
 export interface MagentoResponse {
   status: number;
   body: unknown;
+  rateLimit: RateLimitSignal | null;
+}
+
+/**
+ * Magento has no API quota, but hosts and proxies in front of it often send the IETF
+ * `RateLimit-*` headers (limit, remaining, reset in seconds): reported so the governor paces.
+ */
+export function readRateLimit(headers: Headers): RateLimitSignal | null {
+  const limit = Number(headers.get("ratelimit-limit"));
+  const remaining = Number(headers.get("ratelimit-remaining"));
+  const reset = Number(headers.get("ratelimit-reset"));
+  if (!headers.has("ratelimit-remaining") || !Number.isFinite(remaining) || !Number.isFinite(limit)) return null;
+  // IETF RateLimit-Policy `20;w=1`: 20 requests per 1-second window.
+  const window = /;\s*w=(\d+)/.exec(headers.get("ratelimit-policy") ?? "")?.[1];
+  return {
+    remaining,
+    capacity: limit,
+    restorePerSecond: null,
+    resetMs: headers.has("ratelimit-reset") && Number.isFinite(reset) ? reset * 1000 : null,
+    windowMs: window ? Number(window) * 1000 : null,
+    cost: 1,
+  };
 }
 
 /** One REST call relative to `/rest/{store}/V1`; never retries (the engine's governor waits). */
@@ -81,7 +103,8 @@ export function createMagentoClient(options: { restBase: string; auth: MagentoAu
       return err(toAdapterError({ kind: "network", cause }));
     }
     const text = await response.text().catch(() => "");
-    if (response.status === 404) return ok({ status: 404, body: null });
+    const rateLimit = readRateLimit(response.headers);
+    if (response.status === 404) return ok({ status: 404, body: null, rateLimit });
     if (!response.ok) {
       let message: string | undefined;
       try {
@@ -97,7 +120,7 @@ export function createMagentoClient(options: { restBase: string; auth: MagentoAu
       );
     }
     try {
-      return ok({ status: response.status, body: parseMagentoJson(text) });
+      return ok({ status: response.status, body: parseMagentoJson(text), rateLimit });
     } catch {
       // Maintenance pages and PHP notices arrive as HTML with a 200.
       return err(toAdapterError({ kind: "invalid-response", message: "body is not JSON" }));

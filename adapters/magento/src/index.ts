@@ -5,6 +5,7 @@ import {
   DEFAULT_FRAME_ATTRIBUTE_NAMES,
   FRAME_FIELDS,
   type GetProductResult,
+  type RateLimitSignal,
 } from "@varai/runtime";
 import { AppError, err, ok, type Result } from "@varai/schema";
 import { z } from "zod";
@@ -14,7 +15,7 @@ import { AttributeOptionsSchema, SearchResultSchema, StoreConfigSchema } from ".
 import { BRAND_CODES, customAttributePairs, fromMagento, OPTION_ID_VALUE, type TransformContext } from "./transform.ts";
 import { parseMagentoWebhook } from "./webhooks.ts";
 
-export { createMagentoOAuthSigner, encodeQuery } from "./client.ts";
+export { createMagentoOAuthSigner, encodeQuery, readRateLimit } from "./client.ts";
 export { toAdapterError } from "./errors.ts";
 export { MAGENTO_EVENT_TOPICS, signMagentoBody, verifyMagentoSignature } from "./webhooks.ts";
 
@@ -158,23 +159,26 @@ export function createMagentoAdapter(options: MagentoAdapterOptions, deps: Adapt
     if (r.value.status === 404) return err(invalid("products endpoint missing (wrong store code?)"));
     const result = SearchResultSchema.safeParse(r.value.body);
     if (!result.success) return err(invalid("products search result"));
-    return ok(result.data);
+    return ok({ ...result.data, rateLimit: r.value.rateLimit });
   };
 
-  const single = async (items: readonly unknown[]): Promise<Result<GetProductResult, AppError>> => {
-    if (items.length === 0) return ok({ product: null, rateLimit: null });
+  const single = async (
+    items: readonly unknown[],
+    rateLimit: RateLimitSignal | null,
+  ): Promise<Result<GetProductResult, AppError>> => {
+    if (items.length === 0) return ok({ product: null, rateLimit });
     const ctx = await context(items);
     if (!ctx.ok) return ctx;
     const draft = fromMagento(items[0], ctx.value);
     if (!draft.ok) return err(invalid(`product ${draft.error.externalId}: ${draft.error.message}`));
-    return ok({ product: draft.value, rateLimit: null });
+    return ok({ product: draft.value, rateLimit });
   };
 
   const getProductBySku: MagentoAdapter["getProductBySku"] = async (sku) => {
     // encodeURIComponent turns `/` into %2F (the store's web server must pass it through).
     const r = await request(`/products/${encodeURIComponent(sku)}`);
     if (!r.ok) return r;
-    return single(r.value.status === 404 ? [] : [r.value.body]);
+    return single(r.value.status === 404 ? [] : [r.value.body], r.value.rateLimit);
   };
 
   const unsupported = () =>
@@ -226,13 +230,13 @@ export function createMagentoAdapter(options: MagentoAdapterOptions, deps: Adapt
       const lastPage = Math.ceil(result.value.total_count / pageSize);
       // A page past the end answers the LAST page again (magento2 #8099, #26986), e.g. when a
       // resumed cursor outlived deleted products: total_count decides, never an empty page.
-      if (page > lastPage) return ok({ items: [], nextCursor: null, rateLimit: null });
+      if (page > lastPage) return ok({ items: [], nextCursor: null, rateLimit: result.value.rateLimit });
       const ctx = await context(result.value.items);
       if (!ctx.ok) return ctx;
       return ok({
         items: result.value.items.map((item) => fromMagento(item, ctx.value)),
         nextCursor: page < lastPage ? String(page + 1) : null,
-        rateLimit: null,
+        rateLimit: result.value.rateLimit,
       });
     },
 
@@ -249,7 +253,7 @@ export function createMagentoAdapter(options: MagentoAdapterOptions, deps: Adapt
         ["searchCriteria[currentPage]", "1"],
       ]);
       if (!result.ok) return result;
-      return single(result.value.total_count === 0 ? [] : result.value.items);
+      return single(result.value.total_count === 0 ? [] : result.value.items, result.value.rateLimit);
     },
 
     getProductBySku,

@@ -204,6 +204,23 @@ describe("Magento single reads", () => {
     expect(refused).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
   });
 
+  it("reports a host's RateLimit headers as the rate-limit signal and its 429 as RATE_LIMITED", async () => {
+    const limited = createMagentoSim({ products: 3, requestsPerSecond: 20 });
+    const { adapter } = make({}, limited);
+    const page = await adapter.listProducts({});
+    if (!page.ok) throw page.error;
+    expect(page.value.rateLimit).toMatchObject({
+      capacity: 20,
+      restorePerSecond: null,
+      resetMs: 1000,
+      windowMs: 1000,
+      cost: 1,
+    });
+    let last = await adapter.getProduct("2000");
+    for (let i = 0; i < 40 && last.ok; i++) last = await adapter.getProduct("2000");
+    expect(last).toMatchObject({ ok: false, error: { code: "RATE_LIMITED", details: { retryAfterMs: 1000 } } });
+  });
+
   it("refuses webhook registration: events come from the VARAi module", async () => {
     const { adapter } = make();
     expect(await adapter.registerWebhooks("https://x.example/hook")).toMatchObject({

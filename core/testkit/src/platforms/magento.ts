@@ -337,6 +337,22 @@ export function createMagentoSim(options: MagentoSimOptions = {}): MagentoSim {
     return message(404, "Request does not match any route.");
   };
 
+  const respond = async (request: Request, url: URL, route: string): Promise<Response> => {
+    if (!authorized(request, url)) {
+      stats.unauthorized++;
+      return message(401, "The consumer isn't authorized to access %resources.", {
+        resources: "Magento_Catalog::products",
+      });
+    }
+    const injected = store.takeFailure();
+    if (injected !== null)
+      return Response.json(
+        { message: "Simulated failure" },
+        { status: injected, headers: injected === 429 ? { "retry-after": "2" } : {} },
+      );
+    return api(request, route, url);
+  };
+
   return {
     platform: "magento",
     store,
@@ -375,23 +391,34 @@ export function createMagentoSim(options: MagentoSimOptions = {}): MagentoSim {
         refilledAt = now;
         if (tokens < 1) {
           stats.throttled++;
-          return Response.json({ message: "Too Many Requests" }, { status: 429, headers: { "retry-after": "1" } });
+          return Response.json(
+            { message: "Too Many Requests" },
+            {
+              status: 429,
+              headers: {
+                "retry-after": "1",
+                "ratelimit-limit": String(rps),
+                "ratelimit-remaining": "0",
+                "ratelimit-reset": "1",
+                "ratelimit-policy": `${rps};w=1`,
+              },
+            },
+          );
         }
         tokens -= 1;
       }
-      if (!authorized(request, url)) {
-        stats.unauthorized++;
-        return message(401, "The consumer isn't authorized to access %resources.", {
-          resources: "Magento_Catalog::products",
-        });
-      }
-      const injected = store.takeFailure();
-      if (injected !== null)
-        return Response.json(
-          { message: "Simulated failure" },
-          { status: injected, headers: injected === 429 ? { "retry-after": "2" } : {} },
-        );
-      return api(request, match[2]!, url);
+      const limitHeaders: Record<string, string> =
+        rps === null
+          ? {}
+          : {
+              "ratelimit-limit": String(rps),
+              "ratelimit-remaining": String(Math.floor(tokens)),
+              "ratelimit-reset": "1",
+              "ratelimit-policy": `${rps};w=1`,
+            };
+      const response = await respond(request, url, match[2]!);
+      for (const [k, v] of Object.entries(limitHeaders)) response.headers.set(k, v);
+      return response;
     },
     webhook(event, opts = {}) {
       const index = opts.index ?? 0;
