@@ -9,10 +9,9 @@
 // Options (env): BENCH_PRODUCTS (default 10000).
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { createCatalogService } from "@varai/catalog";
 import { createHttpApp, createSecretBox, noopLogger, setPrincipal } from "@varai/runtime";
-import { startPlatformSimulator } from "../../core/testkit/src/platforms/server.ts";
-import { createTestRuntime } from "../../core/testkit/src/runtime.ts";
-import { createCatalogService } from "../../services/catalog/src/index.ts";
+import { createTestRuntime, startPlatformSimulator } from "@varai/testkit";
 
 const TENANT = "ten_bench";
 const N = Number(process.env.BENCH_PRODUCTS ?? 10_000);

@@ -14,11 +14,10 @@ import { fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
+import { createCatalogService } from "@varai/catalog";
 import { createHttpApp, createSecretBox, noopLogger, setPrincipal } from "@varai/runtime";
+import { createShopifySim, createTestRuntime } from "@varai/testkit";
 import autocannon from "autocannon";
-import { createShopifySim } from "../../core/testkit/src/platforms/shopify.ts";
-import { createTestRuntime } from "../../core/testkit/src/runtime.ts";
-import { createCatalogService } from "../../services/catalog/src/index.ts";
 
 const TENANT = "ten_bench";
 

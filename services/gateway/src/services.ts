@@ -1,7 +1,8 @@
 import { createAnalyticsService } from "@varai/analytics";
 import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@varai/auth";
+import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createMlService } from "@varai/ml";
-import type { RuntimeDeps, ServiceModule } from "@varai/runtime";
+import { createSecretBox, type PrivacySubject, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
 import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
@@ -42,10 +43,44 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   const storage = createStorageService(deps);
   const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined });
   const analytics = createAnalyticsService(deps);
+  const catalog = createCatalogService(deps, {
+    publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
+    secretBox: createSecretBox(env.encryptionKeys ?? localKeys!.encryptionKeys),
+    ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
+    ...(env.bigcommerce ? { bigcommerce: env.bigcommerce } : {}),
+    // Paid orders from the platforms' verified webhooks become purchase events.
+    onOrder: (order) => analytics.ingestPurchase(toPurchase(order)),
+    // Shopify's mandatory compliance topics run the same export / redaction as the admin API.
+    onPrivacyRequest: (request) => handlePlatformPrivacy(auth, request),
+  });
 
   return {
-    modules: [auth, storage, ml, analytics],
+    modules: [auth, storage, ml, analytics, catalog],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
   };
+}
+
+function toPurchase(order: OrderNotification) {
+  // Catalog keeps money as decimal strings; analytics aggregates revenue as numbers.
+  return {
+    ...order,
+    total: Number(order.total),
+    lineItems: order.lineItems.map((line) => ({ ...line, price: Number(line.price) })),
+  };
+}
+
+async function handlePlatformPrivacy(auth: AuthService, request: PrivacyRequest): Promise<void> {
+  const by = { actor: { kind: "platform", id: `${request.platform}:${request.connectionId}` } };
+  const subject: PrivacySubject =
+    request.kind === "shop-redact"
+      ? { kind: "tenant", tenantId: request.tenantId }
+      : {
+          kind: "shopper",
+          tenantId: request.tenantId,
+          ...(request.shopperId ? { shopperId: request.shopperId } : {}),
+          ...(request.shopperEmail ? { email: request.shopperEmail } : {}),
+        };
+  if (request.kind === "shopper-export") await auth.exportShopper(subject, by);
+  else await auth.redactShopper(subject, by);
 }
