@@ -81,9 +81,10 @@ export const ANALYTICS_COLLECTIONS = {
   appliedBatches: { name: "analytics_applied_batches", scope: "tenant", ttlField: "expiresAt" },
 } as const satisfies Record<string, CollectionDefinition>;
 
-export const dailyId = (tenantId: string, day: string, productId: string) => `${tenantId}:${day}:${productId}`;
-export const sessionDayId = (tenantId: string, day: string, sessionId: string) => `${tenantId}:${day}:${sessionId}`;
-export const appliedBatchId = (tenantId: string, batchId: string) => `${tenantId}:${batchId}`;
+// Ids are unique per tenant (the store scopes them), so they need no tenant prefix. Documents
+// written before that change carry one; see README "Upgrading".
+export const dailyId = (day: string, productId: string) => `${day}:${productId}`;
+export const sessionDayId = (day: string, sessionId: string) => `${day}:${sessionId}`;
 
 /** Product ids become keys of `products`; a dot would read as a path, and `~` is not allowed in ids. */
 export const productKey = (productId: string) => productId.replaceAll(".", "~");

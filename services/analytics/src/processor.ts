@@ -4,7 +4,6 @@ import {
   ALL_PRODUCTS,
   ANALYTICS_COLLECTIONS,
   type AppliedBatchDoc,
-  appliedBatchId,
   type DailyDoc,
   dailyId,
   type Metric,
@@ -61,16 +60,19 @@ const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
  *
  * Per batch B (the queue job id):
  * 1. If the applied-batch marker for B exists, stop: B was fully applied.
- * 2. Insert the raw events with `batchId: B` (unique by event id). An event that already exists
- *    is counted by B only if its `batchId` is B (an earlier, interrupted delivery of B);
- *    otherwise it belongs to another batch (a client retry) and is a duplicate.
- * 3. Per session-day doc: record the products the session touched, each owned by the first
- *    batch that touched it (that batch owns the +1 in the product's distinct `sessions`).
+ * 2. Insert the raw events with `batchId: B` (unique by event id within the tenant), one
+ *    insertMany. An event that already exists is counted by B only if its `batchId` is B (an
+ *    earlier, interrupted delivery of B); otherwise it belongs to another batch (a client retry)
+ *    and is a duplicate. Which ids exist is learnt with one `$in` read.
+ * 3. Per session-day doc (all of the batch's read with one `$in`): record the products the
+ *    session touched, each owned by the first batch that touched it (that batch owns the +1 in
+ *    the product's distinct `sessions`).
  * 4. Per daily aggregate: one `$inc` guarded by `ledger.B` (the update only matches when B is not
  *    in the ledger, and adds it), so a re-run after a crash in the middle of step 4 skips the
  *    aggregates it already changed. Concurrent batches share one such write (group commit). The increments are recomputed identically on a re-run:
  *    they depend only on the events and session products owned by B, which never change.
- * 5. Write the applied-batch marker. Only then may `ledger.B` be removed; removal rides along
+ * 5. Write the applied-batch marker (batches finishing together share one insertMany). Only
+ *    then may `ledger.B` be removed; removal rides along
  *    with the next update of the same aggregate (no extra write), so a crash leaves at most a
  *    few stale ledger keys and never a double count.
  */
@@ -86,11 +88,25 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
 
   async function insertRaw(tenantId: string, batchId: string, docs: RawEventDoc[]): Promise<RawEventDoc[]> {
     try {
-      // One write for the whole batch: the embedded store inserts all or none.
+      // One write for the whole batch: all or none.
       await raw.insertMany(tenantId, docs);
       return docs;
     } catch (error) {
       if (!isConflict(error)) throw error;
+    }
+    // Some ids exist: a client retry (another batch's events) or an interrupted delivery of this
+    // batch. One `$in` read (the `_id` index) tells which, then the rest go in as one write.
+    const ids = docs.map((doc) => doc.id);
+    for (let round = 0; round < 3; round++) {
+      const existing = await raw.find(tenantId, { id: { $in: ids } }, { projection: { batchId: 1 } });
+      const ownerOf = new Map(existing.map((doc) => [doc.id, doc.batchId]));
+      const missing = docs.filter((doc) => !ownerOf.has(doc.id));
+      try {
+        if (missing.length > 0) await raw.insertMany(tenantId, missing);
+        return docs.filter((doc) => !ownerOf.has(doc.id) || ownerOf.get(doc.id) === batchId);
+      } catch (error) {
+        if (!isConflict(error)) throw error; // a concurrent batch inserted one of them meanwhile
+      }
     }
     const ours: RawEventDoc[] = [];
     for (const doc of docs) {
@@ -113,9 +129,10 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     day: string,
     events: AnalyticsEventInput[],
     expiresAt: Date,
+    prefetched: SessionDayDoc | null,
   ): Promise<{ products: string[]; ownsDay: boolean }> {
     const first = events[0] as AnalyticsEventInput;
-    const id = sessionDayId(tenantId, day, first.sessionId);
+    const id = sessionDayId(day, first.sessionId);
     const products = [...new Set(events.flatMap((e) => (e.productId ? [e.productId] : [])))];
     const flags: Record<string, 1> = {};
     for (const event of events) {
@@ -125,7 +142,8 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     }
     const shopperId = events.find((e) => e.shopperId)?.shopperId;
     for (let tryNo = 0; tryNo < 10; tryNo++) {
-      const doc = await sessionDays.findById(tenantId, id);
+      // The first round uses the batch's one `$in` read of all its session-day docs.
+      const doc = tryNo === 0 ? prefetched : await sessionDays.findById(tenantId, id);
       if (!doc) {
         try {
           await sessionDays.insertOne(tenantId, {
@@ -272,6 +290,65 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     for (const submission of group) submission.settle(failed.get(submission));
   }
 
+  /**
+   * Applied markers, group-committed like the increments: batches finishing together write their
+   * markers with one insertMany per tenant. A marker may already exist (two deliveries of one
+   * batch); then they are written one by one and the existing one is kept.
+   */
+  interface MarkerWrite {
+    tenantId: string;
+    doc: AppliedBatchDoc;
+    settle: (error?: unknown) => void;
+  }
+  let markers: MarkerWrite[] = [];
+  let markersFlushing = false;
+
+  function writeMarker(tenantId: string, doc: Omit<AppliedBatchDoc, "tenantId">): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      markers.push({ tenantId, doc: { ...doc, tenantId }, settle: (error) => (error ? reject(error) : resolve()) });
+      if (!markersFlushing) void flushMarkers();
+    });
+  }
+
+  async function flushMarkers(): Promise<void> {
+    markersFlushing = true;
+    try {
+      while (markers.length > 0) {
+        const group = markers;
+        markers = [];
+        const byTenant = new Map<string, MarkerWrite[]>();
+        for (const write of group) byTenant.set(write.tenantId, [...(byTenant.get(write.tenantId) ?? []), write]);
+        await Promise.all([...byTenant].map(([tenantId, writes]) => insertMarkers(tenantId, writes)));
+      }
+    } finally {
+      markersFlushing = false;
+    }
+  }
+
+  async function insertMarkers(tenantId: string, writes: MarkerWrite[]): Promise<void> {
+    try {
+      await applied.insertMany(
+        tenantId,
+        writes.map((w) => w.doc),
+      );
+      for (const write of writes) write.settle();
+      return;
+    } catch (error) {
+      if (!isConflict(error)) {
+        for (const write of writes) write.settle(error);
+        return;
+      }
+    }
+    for (const write of writes) {
+      try {
+        await applied.insertOne(tenantId, write.doc);
+        write.settle();
+      } catch (error) {
+        write.settle(isConflict(error) ? undefined : error);
+      }
+    }
+  }
+
   function rememberSettled(aggregateId: string, tenantId: string, batches: string[]) {
     const entry = settledLedger.get(aggregateId);
     if (entry) entry.batches.push(...batches);
@@ -293,7 +370,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
   /** `attempt` 1 is a first delivery (the queue counts re-claims and retries), which cannot have been applied. */
   async function process(batch: QueuedBatch, attempt = 2): Promise<ProcessedBatch> {
     const { tenantId, batchId } = batch;
-    const markerId = appliedBatchId(tenantId, batchId);
+    const markerId = batchId;
     const done = (counted: number): ProcessedBatch => {
       const result = {
         batchId,
@@ -322,7 +399,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     // Increments per aggregate, from the events this batch owns.
     const increments = new Map<string, DailyIncrement>();
     const bump = (day: string, productId: string, metric: string, by: number) => {
-      const id = dailyId(tenantId, day, productId);
+      const id = dailyId(day, productId);
       let inc = increments.get(id);
       if (!inc) {
         inc = { day, productId, counts: {} };
@@ -350,11 +427,25 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
         if (doc.expiresAt > group.expiresAt) group.expiresAt = doc.expiresAt;
       } else bySessionDay.set(key, { day, events: [doc], expiresAt: doc.expiresAt });
     }
+    const groups = [...bySessionDay.values()];
+    const known = new Map(
+      groups.length === 0
+        ? []
+        : (
+            await sessionDays.find(tenantId, {
+              id: { $in: groups.map((g) => sessionDayId(g.day, (g.events[0] as AnalyticsEventInput).sessionId)) },
+            })
+          ).map((doc) => [doc.id, doc]),
+    );
     const sessionResults = await Promise.all(
-      [...bySessionDay.values()].map(async (group) => ({
-        day: group.day,
-        ...(await recordSessionDay(tenantId, batchId, group.day, group.events, group.expiresAt)),
-      })),
+      groups.map(async (group) => {
+        const id = sessionDayId(group.day, (group.events[0] as AnalyticsEventInput).sessionId);
+        const prefetched = known.get(id) ?? null;
+        return {
+          day: group.day,
+          ...(await recordSessionDay(tenantId, batchId, group.day, group.events, group.expiresAt, prefetched)),
+        };
+      }),
     );
     for (const { day, products, ownsDay } of sessionResults) {
       if (ownsDay) bump(day, ALL_PRODUCTS, "sessions", 1);
@@ -363,18 +454,14 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
 
     await submitIncrements(tenantId, batchId, increments);
 
-    try {
-      await applied.insertOne(tenantId, {
-        id: markerId,
-        events: batch.events.length,
-        counted: ours.length,
-        appliedAt: new Date(),
-        // Long enough for any redelivery, including dead letters requeued days later.
-        expiresAt: new Date(Date.now() + Math.max(7, options.retentionDays) * DAY_MS),
-      });
-    } catch (error) {
-      if (!isConflict(error)) throw error;
-    }
+    await writeMarker(tenantId, {
+      id: markerId,
+      events: batch.events.length,
+      counted: ours.length,
+      appliedAt: new Date(),
+      // Long enough for any redelivery, including dead letters requeued days later.
+      expiresAt: new Date(Date.now() + Math.max(7, options.retentionDays) * DAY_MS),
+    });
     for (const id of increments.keys()) rememberSettled(id, tenantId, [batchId]);
     if (settledLedger.size > MAX_SETTLED) await flushLedger();
     return done(ours.length);

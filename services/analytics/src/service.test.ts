@@ -263,6 +263,24 @@ describe("daily aggregates and GET /v1/analytics/summary", () => {
     expect((await summary(undefined, OTHER)).totals.widgetShown).toBe(0);
     expect((await summary()).totals.widgetShown).toBe(1);
   });
+
+  it("counts the same event, session and product ids once in each of two storefronts", async () => {
+    const { send, summary } = await setup();
+    const batch = [
+      ev("try_on_started", "ses_same", { productId: "prd_same" }),
+      ev("add_to_cart", "ses_same", { productId: "prd_same" }),
+    ];
+    expect((await send(batch)).body.accepted).toBe(2);
+    expect((await send(batch, { "x-test-storefront": OTHER })).body.accepted).toBe(2);
+    expect((await send(batch, { "x-test-storefront": OTHER })).body.accepted).toBe(2);
+    for (const tenant of [TENANT, OTHER]) {
+      const body = await summary(undefined, tenant);
+      expect(body.totals).toMatchObject({ tryOnStarted: 1, addToCart: 1, sessions: 1 });
+      expect(body.topFrames).toEqual([
+        expect.objectContaining({ productId: "prd_same", tryOns: 1, addToCart: 1, sessions: 1 }),
+      ]);
+    }
+  });
 });
 
 describe("GET /v1/analytics/export", () => {

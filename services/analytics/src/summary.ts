@@ -113,13 +113,21 @@ export function createSummaryQueries(store: DocumentStore) {
       ]),
     ]);
 
-    const byDay = new Map(totalDocs.map((doc) => [doc.day, doc]));
+    // Usually one tenant-wide doc per day; aggregates written before ids were scoped per tenant
+    // (see README "Upgrading") can add a second one for the same day, so docs are summed.
+    const byDay = new Map<string, DailyDoc[]>();
+    for (const doc of totalDocs) {
+      const list = byDay.get(doc.day);
+      if (list) list.push(doc);
+      else byDay.set(doc.day, [doc]);
+    }
     const totals = emptyCounts();
     const series = range.days.map((day) => {
       const counts = emptyCounts();
-      const doc = byDay.get(day);
-      if (doc) addInto(counts, doc);
-      addInto(totals, { ...counts, revenue: doc?.revenue ?? {} });
+      for (const doc of byDay.get(day) ?? []) {
+        addInto(counts, doc);
+        addInto(totals, doc);
+      }
       return { date: day, ...counts };
     });
     // Daily `sessions` are distinct per day; over the range a session seen on two days counts twice.
@@ -160,12 +168,12 @@ export function createSummaryQueries(store: DocumentStore) {
 
     const topIds = topRows.map((row) => String(row._id ?? row.id));
     const titles = new Map<string, string>();
-    await Promise.all(
-      topIds.map(async (id) => {
-        const product = await products.findById(tenantId, id);
-        if (product?.title) titles.set(id, product.title);
-      }),
-    );
+    if (topIds.length > 0) {
+      // One `$in` read (served by the `_id` index) instead of one read per frame.
+      for (const product of await products.find(tenantId, { id: { $in: topIds } })) {
+        if (product.title) titles.set(product.id, product.title);
+      }
+    }
     const topFrames = topRows.map((row) => {
       const productId = String(row._id ?? row.id);
       return {
