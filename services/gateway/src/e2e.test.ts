@@ -1,0 +1,286 @@
+import { readdir, readFile } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { createLogger, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
+import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createGatewayApp } from "./app.ts";
+import { parseGatewayEnv } from "./env.ts";
+import { closeRuntime, createRuntime } from "./runtime.ts";
+import { composeServices } from "./services.ts";
+import { createTempRuntime } from "./test-helpers.ts";
+
+/**
+ * The whole gateway with every service, over a real embedded runtime and the platform
+ * simulator: what a merchant and a shopper would do, across tenants.
+ */
+
+const ADMIN = { email: "root@varai.test", password: "root-password-for-tests-0001" };
+const ORIGIN_A = "https://shop-a.test";
+const ORIGIN_B = "https://shop-b.test";
+const SHOPPER = "shopper-e2e-7f3a9c";
+const PHOTO = path.resolve(import.meta.dirname, "../../../test-artifacts/photos/astronaut.png");
+
+interface Tenant {
+  id: string;
+  token: string;
+  pk: string;
+  origin: string;
+  connectionId?: string;
+  productId?: string;
+  faceAnalysisId?: string;
+}
+
+let dataDir = "";
+let removeDir: () => Promise<void>;
+let deps: RuntimeDeps;
+let modules: ServiceModule[] = [];
+let server: http.Server;
+let base = "";
+let sim: PlatformSimulator;
+const A = {} as Tenant;
+const B = {} as Tenant;
+
+async function call(
+  method: string,
+  url: string,
+  options: {
+    token?: string;
+    key?: string;
+    origin?: string;
+    body?: unknown;
+    form?: FormData;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.key) headers["x-varai-key"] = options.key;
+  if (options.origin) headers.origin = options.origin;
+  let body: BodyInit | undefined;
+  if (options.form) body = options.form;
+  else if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(options.body);
+  }
+  const response = await fetch(`${base}${url}`, { method, headers, body });
+  const type = response.headers.get("content-type") ?? "";
+  const parsed = type.includes("json") ? await response.json() : await response.arrayBuffer();
+  return { status: response.status, body: parsed, headers: response.headers };
+}
+
+async function photoForm(fields: Record<string, string>): Promise<FormData> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  form.append("photo", new Blob([await readFile(PHOTO)], { type: "image/png" }), "astronaut.png");
+  return form;
+}
+
+async function provision(t: Tenant, name: string, origin: string, adminToken: string): Promise<void> {
+  const created = await call("POST", "/v1/tenants", { token: adminToken, body: { name, region: "us" } });
+  expect(created.status).toBe(201);
+  t.id = created.body.id ?? created.body.tenant?.id;
+  const email = `admin@${name.toLowerCase().replaceAll(" ", "")}.test`;
+  const password = `pw-${name}-long-enough-0001`;
+  const user = await call("POST", `/v1/tenants/${t.id}/users`, {
+    token: adminToken,
+    body: { email, role: "tenant_admin", password },
+  });
+  expect(user.status).toBe(201);
+  const login = await call("POST", "/v1/auth/login", { body: { email, password } });
+  expect(login.status).toBe(200);
+  t.token = login.body.accessToken;
+  const key = await call("POST", "/v1/api-keys", {
+    token: t.token,
+    body: { kind: "publishable", allowedOrigins: [origin] },
+  });
+  expect(key.status).toBe(201);
+  t.pk = key.body.key;
+  t.origin = origin;
+}
+
+beforeAll(async () => {
+  const temp = await createTempRuntime();
+  await temp.close();
+  dataDir = temp.dataDir;
+  removeDir = temp.remove;
+  const env = parseGatewayEnv({
+    DATA_DIR: dataDir,
+    DEMO: "false",
+    ML_WORKERS: "1",
+    VARAI_ADMIN_EMAIL: ADMIN.email,
+    VARAI_ADMIN_PASSWORD: ADMIN.password,
+  });
+  deps = await createRuntime(env, { logger: createLogger({ level: "silent" }) });
+  const composition = await composeServices(deps, env);
+  modules = composition.modules;
+  server = http.createServer();
+  server.on("request", createGatewayApp({ deps, modules, publicBaseUrl: () => base, ...composition.middleware }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const m of modules) await m.start?.();
+  await composition.auth.bootstrap();
+  sim = await startPlatformSimulator({ woocommerce: { products: 6 } });
+
+  const root = await call("POST", "/v1/auth/login", { body: ADMIN });
+  expect(root.status).toBe(200);
+  await provision(A, "Shop A", ORIGIN_A, root.body.accessToken);
+  await provision(B, "Shop B", ORIGIN_B, root.body.accessToken);
+
+  // B connects a (simulated) WooCommerce store; its catalog syncs in.
+  const connection = await call("POST", "/v1/connections", {
+    token: B.token,
+    body: {
+      platform: "woocommerce",
+      name: "B's Woo",
+      storeUrl: "https://shop-b.test",
+      apiBaseUrl: sim.baseUrl("woocommerce"),
+      credentials: { consumerKey: sim.woocommerce.consumerKey, consumerSecret: sim.woocommerce.consumerSecret },
+      webhookSecret: sim.woocommerce.webhookSecret,
+    },
+  });
+  expect(connection.status).toBe(201);
+  B.connectionId = connection.body.id;
+  await vi.waitFor(
+    async () => {
+      const list = await call("GET", "/v1/products", { token: B.token });
+      expect(list.body.items?.length).toBe(6);
+    },
+    { timeout: 20_000, interval: 200 },
+  );
+  B.productId = (await call("GET", "/v1/products", { token: B.token })).body.items[0].id;
+
+  // B's shopper analyses a face with consent, so B holds a face analysis id.
+  const analysis = await call("POST", "/v1/face-analysis", {
+    key: B.pk,
+    origin: ORIGIN_B,
+    form: await photoForm({ consent: "true", shopperId: "shopper-of-b" }),
+  });
+  expect(analysis.status).toBe(200);
+  B.faceAnalysisId = analysis.body.id;
+}, 120_000);
+
+afterAll(async () => {
+  for (const m of [...modules].reverse()) await m.stop?.();
+  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  await sim?.close();
+  if (deps) await closeRuntime(deps);
+  await removeDir?.();
+});
+
+describe("tenant isolation across every service", () => {
+  const asA = () => ({ token: A.token });
+
+  it("answers 404 to tenant A for each of tenant B's resources, by id", async () => {
+    const probes: Array<[string, string, unknown?]> = [
+      ["GET", `/v1/tenants/${B.id}`],
+      ["POST", `/v1/tenants/${B.id}/users`, { email: "intruder@a.test", role: "viewer", password: "x".repeat(20) }],
+      ["GET", `/v1/connections/${B.connectionId}`],
+      ["POST", `/v1/connections/${B.connectionId}/sync`, { mode: "full" }],
+      ["GET", `/v1/products/${B.productId}`],
+      ["PATCH", `/v1/products/${B.productId}/frame`, { shape: "round" }],
+    ];
+    for (const [method, url, body] of probes) {
+      const res = await call(method, url, { ...asA(), body });
+      expect([403, 404], `${method} ${url} -> ${res.status}`).toContain(res.status);
+      expect(JSON.stringify(res.body)).not.toContain(B.id);
+    }
+  });
+
+  it("lists only A's own products and connections", async () => {
+    const products = await call("GET", "/v1/products", asA());
+    expect(products.status).toBe(200);
+    expect(products.body.items).toEqual([]);
+  });
+
+  it("refuses A's admin token naming B in X-VARAi-Tenant", async () => {
+    const res = await call("GET", "/v1/products", { ...asA(), headers: { "x-varai-tenant": B.id } });
+    expect(res.status).toBe(404);
+  });
+
+  it("refuses A's storefront key on B's products and B's face analyses", async () => {
+    const tryOnB = await call("POST", "/v1/try-on", {
+      key: A.pk,
+      origin: ORIGIN_A,
+      headers: { accept: "application/json" },
+      form: await photoForm({ productId: B.productId! }),
+    });
+    expect(tryOnB.status).toBe(404);
+
+    const byAnalysis = new FormData();
+    byAnalysis.append("productId", B.productId!);
+    byAnalysis.append("faceAnalysisId", B.faceAnalysisId!);
+    const reuse = await call("POST", "/v1/try-on", { key: A.pk, origin: ORIGIN_A, form: byAnalysis });
+    expect(reuse.status).toBe(404);
+  });
+
+  it("leaves B's data unchanged after A's attempts", async () => {
+    const product = await call("GET", `/v1/products/${B.productId}`, { token: B.token });
+    expect(product.status).toBe(200);
+    expect(product.body.frame?.shape).not.toBe("round");
+    const users = await call("GET", "/v1/me", { token: B.token });
+    expect(users.body.user?.tenantId ?? users.body.tenantId).toBe(B.id);
+  });
+});
+
+describe("privacy redaction across every service", () => {
+  it("erases everything about a shopper: a scan of every collection and blob on disk finds nothing", async () => {
+    const analysis = await call("POST", "/v1/face-analysis", {
+      key: A.pk,
+      origin: ORIGIN_A,
+      form: await photoForm({ consent: "true", shopperId: SHOPPER }),
+    });
+    expect(analysis.status).toBe(200);
+    expect(analysis.body.id).toBeTruthy();
+
+    const now = new Date().toISOString();
+    const events = await call("POST", "/v1/events", {
+      key: A.pk,
+      origin: ORIGIN_A,
+      body: {
+        events: [
+          { id: "evt-e2e-0001", type: "try_on_started", sessionId: "sess-e2e", shopperId: SHOPPER, occurredAt: now },
+          { id: "evt-e2e-0002", type: "add_to_cart", sessionId: "sess-e2e", shopperId: SHOPPER, occurredAt: now },
+        ],
+      },
+    });
+    expect(events.status).toBe(202);
+    expect(events.body.accepted).toBe(2);
+
+    // The shopper's data is really there before the redaction (the scan below can fail).
+    await expect.poll(() => scanDataDir(SHOPPER), { timeout: 10_000 }).not.toEqual([]);
+    const exported = await call("POST", "/v1/privacy/export", { token: A.token, body: { shopperId: SHOPPER } });
+    expect(exported.status).toBe(200);
+    expect(JSON.stringify(exported.body)).toContain(SHOPPER);
+
+    const redacted = await call("POST", "/v1/privacy/redact", { token: A.token, body: { shopperId: SHOPPER } });
+    expect(redacted.status).toBe(200);
+    const again = await call("POST", "/v1/privacy/redact", { token: A.token, body: { shopperId: SHOPPER } });
+    expect(again.status).toBe(200);
+
+    // Close the runtime so the embedded store compacts its append-only files: erased documents
+    // must be gone from the bytes on disk, not just hidden.
+    for (const m of [...modules].reverse()) await m.stop?.();
+    modules = [];
+    await closeRuntime(deps);
+    deps = undefined as unknown as RuntimeDeps;
+    expect(await scanDataDir(SHOPPER)).toEqual([]);
+    // B's consented analysis of another shopper is untouched.
+    expect((await scanDataDir("shopper-of-b")).length).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+/** Every file under DATA_DIR (documents, blob data and metadata) that mentions the needle. */
+async function scanDataDir(needle: string): Promise<string[]> {
+  const hits: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) await walk(full);
+      else if ((await readFile(full)).includes(needle)) hits.push(path.relative(dataDir, full));
+    }
+  };
+  await walk(dataDir);
+  return hits;
+}
