@@ -89,6 +89,11 @@ describe("BigCommerce catalog reads", () => {
     });
   });
 
+  it("reports an unknown store hash as NOT_FOUND", async () => {
+    const { adapter } = make(undefined, { storeHash: "nosuchstore" });
+    expect(await adapter.listProducts({})).toMatchObject({ ok: false, error: { code: "NOT_FOUND" } });
+  });
+
   it("keeps ids beyond 2^53 and prices exact as strings", async () => {
     const { adapter, sim } = make();
     const body = JSON.stringify({ data: sim.restProduct(0), meta: {} })

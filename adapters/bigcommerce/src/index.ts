@@ -133,6 +133,9 @@ export function createBigCommerceAdapter(options: BigCommerceAdapterOptions, dep
       }
       const r = await request("GET", "/v3/catalog/products", params);
       if (!r.ok) return r;
+      // A 404 on the collection means the store hash is wrong (or the store is gone).
+      if (r.value.status === 404)
+        return err(toAdapterError({ kind: "http", status: 404, rateLimit: r.value.rateLimit }));
       const list = ProductListSchema.safeParse(r.value.body);
       if (!list.success) return err(invalid("products page"));
       const { total_pages } = list.data.meta.pagination;
