@@ -58,7 +58,7 @@ async function call(
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.key) headers["x-varai-key"] = options.key;
   if (options.origin) headers.origin = options.origin;
-  let body: BodyInit | undefined;
+  let body: FormData | string | undefined;
   if (options.form) body = options.form;
   else if (options.body !== undefined) {
     headers["content-type"] = "application/json";
