@@ -1,7 +1,9 @@
 // Micro-benchmark of the embedded DocumentStore on the paths the analytics processor uses.
 //   npx tsx core/runtime/src/store/store.bench.ts [module]   (prints JSON, microseconds per operation)
-// `module` (optional) is another embedded-store.ts to compare with, e.g. an older revision checked
-// out next to this one. In memory, one process: the numbers move with the machine's load.
+// `module` (optional) is another embedded-store.ts to compare with, e.g. an older revision:
+//   mkdir -p core/runtime/src/store/.old && for f in embedded-store.ts mql.ts; do
+//     git show <rev>:core/runtime/src/store/$f | sed 's#"\.\./ports/#"../../ports/#' > core/runtime/src/store/.old/$f; done
+// (delete the directory afterwards). In memory, one process: the numbers move with the machine's load.
 import { pathToFileURL } from "node:url";
 import type { DocumentStore } from "../ports/document-store.ts";
 
@@ -69,10 +71,12 @@ const result = {
   preloadPerTenant: PRELOAD,
   usPerOp: {
     insertMany100: await time(100, () =>
-      events.insertMany(
-        T,
-        Array.from({ length: 100 }, (_, j) => event(`new_${batchNo}_${j}`)),
-      ).then(() => batchNo++),
+      events
+        .insertMany(
+          T,
+          Array.from({ length: 100 }, (_, j) => event(`new_${batchNo}_${j}`)),
+        )
+        .then(() => batchNo++),
     ),
     findById: await time(2000, (i) => events.findById(T, `pre_${i}`)),
     findIdIn100: await time(200, (i) =>
@@ -90,5 +94,5 @@ const result = {
     countByFieldOver20k: await time(20, () => events.count(T, { status: "none" })),
   },
 };
-console.log(JSON.stringify(result, null, 2));
+process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 await store.close();
