@@ -64,7 +64,11 @@ export interface TrainMetrics {
 /** tfjs keeps one engine per process: use the backend another part of the process chose, else cpu. */
 async function ensureBackend(): Promise<void> {
   const engine = tf.engine() as unknown as { backendName: string | null };
-  if (!engine.backendName) await tf.setBackend("cpu");
+  if (engine.backendName) return;
+  // We chose the backend, so nothing else in the process uses tfjs: production mode skips
+  // debug checks (and the "install tfjs-node" console banner, which cannot install offline).
+  tf.env().set("PROD", true);
+  await tf.setBackend("cpu");
 }
 
 /** Mulberry32: a seeded generator so that a training run is reproducible. */
