@@ -20,7 +20,7 @@ const authenticate: RequestHandler = (req, res, next) => {
 };
 
 let n = 0;
-function product(overrides: Partial<Product> & { frame?: Partial<Product["frame"]> } = {}): Product {
+function product(overrides: Omit<Partial<Product>, "frame"> & { frame?: Partial<Product["frame"]> } = {}): Product {
   const id = overrides.id ?? `prd_t${n++}`;
   const at = "2025-01-01T00:00:00.000Z";
   const { frame, ...rest } = overrides;
@@ -194,7 +194,9 @@ describe("recommendations service", () => {
 
   it("reads measurements and face shape of a stored analysis, and answers 404 for unknown or expired ones", async () => {
     await seed(product({ id: "prd_one" }));
-    const faces = deps.store.tenantCollection(COLLECTIONS.faceMeasurements);
+    const faces = deps.store.tenantCollection<{ id: string; tenantId: string } & Record<string, unknown>>(
+      COLLECTIONS.faceMeasurements,
+    );
     await faces.insertOne(T, {
       id: "fa_known",
       shopperId: "shp_1",
