@@ -1,7 +1,5 @@
 import { noopLogger } from "@varai/runtime";
-import { describeCommerceAdapterContract } from "@varai/testkit";
-// Direct path until core/testkit/src/platforms/index.ts re-exports the BigCommerce simulator.
-import { bigCommerceHandlers, createBigCommerceSim } from "../../../core/testkit/src/platforms/bigcommerce.ts";
+import { bigCommerceHandlers, createBigCommerceSim, describeCommerceAdapterContract } from "@varai/testkit";
 import { createBigCommerceAdapter } from "./index.ts";
 
 describeCommerceAdapterContract({

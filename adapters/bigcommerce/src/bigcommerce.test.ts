@@ -1,8 +1,8 @@
 import { noopLogger } from "@varai/runtime";
+import { bigCommerceHandlers, createBigCommerceSim } from "@varai/testkit";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { bigCommerceHandlers, createBigCommerceSim } from "../../../core/testkit/src/platforms/bigcommerce.ts";
 import {
   type BigCommerceAdapterOptions,
   bigCommerceStoreHashOf,

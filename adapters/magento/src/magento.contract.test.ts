@@ -1,7 +1,5 @@
 import { noopLogger } from "@varai/runtime";
-import { describeCommerceAdapterContract } from "@varai/testkit";
-// Direct path until core/testkit/src/platforms/index.ts re-exports the Magento simulator.
-import { createMagentoSim, magentoHandlers } from "../../../core/testkit/src/platforms/magento.ts";
+import { createMagentoSim, describeCommerceAdapterContract, magentoHandlers } from "@varai/testkit";
 import { createMagentoAdapter } from "./index.ts";
 
 describeCommerceAdapterContract({

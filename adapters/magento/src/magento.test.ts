@@ -1,9 +1,9 @@
 import { createHmac } from "node:crypto";
 import { noopLogger } from "@varai/runtime";
+import { createMagentoSim, magentoHandlers } from "@varai/testkit";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { createMagentoSim, magentoHandlers } from "../../../core/testkit/src/platforms/magento.ts";
 import {
   createMagentoAdapter,
   createMagentoOAuthSigner,
@@ -279,7 +279,7 @@ describe("Magento OAuth 1.0a signing", () => {
 describe("Magento module events", () => {
   const { adapter } = make();
 
-  it("accepts a signed thin event as an upsert keyed by event_id, for the engine to fetch", () => {
+  it("accepts a signed thin event as an upsert keyed by event_id, for the engine to fetch by SKU", () => {
     const result = deliver(adapter, sim.webhook("product.updated", { index: 3, eventId: "evt-42" }));
     expect(result).toEqual({
       ok: true,
@@ -291,6 +291,7 @@ describe("Magento module events", () => {
         externalId: "2003",
         updatedAt: sim.store.products.get(3)!.updatedAt.replace(/\.\d{3}Z$/, ".000Z"),
         product: null,
+        fetchId: "sku:VR-3/B",
       },
     });
   });

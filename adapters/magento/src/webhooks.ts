@@ -74,6 +74,8 @@ export function parseMagentoWebhook(request: WebhookRequest, secret: string): Re
       externalId: e.product.id,
       updatedAt: e.product.updated_at ? toIsoUtc(e.product.updated_at) : null,
       product: null,
+      // REST reads one product by SKU (GET /V1/products/{sku}); by id it is a search.
+      ...(e.product.sku ? { fetchId: `sku:${e.product.sku}` } : {}),
     });
   }
   return ok({ kind: "ignored", ...base });

@@ -4,7 +4,7 @@ import { COLLECTION_DEFS, type ConnectionDoc, type DeliveryDoc, type RouteDoc, t
 export const routeKey = {
   connection: (id: string) => `con:${id}`,
   shop: (domain: string) => `shop:${domain.toLowerCase()}`,
-  storeHash: (hash: string) => `bc:${hash}`,
+  storeHash: (hash: string) => `bc:${hash.toLowerCase()}`,
 };
 
 /**

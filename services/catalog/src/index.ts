@@ -24,7 +24,7 @@ export interface CatalogServiceOptions {
   secretBox: SecretBox;
   /** SHOPIFY_API_SECRET: verifies every Shopify webhook. */
   shopifyApiSecret?: string;
-  /** BIGCOMMERCE_CLIENT_ID / _SECRET, for the BigCommerce adapter (issue 7). */
+  /** BIGCOMMERCE_CLIENT_ID / _SECRET: the client secret verifies Standard Webhooks signatures. */
   bigcommerce?: { clientId: string; clientSecret: string };
   onOrder?(event: OrderNotification): Promise<void>;
   onPrivacyRequest?(request: PrivacyRequest): Promise<void>;
@@ -60,6 +60,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   const registry = createAdapterRegistry({
     secretBox: options.secretBox,
     ...(options.shopifyApiSecret ? { shopifyApiSecret: options.shopifyApiSecret } : {}),
+    ...(options.bigcommerce?.clientSecret ? { bigcommerceClientSecret: options.bigcommerce.clientSecret } : {}),
     ...(options.adapterFactories ? { adapterFactories: options.adapterFactories } : {}),
     deps: {
       fetch: options.fetch ?? globalThis.fetch,

@@ -13,6 +13,8 @@ export interface ConnectionDoc {
   shopDomain?: string;
   storeUrl?: string;
   storeHash?: string;
+  /** Magento store view code (`/rest/{storeCode}/V1`); absent means "default". */
+  storeCode?: string;
   apiBaseUrl?: string;
   /** SecretBox ciphertext of the credentials JSON; never returned. */
   credentialsCipher: string;

@@ -84,6 +84,13 @@ export const catalogOpenApi: OpenApiFragment = {
     },
     "/webhooks/shopify": webhook("Shopify webhooks (HMAC with the app secret)", false),
     "/webhooks/woocommerce/{connectionId}": webhook("WooCommerce webhooks (HMAC with the connection's secret)", true),
-    "/webhooks/magento/{connectionId}": webhook("VARAi Magento module events", true),
+    "/webhooks/magento/{connectionId}": webhook(
+      "VARAi Magento module events (X-Varai-Signature: HMAC with the connection's secret; thin, fetched by SKU)",
+      true,
+    ),
+    "/webhooks/bigcommerce": webhook(
+      "BigCommerce callbacks (connection found by the body's producer; hook token header, Standard Webhooks signature with a 5 min replay window; thin, fetched)",
+      false,
+    ),
   },
 };

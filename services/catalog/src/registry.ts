@@ -1,3 +1,5 @@
+import { createBigCommerceAdapter } from "@varai/adapter-bigcommerce";
+import { createMagentoAdapter } from "@varai/adapter-magento";
 import { createShopifyAdapter } from "@varai/adapter-shopify";
 import { createWooCommerceAdapter } from "@varai/adapter-woocommerce";
 import type { AdapterDeps, CommerceAdapter, FrameAttributeNames, SecretBox } from "@varai/runtime";
@@ -11,6 +13,8 @@ export interface ResolvedConnection {
   shopDomain?: string;
   storeUrl?: string;
   storeHash?: string;
+  /** Magento store view code (`/rest/{storeCode}/V1`). */
+  storeCode?: string;
   apiBaseUrl?: string;
   credentials: Record<string, string>;
   webhookSecret: string | null;
@@ -23,16 +27,44 @@ export type AdapterFactory = (connection: ResolvedConnection, deps: AdapterDeps)
 export interface RegistryOptions {
   secretBox: SecretBox;
   shopifyApiSecret?: string;
+  /** BIGCOMMERCE_CLIENT_SECRET: the Standard Webhooks signing key (and the hook token's key). */
+  bigcommerceClientSecret?: string;
   adapterFactories?: Partial<Record<Platform, AdapterFactory>>;
   deps: AdapterDeps;
-  /** How long a built adapter is reused (secrets decrypted once per connection and period). */
-  ttlMs?: number;
+  /** How many built adapters are kept (least recently used ones are dropped). */
+  maxAdapters?: number;
 }
 
-/** One exhaustive switch from platform to adapter (Magento and BigCommerce come in through `adapterFactories`). */
+/**
+ * The fields a built adapter depends on. An adapter is reused until one of them changes: Magento's
+ * adapter caches option labels and the store config, and rebuilding it would pay those calls
+ * again (against the store's rate limit) in the middle of a backfill.
+ */
+const keys = new WeakMap<ConnectionDoc, string>();
+const adapterKeyOf = (doc: ConnectionDoc) => {
+  let key = keys.get(doc); // webhook intake passes the same cached document object per delivery
+  if (key === undefined) {
+    key = JSON.stringify([
+      doc.platform,
+      doc.shopDomain,
+      doc.storeUrl,
+      doc.storeHash,
+      doc.storeCode,
+      doc.apiBaseUrl,
+      doc.credentialsCipher,
+      doc.webhookSecretCipher,
+      doc.currency,
+      doc.frameAttributeNames,
+    ]);
+    keys.set(doc, key);
+  }
+  return key;
+};
+
+/** One exhaustive switch from platform to adapter (`adapterFactories` can replace any of them). */
 export function createAdapterRegistry(options: RegistryOptions) {
-  const cache = new Map<string, { adapter: CommerceAdapter; key: string; at: number }>();
-  const ttl = options.ttlMs ?? 30_000;
+  const cache = new Map<string, { adapter: CommerceAdapter; key: string }>();
+  const maxAdapters = options.maxAdapters ?? 5_000;
 
   const factoryFor = (platform: Platform): AdapterFactory | null => {
     const custom = options.adapterFactories?.[platform];
@@ -70,8 +102,41 @@ export function createAdapterRegistry(options: RegistryOptions) {
             deps,
           );
       case "magento":
+        return (c, deps) =>
+          createMagentoAdapter(
+            {
+              connectionId: c.id,
+              storeUrl: c.storeUrl ?? "",
+              storeCode: c.storeCode ?? "default",
+              credentials:
+                c.credentials.consumerKey !== undefined
+                  ? {
+                      consumerKey: c.credentials.consumerKey,
+                      consumerSecret: c.credentials.consumerSecret ?? "",
+                      accessToken: c.credentials.accessToken ?? "",
+                      accessTokenSecret: c.credentials.accessTokenSecret ?? "",
+                    }
+                  : { accessToken: c.credentials.accessToken ?? "" },
+              webhookSecret: c.webhookSecret ?? "",
+              ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
+              ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
+            },
+            deps,
+          );
       case "bigcommerce":
-        return null;
+        return (c, deps) =>
+          createBigCommerceAdapter(
+            {
+              connectionId: c.id,
+              storeHash: c.storeHash ?? "",
+              accessToken: c.credentials.accessToken ?? "",
+              currency: c.currency,
+              ...(options.bigcommerceClientSecret ? { clientSecret: options.bigcommerceClientSecret } : {}),
+              ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
+              ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
+            },
+            deps,
+          );
     }
   };
 
@@ -85,6 +150,7 @@ export function createAdapterRegistry(options: RegistryOptions) {
         ...(doc.shopDomain ? { shopDomain: doc.shopDomain } : {}),
         ...(doc.storeUrl ? { storeUrl: doc.storeUrl } : {}),
         ...(doc.storeHash ? { storeHash: doc.storeHash } : {}),
+        ...(doc.storeCode ? { storeCode: doc.storeCode } : {}),
         ...(doc.apiBaseUrl ? { apiBaseUrl: doc.apiBaseUrl } : {}),
         credentials: JSON.parse(options.secretBox.decrypt(doc.credentialsCipher)) as Record<string, string>,
         webhookSecret: doc.webhookSecretCipher ? options.secretBox.decrypt(doc.webhookSecretCipher) : null,
@@ -93,17 +159,22 @@ export function createAdapterRegistry(options: RegistryOptions) {
       };
     },
 
-    /** The adapter for a connection, rebuilt when the connection document changed. */
+    /** The adapter for a connection, reused until a field it was built from changes. */
     adapterFor(doc: ConnectionDoc): CommerceAdapter {
-      const key = `${doc.updatedAt}:${doc.currency}`;
+      const key = adapterKeyOf(doc);
       const hit = cache.get(doc.id);
-      const now = Date.now();
-      if (hit && hit.key === key && now - hit.at < ttl) return hit.adapter;
+      if (hit && hit.key === key) {
+        // Map order is insertion order: re-inserting keeps the most recently used last.
+        cache.delete(doc.id);
+        cache.set(doc.id, hit);
+        return hit.adapter;
+      }
       const factory = factoryFor(doc.platform);
       if (!factory) throw new AppError("UNSUPPORTED", `No ${doc.platform} adapter is installed`);
       const adapter = factory(this.resolve(doc), options.deps);
-      cache.set(doc.id, { adapter, key, at: now });
-      if (cache.size > 5_000) cache.delete(cache.keys().next().value as string);
+      cache.delete(doc.id);
+      cache.set(doc.id, { adapter, key });
+      if (cache.size > maxAdapters) cache.delete(cache.keys().next().value as string);
       return adapter;
     },
 

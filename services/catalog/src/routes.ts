@@ -48,6 +48,12 @@ export const CreateConnectionSchema = z.discriminatedUnion("platform", [
     .object({
       platform: z.literal("magento"),
       storeUrl: z.string().url().max(500),
+      /** Store view code in `/rest/{storeCode}/V1`. */
+      storeCode: z
+        .string()
+        .regex(/^[a-z0-9_]+$/, "storeCode must be a Magento store code (a-z, 0-9, _)")
+        .max(64)
+        .default("default"),
       credentials: z.union([
         z.object({ accessToken: Secret }).strict(),
         z
@@ -86,6 +92,7 @@ export function toPublicConnection(doc: ConnectionDoc, webhookUrl: string, lastR
     ...(doc.shopDomain ? { shopDomain: doc.shopDomain } : {}),
     ...(doc.storeUrl ? { storeUrl: doc.storeUrl } : {}),
     ...(doc.storeHash ? { storeHash: doc.storeHash } : {}),
+    ...(doc.storeCode ? { storeCode: doc.storeCode } : {}),
     ...(doc.apiBaseUrl ? { apiBaseUrl: doc.apiBaseUrl } : {}),
     webhookUrl,
     health: doc.health,
@@ -155,6 +162,7 @@ export function createRoutes(x: {
         ...("shopDomain" in input ? { shopDomain: input.shopDomain } : {}),
         ...("storeUrl" in input ? { storeUrl: input.storeUrl } : {}),
         ...("storeHash" in input ? { storeHash: input.storeHash } : {}),
+        ...("storeCode" in input ? { storeCode: input.storeCode } : {}),
         ...(input.apiBaseUrl ? { apiBaseUrl: input.apiBaseUrl } : {}),
         ...(input.frameAttributeNames ? { frameAttributeNames: input.frameAttributeNames } : {}),
         credentialsCipher: x.secretBox.encrypt(JSON.stringify(input.credentials)),

@@ -6,6 +6,7 @@ import {
   createTestRuntime,
   type PlatformSimulator,
   type PlatformSimulatorOptions,
+  type SimulatedPlatformName,
   startPlatformSimulator,
 } from "@varai/testkit";
 import {
@@ -31,7 +32,7 @@ export interface Harness {
   orders: OrderNotification[];
   privacy: PrivacyRequest[];
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }>;
-  connect(platform: "shopify" | "woocommerce", extra?: Record<string, unknown>): Promise<Json>;
+  connect(platform: SimulatedPlatformName, extra?: Record<string, unknown>): Promise<Json>;
   /** Starts a second service over the same ports (a restarted process). */
   restart(): Promise<void>;
   catalogVersion(): Promise<number>;
@@ -65,6 +66,7 @@ export async function startHarness(
       publicBaseUrl: "https://varai.example",
       secretBox,
       shopifyApiSecret: sim.shopify.apiSecret,
+      bigcommerce: { clientId: "sim-client", clientSecret: sim.bigcommerce.clientSecret },
       onOrder: async (o) => void orders.push(o),
       onPrivacyRequest: async (p) => void privacy.push(p),
       reconcileIntervalMs: 0,
@@ -116,23 +118,7 @@ export async function startHarness(
       return { status: res.status, body: parsed as Json };
     },
     async connect(platform, extra = {}) {
-      const body =
-        platform === "shopify"
-          ? {
-              platform,
-              name: "Sim Shopify",
-              shopDomain: sim.shopify.shopDomain,
-              apiBaseUrl: sim.baseUrl("shopify"),
-              credentials: { accessToken: sim.shopify.accessToken },
-            }
-          : {
-              platform,
-              name: "Sim Woo",
-              storeUrl: "https://store.example",
-              apiBaseUrl: sim.baseUrl("woocommerce"),
-              credentials: { consumerKey: sim.woocommerce.consumerKey, consumerSecret: sim.woocommerce.consumerSecret },
-              webhookSecret: sim.woocommerce.webhookSecret,
-            };
+      const body = simConnectionBody(sim, platform);
       const res = await h.api("POST", "/v1/connections", { ...body, ...extra });
       if (res.status !== 201) throw new Error(`connect failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
@@ -154,6 +140,53 @@ export async function startHarness(
     },
   };
   return h;
+}
+
+/** The `POST /v1/connections` body for a simulated store (the adapters' READMEs: identity and credentials). */
+export function simConnectionBody(sim: PlatformSimulator, platform: SimulatedPlatformName): Record<string, unknown> {
+  switch (platform) {
+    case "shopify":
+      return {
+        platform,
+        name: "Sim Shopify",
+        shopDomain: sim.shopify.shopDomain,
+        apiBaseUrl: sim.baseUrl("shopify"),
+        credentials: { accessToken: sim.shopify.accessToken },
+      };
+    case "woocommerce":
+      return {
+        platform,
+        name: "Sim Woo",
+        storeUrl: "https://store.example",
+        apiBaseUrl: sim.baseUrl("woocommerce"),
+        credentials: { consumerKey: sim.woocommerce.consumerKey, consumerSecret: sim.woocommerce.consumerSecret },
+        webhookSecret: sim.woocommerce.webhookSecret,
+      };
+    case "magento":
+      return {
+        platform,
+        name: "Sim Magento",
+        storeUrl: "https://magento.example",
+        storeCode: sim.magento.storeCode,
+        apiBaseUrl: sim.baseUrl("magento"),
+        // Integration OAuth 1.0a (bearer use of integration tokens is off by default since 2.4.4).
+        credentials: {
+          consumerKey: sim.magento.consumerKey,
+          consumerSecret: sim.magento.consumerSecret,
+          accessToken: sim.magento.accessToken,
+          accessTokenSecret: sim.magento.accessTokenSecret,
+        },
+        webhookSecret: sim.magento.webhookSecret,
+      };
+    case "bigcommerce":
+      return {
+        platform,
+        name: "Sim BigCommerce",
+        storeHash: sim.bigcommerce.storeHash,
+        apiBaseUrl: sim.baseUrl("bigcommerce"),
+        credentials: { accessToken: sim.bigcommerce.accessToken },
+      };
+  }
 }
 
 /** Waits for a sync run to finish and returns it. */

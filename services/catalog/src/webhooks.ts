@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { bigCommerceStoreHashOf } from "@varai/adapter-bigcommerce";
 import { headerValue, type Logger, type RuntimeDeps, sendProblem, type WebhookRequest } from "@varai/runtime";
 import { AppError, isAppError, type Platform } from "@varai/schema";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
@@ -87,6 +88,12 @@ const ROUTES: Partial<Record<Platform, RouteOf>> = {
   },
   woocommerce: (req) => ({ key: routeKey.connection(String(req.params.connectionId)) }),
   magento: (req) => ({ key: routeKey.connection(String(req.params.connectionId)) }),
+  // One URL per app: the (unverified) `producer: "stores/{hash}"` names the store; the adapter
+  // then authenticates the delivery and checks that `producer` is its own store.
+  bigcommerce: (req) => {
+    const hash = Buffer.isBuffer(req.body) ? bigCommerceStoreHashOf(req.body) : undefined;
+    return hash ? { key: routeKey.storeHash(hash) } : { missing: "producer (stores/{hash}) is missing" };
+  },
 };
 
 const plain = (res: Response, status: number, body = "") => {
@@ -201,7 +208,8 @@ export function createWebhookRouter({ deps, store, registry, stats }: IntakeDeps
   const mount = (path: string, platform: Platform) => router.all(path, raw, intake(platform));
   mount("/webhooks/shopify", "shopify");
   mount("/webhooks/woocommerce/:connectionId", "woocommerce");
-  // Magento's module sends thin signed events to the same shape (adapter: issue 7).
+  // Thin events signed by the VARAi Magento module (adapters/magento README: event contract).
   mount("/webhooks/magento/:connectionId", "magento");
+  mount("/webhooks/bigcommerce", "bigcommerce");
   return router;
 }

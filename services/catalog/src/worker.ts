@@ -58,11 +58,18 @@ export function createEventHandler(w: WorkerDeps) {
         if (!draft) {
           // Thin payload: the platform's current state decides, which makes ordering moot.
           const adapter = w.registry.adapterFor(connection);
-          await w.governor.acquire(connectionId);
-          const fetched = await adapter.getProduct(event.externalId);
-          if (!fetched.ok) retryLater(fetched.error, w.governor, connectionId);
-          w.governor.observe(connectionId, fetched.value.rateLimit);
-          if (!fetched.value.product) {
+          const fetch = async (id: string) => {
+            await w.governor.acquire(connectionId);
+            const result = await adapter.getProduct(id);
+            if (!result.ok) retryLater(result.error, w.governor, connectionId);
+            w.governor.observe(connectionId, result.value.rateLimit);
+            return result.value.product;
+          };
+          let fetched = await fetch(event.fetchId ?? event.externalId);
+          // A SKU may have been renamed (404) or reused by another product since the event was
+          // sent: only the platform id decides that the product is gone.
+          if (event.fetchId && fetched?.source.externalId !== event.externalId) fetched = await fetch(event.externalId);
+          if (!fetched) {
             await w.writer.remove(
               tenantId,
               { platform: connection.platform, connectionId, externalId: event.externalId },
@@ -71,7 +78,7 @@ export function createEventHandler(w: WorkerDeps) {
             );
             return;
           }
-          draft = fetched.value.product;
+          draft = fetched;
         }
         await w.writer.upsert(tenantId, draft, receivedAt);
         return;

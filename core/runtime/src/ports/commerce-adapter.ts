@@ -82,6 +82,13 @@ export interface ProductUpsertEvent extends WebhookEventBase {
    * adapter could not fully map, e.g. Shopify without metafields): the engine calls `getProduct`.
    */
   product: ProductDraft | null;
+  /**
+   * What to pass to `getProduct` when it is cheaper or more exact than `externalId` (Magento:
+   * `sku:<SKU>`, since REST reads one product by SKU). The engine checks that the fetched
+   * product's id is `externalId` and falls back to `getProduct(externalId)` when it is not (or
+   * the lookup found nothing): a SKU can be renamed or reused after the event was sent.
+   */
+  fetchId?: string;
 }
 
 export interface ProductDeleteEvent extends WebhookEventBase {

@@ -1,7 +1,9 @@
-// Platform simulator (a local fake Shopify / WooCommerce; Magento and BigCommerce next), msw
+// Platform simulator (a local fake Shopify, WooCommerce, Magento 2 and BigCommerce), msw
 // handlers per platform built on the same code, and the CommerceAdapter contract suite.
+export * from "./bigcommerce.ts";
 export * from "./catalog.ts";
 export * from "./contract.ts";
+export * from "./magento.ts";
 export * from "./msw.ts";
 export * from "./server.ts";
 export * from "./shopify.ts";

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { type BigCommerceSim, type BigCommerceSimOptions, createBigCommerceSim } from "./bigcommerce.ts";
+import { createMagentoSim, type MagentoSim, type MagentoSimOptions } from "./magento.ts";
 import { createShopifySim, type ShopifySim, type ShopifySimOptions } from "./shopify.ts";
 import { deliver, type SimWebhook } from "./store.ts";
 import { createWooSim, type WooSim, type WooSimOptions } from "./woocommerce.ts";
@@ -13,15 +15,22 @@ export interface SimulatedPlatform {
 export interface PlatformSimulatorOptions {
   shopify?: ShopifySimOptions;
   woocommerce?: WooSimOptions;
+  magento?: MagentoSimOptions;
+  bigcommerce?: BigCommerceSimOptions;
 }
+
+export const SIMULATED_PLATFORMS = ["shopify", "woocommerce", "magento", "bigcommerce"] as const;
+export type SimulatedPlatformName = (typeof SIMULATED_PLATFORMS)[number];
 
 export interface PlatformSimulator {
   /** `http://127.0.0.1:<port>` */
   readonly url: string;
   readonly shopify: ShopifySim;
   readonly woocommerce: WooSim;
+  readonly magento: MagentoSim;
+  readonly bigcommerce: BigCommerceSim;
   /** Base URL per platform (what a connection's `apiBaseUrl` points at). */
-  baseUrl(platform: "shopify" | "woocommerce"): string;
+  baseUrl(platform: SimulatedPlatformName): string;
   /** POSTs prepared webhooks to `target` in order; returns their statuses. */
   send(target: string, webhooks: SimWebhook | SimWebhook[]): Promise<number[]>;
   close(): Promise<void>;
@@ -42,13 +51,15 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<Request>
 
 /**
  * A local HTTP server (port 0) playing every simulated platform, each under its own prefix
- * (`/shopify`, `/woocommerce`; `/magento`, `/bigcommerce` next). The platform modules are plain
+ * (`/shopify`, `/woocommerce`, `/magento`, `/bigcommerce`). The platform modules are plain
  * fetch-style handlers, so the same code also backs the msw handlers used by adapter unit tests.
  */
 export async function startPlatformSimulator(options: PlatformSimulatorOptions = {}): Promise<PlatformSimulator> {
   const shopify = createShopifySim(options.shopify);
   const woocommerce = createWooSim(options.woocommerce);
-  const platforms: Record<string, SimulatedPlatform> = { shopify, woocommerce };
+  const magento = createMagentoSim(options.magento);
+  const bigcommerce = createBigCommerceSim(options.bigcommerce);
+  const platforms: Record<string, SimulatedPlatform> = { shopify, woocommerce, magento, bigcommerce };
   let origin = "";
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -78,6 +89,8 @@ export async function startPlatformSimulator(options: PlatformSimulatorOptions =
     url: origin,
     shopify,
     woocommerce,
+    magento,
+    bigcommerce,
     baseUrl: (platform) => `${origin}/${platform}`,
     async send(target, webhooks) {
       const statuses: number[] = [];
