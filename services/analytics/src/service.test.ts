@@ -264,6 +264,19 @@ describe("daily aggregates and GET /v1/analytics/summary", () => {
     expect((await summary()).totals.widgetShown).toBe(1);
   });
 
+  it("counts an event on the UTC day of its time, whatever offset the client sent", async () => {
+    const { send, summary } = await setup();
+    await send([
+      ev("widget_shown", "ses_tz", { occurredAt: `${TODAY}T01:00:00.000+02:00` }),
+      ev("widget_shown", "ses_tz", { occurredAt: `${TODAY}T01:00:00.000Z` }),
+    ]);
+    const body = await summary(`from=${YESTERDAY}&to=${TODAY}`);
+    expect(body.series.map((d: { date: string; widgetShown: number }) => [d.date, d.widgetShown])).toEqual([
+      [YESTERDAY, 1],
+      [TODAY, 1],
+    ]);
+  });
+
   it("counts the same event, session and product ids once in each of two storefronts", async () => {
     const { send, summary } = await setup();
     const batch = [
