@@ -53,7 +53,8 @@ const adapterKeyOf = (doc: ConnectionDoc) => {
       doc.apiBaseUrl,
       doc.credentialsCipher,
       doc.webhookSecretCipher,
-      doc.currency,
+      // Magento reads its currency from storeConfigs itself: learning it must not drop its caches.
+      doc.platform === "magento" ? null : doc.currency,
       doc.frameAttributeNames,
     ]);
     keys.set(doc, key);
