@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTranslator, LOCALES, pickLocale } from "./i18n.ts";
+import { badgeLabel, createTranslator, LOCALES, pickLocale } from "./i18n.ts";
 
 describe("i18n", () => {
   it("picks the first supported language, matching regional variants to their base", () => {
@@ -24,5 +24,11 @@ describe("i18n", () => {
       for (const key of keys) expect((messages as Record<string, string>)[key], `${locale}.${key}`).not.toBe("");
     }
     expect(createTranslator("de")("addToCart")).toBe("In den Warenkorb");
+  });
+
+  it("labels known fit badges in the shopper's language and humanises unknown ones", () => {
+    expect(badgeLabel("width-match", createTranslator("en"))).toBe("Fits your face width");
+    expect(badgeLabel("width-match", createTranslator("de"))).toBe("Passt zu Ihrer Gesichtsbreite");
+    expect(badgeLabel("temple-long", createTranslator("fr"))).toBe("Temple long");
   });
 });

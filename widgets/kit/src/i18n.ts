@@ -59,6 +59,14 @@ const en = {
   rank: "Number {rank}",
   sizeUnknown: "Size not listed",
   view: "View {title}",
+  badgeWidthMatch: "Fits your face width",
+  badgeNarrow: "Narrower than your face",
+  badgeWide: "Wider than your face",
+  badgePdComfortable: "Lenses centred for your PD",
+  badgePdDecentration: "Lens centring off for your PD",
+  badgeLensHeightMatch: "Good lens height",
+  badgeLensShallow: "Shallow lenses",
+  badgeLensDeep: "Deep lenses",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -121,6 +129,14 @@ const fr: Messages = {
   rank: "Numéro {rank}",
   sizeUnknown: "Taille non indiquée",
   view: "Voir {title}",
+  badgeWidthMatch: "Adaptée à la largeur de votre visage",
+  badgeNarrow: "Plus étroite que votre visage",
+  badgeWide: "Plus large que votre visage",
+  badgePdComfortable: "Verres centrés pour votre EP",
+  badgePdDecentration: "Centrage des verres à vérifier",
+  badgeLensHeightMatch: "Bonne hauteur de verre",
+  badgeLensShallow: "Verres peu hauts",
+  badgeLensDeep: "Verres hauts",
 };
 
 const de: Messages = {
@@ -180,6 +196,14 @@ const de: Messages = {
   rank: "Nummer {rank}",
   sizeUnknown: "Größe nicht angegeben",
   view: "{title} ansehen",
+  badgeWidthMatch: "Passt zu Ihrer Gesichtsbreite",
+  badgeNarrow: "Schmaler als Ihr Gesicht",
+  badgeWide: "Breiter als Ihr Gesicht",
+  badgePdComfortable: "Gläser passend zu Ihrer PD zentriert",
+  badgePdDecentration: "Glaszentrierung prüfen",
+  badgeLensHeightMatch: "Gute Glashöhe",
+  badgeLensShallow: "Flache Gläser",
+  badgeLensDeep: "Hohe Gläser",
 };
 
 export const LOCALES = { en, fr, de } as const;
@@ -208,3 +232,33 @@ export function createTranslator(locale: Locale): Translate {
     return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
   };
 }
+
+const BADGE_KEYS: Record<string, MessageKey> = {
+  "width-match": "badgeWidthMatch",
+  narrow: "badgeNarrow",
+  wide: "badgeWide",
+  "pd-comfortable": "badgePdComfortable",
+  "pd-decentration": "badgePdDecentration",
+  "lens-height-match": "badgeLensHeightMatch",
+  "lens-shallow": "badgeLensShallow",
+  "lens-deep": "badgeLensDeep",
+  "size-unknown": "sizeUnknown",
+};
+
+/** Fit badges arrive as codes (`width-match`); unknown codes are shown humanised rather than hidden. */
+export function badgeLabel(code: string, t: Translate): string {
+  const key = BADGE_KEYS[code];
+  if (key) return t(key);
+  const text = code.replace(/[-_]+/g, " ").trim();
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Badges that warn rather than reassure. */
+export const WARNING_BADGES: ReadonlySet<string> = new Set([
+  "narrow",
+  "wide",
+  "pd-decentration",
+  "lens-shallow",
+  "lens-deep",
+  "size-unknown",
+]);

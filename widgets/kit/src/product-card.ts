@@ -1,6 +1,6 @@
 import type { RecommendationItem } from "@varai/schema";
 import type { WidgetProduct } from "./config.ts";
-import type { Translate } from "./i18n.ts";
+import { badgeLabel, type Translate, WARNING_BADGES } from "./i18n.ts";
 import { esc, formatPrice } from "./styles.ts";
 
 /** A recommended product as a card: image, title, price, fit badges and the reasons behind it. */
@@ -14,8 +14,13 @@ export function productCard(
   const title = product?.title ?? item.title;
   const href = product?.url ?? null;
   const badges = [
-    ...item.fitBadges.map((b) => `<span class="badge">${esc(b)}</span>`),
-    ...(item.sizeUnknown ? [`<span class="badge warn">${esc(t("sizeUnknown"))}</span>`] : []),
+    ...item.fitBadges.map(
+      (b) =>
+        `<span class="badge${WARNING_BADGES.has(b) ? " warn" : ""}" data-code="${esc(b)}">${esc(badgeLabel(b, t))}</span>`,
+    ),
+    ...(item.sizeUnknown && !item.fitBadges.includes("size-unknown")
+      ? [`<span class="badge warn">${esc(t("sizeUnknown"))}</span>`]
+      : []),
   ].join("");
   const reasons = item.reasons.length
     ? `<ul class="reasons">${item.reasons.map((r) => `<li>${esc(r)}</li>`).join("")}</ul>`
