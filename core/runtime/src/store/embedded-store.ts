@@ -143,6 +143,85 @@ function cloneUpdateOps(ops: ParsedUpdate["ops"]): ParsedUpdate["ops"] {
   return out;
 }
 
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * The parent object of `path` and the last key, creating missing plain objects when `create`;
+ * null when the path crosses anything but plain objects (an array, a scalar): mingo handles those.
+ */
+function parentOf(doc: Doc, path: string, create: boolean): { parent: Doc; key: string } | null | undefined {
+  const parts = path.split(".");
+  let node: Doc = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i] as string;
+    if (UNSAFE_KEYS.has(part)) return null;
+    const next = node[part];
+    if (next === undefined) {
+      if (!create) return undefined;
+      node[part] = {};
+      node = node[part] as Doc;
+    } else if (isPlainObject(next)) node = next;
+    else return null;
+  }
+  const key = parts[parts.length - 1] as string;
+  return UNSAFE_KEYS.has(key) ? null : { parent: node, key };
+}
+
+const isScalar = (value: unknown) =>
+  value === null || typeof value === "string" || typeof value === "boolean" || typeof value === "number";
+
+/**
+ * `$set` `$inc` `$unset` `$max` `$min` on paths through plain objects with scalar or Date values
+ * (the hot analytics updates), applied without mingo's per-call setup. Returns whether the document
+ * changed, or undefined when anything needs mingo's general semantics (arrays on the path, object
+ * values, mixed types in $max/$min); then nothing has been touched.
+ */
+function applySimple(doc: Doc, operator: string, fields: Doc): boolean | undefined {
+  if (!["$set", "$inc", "$unset", "$max", "$min"].includes(operator)) return undefined;
+  for (const [path, value] of Object.entries(fields)) {
+    const at = parentOf(doc, path, false);
+    if (at === null) return undefined;
+    const current = at?.parent[at.key];
+    if (operator === "$set" && !(isScalar(value) || value instanceof Date)) return undefined;
+    if (operator === "$max" || operator === "$min") {
+      const numbers = typeof value === "number" && (current === undefined || typeof current === "number");
+      const dates = value instanceof Date && (current === undefined || current instanceof Date);
+      if (!numbers && !dates) return undefined;
+    }
+    if (operator === "$inc" && !(typeof value === "number" && (current === undefined || typeof current === "number"))) {
+      return undefined;
+    }
+  }
+  let changed = false;
+  for (const [path, value] of Object.entries(fields)) {
+    if (operator === "$unset") {
+      const at = parentOf(doc, path, false);
+      if (at && at.key in at.parent) {
+        delete at.parent[at.key];
+        changed = true;
+      }
+      continue;
+    }
+    const at = parentOf(doc, path, true) as { parent: Doc; key: string };
+    const current = at.parent[at.key];
+    const numeric = (v: unknown) => (v instanceof Date ? v.getTime() : (v as number));
+    let next: unknown;
+    if (operator === "$inc") next = current === undefined ? value : (current as number) + (value as number);
+    else if (operator === "$set") next = value;
+    else if (current === undefined) next = value;
+    else if (operator === "$max") next = numeric(value) > numeric(current) ? value : current;
+    else next = numeric(value) < numeric(current) ? value : current;
+    const same =
+      current !== undefined &&
+      (next instanceof Date && current instanceof Date ? next.getTime() === current.getTime() : next === current);
+    if (!same) {
+      at.parent[at.key] = next;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (error as { errorType?: unknown } | null)?.errorType === "uniqueViolated";
 }
@@ -516,6 +595,11 @@ function createOperations<T>(state: CollectionState, assertOpen: () => void) {
     let changed = false;
     try {
       for (const [operator, fields] of Object.entries(ops)) {
+        const fast = applySimple(doc, operator, fields);
+        if (fast !== undefined) {
+          if (fast) changed = true;
+          continue;
+        }
         const apply = (updateOperators as unknown as Record<string, (expr: Doc) => (doc: Doc) => string[]>)[operator];
         if (!apply) throw new AppError("INVALID_INPUT", `Unsupported update operator ${operator}`);
         if (apply(fields)(doc).length > 0) changed = true;

@@ -242,6 +242,35 @@ export function describeDocumentStoreContract(name: string, factory: () => Promi
       });
     });
 
+    it("counts a document as modified only when a value changed, and updates through arrays and dates", async () => {
+      const items = tenantItems();
+      const day = new Date("2024-03-04T05:06:07Z");
+      await items.insertOne(A, { id: "m1", name: "x", qty: 2, createdAt: day, tags: ["a", "b"], dims: { width: 1 } });
+      const modified = async (update: Record<string, unknown>) =>
+        (await items.updateOne(A, { id: "m1" }, update as never)).modified;
+      expect(await modified({ $set: { name: "x", createdAt: new Date(day.getTime()) } })).toBe(0);
+      expect(await modified({ $unset: { missing: true, "nowhere.deep": true } })).toBe(0);
+      expect(await modified({ $inc: { qty: 0 } })).toBe(0);
+      expect(await modified({ $max: { qty: 1, createdAt: new Date("2020-01-01T00:00:00Z") } })).toBe(0);
+      expect(await modified({ $min: { qty: 3 } })).toBe(0);
+      expect(await modified({ $inc: { zero: 0 } })).toBe(1);
+      expect(await modified({ $max: { top: 5, createdAt: new Date("2025-01-01T00:00:00Z") } })).toBe(1);
+      expect(await modified({ $min: { qty: -1 } })).toBe(1);
+      expect(await modified({ $set: { "tags.1": "z", "dims.height": 3, "deep.er.path": null } })).toBe(1);
+      expect(await items.findById(A, "m1")).toEqual({
+        id: "m1",
+        tenantId: A,
+        name: "x",
+        qty: -1,
+        zero: 0,
+        top: 5,
+        createdAt: new Date("2025-01-01T00:00:00Z"),
+        tags: ["a", "z"],
+        dims: { width: 1, height: 3 },
+        deep: { er: { path: null } },
+      });
+    });
+
     it("updates many documents and counts them", async () => {
       const items = tenantItems();
       await items.insertMany(
