@@ -134,7 +134,7 @@ function indexDescriptions(definition: CollectionDefinition): IndexDescription[]
   return out;
 }
 
-/** The MongoDB DocumentStore (production), on the official driver; `_id` holds our string id. */
+/** The MongoDB DocumentStore (production), on the official driver; `_id` holds our string id (tenant documents: `<tenantId>:<id>`, with `id` as a field). */
 export async function createMongoStore(options: MongoStoreOptions): Promise<DocumentStore> {
   const logger = (options.logger ?? noopLogger).child({ component: "mongo-store" });
   const client = new MongoClient(options.url, { ignoreUndefined: true, serverSelectionTimeoutMS: 10_000 });
