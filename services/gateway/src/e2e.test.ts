@@ -111,6 +111,7 @@ beforeAll(async () => {
     ML_WORKERS: "1",
     VARAI_ADMIN_EMAIL: ADMIN.email,
     VARAI_ADMIN_PASSWORD: ADMIN.password,
+    SHOPIFY_API_SECRET: "shopify-app-secret-for-e2e",
   });
   deps = await createRuntime(env, { logger: createLogger({ level: "silent" }) });
   const composition = await composeServices(deps, env);
@@ -121,7 +122,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const m of modules) await m.start?.();
   await composition.auth.bootstrap();
-  sim = await startPlatformSimulator({ woocommerce: { products: 6 } });
+  sim = await startPlatformSimulator({ woocommerce: { products: 6 }, shopify: { products: 4 } });
 
   const root = await call("POST", "/v1/auth/login", { body: ADMIN });
   expect(root.status).toBe(200);
@@ -150,6 +151,26 @@ beforeAll(async () => {
     { timeout: 20_000, interval: 200 },
   );
   B.productId = (await call("GET", "/v1/products", { token: B.token })).body.items[0].id;
+
+  // A connects a (simulated) Shopify store, so A has frames to recommend.
+  const connectionA = await call("POST", "/v1/connections", {
+    token: A.token,
+    body: {
+      platform: "shopify",
+      name: "A's Shopify",
+      shopDomain: sim.shopify.shopDomain,
+      apiBaseUrl: sim.baseUrl("shopify"),
+      credentials: { accessToken: sim.shopify.accessToken },
+    },
+  });
+  expect(connectionA.status).toBe(201);
+  await vi.waitFor(
+    async () => {
+      const list = await call("GET", "/v1/products", { token: A.token });
+      expect(list.body.items?.length).toBe(4);
+    },
+    { timeout: 20_000, interval: 200 },
+  );
 
   // B's shopper analyses a face with consent, so B holds a face analysis id.
   const analysis = await call("POST", "/v1/face-analysis", {
@@ -188,10 +209,11 @@ describe("tenant isolation across every service", () => {
     }
   });
 
-  it("lists only A's own products and connections", async () => {
+  it("lists only A's own products", async () => {
     const products = await call("GET", "/v1/products", asA());
     expect(products.status).toBe(200);
-    expect(products.body.items).toEqual([]);
+    expect(products.body.items).toHaveLength(4);
+    expect(products.body.items.map((p: { tenantId: string }) => p.tenantId)).toEqual(Array(4).fill(A.id));
   });
 
   it("refuses A's admin token naming B in X-VARAi-Tenant", async () => {
@@ -213,6 +235,13 @@ describe("tenant isolation across every service", () => {
     byAnalysis.append("faceAnalysisId", B.faceAnalysisId!);
     const reuse = await call("POST", "/v1/try-on", { key: A.pk, origin: ORIGIN_A, form: byAnalysis });
     expect(reuse.status).toBe(404);
+
+    const recs = await call("POST", "/v1/recommendations", {
+      key: A.pk,
+      origin: ORIGIN_A,
+      body: { faceAnalysisId: B.faceAnalysisId },
+    });
+    expect(recs.status).toBe(404);
   });
 
   it("leaves B's data unchanged after A's attempts", async () => {
@@ -248,8 +277,18 @@ describe("privacy redaction across every service", () => {
     expect(events.status).toBe(202);
     expect(events.body.accepted).toBe(2);
 
+    const recs = await call("POST", "/v1/recommendations", {
+      key: A.pk,
+      origin: ORIGIN_A,
+      body: { faceAnalysisId: analysis.body.id, shopperId: SHOPPER },
+    });
+    expect(recs.status).toBe(200);
+    expect(recs.body.items.length).toBeGreaterThan(0);
+
     // The shopper's data is really there before the redaction (the scan below can fail).
-    await expect.poll(() => scanDataDir(SHOPPER), { timeout: 10_000 }).not.toEqual([]);
+    await expect
+      .poll(async () => (await scanDataDir(SHOPPER)).map((file) => path.basename(file)), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(["analytics_events.db", "face_measurements.db", "recommendations.db"]));
     const exported = await call("POST", "/v1/privacy/export", { token: A.token, body: { shopperId: SHOPPER } });
     expect(exported.status).toBe(200);
     expect(JSON.stringify(exported.body)).toContain(SHOPPER);

@@ -2,6 +2,7 @@ import { createAnalyticsService } from "@varai/analytics";
 import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@varai/auth";
 import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createMlService } from "@varai/ml";
+import { createRecommendationsService } from "@varai/recommendations";
 import { createSecretBox, type PrivacySubject, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
 import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
@@ -54,8 +55,10 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onPrivacyRequest: (request) => handlePlatformPrivacy(auth, request),
   });
 
+  const recommendations = createRecommendationsService(deps);
+
   return {
-    modules: [auth, storage, ml, analytics, catalog],
+    modules: [auth, storage, ml, analytics, catalog, recommendations],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
   };
