@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { runOfflineEvaluation } from "@varai/recommendations";
 import {
   createEmbeddedStore,
   createFsBlobStore,
@@ -19,7 +20,6 @@ import {
   createPrivacyRegistry,
   noopLogger,
 } from "@varai/runtime";
-import { runOfflineEvaluation } from "../services/recommendations/src/evaluation.ts";
 
 const { values } = parseArgs({
   options: {

@@ -9,6 +9,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  CONTEXT_DIM,
+  createRecommendationsService,
+  HISTORY_DIM,
+  ITEM_DIM,
+  MODEL_KIND,
+  PAIR_DIM,
+  RECS_COLLECTIONS,
+  seededRandom,
+  serialiseWeights,
+  simulateProducts,
+} from "@varai/recommendations";
+import {
   COLLECTIONS,
   cacheKeys,
   createEmbeddedStore,
@@ -20,11 +32,6 @@ import {
   noopLogger,
 } from "@varai/runtime";
 import { FACE_SHAPES } from "@varai/schema";
-import { CONTEXT_DIM, HISTORY_DIM, ITEM_DIM, PAIR_DIM } from "../../services/recommendations/src/features.ts";
-import { MODEL_KIND, RECS_COLLECTIONS, seededRandom } from "../../services/recommendations/src/index.ts";
-import { serialiseWeights } from "../../services/recommendations/src/preference-model.ts";
-import { createRecommendationsService } from "../../services/recommendations/src/service.ts";
-import { simulateProducts } from "../../services/recommendations/src/simulation.ts";
 
 const SIZES = [1_000, 10_000, 100_000];
 const REQUESTS = 300;

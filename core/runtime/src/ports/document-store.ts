@@ -9,13 +9,18 @@
  * reach another tenant's documents through it. Global collections (tenants, routing
  * tables such as "which tenant owns this webhook connection") are declared as such.
  *
- * Documents expose `id` (string); stores map it to `_id` internally.
+ * Documents expose `id` (string), unique per tenant in a tenant collection (two tenants may hold
+ * the same id) and per collection in a global one; stores map it to `_id` internally
+ * (tenant: `<tenantId>:<id>`).
  */
 
 /** Filter: MongoDB query subset. Supported operators: $eq $ne $gt $gte $lt $lte $in $nin $exists $regex $and $or $not, dot paths. */
 export type Filter = Record<string, unknown>;
 
-/** Update: $set $unset $inc $push $addToSet $pull $min $max, plus $setOnInsert with `upsert`. */
+/**
+ * Update: $set $unset $inc $push $addToSet $pull $min $max, plus $setOnInsert with `upsert`.
+ * Two operators on one path, or on a path and its parent, are INVALID_INPUT (as in MongoDB).
+ */
 export type Update = {
   $set?: Record<string, unknown>;
   $unset?: Record<string, true | "" | 1>;
