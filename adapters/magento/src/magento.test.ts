@@ -211,7 +211,7 @@ describe("Magento single reads", () => {
     if (!page.ok) throw page.error;
     expect(page.value.rateLimit).toMatchObject({
       capacity: 20,
-      restorePerSecond: null,
+      restorePerSecond: 20,
       resetMs: 1000,
       windowMs: 1000,
       cost: 1,

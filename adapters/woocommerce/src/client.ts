@@ -31,10 +31,15 @@ function readRateLimit(headers: Headers): RateLimitSignal | null {
   if (!headers.has("ratelimit-remaining") || !Number.isFinite(remaining) || !Number.isFinite(limit)) return null;
   // IETF RateLimit-Policy `20;w=1`: 20 requests per 1-second window.
   const window = /;\s*w=(\d+)/.exec(headers.get("ratelimit-policy") ?? "")?.[1];
+  // A host quota with a policy window is read as restored continuously over that window (the
+  // token / leaky buckets of proxies such as nginx limit_req), so the governor paces to the
+  // refill instead of idling until the reset. A fixed-window host then answers the odd 429 at a
+  // window boundary, which maps to RATE_LIMITED with Retry-After and is waited out.
+  const restorePerSecond = window && Number(window) > 0 && limit > 0 ? limit / Number(window) : null;
   return {
     remaining,
     capacity: limit,
-    restorePerSecond: null,
+    restorePerSecond,
     resetMs: Number.isFinite(reset) ? reset * 1000 : null,
     windowMs: window ? Number(window) * 1000 : null,
     cost: 1,

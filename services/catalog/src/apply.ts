@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { COLLECTIONS, cacheKeys, QUEUES, type RuntimeDeps, type TenantCollection } from "@varai/runtime";
-import { type FrameAttributes, type FramePatch, isAppError, newId, type ProductDraft } from "@varai/schema";
+import { type FrameAttributes, type FramePatch, isAppError, type ProductDraft } from "@varai/schema";
 import type { ProductDoc } from "./model.ts";
 
 export type ApplyOutcome = "created" | "updated" | "deleted" | "skipped";
@@ -16,6 +16,20 @@ const stable = (value: unknown): string =>
   );
 
 const hashOf = (draft: ProductDraft) => createHash("sha256").update(stable(draft)).digest("base64url").slice(0, 22);
+
+const ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz";
+/**
+ * A product's id is derived from its source (`prd_` + 16 base36 chars of a SHA-256, the shape of
+ * `newId`), so the engine finds a product by its id (the store's primary index) instead of
+ * scanning on `source.*`. Products stored before this keep their random ids and are still found
+ * through the `source` fallback; the unique `by_source` index keeps either kind single.
+ */
+export function productIdFor(connectionId: string, externalId: string): string {
+  const digest = createHash("sha256").update(`${connectionId}\n${externalId}`).digest();
+  let out = "";
+  for (let i = 0; i < 16; i++) out += ALPHABET[digest[i]! % 36];
+  return `prd_${out}`;
+}
 
 /** Merchant overrides win field by field; `null` in a patch clears that override. */
 export function mergeFrame(source: FrameAttributes, overrides: FramePatch | null): FrameAttributes {
@@ -45,8 +59,11 @@ export function createProductWriter(deps: RuntimeDeps) {
     if (imagesChanged) await deps.queue.enqueue(QUEUES.frameAssets, { tenantId, productId });
   };
 
-  const find = (tenantId: string, connectionId: string, externalId: string) =>
-    products.findOne(tenantId, { "source.connectionId": connectionId, "source.externalId": externalId });
+  const find = async (tenantId: string, connectionId: string, externalId: string) => {
+    const byId = await products.findById(tenantId, productIdFor(connectionId, externalId));
+    if (byId) return byId;
+    return products.findOne(tenantId, { "source.connectionId": connectionId, "source.externalId": externalId });
+  };
 
   /** Compare-and-set on sync.version; null when someone else wrote first (caller retries). */
   const casUpdate = (tenantId: string, current: ProductDoc, set: Record<string, unknown>) =>
@@ -79,7 +96,7 @@ export function createProductWriter(deps: RuntimeDeps) {
       if (!current) {
         const doc: Omit<ProductDoc, "tenantId"> = {
           ...draft,
-          id: newId("product"),
+          id: productIdFor(draft.source.connectionId, draft.source.externalId),
           tryOn: { assetStatus: "none" },
           merchandising: { pinned: false, boost: 1 },
           createdAt: now,
@@ -132,10 +149,9 @@ export function createProductWriter(deps: RuntimeDeps) {
    */
   async function upsertPage(tenantId: string, drafts: ProductDraft[], receivedAt: string): Promise<ApplyOutcome[]> {
     if (drafts.length === 0) return [];
-    const connectionId = drafts[0]!.source.connectionId;
+    // Through the id index: a `source.*` query would scan the tenant's products once per page.
     const existing = await products.find(tenantId, {
-      "source.connectionId": connectionId,
-      "source.externalId": { $in: drafts.map((d) => d.source.externalId) },
+      id: { $in: drafts.map((d) => productIdFor(d.source.connectionId, d.source.externalId)) },
     });
     const byExternal = new Map(existing.map((p) => [p.source.externalId, p]));
     const outcomes: ApplyOutcome[] = new Array(drafts.length);
@@ -150,7 +166,7 @@ export function createProductWriter(deps: RuntimeDeps) {
           i,
           doc: {
             ...draft,
-            id: newId("product"),
+            id: productIdFor(draft.source.connectionId, id),
             tryOn: { assetStatus: "none" },
             merchandising: { pinned: false, boost: 1 },
             createdAt: now,
@@ -177,7 +193,8 @@ export function createProductWriter(deps: RuntimeDeps) {
         inserted = true;
       } catch (error) {
         if (!(isAppError(error) && error.code === "CONFLICT")) throw error;
-        // A webhook inserted one of them meanwhile: fall back to one-by-one below.
+        // A webhook inserted one of them meanwhile, or a product stored under an older random id
+        // exists: fall back to one-by-one below (which also finds those by source).
       }
     }
     const freshIndex = new Set(inserted ? fresh.map((f) => f.i) : []);
@@ -219,7 +236,7 @@ export function createProductWriter(deps: RuntimeDeps) {
         // Record the tombstone even for a product we never saw, so an older update arriving later stays dead.
         try {
           await products.insertOne(tenantId, {
-            id: newId("product"),
+            id: productIdFor(connectionId, externalId),
             source: { platform: ref.platform, connectionId, externalId, externalUpdatedAt: deletedAt },
             title: "",
             handle: "",

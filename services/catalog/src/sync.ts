@@ -83,8 +83,10 @@ export function createSyncEngine(
   async function ensureWebhooks(connection: ConnectionDoc): Promise<void> {
     const adapter = registry.adapterFor(connection);
     if (!adapter.capabilities.webhookRegistration || connection.status !== "active") return;
-    await governor.acquire(connection.id);
+    await governor.acquire(connection.id, 1);
     const result = await adapter.registerWebhooks(x.webhookUrlOf(connection));
+    // Its calls reported no signal here; the next response's report includes them.
+    governor.observe(connection.id, null);
     const check = result.ok
       ? {
           checkedAt: now(),
@@ -137,7 +139,9 @@ export function createSyncEngine(
 
     try {
       if (run.pages === 0) {
+        await governor.acquire(connection.id, 1); // setup calls spend the same budget as pages
         const info = await registry.adapterFor(connection).getStoreInfo();
+        governor.observe(connection.id, null);
         if (info.ok && info.value.currency !== connection.currency) {
           await store.connections.updateOne(
             tenantId,
@@ -155,11 +159,17 @@ export function createSyncEngine(
       const storeKey = connection.id;
       const fetchPage = async (from: string | null) => {
         await governor.acquire(storeKey);
-        return adapter.listProducts({
+        const result = await adapter.listProducts({
           cursor: from,
           updatedSince: run.updatedSince,
           ...(options.pageSize ? { pageSize: options.pageSize } : {}),
         });
+        // Reported as soon as it arrives (a prefetched page's report is the freshest one).
+        if (result.ok) governor.observe(storeKey, result.value.rateLimit);
+        else if (result.error.code === "RATE_LIMITED")
+          governor.penalize(storeKey, Number(result.error.details?.retryAfterMs ?? 1000));
+        else governor.observe(storeKey, null);
+        return result;
       };
       // The next page is requested while this one is written (the platform's budget, not our
       // writes, should set the pace); it is only ever applied after this page's cursor is saved.
@@ -169,10 +179,7 @@ export function createSyncEngine(
         prefetched = null;
         if (!page.ok) {
           const e: AppError = page.error;
-          if (e.code === "RATE_LIMITED" && waits++ < maxWaits) {
-            governor.penalize(connection.id, Number(e.details?.retryAfterMs ?? 1000));
-            continue;
-          }
+          if (e.code === "RATE_LIMITED" && waits++ < maxWaits) continue; // fetchPage set the wait
           if (e.code === "UPSTREAM_UNAVAILABLE" && outages++ < 3) {
             await sleep(200 * 2 ** outages);
             continue;
@@ -181,7 +188,6 @@ export function createSyncEngine(
         }
         waits = 0;
         outages = 0;
-        governor.observe(connection.id, page.value.rateLimit);
         const next = page.value.nextCursor;
         if (next !== null && !stopping) prefetched = fetchPage(next);
         const counts = { fetched: page.value.items.length, upserted: 0, failed: 0, skipped: 0 };

@@ -42,6 +42,7 @@ export interface WorkerDeps {
 function retryLater(error: AppError, governor: RateGovernor, key: string): never {
   const retryAfterMs = Number(error.details?.retryAfterMs);
   if (error.code === "RATE_LIMITED" && retryAfterMs > 0) governor.penalize(key, retryAfterMs);
+  else governor.observe(key, null); // the call is over either way
   throw error;
 }
 

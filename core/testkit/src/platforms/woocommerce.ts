@@ -224,7 +224,9 @@ export function createWooSim(options: WooSimOptions = {}): WooSim {
         refilledAt = now;
         if (tokens < 1) {
           stats.throttled++;
-          return problem(429, "too_many_requests", "Too many requests");
+          const limited = problem(429, "too_many_requests", "Too many requests");
+          limited.headers.set("retry-after", "1");
+          return limited;
         }
         tokens -= 1;
       }
@@ -235,6 +237,7 @@ export function createWooSim(options: WooSimOptions = {}): WooSim {
               "ratelimit-limit": String(rps),
               "ratelimit-remaining": String(Math.floor(tokens)),
               "ratelimit-reset": "1",
+              "ratelimit-policy": `${rps};w=1`,
             };
       if (!authorized(request, url)) {
         stats.unauthorized++;
