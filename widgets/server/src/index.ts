@@ -1,4 +1,5 @@
 export { buildWidgetBundles, getWidgetBundles, WIDGET_ENTRIES, type WidgetAsset, type WidgetBundles } from "./build.ts";
+export { WIDGET_OPENAPI } from "./openapi.ts";
 export { toWidgetProduct } from "./products.ts";
 export {
   createWidgetRouter,
