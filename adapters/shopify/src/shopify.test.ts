@@ -33,6 +33,18 @@ describe("Shopify webhooks", () => {
     });
   });
 
+  it("keeps long digit runs inside strings untouched and 64-bit ids in arrays exact", () => {
+    const text =
+      '{"title":"Batch: 12345678901234567, [98765432109876543] x","ids":[788032119674292922, 7],"safe":1000000000000000,"neg":-9007199254740993}';
+    expect(parseJsonLossless(text)).toEqual({
+      title: "Batch: 12345678901234567, [98765432109876543] x",
+      ids: ["788032119674292922", 7],
+      safe: 1000000000000000,
+      neg: "-9007199254740993",
+    });
+    expect(parseJsonLossless('{"a": 1.5e3, "b": [ 9007199254740993 ]}')).toEqual({ a: 1500, b: ["9007199254740993"] });
+  });
+
   it("maps a full product payload with metafields, tags and the Size option to frame attributes", () => {
     const result = parse("products/create", { index: 1 });
     if (!result.ok || result.value.kind !== "product.upsert" || !result.value.product)

@@ -86,7 +86,8 @@ export function createProductWriter(deps: RuntimeDeps) {
     if (draft.status === "deleted") {
       return remove(tenantId, draft.source, draft.source.externalUpdatedAt, receivedAt);
     }
-    const contentHash = hashOf(draft);
+    let memo: string | undefined;
+    const contentHash = () => (memo ??= hashOf(draft)); // only when a write or a tie needs it
     for (let attempt = 0; attempt < 5; attempt++) {
       const current =
         attempt === 0 && known !== undefined
@@ -102,7 +103,7 @@ export function createProductWriter(deps: RuntimeDeps) {
           createdAt: now,
           updatedAt: now,
           deletedAt: null,
-          sync: { version: 1, receivedAt, contentHash, sourceFrame: draft.frame, frameOverrides: null },
+          sync: { version: 1, receivedAt, contentHash: contentHash(), sourceFrame: draft.frame, frameOverrides: null },
         };
         try {
           const inserted = await products.insertOne(tenantId, doc);
@@ -121,7 +122,7 @@ export function createProductWriter(deps: RuntimeDeps) {
       } else if (incoming < stored) return "skipped";
       else if (
         incoming === stored &&
-        (contentHash === current.sync.contentHash || receivedAt <= current.sync.receivedAt)
+        (receivedAt <= current.sync.receivedAt || contentHash() === current.sync.contentHash)
       ) {
         return "skipped";
       }
@@ -132,7 +133,7 @@ export function createProductWriter(deps: RuntimeDeps) {
         deletedAt: null,
         updatedAt: now,
         "sync.receivedAt": receivedAt,
-        "sync.contentHash": contentHash,
+        "sync.contentHash": contentHash(),
         "sync.sourceFrame": draft.frame,
       });
       if (!written) continue;

@@ -9,7 +9,7 @@ import { catalogOpenApi } from "./openapi.ts";
 import { type AdapterFactory, createAdapterRegistry } from "./registry.ts";
 import { createRoutes } from "./routes.ts";
 import { createSyncEngine, type SyncJob, type SyncOptions } from "./sync.ts";
-import { createStatsBuffer, createWebhookRouter, type EventJob } from "./webhooks.ts";
+import { createDeliveryLog, createStatsBuffer, createWebhookRouter, type EventJob } from "./webhooks.ts";
 import { createEventHandler, type OrderNotification, type PrivacyRequest } from "./worker.ts";
 
 export type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./model.ts";
@@ -71,6 +71,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   const writer = createProductWriter(deps);
   const governor = createRateGovernor();
   const stats = createStatsBuffer(store, deps.logger);
+  const deliveries = createDeliveryLog(store, deps.logger);
   const sync = createSyncEngine({ deps, store, registry, writer, governor, webhookUrlOf }, options.sync);
   const handleEvent = createEventHandler({
     deps,
@@ -83,7 +84,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   });
 
   const router = Router();
-  router.use(createWebhookRouter({ deps, store, registry, stats }));
+  router.use(createWebhookRouter({ deps, store, registry, stats, deliveries }));
   router.use(
     createRoutes({
       store,
@@ -123,7 +124,10 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
           visibilityTimeoutMs: 10 * 60_000,
         }),
       ];
-      const flush = setInterval(() => void stats.flush(), 1000);
+      const flush = setInterval(() => {
+        void stats.flush();
+        void deliveries.flush();
+      }, 1000);
       flush.unref();
       timers = [flush];
       const every = options.reconcileIntervalMs ?? 15 * 60_000;
@@ -142,6 +146,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
       await Promise.all(consumers.map((c) => c.stop()));
       consumers = [];
       await stats.flush();
+      await deliveries.flush();
     },
     async ready() {
       await deps.store.ping();

@@ -1,6 +1,7 @@
 import { deriveWebhookToken } from "@varai/adapter-bigcommerce";
 import { afterEach, describe, expect, it } from "vitest";
-import { finishedRun, type Harness, type Json, startHarness, waitFor } from "./test-harness.ts";
+import { COLLECTION_DEFS, type DeliveryDoc } from "./model.ts";
+import { finishedRun, type Harness, type Json, startHarness, TENANT, waitFor } from "./test-harness.ts";
 
 // Engine scenarios for the thin-payload platforms (Magento module events, BigCommerce callbacks)
 // against the platform simulator: duplicates, ordering, deletes, signatures, pagination traps,
@@ -64,6 +65,14 @@ describe("BigCommerce on the engine", () => {
     expect(h.sim.bigcommerce.stats.requests - before).toBe(1); // one fetch for the two deliveries
     const stats = (await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats;
     expect(stats).toMatchObject({ accepted: 1, duplicates: 1, rejectedSignatures: 0 });
+    // The durable delivery record is written after the ack, in a batch: one record for the two.
+    const records = h.deps.store.tenantCollection<DeliveryDoc>(COLLECTION_DEFS.deliveries);
+    const written = await waitFor(async () => {
+      const docs = await records.find(TENANT, { connectionId: conn.id });
+      return docs.length > 0 ? docs : null;
+    }, 3000);
+    expect(written).toHaveLength(1);
+    expect(written[0]).toMatchObject({ topic: "store/product/updated", outcome: "accepted" });
   });
 
   it("applies the platform's current state whatever order the callbacks arrive in", async () => {

@@ -4,7 +4,7 @@ import { headerValue, type Logger, type RuntimeDeps, sendProblem, type WebhookRe
 import { AppError, isAppError, type Platform } from "@varai/schema";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
-import { CATALOG_QUEUES, type ConnectionDoc } from "./model.ts";
+import { CATALOG_QUEUES, type ConnectionDoc, type DeliveryDoc } from "./model.ts";
 import type { AdapterRegistry } from "./registry.ts";
 
 /** Shopify retries for 4 h, BigCommerce for 48 h: keep dedupe keys past the longest window. */
@@ -71,11 +71,65 @@ export function createStatsBuffer(store: CatalogStore, logger: Logger) {
 }
 export type StatsBuffer = ReturnType<typeof createStatsBuffer>;
 
+/**
+ * The delivery records (audit and health: what arrived when) are written in batches off the ack
+ * path: one store write per delivery, behind the embedded store's write lock, was most of the
+ * intake latency. Nothing accepted is lost by deferring them: the job is already in the queue
+ * (the durable record in production) before the 200, dedupe is the cache's `setIfAbsent`, and a
+ * duplicate the cache forgot (restart of the in-process cache, eviction) is processed again
+ * harmlessly (last-writer-wins; thin payloads re-fetch the current state). A crash loses at most
+ * the last flush interval of audit records.
+ */
+export function createDeliveryLog(store: CatalogStore, logger: Logger, batchSize = 500) {
+  let pending: DeliveryDoc[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const write = async (batch: DeliveryDoc[]) => {
+    const byTenant = new Map<string, DeliveryDoc[]>();
+    for (const d of batch) {
+      const list = byTenant.get(d.tenantId) ?? [];
+      list.push(d);
+      byTenant.set(d.tenantId, list);
+    }
+    for (const [tenantId, docs] of byTenant) {
+      const rows = docs.map(({ tenantId: _t, ...doc }) => doc);
+      try {
+        await store.deliveries.insertMany(tenantId, rows);
+      } catch (error) {
+        if (!(isAppError(error) && error.code === "CONFLICT")) {
+          logger.warn({ tenantId, count: rows.length, err: error }, "webhook delivery records not written");
+          continue;
+        }
+        // A record with that id exists already (a replay after a cache restart): the rest one by one.
+        for (const row of rows)
+          await store.deliveries.insertOne(tenantId, row).catch((e) => {
+            if (!(isAppError(e) && e.code === "CONFLICT")) logger.warn({ tenantId, err: e }, "delivery record");
+          });
+      }
+    }
+  };
+  const flush = () => {
+    if (pending.length === 0) return flushing;
+    const batch = pending;
+    pending = [];
+    flushing = flushing.then(() => write(batch));
+    return flushing;
+  };
+  return {
+    record(doc: DeliveryDoc) {
+      pending.push(doc);
+      if (pending.length >= batchSize) void flush();
+    },
+    flush,
+  };
+}
+export type DeliveryLog = ReturnType<typeof createDeliveryLog>;
+
 interface IntakeDeps {
   deps: RuntimeDeps;
   store: CatalogStore;
   registry: AdapterRegistry;
   stats: StatsBuffer;
+  deliveries: DeliveryLog;
 }
 
 /** How a platform's delivery names its connection (read before verification, used only for lookup). */
@@ -96,17 +150,22 @@ const ROUTES: Partial<Record<Platform, RouteOf>> = {
   },
 };
 
+/** Plain node write: express's `send` (ETag hashing, charset negotiation) cost more than the rest of an ack. */
 const plain = (res: Response, status: number, body = "") => {
-  res.status(status).type("text/plain").send(body);
+  res.statusCode = status;
+  res.setHeader("content-type", "text/plain; charset=utf-8");
+  res.setHeader("content-length", Buffer.byteLength(body));
+  res.end(body);
 };
 
 /**
  * Verified intake: raw body (5 MB cap, 413) -> find the connection (404 if unknown) -> the
  * adapter verifies the signature on the raw bytes BEFORE parsing (401: nothing stored, no
- * outbound call) -> dedupe (cache + durable record) -> enqueue -> 200. Duplicates, stale and
- * ignored topics are 200 so platforms do not retry them.
+ * outbound call) -> dedupe (cache) -> enqueue (durable) -> 200; the delivery record and the
+ * counters are written in batches after the ack. Duplicates, stale and ignored topics are 200
+ * so platforms do not retry them.
  */
-export function createWebhookRouter({ deps, store, registry, stats }: IntakeDeps): Router {
+export function createWebhookRouter({ deps, store, registry, stats, deliveries }: IntakeDeps): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
 
@@ -164,24 +223,6 @@ export function createWebhookRouter({ deps, store, registry, stats }: IntakeDeps
           stats.count(connection, "duplicates", receivedAt);
           return plain(res, 200, "duplicate");
         }
-        try {
-          // The durable record catches duplicates the cache forgot (restart of the in-process cache, eviction).
-          await store.deliveries.insertOne(connection.tenantId, {
-            id: deliveryId,
-            connectionId: connection.id,
-            topic: event.topic,
-            outcome: "accepted",
-            receivedAt,
-            expiresAt: new Date(deps.clock().getTime() + DEDUPE_TTL_MS),
-          });
-        } catch (error) {
-          if (isAppError(error) && error.code === "CONFLICT") {
-            stats.count(connection, "duplicates", receivedAt);
-            return plain(res, 200, "duplicate");
-          }
-          await deps.cache.delete(`catalog:webhook:${deliveryId}`);
-          throw error;
-        }
         const job: EventJob = {
           tenantId: connection.tenantId,
           connectionId: connection.id,
@@ -193,10 +234,18 @@ export function createWebhookRouter({ deps, store, registry, stats }: IntakeDeps
           await deps.queue.enqueue(CATALOG_QUEUES.events, job, { id: deliveryId });
         } catch (error) {
           // Not accepted after all: forget the delivery so the platform's retry is processed.
-          await store.deliveries.deleteOne(connection.tenantId, { id: deliveryId });
           await deps.cache.delete(`catalog:webhook:${deliveryId}`);
           throw error;
         }
+        deliveries.record({
+          id: deliveryId,
+          tenantId: connection.tenantId,
+          connectionId: connection.id,
+          topic: event.topic,
+          outcome: "accepted",
+          receivedAt,
+          expiresAt: new Date(deps.clock().getTime() + DEDUPE_TTL_MS),
+        });
         stats.count(connection, "accepted", receivedAt);
         return plain(res, 200, "accepted");
       } catch (error) {
