@@ -11,7 +11,7 @@ import { AppError, err, ok, type Result } from "@varai/schema";
 import { z } from "zod";
 import { createMagentoClient, type MagentoAuth, type Query } from "./client.ts";
 import { toAdapterError } from "./errors.ts";
-import { AttributeOptionsSchema, SearchResultSchema, StoreConfigSchema } from "./platform-schemas.ts";
+import { AttributeListSchema, SearchResultSchema, StoreConfigSchema } from "./platform-schemas.ts";
 import { BRAND_CODES, customAttributePairs, fromMagento, OPTION_ID_VALUE, type TransformContext } from "./transform.ts";
 import { parseMagentoWebhook } from "./webhooks.ts";
 
@@ -99,24 +99,39 @@ export function createMagentoAdapter(options: MagentoAdapterOptions, deps: Adapt
     return ok(mine.data);
   };
 
-  const loadOptions = async (code: string): Promise<Result<void, AppError>> => {
-    const r = await request(`/products/attributes/${encodeURIComponent(code)}/options`);
+  /**
+   * One call for every attribute code whose labels are missing or stale: the attribute list
+   * (`GET /V1/products/attributes`, attribute_code `in`) carries each select's options, where
+   * `/V1/products/attributes/{code}/options` would cost a call per code against the host's limit.
+   * A code the store does not have, or a text attribute, has no options: "no labels".
+   */
+  const loadOptions = async (codes: readonly string[]): Promise<Result<void, AppError>> => {
+    const r = await request("/products/attributes", [
+      ["searchCriteria[filter_groups][0][filters][0][field]", "attribute_code"],
+      ["searchCriteria[filter_groups][0][filters][0][value]", codes.join(",")],
+      ["searchCriteria[filter_groups][0][filters][0][condition_type]", "in"],
+      ["searchCriteria[pageSize]", String(codes.length)],
+      ["searchCriteria[currentPage]", "1"],
+    ]);
     if (!r.ok) return r;
-    // 404: not an attribute of this store; a text attribute answers []. Both mean "no labels".
     const list =
-      r.value.status === 404 ? { success: true as const, data: [] } : AttributeOptionsSchema.safeParse(r.value.body);
-    if (!list.success) return err(invalid(`options of ${code}`));
-    if (optionLabels.size >= 500) optionLabels.clear();
-    optionLabels.set(code, {
-      labels: new Map(list.data.filter((x) => x.value !== "").map((x) => [x.value, x.label.trim()])),
-      expires: now() + o.cacheTtlMs,
-    });
+      r.value.status === 404
+        ? { success: true as const, data: { items: [] } }
+        : AttributeListSchema.safeParse(r.value.body);
+    if (!list.success) return err(invalid(`attributes ${codes.join(",")}`));
+    const byCode = new Map(list.data.items.map((a) => [a.attribute_code, a.options ?? []]));
+    if (optionLabels.size + codes.length > 500) optionLabels.clear();
+    for (const code of codes)
+      optionLabels.set(code, {
+        labels: new Map((byCode.get(code) ?? []).filter((x) => x.value !== "").map((x) => [x.value, x.label.trim()])),
+        expires: now() + o.cacheTtlMs,
+      });
     return ok(undefined);
   };
 
   /**
-   * Resolves option ids to labels for the attributes the mapping reads: one options call per
-   * attribute code per TTL, and one refresh when an id is unknown (an option added since).
+   * Resolves option ids to labels for the attributes the mapping reads: one attribute-list call
+   * per TTL for all of them, and one refresh when an id is unknown (an option added since).
    */
   const prepareLabels = async (items: readonly unknown[]): Promise<Result<void, AppError>> => {
     const wanted = new Map<string, Set<string>>();
@@ -127,15 +142,14 @@ export function createMagentoAdapter(options: MagentoAdapterOptions, deps: Adapt
           for (const id of value.split(",")) ids.add(id);
           wanted.set(code, ids);
         }
+    const stale: string[] = [];
     for (const [code, ids] of wanted) {
       const cached = optionLabels.get(code);
       const fresh = cached && cached.expires > now();
       const complete = fresh && (cached.labels.size === 0 || [...ids].every((id) => cached.labels.has(id)));
-      if (complete) continue;
-      const r = await loadOptions(code);
-      if (!r.ok) return r;
+      if (!complete) stale.push(code);
     }
-    return ok(undefined);
+    return stale.length > 0 ? loadOptions(stale) : ok(undefined);
   };
 
   const context = async (items: readonly unknown[]): Promise<Result<TransformContext, AppError>> => {

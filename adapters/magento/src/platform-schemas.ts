@@ -61,6 +61,17 @@ export const AttributeOptionsSchema = z.array(
   }),
 );
 
+/** `GET /V1/products/attributes?searchCriteria...`: attributes with their select options. */
+export const AttributeListSchema = z.object({
+  items: z.array(
+    z.object({
+      attribute_code: z.string(),
+      frontend_input: z.string().nullish(),
+      options: AttributeOptionsSchema.nullish(),
+    }),
+  ),
+});
+
 /** The VARAi Magento module's event (README: "Event contract"). */
 export const MagentoEventSchema = z.object({
   event: z.string().min(1).max(100),

@@ -57,6 +57,7 @@ const enc = (s: string) =>
   encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 const magentoTime = (iso: string) => iso.slice(0, 19).replace("T", " ");
 const SELECT_CODES = ["manufacturer", "frame_shape", "rim_type", "color", "lens_width"] as const;
+const TEXT_CODES = ["frame_material", "frame_width", "bridge_width", "temple_length", "description"] as const;
 
 export function createMagentoSim(options: MagentoSimOptions = {}): MagentoSim {
   const store = createSimStore(options);
@@ -289,6 +290,30 @@ export function createMagentoSim(options: MagentoSimOptions = {}): MagentoSim {
         total_count: all.length,
       });
     }
+    if (route === "/products/attributes") {
+      // The attribute list with each attribute's options (catalogProductAttributeRepositoryV1GetList).
+      stats.optionLookups++;
+      const c = readCriteria(url.searchParams);
+      const filter = c.groups[0]?.[0];
+      const codes =
+        filter?.field === "attribute_code" && filter.condition_type === "in"
+          ? (filter.value ?? "").split(",")
+          : [...SELECT_CODES, ...TEXT_CODES];
+      const items = codes
+        .filter((code) => options_.has(code) || (TEXT_CODES as readonly string[]).includes(code))
+        .map((code) => {
+          const known = options_.get(code);
+          return {
+            attribute_id: 100 + code.length,
+            attribute_code: code,
+            frontend_input: known ? "select" : "text",
+            options: known
+              ? [{ label: " ", value: "" }, ...[...known].map(([label, value]) => ({ label, value }))]
+              : [],
+          };
+        });
+      return Response.json({ items, search_criteria: { filter_groups: [] }, total_count: items.length });
+    }
     const options = /^\/products\/attributes\/([\w]+)\/options$/.exec(route);
     if (options) {
       stats.optionLookups++;
@@ -296,8 +321,7 @@ export function createMagentoSim(options: MagentoSimOptions = {}): MagentoSim {
       const known = options_.get(code);
       if (known)
         return Response.json([{ label: " ", value: "" }, ...[...known].map(([label, value]) => ({ label, value }))]);
-      if (["frame_material", "frame_width", "bridge_width", "temple_length", "description"].includes(code))
-        return Response.json([]);
+      if ((TEXT_CODES as readonly string[]).includes(code)) return Response.json([]);
       return message(
         404,
         'The attribute with a "%1" attributeCode doesn\'t exist. Verify the attribute and try again.',
