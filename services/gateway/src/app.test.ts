@@ -147,8 +147,8 @@ describe("demo storefront", () => {
     expect(res.text).toContain("Harbor Rectangle");
     expect(res.text).toContain("52-18-140");
     expect(res.text).toContain("$129.00");
-    expect(res.text).toContain('id="varai-frame-finder"');
-    expect(res.text).toContain('id="varai-recommendations"');
+    expect(res.text).toContain("<varai-frame-finder");
+    expect(res.text).toContain("<varai-recommendations");
   });
 
   it("filters by shape and rejects an unknown shape", async () => {
@@ -164,9 +164,7 @@ describe("demo storefront", () => {
     expect(res.text).toContain("Pilot Aviator");
     expect(res.text).toContain("58-15-145");
     expect(res.text).toContain("143 mm");
-    expect(res.text).toContain(
-      `<div id="varai-try-on" class="widget-slot" data-varai-widget="try-on" data-product-id="${id}"`,
-    );
+    expect(res.text).toContain(`<varai-try-on class="try-on" product-id="${id}">`);
   });
 
   it("escapes everything it renders", async () => {

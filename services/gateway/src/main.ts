@@ -50,6 +50,7 @@ async function main(): Promise<void> {
       publicBaseUrl: () => publicBaseUrl,
       ...composition.middleware,
       demoPublishableKey: () => demoKey,
+      widgetScriptSrc: "/widget/varai.js",
       readinessChecks: {
         startup: async () => {
           if (!started) throw new Error("still starting");

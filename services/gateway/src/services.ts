@@ -7,6 +7,7 @@ import { createSecretBox, type PrivacySubject, type RuntimeDeps, type ServiceMod
 import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
+import { createWidgetsModule } from "./widgets.ts";
 
 export interface GatewayMiddleware {
   /** Sets `res.locals.principal` from a bearer JWT or an `X-VARAi-Key`. */
@@ -58,7 +59,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   const recommendations = createRecommendationsService(deps);
 
   return {
-    modules: [auth, storage, ml, analytics, catalog, recommendations],
+    modules: [auth, storage, ml, analytics, catalog, recommendations, createWidgetsModule(deps)],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
   };

@@ -21,7 +21,10 @@ export async function ensureDemoKey(
   const { key } = await auth.createApiKey({
     tenantId: DEMO_TENANT.id,
     kind: "publishable",
-    allowedOrigins: [options.origin],
+    // "*" rather than the demo's own origin: the demo pages call the API from that same origin,
+    // and browsers send no Origin header on same-origin GETs (/widget/config, /widget/products),
+    // which auth refuses for a key with an origin list. A demo key over a demo catalog is public.
+    allowedOrigins: ["*"],
     createdBy: "demo-seed",
   });
   await writeFile(file, `${JSON.stringify({ key, origin: options.origin })}\n`, { mode: 0o600 });

@@ -67,6 +67,12 @@ h1 { font-size: 28px; margin: 0 0 4px; }
 .product dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 16px; margin: 16px 0; }
 .product dt { color: var(--muted); }
 .product dd { margin: 0; }
+varai-try-on.try-on { margin: 20px 0; }
+varai-frame-finder { display: block; margin: 0 0 28px; }
+varai-recommendations.recs { display: block; margin: 32px 0 0; }
+.cart-badge { font-size: 14px; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+:root { --varai-primary: #2f5d50; }
 .widget-slot { margin: 20px 0; padding: 16px; border: 1px dashed #b9b4ab; border-radius: 12px; color: var(--muted); font-size: 14px; background: #fff; }
 .back { display: inline-block; margin-bottom: 16px; color: var(--muted); }
 button.cart { padding: 12px 20px; border: 0; border-radius: 8px; background: var(--accent); color: #fff; font-size: 16px; cursor: pointer; }
@@ -75,11 +81,28 @@ button.cart { padding: 12px 20px; border: 0; border-radius: 8px; background: var
 
 export interface PageOptions {
   storeName: string;
-  /** Widget loader (`/widget/varai.js`) once the widgets issue ships it; rendered as one script tag. */
+  /** Widget loader (`/widget/varai.js`), rendered as the one script tag a merchant adds. */
   widgetScriptSrc?: string;
   /** The demo tenant's publishable key, known once the seed has run. */
   publishableKey?: () => string | null;
 }
+
+/**
+ * The demo's "platform integration": what a Shopify or WooCommerce theme does with the widgets'
+ * add-to-cart hook, here a cart counter in the header. The page's own button uses it too.
+ */
+const DEMO_CART_SCRIPT = `
+window.VARAi = Object.assign(window.VARAi || {}, {
+  addToCart: function (item) {
+    var count = document.getElementById("cart-count");
+    count.textContent = String(Number(count.textContent || "0") + 1);
+    document.getElementById("cart-status").textContent = "Added to the cart";
+  }
+});
+document.addEventListener("click", function (e) {
+  var b = e.target.closest && e.target.closest("button.cart[data-product-id]");
+  if (b) window.VARAi.addToCart({ productId: b.dataset.productId, sku: b.dataset.sku || "", source: "page" });
+});`;
 
 function layout(title: string, body: Raw, options: PageOptions): string {
   const page = html`<!doctype html>
@@ -89,10 +112,11 @@ function layout(title: string, body: Raw, options: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <style>${raw(STYLES)}</style>
-${options.widgetScriptSrc ? html`<script type="module" src="${options.widgetScriptSrc}" data-key="${options.publishableKey?.() ?? ""}"></script>` : ""}
+<script>${raw(DEMO_CART_SCRIPT)}</script>
+${options.widgetScriptSrc ? html`<script src="${options.widgetScriptSrc}" data-key="${options.publishableKey?.() ?? ""}" async></script>` : ""}
 </head>
 <body>
-<header class="site"><a class="brand" href="/demo">${options.storeName}</a><span class="note">A demo store running VARAi try-on and fit recommendations</span></header>
+<header class="site"><a class="brand" href="/demo">${options.storeName}</a><span class="note">A demo store running VARAi try-on and fit recommendations</span><span class="cart-badge">Cart: <span id="cart-count">0</span><span id="cart-status" class="sr-only" role="status"></span></span></header>
 <main>
 ${body}
 </main>
@@ -124,12 +148,12 @@ ${image ? html`<img src="${image.url}" alt="${image.alt}" loading="lazy" width="
   });
   const body = html`<h1>Eyeglasses</h1>
 <p class="lede">${products.length} frames. Try them on with your camera or a photo, and let us find the ones that fit.</p>
-<div id="varai-frame-finder" class="widget-slot" data-varai-widget="frame-finder">Frame finder (face shape and fit) will appear here.</div>
+<varai-frame-finder limit="6"></varai-frame-finder>
 ${filters}
 <ul class="grid">
 ${cards}
 </ul>
-<div id="varai-recommendations" class="widget-slot" data-varai-widget="recommendations">Recommended for your face will appear here.</div>`;
+<varai-recommendations class="recs" limit="8"></varai-recommendations>`;
   return layout(`Eyeglasses · ${options.storeName}`, body, options);
 }
 
@@ -152,7 +176,7 @@ export function renderProductPage(product: Product, options: PageOptions): strin
 <article class="product" data-product-id="${product.id}">
 <div>
 ${image ? html`<img src="${image.url}" alt="${image.alt}" width="800" height="512">` : ""}
-<div id="varai-try-on" class="widget-slot" data-varai-widget="try-on" data-product-id="${product.id}">Virtual try-on will appear here.</div>
+<varai-try-on class="try-on" product-id="${product.id}"></varai-try-on>
 </div>
 <div>
 <h1>${product.title}</h1>
@@ -161,10 +185,9 @@ ${image ? html`<img src="${image.url}" alt="${image.alt}" width="800" height="51
 <dl>
 ${rows.filter(([, v]) => v !== undefined && v !== "").map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}
 </dl>
-<div id="varai-fit" class="widget-slot" data-varai-widget="fit" data-product-id="${product.id}">How this frame fits your face will appear here.</div>
-<button class="cart" type="button" data-product-id="${product.id}">Add to cart</button>
+<button class="cart" type="button" data-product-id="${product.id}" data-sku="${product.variants[0]?.sku ?? ""}">Add to cart</button>
 </div>
 </article>
-<div id="varai-recommendations" class="widget-slot" data-varai-widget="recommendations" data-product-id="${product.id}">Similar frames that fit will appear here.</div>`;
+<varai-recommendations class="recs" limit="8" exclude-product="${product.id}" heading="Frames that fit you"></varai-recommendations>`;
   return layout(`${product.title} · ${options.storeName}`, body, options);
 }

@@ -70,27 +70,35 @@ export async function seriousAxeViolations(page: import("playwright-core").Page)
   const { createRequire } = await import("node:module");
   const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
   await page.addScriptTag({ path: axePath });
-  return page.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run(
-            ctx: unknown,
-            opts: unknown,
-          ): Promise<{
-            violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }>;
-          }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
+  // A string, so this module needs no DOM types (the gateway's program must stay DOM-free).
+  return page.evaluate(`(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
     return result.violations
       .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => ({
-        id: v.id,
-        impact: v.impact,
-        help: v.help,
-        targets: v.nodes.map((n) => JSON.stringify(n.target)),
-      }));
-  });
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => JSON.stringify(n.target)) }));
+  })()`) as Promise<AxeViolation[]>;
+}
+
+export type { Browser, Locator, Page } from "playwright-core";
+
+/** The focused element through shadow roots, e.g. `varai-frame-finder >> button.questions`. */
+export function activeLabel(page: import("playwright-core").Page): Promise<string> {
+  return page.evaluate(`(() => {
+    let el = document.activeElement;
+    const path = [];
+    while (el) {
+      path.push(el.localName + (el.id ? "#" + el.id : "") + (el.classList.length ? "." + Array.from(el.classList).join(".") : ""));
+      el = el.shadowRoot ? el.shadowRoot.activeElement : null;
+    }
+    return path.join(" >> ");
+  })()`) as Promise<string>;
+}
+
+/** Natural size of an <img> (0 x 0 until it decoded). */
+export async function imageSize(image: import("playwright-core").Locator): Promise<{ width: number; height: number }> {
+  const [width, height] = await Promise.all([
+    image.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+    image.evaluate((img) => (img as unknown as { naturalHeight: number }).naturalHeight),
+  ]);
+  return { width, height };
 }

@@ -1,0 +1,70 @@
+import { COLLECTIONS, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
+import type { Product } from "@varai/schema";
+import {
+  createWidgetRouter,
+  getWidgetBundles,
+  toWidgetProduct,
+  WIDGET_OPENAPI,
+  type WidgetBundles,
+  type WidgetProductQuery,
+} from "@varai/widget-server";
+import { DEMO_TENANT } from "./demo/frames.ts";
+
+/**
+ * A tenant's widget settings (theme, language, features; see `WidgetConfigSchema` in
+ * @varai/widget-kit). One document per tenant, id `widget-settings`; absent means defaults.
+ */
+export const WIDGET_SETTINGS = {
+  name: "widget_settings",
+  scope: "tenant",
+} as const;
+
+interface WidgetSettingsDoc {
+  id: string;
+  tenantId: string;
+  config: Record<string, unknown>;
+}
+
+/** Products a widget may show: active ones, and only what `toWidgetProduct` exposes. */
+async function findWidgetProducts(deps: RuntimeDeps, tenantId: string, query: WidgetProductQuery): Promise<Product[]> {
+  const products = deps.store.tenantCollection<Product>(COLLECTIONS.products);
+  if (query.ids) {
+    const found = await products.find(
+      tenantId,
+      { id: { $in: query.ids }, status: "active" },
+      { limit: query.ids.length },
+    );
+    // Keep the caller's order (a carousel's ranking, a try-on's frame list).
+    const byId = new Map(found.map((p) => [p.id, p]));
+    return query.ids.map((id) => byId.get(id)).filter((p): p is Product => p !== undefined);
+  }
+  if (query.sku) return products.find(tenantId, { "variants.sku": query.sku, status: "active" }, { limit: 1 });
+  return products.find(tenantId, { status: "active" }, { sort: { title: 1 }, limit: query.limit });
+}
+
+/**
+ * The storefront widgets as a gateway module: `/widget/varai.js`, its chunks, live mode's
+ * model files, `/widget/config` and `/widget/products`. The bundles build in the
+ * background at start (about half a second); readiness waits for them.
+ */
+export function createWidgetsModule(
+  deps: RuntimeDeps,
+  options: { bundles?: Promise<WidgetBundles> } = {},
+): ServiceModule {
+  const bundles = options.bundles ?? getWidgetBundles();
+  const settings = deps.store.tenantCollection<WidgetSettingsDoc>(WIDGET_SETTINGS);
+  const productUrl = (p: Product) => (p.tenantId === DEMO_TENANT.id ? `/demo/products/${p.id}` : null);
+  return {
+    name: "widgets",
+    openapi: WIDGET_OPENAPI,
+    router: createWidgetRouter({
+      bundles,
+      getConfig: async (tenantId) => (await settings.findById(tenantId, "widget-settings"))?.config ?? {},
+      getProducts: async (tenantId, query) =>
+        (await findWidgetProducts(deps, tenantId, query)).map((p) => toWidgetProduct(p, { url: productUrl })),
+    }),
+    ready: async () => {
+      await bundles;
+    },
+  };
+}
