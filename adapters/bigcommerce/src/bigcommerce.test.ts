@@ -11,6 +11,7 @@ import {
   PLATFORM_LOAD_BACKOFF_MS,
   verifyStandardWebhook,
 } from "./index.ts";
+import { parseBigCommerceJson } from "./json.ts";
 
 const API = "https://api.bigcommerce.com";
 const server = setupServer();
@@ -327,6 +328,24 @@ describe("BigCommerce hook registration", () => {
     expect(await adapter.registerWebhooks("http://varai.example/hook")).toMatchObject({
       ok: false,
       error: { code: "INVALID_RESPONSE", details: { status: 422 } },
+    });
+  });
+});
+
+describe("exact JSON", () => {
+  it("keeps prices as decimal text and 64-bit ids exact, and leaves look-alikes inside strings alone", () => {
+    const text =
+      '{"id":788032119674292922,"price":129.90,"n":3,"variants":[{"price":null}],"name":"a \\"price\\": 12.5, 12345678901234567"}';
+    expect(parseBigCommerceJson(text)).toEqual({
+      id: "788032119674292922",
+      price: "129.90",
+      n: 3,
+      variants: [{ price: null }],
+      name: 'a "price": 12.5, 12345678901234567',
+    });
+    expect(parseBigCommerceJson('{"note":"x: 12345678901234567, y","price":0}')).toEqual({
+      note: "x: 12345678901234567, y",
+      price: "0",
     });
   });
 });

@@ -10,6 +10,7 @@ import {
   type MagentoAdapterOptions,
   signMagentoBody,
 } from "./index.ts";
+import { parseMagentoJson } from "./json.ts";
 
 const BASE = "https://magento.example";
 const sim = createMagentoSim({ products: 7 });
@@ -327,5 +328,23 @@ describe("Magento module events", () => {
       },
     });
     expect(ping).toEqual({ ok: true, value: { kind: "ping" } });
+  });
+});
+
+describe("exact JSON", () => {
+  it("keeps prices as decimal text and 64-bit ids exact, and leaves look-alikes inside strings alone", () => {
+    const text =
+      '{"id":788032119674292922,"price":129.90,"n":3,"variants":[{"price":null}],"name":"a \\"price\\": 12.5, 12345678901234567"}';
+    expect(parseMagentoJson(text)).toEqual({
+      id: "788032119674292922",
+      price: "129.90",
+      n: 3,
+      variants: [{ price: null }],
+      name: 'a "price": 12.5, 12345678901234567',
+    });
+    expect(parseMagentoJson('{"note":"x: 12345678901234567, y","price":0}')).toEqual({
+      note: "x: 12345678901234567, y",
+      price: "0",
+    });
   });
 });
