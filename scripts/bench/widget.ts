@@ -76,7 +76,7 @@ async function photoTryOn(): Promise<Record<string, unknown>> {
   try {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${gateway.baseUrl}/demo`);
-    await page.locator(".card a").first().click();
+    await page.locator(".grid .card a").first().click();
     const element = page.locator("varai-try-on");
     await element.locator(".open").click();
     const times: number[] = [];
