@@ -3,6 +3,7 @@ import {
   activeLabel,
   type Browser,
   browserAvailable,
+  fakeCameraVideo,
   imageSize,
   launchChromium,
   screenshotPath,
@@ -94,5 +95,56 @@ describe.skipIf(!browserAvailable())("demo storefront in Chromium", () => {
     // Enter on the focused result opens that product page.
     await Promise.all([page.waitForURL(/\/demo\/products\//), page.keyboard.press("Enter")]);
     await page.close();
+  }, 90_000);
+});
+
+describe.skipIf(!browserAvailable())("demo live try-on in Chromium (fake camera)", () => {
+  let browser: Browser;
+  let gateway: Awaited<ReturnType<typeof startDemoGateway>>;
+
+  beforeAll(async () => {
+    const y4m = await fakeCameraVideo();
+    [gateway, browser] = await Promise.all([startDemoGateway(), launchChromium({ fakeCamera: y4m })]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.close();
+  });
+
+  it("tracks and draws frames on the device and no image leaves the page", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.grantPermissions(["camera"]);
+    const page = await context.newPage();
+    const posts: Array<{ path: string; type: string; size: number }> = [];
+    page.on("request", (r) => {
+      if (r.method() !== "GET")
+        posts.push({
+          path: new URL(r.url()).pathname,
+          type: r.headers()["content-type"] ?? "",
+          size: Buffer.byteLength(r.postData() ?? ""),
+        });
+    });
+    await page.goto(`${gateway.baseUrl}/demo`);
+    await page.locator(".grid .card a").first().click();
+    const tryOn = page.locator("varai-try-on");
+    await tryOn.locator("button.open:not([disabled])").click();
+    await tryOn.locator("#tab-live").click();
+    await tryOn.locator(".camera").click();
+    await expect
+      .poll(() => tryOn.evaluate((el) => (el as unknown as { liveStats: { tracked: number } }).liveStats.tracked), {
+        timeout: 45_000,
+      })
+      .toBeGreaterThanOrEqual(10);
+    await expect.poll(() => tryOn.locator(".measure").textContent()).toMatch(/PD \d+\.\d ± \d\.\d mm/);
+    await page.screenshot({ path: screenshotPath("demo-live-try-on") });
+    // Only small JSON left the page: event batches, and the recommendations carousel asking with
+    // the two numbers measured on the device (PD, face width). No photo, no frame, no multipart.
+    expect(posts.filter((p) => p.path !== "/v1/events" && p.path !== "/v1/recommendations")).toEqual([]);
+    for (const p of posts) {
+      expect(p.type).toContain("application/json");
+      expect(p.size).toBeLessThan(16_384);
+    }
+    await context.close();
   }, 90_000);
 });
