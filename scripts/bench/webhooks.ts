@@ -4,17 +4,22 @@
 // cache/queue, its worker consuming) with one simulated Shopify connection. A forked child fires
 // correctly signed `products/update` deliveries with autocannon at concurrency 50, each with a
 // fresh X-Shopify-Event-Id (the dedupe key; the HMAC covers the body only), so every delivery
-// is verified, deduped, recorded and enqueued. Prints JSON:
-//   verifiedDeliveriesPerSec  200 "accepted" answers per second
-//   ackLatencyMs              p50 / p99 / max of the acknowledgement
-// Targets (issue 6): >= 2 000 deliveries/s and p99 <= 25 ms.
-// Options (env): BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 50).
-// Relative imports: @varai/testkit and @varai/catalog are not dependencies of scripts/ yet.
+// is verified, deduped, recorded and enqueued. Two phases, each on a fresh event stream:
+//   saturation   50 connections as fast as the server answers: verifiedDeliveriesPerSec (the
+//                capacity) and its latency. A closed loop of 50 at N/s has a mean latency of
+//                50 / N by Little's law (25 ms at 2 000/s), so this p99 cannot be the 25 ms target.
+//   atTargetRate the same 50 connections offering 2 000 deliveries/s (autocannon overallRate):
+//                the ack latency p50 / p99 / max at the target load.
+// Targets (issue 6): >= 2 000 deliveries/s and p99 <= 25 ms; meetsTargets = saturation
+// throughput >= 2 000 and atTargetRate p99 <= 25. queueDepthAtEnd: events not yet handled by
+// the in-process worker when the load stops (the queue absorbs bursts).
+// Options (env): BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (2000).
 import { fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { createCatalogService } from "@varai/catalog";
+import { CATALOG_QUEUES, createCatalogService } from "@varai/catalog";
 import { createHttpApp, createSecretBox, noopLogger, setPrincipal } from "@varai/runtime";
 import { createShopifySim, createTestRuntime } from "@varai/testkit";
 import autocannon from "autocannon";
@@ -27,12 +32,14 @@ async function runClient(
   connections: number,
   headers: Record<string, string>,
   body: string,
+  rate: number,
 ) {
   const result = await autocannon({
     url: `${url}/webhooks/shopify`,
     method: "POST",
     connections,
     duration: durationS,
+    ...(rate > 0 ? { overallRate: rate } : {}),
     headers,
     body,
     requests: [
@@ -55,12 +62,13 @@ async function runClient(
 
 async function main() {
   if (process.argv[2] === "client") {
-    const [, , , url, duration, conns, headers, body] = process.argv;
-    await runClient(url!, Number(duration), Number(conns), JSON.parse(headers!), body!);
+    const [, , , url, duration, conns, headers, body, rate] = process.argv;
+    await runClient(url!, Number(duration), Number(conns), JSON.parse(headers!), body!, Number(rate));
     return;
   }
   const durationS = Number(process.env.BENCH_DURATION_S ?? 10);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
+  const RATE = Number(process.env.BENCH_RATE ?? 2000);
   const sim = createShopifySim({ products: 5 });
   const deps = createTestRuntime();
   const service = createCatalogService(deps, {
@@ -102,47 +110,75 @@ async function main() {
   if (created.status !== 201) throw new Error(`connection: ${created.status} ${await created.text()}`);
 
   const webhook = sim.webhook("products/update", { index: 0 });
-  const child = fork(fileURLToPath(import.meta.url), [
-    "client",
-    url,
-    String(durationS),
-    String(connections),
-    JSON.stringify(webhook.headers),
-    webhook.body.toString("utf8"),
-  ]);
-  const result = await new Promise<{
+  type ClientResult = {
     ok: number;
     non2xx: number;
     errors: number;
     durationS: number;
     latency: { p50: number; p99: number; max: number };
-  }>((resolve, reject) => {
-    child.once("message", (m) => resolve(m as never));
-    child.once("error", reject);
-  });
-  child.kill();
+  };
+  const phase = async (rate: number): Promise<ClientResult> => {
+    const child = fork(fileURLToPath(import.meta.url), [
+      "client",
+      url,
+      String(durationS),
+      String(connections),
+      JSON.stringify(webhook.headers),
+      webhook.body.toString("utf8"),
+      String(rate),
+    ]);
+    const result = await new Promise<ClientResult>((resolve, reject) => {
+      child.once("message", (m) => resolve(m as never));
+      child.once("error", reject);
+    });
+    child.kill();
+    return result;
+  };
+  const saturation = await phase(0);
+  const saturationDepth = await deps.queue.depth(CATALOG_QUEUES.events);
+  // Let the worker drain the first phase's backlog so both phases start alike (and time it:
+  // the worker's own rate once acks no longer compete with it).
+  const drainStarted = performance.now();
+  for (let i = 0; i < 1200 && (await deps.queue.depth(CATALOG_QUEUES.events)) > 0; i++)
+    await new Promise((r) => setTimeout(r, 50));
+  const drainSeconds = (performance.now() - drainStarted) / 1000;
+  const atRate = await phase(RATE);
+  const atRateDepth = await deps.queue.depth(CATALOG_QUEUES.events);
   await service.stop?.();
   server.close();
-  const perSec = Math.round(result.ok / result.durationS);
-  console.log(
-    JSON.stringify(
+  const perSec = (r: ClientResult) => Math.round(r.ok / r.durationS);
+  process.stdout.write(
+    `${JSON.stringify(
       {
         bench: "webhooks",
         platform: "shopify",
         connections,
-        durationS: result.durationS,
-        verifiedDeliveries: result.ok,
-        verifiedDeliveriesPerSec: perSec,
-        non2xx: result.non2xx,
-        errors: result.errors,
-        ackLatencyMs: result.latency,
         bodyBytes: webhook.body.length,
+        loadAverage1m: Number(loadavg()[0]!.toFixed(2)),
+        saturation: {
+          durationS: saturation.durationS,
+          verifiedDeliveries: saturation.ok,
+          verifiedDeliveriesPerSec: perSec(saturation),
+          non2xx: saturation.non2xx,
+          errors: saturation.errors,
+          ackLatencyMs: saturation.latency,
+          queueDepthAtEnd: saturationDepth,
+          workerDrainPerSec: Math.round(saturationDepth / drainSeconds),
+        },
+        atTargetRate: {
+          offeredPerSec: RATE,
+          verifiedDeliveriesPerSec: perSec(atRate),
+          non2xx: atRate.non2xx,
+          errors: atRate.errors,
+          ackLatencyMs: atRate.latency,
+          queueDepthAtEnd: atRateDepth,
+        },
         targets: { deliveriesPerSec: 2000, p99Ms: 25 },
-        meetsTargets: perSec >= 2000 && result.latency.p99 <= 25,
+        meetsTargets: perSec(saturation) >= 2000 && atRate.latency.p99 <= 25 && atRate.non2xx === 0,
       },
       null,
       2,
-    ),
+    )}\n`,
   );
   await deps.close();
   process.exit(0);

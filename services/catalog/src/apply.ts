@@ -8,12 +8,14 @@ export type ApplyOutcome = "created" | "updated" | "deleted" | "skipped";
 /** Catalog version counters live long; readers only compare them. */
 const VERSION_TTL_MS = 30 * 24 * 3600 * 1000;
 
+/** JSON with object keys in code-unit order (`localeCompare` made hashing a page the sync's biggest cost). */
 const stable = (value: unknown): string =>
-  JSON.stringify(value, (_k, v) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
-      : v,
-  );
+  JSON.stringify(value, (_k, v) => {
+    if (!v || typeof v !== "object" || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
+    return sorted;
+  });
 
 const hashOf = (draft: ProductDraft) => createHash("sha256").update(stable(draft)).digest("base64url").slice(0, 22);
 

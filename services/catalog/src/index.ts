@@ -48,6 +48,18 @@ export interface CatalogService extends ServiceModule {
   resumeStaleRuns(): Promise<number>;
 }
 
+/**
+ * Starts a job after pending I/O: an in-process consumer (the embedded defaults) would otherwise
+ * run in the microtasks of the enqueue, ahead of the next webhook acks. The queue absorbs bursts;
+ * acks stay fast.
+ */
+const yieldToIo =
+  <T>(handler: (job: Job<T>) => Promise<void>) =>
+  async (job: Job<T>): Promise<void> => {
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    return handler(job);
+  };
+
 export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceOptions): CatalogService {
   const base = options.publicBaseUrl.replace(/\/+$/, "");
   const webhookUrlOf = (c: Pick<ConnectionDoc, "id" | "platform">) =>
@@ -112,7 +124,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     async start() {
       sync.resume();
       consumers = [
-        deps.queue.consume<EventJob>(CATALOG_QUEUES.events, handleEvent, {
+        deps.queue.consume<EventJob>(CATALOG_QUEUES.events, yieldToIo(handleEvent), {
           concurrency: options.eventConcurrency ?? 4,
           maxAttempts: 8,
           backoffMs: 1000,

@@ -80,7 +80,7 @@ export type StatsBuffer = ReturnType<typeof createStatsBuffer>;
  * harmlessly (last-writer-wins; thin payloads re-fetch the current state). A crash loses at most
  * the last flush interval of audit records.
  */
-export function createDeliveryLog(store: CatalogStore, logger: Logger, batchSize = 500) {
+export function createDeliveryLog(store: CatalogStore, logger: Logger, batchSize = 100) {
   let pending: DeliveryDoc[] = [];
   let flushing: Promise<void> = Promise.resolve();
   const write = async (batch: DeliveryDoc[]) => {
