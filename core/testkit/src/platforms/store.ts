@@ -79,7 +79,11 @@ export interface SimWebhook {
 
 /** POSTs a prepared webhook to a target URL; returns the status. */
 export async function deliver(target: string, webhook: SimWebhook): Promise<number> {
-  const response = await fetch(target, { method: "POST", headers: webhook.headers, body: webhook.body });
+  const response = await fetch(target, {
+    method: "POST",
+    headers: webhook.headers,
+    body: new Uint8Array(webhook.body),
+  });
   await response.arrayBuffer();
   return response.status;
 }
