@@ -56,7 +56,14 @@ export function screenshotPath(name: string): string {
   return path.join(SCREENSHOTS, `${name}.png`);
 }
 
-export const browserAvailable = () => existsSync(CHROMIUM) && existsSync(ASTRONAUT);
+export const browserAvailable = (): boolean => {
+  const ok = existsSync(CHROMIUM) && existsSync(ASTRONAUT);
+  // CI's set-up installs both: there a missing one is a broken run, never a silent skip.
+  if (!ok && process.env.CI) {
+    throw new Error(`browser tests need ${CHROMIUM} and ${ASTRONAUT}: run bash scripts/setup.sh test`);
+  }
+  return ok;
+};
 
 export interface AxeViolation {
   id: string;
