@@ -7,6 +7,8 @@ import type { Logger } from "./ports/logger.ts";
 export interface HttpAppOptions {
   modules: readonly ServiceModule[];
   logger: Logger;
+  /** Middleware before authentication (CORS preflights carry no credentials). */
+  beforeAuth?: RequestHandler[];
   /** Sets `res.locals.principal` (the auth service's middleware in the gateway; a test double in service tests). */
   authenticate?: RequestHandler;
   /** Extra middleware after authentication and before the service routers (rate limits). */
@@ -38,9 +40,11 @@ export function createHttpApp(options: HttpAppOptions): Express {
     next();
   });
 
-  const json = express.json({ limit: options.jsonLimit ?? "1mb" });
+  // text/plain too: `navigator.sendBeacon` sends a CORS-simple text/plain body (no preflight).
+  const json = express.json({ limit: options.jsonLimit ?? "1mb", type: ["application/json", "text/plain"] });
   app.use((req, res, next) => (req.path.startsWith("/webhooks/") ? next() : json(req, res, next)));
 
+  for (const middleware of options.beforeAuth ?? []) app.use(middleware);
   if (options.authenticate) app.use(options.authenticate);
   for (const middleware of options.before ?? []) app.use(middleware);
   options.routes?.(app);

@@ -256,9 +256,19 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     next();
   };
 
+  /**
+   * `navigator.sendBeacon` (events flushed on page hide) cannot set headers, so `POST /v1/events`
+   * alone also takes the publishable key as `?key=`.
+   */
+  function beaconKey(req: Request): string | undefined {
+    if (req.method !== "POST" || req.path !== "/v1/events") return undefined;
+    const key = req.query.key;
+    return typeof key === "string" ? key : undefined;
+  }
+
   async function resolvePrincipal(req: Request, res: Response): Promise<void> {
     const authorization = req.header("authorization");
-    const key = req.header("x-varai-key");
+    const key = req.header("x-varai-key") ?? beaconKey(req);
     let principal: Principal;
     if (authorization !== undefined) {
       const match = BEARER.exec(authorization);
@@ -273,6 +283,10 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
       }
     } else if (key !== undefined) {
       principal = await resolveKey(key, req.header("origin"));
+      // A key in a URL ends up in access logs: only the public kind may travel there.
+      if (req.header("x-varai-key") === undefined && principal.kind !== "storefront") {
+        throw new AppError("FORBIDDEN", "Only publishable keys may be sent as ?key=");
+      }
     } else {
       return;
     }

@@ -1,6 +1,7 @@
 import { createHttpApp, type RuntimeDeps, type ServiceModule, sendProblem } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import type { Express, RequestHandler } from "express";
+import { storefrontCorsMiddleware } from "./cors.ts";
 import { createDemoRouter } from "./demo/routes.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 
@@ -80,6 +81,7 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   return createHttpApp({
     modules,
     logger: deps.logger,
+    beforeAuth: [storefrontCorsMiddleware],
     authenticate: options.authenticate ? exceptProbes(options.authenticate) : undefined,
     before: [options.rateLimit, options.auditTrail].filter((m) => m !== undefined).map(exceptProbes),
     jsonLimit: options.jsonLimit ?? "1mb",

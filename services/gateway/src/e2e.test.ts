@@ -253,6 +253,53 @@ describe("tenant isolation across every service", () => {
   });
 });
 
+describe("storefront calls from the merchant's own domain", () => {
+  it("answers the CORS preflight of a storefront route for any origin, without credentials", async () => {
+    const res = await fetch(`${base}/v1/recommendations`, {
+      method: "OPTIONS",
+      headers: {
+        origin: ORIGIN_A,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "x-varai-key,content-type",
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("access-control-allow-origin")).toBe(ORIGIN_A);
+    expect(res.headers.get("access-control-allow-headers")?.toLowerCase()).toContain("x-varai-key");
+  });
+
+  it("accepts a sendBeacon flush: text/plain body, publishable key in ?key=", async () => {
+    const body = JSON.stringify({
+      events: [
+        { id: "evt-beacon-0001", type: "widget_shown", sessionId: "sess-beacon", occurredAt: new Date().toISOString() },
+      ],
+    });
+    const ok = await fetch(`${base}/v1/events?key=${A.pk}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain;charset=UTF-8", origin: ORIGIN_A },
+      body,
+    });
+    expect(ok.status).toBe(202);
+    expect(((await ok.json()) as { accepted: number }).accepted).toBe(1);
+
+    const foreign = await fetch(`${base}/v1/events?key=${A.pk}`, {
+      method: "POST",
+      headers: { "content-type": "text/plain", origin: ORIGIN_B },
+      body,
+    });
+    expect(foreign.status).toBe(403);
+  });
+
+  it("takes ?key= on the events route only", async () => {
+    const res = await fetch(`${base}/v1/recommendations?key=${A.pk}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: ORIGIN_A },
+      body: JSON.stringify({ faceShape: "oval" }),
+    });
+    expect(res.status).toBe(401);
+  });
+});
+
 describe("privacy redaction across every service", () => {
   it("erases everything about a shopper: a scan of every collection and blob on disk finds nothing", async () => {
     const analysis = await call("POST", "/v1/face-analysis", {

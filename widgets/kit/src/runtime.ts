@@ -89,13 +89,14 @@ export function createRuntime(base: string, key: string | null): WidgetRuntime {
 
 /**
  * sendBeacon cannot set headers, so the publishable key travels in the query string
- * (`?key=`), which the events route must accept for beacons.
+ * (`?key=`), which the events route accepts; the body is text/plain so that a cross-origin
+ * beacon is a CORS-simple request (an application/json beacon would need a preflight).
  */
 function beacon(base: string, key: string | null, batch: AnalyticsEventInput[]): boolean {
   if (typeof navigator.sendBeacon !== "function") return false;
   const url = `${base}/v1/events${key ? `?key=${encodeURIComponent(key)}` : ""}`;
   try {
-    return navigator.sendBeacon(url, new Blob([JSON.stringify({ events: batch })], { type: "application/json" }));
+    return navigator.sendBeacon(url, new Blob([JSON.stringify({ events: batch })], { type: "text/plain" }));
   } catch {
     return false;
   }
