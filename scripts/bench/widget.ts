@@ -6,14 +6,14 @@
  *   (target <= 1.5 s; median of several uploads of astronaut.png),
  * - live tracking FPS in headless Chromium with the fake camera (target >= 15 FPS here).
  */
-import { buildWidgetBundles } from "../../widgets/server/src/index.ts";
+import { buildWidgetBundles } from "@varai/widget-server";
 import {
   ASTRONAUT,
   browserAvailable,
   fakeCameraVideo,
   launchChromium,
-} from "../../widgets/server/src/testing/browser.ts";
-import { startWidgetHarness } from "../../widgets/server/src/testing/harness.ts";
+  startWidgetHarness,
+} from "@varai/widget-server/testing";
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
