@@ -2,6 +2,7 @@ export * from "./blobs/index.ts";
 export { blobKeys, COLLECTIONS, cacheKeys, QUEUES } from "./collections.ts";
 export type { OpenApiFragment, RuntimeDeps, ServiceModule } from "./deps.ts";
 export { parseEnv } from "./env.ts";
+export { createExactJsonParser } from "./exact-json.ts";
 export * from "./http.ts";
 export { createHttpApp, type HttpAppOptions } from "./http-app.ts";
 export * from "./kv/index.ts";
