@@ -1,25 +1,6 @@
-/**
- * Offline evaluation of the recommendation ranking on a simulated shopper population
- * (generator documented in services/recommendations/README.md and src/simulation.ts).
- * Usage: pnpm exec tsx scripts/eval-recs.ts [--products 600] [--shoppers 3000] [--seed 1]
- * Prints JSON: NDCG@10, hit rate@10 and catalog coverage for popularity, fit + style rules
- * and the learned model, measured on the events after a time cutoff.
- */
-
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { runOfflineEvaluation } from "@varai/recommendations";
-import {
-  createEmbeddedStore,
-  createFsBlobStore,
-  createMemoryCache,
-  createMemoryQueue,
-  createMemoryRateLimiter,
-  createPrivacyRegistry,
-  noopLogger,
-} from "@varai/runtime";
+import { createTestRuntime } from "@varai/testkit";
 
 const { values } = parseArgs({
   options: {
@@ -32,17 +13,7 @@ const { values } = parseArgs({
   },
 });
 
-const blobDir = mkdtempSync(join(tmpdir(), "varai-eval-"));
-const deps = {
-  store: createEmbeddedStore({ dataDir: null }),
-  cache: createMemoryCache(),
-  queue: createMemoryQueue(),
-  rateLimiter: createMemoryRateLimiter(),
-  blobs: createFsBlobStore({ dir: blobDir }),
-  logger: noopLogger,
-  clock: () => new Date("2025-03-05T00:00:00Z"),
-  privacy: createPrivacyRegistry(),
-};
+const deps = createTestRuntime({ clock: () => new Date("2025-03-05T00:00:00Z") });
 const started = performance.now();
 const report = await runOfflineEvaluation(
   deps,
@@ -85,8 +56,4 @@ console.log(
     2,
   ),
 );
-await deps.store.close();
-await deps.cache.close();
-await deps.queue.close();
-await deps.rateLimiter.close();
-rmSync(blobDir, { recursive: true, force: true });
+await deps.close();

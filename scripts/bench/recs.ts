@@ -5,9 +5,6 @@
  * "cached" requests repeat one profile. Prints JSON. Targets: p95 <= 10 ms at 10k, <= 50 ms at 100k.
  */
 
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import {
   CONTEXT_DIM,
   createRecommendationsService,
@@ -20,18 +17,9 @@ import {
   serialiseWeights,
   simulateProducts,
 } from "@varai/recommendations";
-import {
-  COLLECTIONS,
-  cacheKeys,
-  createEmbeddedStore,
-  createFsBlobStore,
-  createMemoryCache,
-  createMemoryQueue,
-  createMemoryRateLimiter,
-  createPrivacyRegistry,
-  noopLogger,
-} from "@varai/runtime";
+import { COLLECTIONS, cacheKeys } from "@varai/runtime";
 import { FACE_SHAPES } from "@varai/schema";
+import { createTestRuntime } from "@varai/testkit";
 
 const SIZES = [1_000, 10_000, 100_000];
 const REQUESTS = 300;
@@ -48,17 +36,7 @@ const summary = (samples: number[]) => {
 const results: Record<string, unknown> = {};
 for (const size of SIZES) {
   const tenantId = `ten_bench${size}`;
-  const blobDir = mkdtempSync(join(tmpdir(), "varai-bench-"));
-  const deps = {
-    store: createEmbeddedStore({ dataDir: null }),
-    cache: createMemoryCache(),
-    queue: createMemoryQueue(),
-    rateLimiter: createMemoryRateLimiter(),
-    blobs: createFsBlobStore({ dir: blobDir }),
-    logger: noopLogger,
-    clock: () => new Date(),
-    privacy: createPrivacyRegistry(),
-  };
+  const deps = createTestRuntime();
   const products = simulateProducts({ tenantId, products: size, shoppers: 0, seed: 5 });
   await deps.store.tenantCollection(COLLECTIONS.products).insertMany(tenantId, products as never);
   await deps.cache.increment(cacheKeys.catalogVersion(tenantId), 1, 86_400_000);
@@ -131,11 +109,7 @@ for (const size of SIZES) {
     compute: summary(compute),
     cached: summary(cached),
   };
-  await deps.store.close();
-  await deps.cache.close();
-  await deps.queue.close();
-  await deps.rateLimiter.close();
-  rmSync(blobDir, { recursive: true, force: true });
+  await deps.close();
 }
 console.log(
   JSON.stringify({ unit: "ms", requestsPerSize: REQUESTS, targets: { p95At10k: 10, p95At100k: 50 }, results }, null, 2),
