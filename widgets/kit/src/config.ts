@@ -70,6 +70,20 @@ export const WidgetProductSchema = z.object({
     lensHeightMm: z.number().optional(),
   }),
   tryOnReady: z.boolean(),
+  /**
+   * The try-on asset (transparent front view) for live mode: `path` is relative to the API
+   * base and needs the publishable key; lens centres are in the asset's pixels.
+   */
+  asset: z
+    .object({
+      path: z.string(),
+      widthPx: z.number().positive(),
+      heightPx: z.number().positive(),
+      lensCentersPx: z.tuple([z.object({ x: z.number(), y: z.number() }), z.object({ x: z.number(), y: z.number() })]),
+      frameWidthMm: z.number().positive(),
+    })
+    .nullable()
+    .default(null),
 });
 export type WidgetProduct = z.infer<typeof WidgetProductSchema>;
 export const WidgetProductListSchema = z.object({ items: z.array(WidgetProductSchema) });

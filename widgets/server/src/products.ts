@@ -29,5 +29,20 @@ export function toWidgetProduct(
       ...(d.lensHeightMm ? { lensHeightMm: d.lensHeightMm } : {}),
     },
     tryOnReady: product.tryOn.assetStatus === "ready",
+    asset: widgetAsset(product.tryOn),
+  };
+}
+
+function widgetAsset(tryOn: Product["tryOn"]): WidgetProduct["asset"] {
+  const { assetId, assetWidthPx, assetHeightPx, lensCentersPx, frameWidthMm } = tryOn;
+  if (tryOn.assetStatus !== "ready" || !assetId || !assetWidthPx || !assetHeightPx || !lensCentersPx || !frameWidthMm) {
+    return null;
+  }
+  return {
+    path: `/v1/frame-assets/${encodeURIComponent(assetId)}`,
+    widthPx: assetWidthPx,
+    heightPx: assetHeightPx,
+    lensCentersPx,
+    frameWidthMm,
   };
 }

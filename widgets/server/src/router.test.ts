@@ -36,6 +36,7 @@ function app(options: { config?: unknown } = {}) {
                 url: null,
                 frame: { shape: "aviator", frameWidthMm: 140 },
                 tryOnReady: true,
+                asset: null,
               },
             ];
           },

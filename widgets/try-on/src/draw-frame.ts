@@ -88,9 +88,9 @@ function lensPath(ctx: CanvasRenderingContext2D, shape: Frame["shape"], w: numbe
 }
 
 /**
- * Draws a frame on the face: rotated by roll, scaled from millimetres to pixels, and
- * foreshortened by yaw. Vector drawing from the frame's dimensions means switching frames
- * costs nothing and needs no image download.
+ * Draws a frame on the face from its dimensions: rotated by roll, scaled from millimetres to
+ * pixels, and foreshortened by yaw. The stand-in while the frame's own asset downloads, and
+ * for products without a ready asset (see drawFrameAsset).
  */
 export function drawFrame(ctx: CanvasRenderingContext2D, frame: Frame, pose: Placement): void {
   const g = frameGeometry(frame);
@@ -136,4 +136,34 @@ export function drawFrame(ctx: CanvasRenderingContext2D, frame: Frame, pose: Pla
     ctx.stroke();
   }
   ctx.restore();
+}
+
+/**
+ * Draws the merchant's own frame (its prepared try-on asset) on the face: the midpoint of the
+ * asset's lens centres on the midpoint of the pupils, the asset's width scaled to the frame's
+ * width in millimetres, rotated by roll and foreshortened by yaw. The same placement as the
+ * server's photo try-on, so live and photo mode show the same frame.
+ */
+export function drawFrameAsset(
+  ctx: CanvasRenderingContext2D,
+  image: CanvasImageSource,
+  asset: AssetInfo,
+  pose: Placement,
+): void {
+  const mmPerAssetPx = asset.frameWidthMm / asset.widthPx;
+  const [a, b] = asset.lensCentersPx;
+  ctx.save();
+  ctx.translate(pose.cx, pose.cy);
+  ctx.rotate(pose.roll);
+  ctx.scale(pose.pxPerMm * Math.cos(pose.yaw) * mmPerAssetPx, pose.pxPerMm * mmPerAssetPx);
+  ctx.translate(-(a.x + b.x) / 2, -(a.y + b.y) / 2);
+  ctx.drawImage(image, 0, 0, asset.widthPx, asset.heightPx);
+  ctx.restore();
+}
+
+export interface AssetInfo {
+  widthPx: number;
+  heightPx: number;
+  lensCentersPx: readonly [{ x: number; y: number }, { x: number; y: number }];
+  frameWidthMm: number;
 }

@@ -10,7 +10,7 @@ import {
   VaraiElement,
   type WidgetProduct,
 } from "@varai/widget-kit";
-import { drawFrame } from "./draw-frame.ts";
+import { drawFrame, drawFrameAsset } from "./draw-frame.ts";
 import type { FaceTracker } from "./live.ts";
 import { type Placement, summarisePd } from "./placement.ts";
 
@@ -69,6 +69,8 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
 
   private products: WidgetProduct[] = [];
   private current: WidgetProduct | null = null;
+  /** Decoded try-on assets for live mode, by product id (null while loading or when it failed). */
+  private assetImages = new Map<string, ImageBitmap | null>();
   private mode: "photo" | "live" = "photo";
   private photo: Blob | null = null;
   private renders = new Map<string, Blob>();
@@ -278,6 +280,23 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     }
   }
 
+  /**
+   * The merchant's frame image for live mode, fetched once per product with the publishable key.
+   * Until it has arrived (or if it cannot be had) live mode draws the frame from its dimensions.
+   */
+  private assetImage(product: WidgetProduct): ImageBitmap | null {
+    if (!product.asset) return null;
+    if (this.assetImages.has(product.id)) return this.assetImages.get(product.id) ?? null;
+    this.assetImages.set(product.id, null);
+    const headers: Record<string, string> = this.runtime.key ? { "X-VARAi-Key": this.runtime.key } : {};
+    void fetch(`${this.runtime.base}${product.asset.path}`, { headers })
+      .then((res) => (res.ok ? res.blob() : Promise.reject(new Error(`HTTP ${res.status}`))))
+      .then((blob) => createImageBitmap(blob))
+      .then((bitmap) => this.assetImages.set(product.id, bitmap))
+      .catch(() => undefined);
+    return null;
+  }
+
   /** Quick switching: a live canvas redraws on the next frame; a photo re-renders (cached per frame). */
   selectProduct(id: string): void {
     const next = this.products.find((p) => p.id === id);
@@ -472,7 +491,9 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
       ctx.setTransform(-1, 0, 0, 1, canvas.width, 0);
       ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
       if (l.pose && sample && this.current) {
-        drawFrame(ctx, this.current.frame, l.pose);
+        const image = this.assetImage(this.current);
+        if (image && this.current.asset) drawFrameAsset(ctx, image, this.current.asset, l.pose);
+        else drawFrame(ctx, this.current.frame, l.pose);
         l.tracked++;
       }
       ctx.setTransform(1, 0, 0, 1, 0, 0);

@@ -117,6 +117,10 @@ describe.skipIf(!browserAvailable())("demo live try-on in Chromium (fake camera)
     await context.grantPermissions(["camera"]);
     const page = await context.newPage();
     const posts: Array<{ path: string; type: string; size: number }> = [];
+    const assetsLoaded: string[] = [];
+    page.on("response", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/v1/frame-assets/") && r.status() === 200) assetsLoaded.push(r.url());
+    });
     page.on("request", (r) => {
       if (r.method() !== "GET")
         posts.push({
@@ -137,6 +141,8 @@ describe.skipIf(!browserAvailable())("demo live try-on in Chromium (fake camera)
       })
       .toBeGreaterThanOrEqual(10);
     await expect.poll(() => tryOn.locator(".measure").textContent()).toMatch(/PD \d+\.\d ± \d\.\d mm/);
+    // The merchant's own frame image is what live mode draws (downloaded, never uploaded).
+    expect(assetsLoaded.length).toBeGreaterThan(0);
     await page.screenshot({ path: screenshotPath("demo-live-try-on") });
     // Only small JSON left the page: event batches, and the recommendations carousel asking with
     // the two numbers measured on the device (PD, face width). No photo, no frame, no multipart.

@@ -18,6 +18,7 @@ export const HARNESS_PRODUCTS: WidgetProduct[] = [
     url: null,
     frame: { shape: "round", color: "tortoise", lensWidthMm: 48, bridgeWidthMm: 20, frameWidthMm: 132 },
     tryOnReady: true,
+    asset: null,
   },
   {
     id: "prd_h_rect",
@@ -30,6 +31,7 @@ export const HARNESS_PRODUCTS: WidgetProduct[] = [
     url: null,
     frame: { shape: "rectangle", color: "black", lensWidthMm: 53, bridgeWidthMm: 18, frameWidthMm: 140 },
     tryOnReady: true,
+    asset: null,
   },
 ];
 
