@@ -6,8 +6,9 @@
 //   -> { type: "ready", loadMs }            after models are loaded and warmed
 //   <- { id, pixels: ArrayBuffer, width, height }   RGB uint8, row-major
 //   -> { id, faces: [{ box, score, mesh: Float32Array(478*3), angle }], detectMs } | { id, error }
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import Module, { createRequire } from "node:module";
 import path from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 
@@ -71,8 +72,46 @@ export function humanConfig({ modelsDir = path.join(humanPackageDir(), "models")
  * downloads libtensorflow and fails offline) and serves model files from disk: Node 20's
  * fetch cannot read file:// URLs.
  */
+// Two fixes to human 3.3.6's face pipeline, applied to the bundle's source as it is loaded.
+// Each pattern must match exactly once, so an upgraded human fails loudly here instead of
+// silently measuring differently.
+const HUMAN_PATCHES = [
+  // transformRawCoords ends in Math.trunc: every mesh point lands on a whole pixel of the
+  // input. On a 512 px photo the iris is ~8 px wide, so this alone moved the iris diameter (the
+  // mm scale) by 5-15 % between a photo and its rotated or re-encoded copy, and truncating
+  // (not rounding) shifts a mirrored photo's points half a pixel the other way.
+  {
+    from: "return c.map(x=>[Math.trunc(x[0]+y[0]),Math.trunc(x[1]+y[1]),Math.trunc(x[2]||0)])",
+    to: "return c.map(x=>[x[0]+y[0],x[1]+y[1],x[2]||0])",
+  },
+  // augmentIris flips BOTH eye crops but un-flips only the left eye's result, so the right
+  // iris came back mirrored inside its eye box. MediaPipe (and tfjs-models' facemesh, which
+  // human ported) flips only the left eye: the right crop must go in unflipped.
+  {
+    from: "N3(e,t,h2.rightBounds[0],h2.rightBounds[1],n,!0,",
+    to: "N3(e,t,h2.rightBounds[0],h2.rightBounds[1],n,!1,",
+  },
+];
+
+function requireHumanPatched() {
+  const file = path.join(humanPackageDir(), "dist/human.node-wasm.js");
+  let source = readFileSync(file, "utf8");
+  for (const { from, to } of HUMAN_PATCHES) {
+    const at = source.indexOf(from);
+    if (at < 0 || source.indexOf(from, at + 1) >= 0) {
+      throw new Error(`${file}: patch target not found exactly once: ${from}`);
+    }
+    source = source.replace(from, to);
+  }
+  const mod = new Module(file);
+  mod.filename = file;
+  mod.paths = Module._nodeModulePaths(path.dirname(file));
+  mod._compile(source, file);
+  return mod.exports;
+}
+
 export async function loadHuman(options) {
-  const { Human } = require(path.join(humanPackageDir(), "dist/human.node-wasm.js"));
+  const { Human } = requireHumanPatched();
   const human = new Human(humanConfig(options));
   const tf = human.tf;
   tf.io.registerLoadRouter((url) => {
