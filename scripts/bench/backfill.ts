@@ -21,11 +21,10 @@
 //                the first window is full: min = (ceil(pages / quota) - 1) * window
 // Options (env): BENCH_PRODUCTS (default 10000), BENCH_PLATFORMS (comma list, default all four).
 import { randomBytes } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { createCatalogService } from "@varai/catalog";
-import { createHttpApp, createSecretBox, noopLogger, setPrincipal } from "@varai/runtime";
-import { createTestRuntime, type SimulatedPlatformName, startPlatformSimulator } from "@varai/testkit";
+import { createSecretBox } from "@varai/runtime";
+import { createTestRuntime, type SimulatedPlatformName, serveModules, startPlatformSimulator } from "@varai/testkit";
 
 const TENANT = "ten_bench";
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -84,23 +83,17 @@ async function backfill(platform: SimulatedPlatformName) {
     reconcileIntervalMs: 0,
     sync: { pageSize: PAGE_SIZE[platform] },
   });
-  const app = createHttpApp({
+  const server = await serveModules({
     modules: [service],
-    logger: noopLogger,
-    authenticate: (_req, res, next) => {
-      setPrincipal(res, {
-        kind: "user",
-        userId: "usr_bench",
-        tenantId: TENANT,
-        role: "tenant_admin",
-        email: "b@e.nch",
-      });
-      next();
+    principal: {
+      kind: "user",
+      userId: "usr_bench",
+      tenantId: TENANT,
+      role: "tenant_admin",
+      email: "b@e.nch",
     },
   });
-  const server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url } = server;
   await service.start?.();
   // Connection bodies as the adapters' READMEs describe them (identity, credentials, secret).
   const bodies: Record<SimulatedPlatformName, Record<string, unknown>> = {
@@ -172,7 +165,7 @@ async function backfill(platform: SimulatedPlatformName) {
     pageRequests,
   };
   await service.stop?.();
-  server.close();
+  await server.close();
   await sim.close();
   await deps.close();
   return result;

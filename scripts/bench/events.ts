@@ -12,22 +12,19 @@
 // Options (env): BENCH_DURATION_S (default 15), BENCH_CONNECTIONS (default 16).
 // Relative imports: @varai/testkit and @varai/analytics are not dependencies of scripts/ yet.
 import { fork } from "node:child_process";
-import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createAnalyticsService } from "@varai/analytics";
 import {
   createEmbeddedStore,
   createFsBlobStore,
-  createHttpApp,
   createMemoryRateLimiter,
   createPrivacyRegistry,
   createRedisCache,
   createRedisQueue,
   noopLogger,
   QUEUES,
-  setPrincipal,
 } from "@varai/runtime";
-import { startRedisServer } from "@varai/testkit";
+import { serveModules, startRedisServer } from "@varai/testkit";
 import autocannon from "autocannon";
 
 const BATCH = 100;
@@ -119,17 +116,11 @@ async function runServer(): Promise<void> {
     },
   );
   await service.start?.();
-  const app = createHttpApp({
+  const server = await serveModules({
     modules: [service],
-    logger: noopLogger,
-    authenticate: (_req, res, next) => {
-      setPrincipal(res, { kind: "storefront", tenantId: TENANT, keyId: "key_bench", origin: null });
-      next();
-    },
+    principal: { kind: "storefront", tenantId: TENANT, keyId: "key_bench", origin: null },
   });
-  const server = app.listen(0, "127.0.0.1");
-  await new Promise<void>((resolve) => server.once("listening", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url } = server;
 
   const startedAt = Date.now();
   const child = fork(fileURLToPath(import.meta.url), ["--client", url, String(durationS), String(connections)], {
@@ -175,7 +166,7 @@ async function runServer(): Promise<void> {
   };
   console.log(JSON.stringify(report, null, 2));
 
-  server.close();
+  await server.close();
   await service.stop?.();
   await queue.close();
   await cache.close();

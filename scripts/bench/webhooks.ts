@@ -16,12 +16,11 @@
 // Options (env): BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (2000).
 import { fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import type { AddressInfo } from "node:net";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CATALOG_QUEUES, createCatalogService } from "@varai/catalog";
-import { createHttpApp, createSecretBox, noopLogger, setPrincipal } from "@varai/runtime";
-import { createShopifySim, createTestRuntime } from "@varai/testkit";
+import { createSecretBox } from "@varai/runtime";
+import { createShopifySim, createTestRuntime, serveModules } from "@varai/testkit";
 import autocannon from "autocannon";
 
 const TENANT = "ten_bench";
@@ -78,23 +77,17 @@ async function main() {
     autoSync: false,
     reconcileIntervalMs: 0,
   });
-  const app = createHttpApp({
+  const server = await serveModules({
     modules: [service],
-    logger: noopLogger,
-    authenticate: (_req, res, next) => {
-      setPrincipal(res, {
-        kind: "user",
-        userId: "usr_bench",
-        tenantId: TENANT,
-        role: "tenant_admin",
-        email: "b@e.nch",
-      });
-      next();
+    principal: {
+      kind: "user",
+      userId: "usr_bench",
+      tenantId: TENANT,
+      role: "tenant_admin",
+      email: "b@e.nch",
     },
   });
-  const server = app.listen(0, "127.0.0.1");
-  await new Promise((resolve) => server.once("listening", resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { url } = server;
   await service.start?.();
   const created = await fetch(`${url}/v1/connections`, {
     method: "POST",
@@ -145,7 +138,7 @@ async function main() {
   const atRate = await phase(RATE);
   const atRateDepth = await deps.queue.depth(CATALOG_QUEUES.events);
   await service.stop?.();
-  server.close();
+  await server.close();
   const perSec = (r: ClientResult) => Math.round(r.ok / r.durationS);
   process.stdout.write(
     `${JSON.stringify(

@@ -2,3 +2,4 @@
 export * from "./platforms/index.ts";
 export * from "./redis-server.ts";
 export * from "./runtime.ts";
+export * from "./serve.ts";
