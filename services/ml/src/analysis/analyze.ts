@@ -29,20 +29,63 @@ function largest(faces: RawFace[]): RawFace {
   return faces.reduce((a, b) => (b.box[2] * b.box[3] > a.box[2] * a.box[3] ? b : a));
 }
 
+function overlap(a: RawFace["box"], b: RawFace["box"]): number {
+  const w = Math.min(a[0] + a[2], b[0] + b[2]) - Math.max(a[0], b[0]);
+  const h = Math.min(a[1] + a[3], b[1] + b[3]) - Math.max(a[1], b[1]);
+  if (w <= 0 || h <= 0) return 0;
+  return (w * h) / (a[2] * a[3] + b[2] * b[3] - w * h);
+}
+
+/**
+ * The face as both views saw it: every landmark, the box and the head angles averaged between
+ * the photo and its mirror image (already flipped back by the pool). The models are not
+ * mirror-symmetric, so the two views disagree by about as much as two different photos of the
+ * same face; their mean moves half as much between photos, and a mirrored photo measures exactly
+ * like the original. Falls back to the direct view when the mirrored one lost the face.
+ */
+function mergeViews(direct: RawFace, mirroredFaces: RawFace[]): RawFace {
+  const match = mirroredFaces
+    .map((face) => ({ face, iou: overlap(direct.box, face.box) }))
+    .sort((a, b) => b.iou - a.iou)[0];
+  if (!match || match.iou < 0.5) return direct;
+  const other = match.face;
+  const mesh = new Float32Array(direct.mesh.length);
+  for (let i = 0; i < mesh.length; i++) mesh[i] = ((direct.mesh[i] ?? 0) + (other.mesh[i] ?? 0)) / 2;
+  const box = direct.box.map((v, i) => (v + (other.box[i] ?? v)) / 2) as RawFace["box"];
+  const angle =
+    direct.angle && other.angle
+      ? {
+          roll: (direct.angle.roll + other.angle.roll) / 2,
+          yaw: (direct.angle.yaw + other.angle.yaw) / 2,
+          pitch: (direct.angle.pitch + other.angle.pitch) / 2,
+        }
+      : direct.angle;
+  return { box, score: Math.min(direct.score, other.score), mesh, angle };
+}
+
 async function detectAndMeasure(
   pool: FacePool,
   detectInput: RawImage,
   imageSize: { width: number; height: number },
   timings: StageTimings,
+  mirroredView: boolean,
 ): Promise<MeasuredFace> {
-  const result = await pool.detect(detectInput.pixels, detectInput.width, detectInput.height);
-  timings.detect = result.detectMs;
-  timings.queue = result.queuedMs;
+  const started0 = performance.now();
+  const { pixels, width, height } = detectInput;
+  // Both views at once: with a free worker each, the second costs CPU, not waiting time.
+  const [result, mirrored] = await Promise.all([
+    pool.detect(pixels, width, height),
+    mirroredView ? pool.detect(pixels, width, height, { mirrored: true }) : null,
+  ]);
+  timings.detect = mirrored
+    ? performance.now() - started0 - Math.min(result.queuedMs, mirrored.queuedMs)
+    : result.detectMs;
+  timings.queue = Math.min(result.queuedMs, mirrored?.queuedMs ?? result.queuedMs);
   if (result.faces.length === 0) {
     throw new AppError("NO_FACE", "No face was found in the photo", { details: { reason: "NO_FACE" } });
   }
   const started = performance.now();
-  const face = largest(result.faces);
+  const face = mirrored ? mergeViews(largest(result.faces), mirrored.faces) : largest(result.faces);
   const s = imageSize.width / detectInput.width;
   const landmarks: Array<[number, number, number]> = [];
   for (let i = 0; i < 478; i++) {
@@ -69,18 +112,35 @@ async function detectAndMeasure(
   return measured;
 }
 
-/** Photo bytes -> measured face. Decodes once, straight at the detection size. */
-export async function analyzePhoto(pool: FacePool, photo: Uint8Array): Promise<AnalyzedPhoto> {
+/**
+ * Photo bytes -> measured face. Decodes once, straight at the detection size. `mirroredView`
+ * (default on) measures from the photo and its mirror image together: see mergeViews.
+ */
+export async function analyzePhoto(
+  pool: FacePool,
+  photo: Uint8Array,
+  { mirroredView = true }: { mirroredView?: boolean } = {},
+): Promise<AnalyzedPhoto> {
   const timings: StageTimings = { decode: 0, detect: 0, queue: 0, measure: 0 };
   const started = performance.now();
   const header = await inspectPhoto(photo);
   const detectInput = await decodeForDetection(photo, header);
   timings.decode = performance.now() - started;
-  const face = await detectAndMeasure(pool, detectInput, { width: header.width, height: header.height }, timings);
+  const face = await detectAndMeasure(
+    pool,
+    detectInput,
+    { width: header.width, height: header.height },
+    timings,
+    mirroredView,
+  );
   return { face, header, timings };
 }
 
-/** Photo bytes -> full-size pixels (for rendering) and the measured face, from one decode. */
+/**
+ * Photo bytes -> full-size pixels (for rendering) and the measured face, from one decode. One
+ * view only: placing a frame needs the pupils and the scale to a few percent, not the
+ * measurement's precision, and a try-on should cost one model pass.
+ */
 export async function analyzePhotoForRender(
   pool: FacePool,
   photo: Uint8Array,
@@ -91,6 +151,6 @@ export async function analyzePhotoForRender(
   const image = await decodeFull(photo);
   const detectInput = await downscaleForDetection(image);
   timings.decode = performance.now() - started;
-  const face = await detectAndMeasure(pool, detectInput, { width: image.width, height: image.height }, timings);
+  const face = await detectAndMeasure(pool, detectInput, { width: image.width, height: image.height }, timings, false);
   return { face, header, image, timings };
 }

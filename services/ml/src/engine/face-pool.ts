@@ -32,7 +32,11 @@ export interface FacePoolOptions {
 
 export interface FacePool {
   start(): Promise<{ loadMs: number }>;
-  detect(pixels: Uint8Array, width: number, height: number): Promise<DetectResult>;
+  /**
+   * `mirrored`: the models see the photo flipped left-right; results come back in the photo's
+   * own frame and landmark numbering. A second, independent look at the same face.
+   */
+  detect(pixels: Uint8Array, width: number, height: number, options?: { mirrored?: boolean }): Promise<DetectResult>;
   stats(): { workers: number; busy: number; queued: number };
   stop(): Promise<void>;
 }
@@ -41,6 +45,7 @@ interface Pending {
   pixels: Uint8Array;
   width: number;
   height: number;
+  mirrored: boolean;
   enqueuedAt: number;
   resolve(value: DetectResult): void;
   reject(error: unknown): void;
@@ -76,7 +81,10 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
       slot.job = { ...next, id, startedAt: performance.now() };
       // Copy into a buffer we own so it can be transferred without detaching the caller's.
       const copy = new Uint8Array(next.pixels);
-      slot.worker.postMessage({ id, pixels: copy.buffer, width: next.width, height: next.height }, [copy.buffer]);
+      slot.worker.postMessage(
+        { id, pixels: copy.buffer, width: next.width, height: next.height, mirrored: next.mirrored },
+        [copy.buffer],
+      );
     }
   }
 
@@ -142,7 +150,7 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
       });
       return starting;
     },
-    detect(pixels, width, height) {
+    detect(pixels, width, height, detectOptions) {
       if (stopped) return Promise.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face analysis is stopped"));
       const busy = slots.filter((s) => s.job).length;
       if (busy >= slots.length && waiting.length >= queueLimit) {
@@ -153,7 +161,8 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
         );
       }
       return new Promise((resolve, reject) => {
-        waiting.push({ pixels, width, height, enqueuedAt: performance.now(), resolve, reject });
+        const mirrored = detectOptions?.mirrored === true;
+        waiting.push({ pixels, width, height, mirrored, enqueuedAt: performance.now(), resolve, reject });
         dispatch();
       });
     },

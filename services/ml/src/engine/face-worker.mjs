@@ -4,8 +4,10 @@
 // Protocol (typed on the main side in face-pool.ts):
 //   workerData: { modelsDir, maxFaces, profile: "fast" | "bare" }
 //   -> { type: "ready", loadMs }            after models are loaded and warmed
-//   <- { id, pixels: ArrayBuffer, width, height }   RGB uint8, row-major
+//   <- { id, pixels: ArrayBuffer, width, height, mirrored? }   RGB uint8, row-major
 //   -> { id, faces: [{ box, score, mesh: Float32Array(478*3), angle }], detectMs } | { id, error }
+//   With `mirrored`, the models see the photo flipped left-right and the results are flipped back
+//   (coordinates and landmark indices) into the photo's own frame.
 import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import Module, { createRequire } from "node:module";
@@ -148,28 +150,61 @@ export async function loadHuman(options) {
   return human;
 }
 
+/**
+ * For each of the 478 landmarks, the landmark that sits at its mirror image on a face: the 468
+ * mesh points paired through the mesh's own texture map (symmetric about u = 0.5; 28 points on
+ * the midline map to themselves), and the two iris rings, which both run centre, nose side,
+ * top, outer side, bottom, paired index for index.
+ */
+export function landmarkMirrorIndex(uvMap) {
+  if (uvMap.length !== 468) throw new Error(`face UV map has ${uvMap.length} points, expected 468`);
+  const index = uvMap.map(([u, v]) => {
+    let best = -1;
+    let bestDistance = Number.POSITIVE_INFINITY;
+    for (let j = 0; j < uvMap.length; j++) {
+      const distance = (1 - u - uvMap[j][0]) ** 2 + (v - uvMap[j][1]) ** 2;
+      if (distance < bestDistance) {
+        bestDistance = distance;
+        best = j;
+      }
+    }
+    return best;
+  });
+  for (let i = 0; i < 5; i++) index.push(473 + i);
+  for (let i = 0; i < 5; i++) index.push(468 + i);
+  if (index.some((j, i) => index[j] !== i)) throw new Error("face UV map is not symmetric");
+  return index;
+}
+
 /** Runs detection on an RGB buffer; returns plain, transferable results. */
-export async function detectFaces(human, pixels, width, height) {
+export async function detectFaces(human, pixels, width, height, { mirrored = false, mirrorIndex } = {}) {
   const tf = human.tf;
   const input = tf.tensor(new Uint8Array(pixels), [1, height, width, 3], "int32");
+  const flipped = mirrored ? tf.reverse(input, 2) : null;
   const started = performance.now();
   try {
-    const result = await human.detect(input);
+    const result = await human.detect(flipped ?? input);
     if (result.error) throw new Error(String(result.error));
     const faces = result.face
       .filter((f) => Array.isArray(f.mesh) && f.mesh.length >= 478)
       .map((f) => {
         const mesh = new Float32Array(478 * 3);
         for (let i = 0; i < 478; i++) {
-          mesh[i * 3] = f.mesh[i][0];
-          mesh[i * 3 + 1] = f.mesh[i][1];
-          mesh[i * 3 + 2] = f.mesh[i][2] ?? 0;
+          const from = f.mesh[mirrored ? mirrorIndex[i] : i];
+          mesh[i * 3] = mirrored ? width - from[0] : from[0];
+          mesh[i * 3 + 1] = from[1];
+          mesh[i * 3 + 2] = from[2] ?? 0;
         }
-        return { box: f.box, score: f.score, mesh, angle: f.rotation?.angle ?? null };
+        const [x, y, w, h] = f.box;
+        const box = mirrored ? [width - x - w, y, w, h] : f.box;
+        const angle = f.rotation?.angle ?? null;
+        // A mirrored face turns and rolls the other way; it pitches the same.
+        const unmirroredAngle = mirrored && angle ? { roll: -angle.roll, yaw: -angle.yaw, pitch: angle.pitch } : angle;
+        return { box, score: f.score, mesh, angle: unmirroredAngle };
       });
     return { faces, detectMs: performance.now() - started };
   } finally {
-    tf.dispose(input);
+    tf.dispose([input, ...(flipped ? [flipped] : [])]);
   }
 }
 
@@ -177,10 +212,14 @@ if (parentPort && workerData?.kind === "varai-face-worker") {
   const port = parentPort;
   const started = performance.now();
   const human = await loadHuman(workerData);
+  const mirrorIndex = landmarkMirrorIndex(human.faceUVMap);
   port.postMessage({ type: "ready", loadMs: performance.now() - started });
   port.on("message", async (msg) => {
     try {
-      const { faces, detectMs } = await detectFaces(human, msg.pixels, msg.width, msg.height);
+      const { faces, detectMs } = await detectFaces(human, msg.pixels, msg.width, msg.height, {
+        mirrored: msg.mirrored === true,
+        mirrorIndex,
+      });
       port.postMessage(
         { id: msg.id, faces, detectMs },
         faces.map((f) => f.mesh.buffer),
