@@ -72,7 +72,8 @@ export interface TryOnResult {
 
 export interface MlService extends ServiceModule {
   /** Photo bytes -> face analysis (not stored). */
-  analyzeFace(photo: Uint8Array): Promise<AnalyzedPhoto>;
+  /** `mirroredView: false` measures from the photo alone (one model pass; see analyze.ts). */
+  analyzeFace(photo: Uint8Array, options?: { mirroredView?: boolean }): Promise<AnalyzedPhoto>;
   /** Photo bytes + product -> placement and (unless contentType is "application/json") the rendered image. */
   renderTryOn(input: {
     tenantId: string;
@@ -395,7 +396,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     router,
     pool,
     openapi: mlOpenApi(),
-    analyzeFace: (photo) => analyzePhoto(pool, photo),
+    analyzeFace: (photo, options) => analyzePhoto(pool, photo, options),
     renderTryOn: renderTryOnFn,
     prepareFrameAsset: (tenantId, productId) => preparer.prepare(tenantId, productId),
     async start() {
