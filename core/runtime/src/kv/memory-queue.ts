@@ -13,11 +13,58 @@ export interface MemoryQueueOptions {
   maxDeadLetters?: number;
 }
 
+/**
+ * A job as held here: its payload as JSON text, like a Redis stream entry. Serialising once at
+ * enqueue and parsing once per delivery gives each delivery its own copy (and refuses what Redis
+ * would refuse) at half the cost of a JSON round trip plus a structured clone, and a waiting job is
+ * one string for the garbage collector instead of a graph of objects.
+ */
+interface StoredJob {
+  id: string;
+  queue: string;
+  json: string;
+  attempt: number;
+  enqueuedAt: string;
+}
+
+const toJob = <T>(stored: StoredJob): Job<T> => ({
+  id: stored.id,
+  queue: stored.queue,
+  payload: JSON.parse(stored.json) as T,
+  attempt: stored.attempt,
+  enqueuedAt: stored.enqueuedAt,
+});
+
+/**
+ * FIFO of ready jobs. `Array#shift` copies the whole array once it is too large to be trimmed in
+ * place (tens of thousands of jobs after a burst), so the head moves by index instead.
+ */
+class ReadyList {
+  private items: StoredJob[] = [];
+  private head = 0;
+  get length(): number {
+    return this.items.length - this.head;
+  }
+  push(job: StoredJob): void {
+    this.items.push(job);
+  }
+  shift(): StoredJob | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const job = this.items[this.head];
+    this.items[this.head++] = undefined as never;
+    if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return job;
+  }
+}
+
 interface QueueState {
-  ready: Job[];
+  ready: ReadyList;
   delayed: Set<NodeJS.Timeout>;
   inFlight: number;
-  dead: DeadLetter[];
+  dead: Array<{ job: StoredJob; error: string; failedAt: string }>;
   /** Wakes every consumer of the queue when a job becomes ready. */
   listeners: Set<() => void>;
 }
@@ -41,19 +88,19 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): Queue {
   const stateOf = (name: string) => {
     let state = queues.get(name);
     if (!state) {
-      state = { ready: [], delayed: new Set(), inFlight: 0, dead: [], listeners: new Set() };
+      state = { ready: new ReadyList(), delayed: new Set(), inFlight: 0, dead: [], listeners: new Set() };
       queues.set(name, state);
     }
     return state;
   };
   const depthOf = (state: QueueState) => state.ready.length + state.delayed.size + state.inFlight;
 
-  const makeReady = (state: QueueState, job: Job) => {
+  const makeReady = (state: QueueState, job: StoredJob) => {
     state.ready.push(job);
     for (const wake of state.listeners) wake();
   };
 
-  const schedule = (state: QueueState, job: Job, delayMs: number) => {
+  const schedule = (state: QueueState, job: StoredJob, delayMs: number) => {
     if (delayMs <= 0) return makeReady(state, job);
     const timer = setTimeout(() => {
       state.delayed.delete(timer);
@@ -76,11 +123,11 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): Queue {
       if (depthOf(state) >= maxJobs) {
         throw new AppError("OVERLOADED", `Queue ${queue} holds ${maxJobs} jobs; try again later`);
       }
-      // Round-trip through JSON like Redis does, so a payload that would not survive Redis fails here too.
-      const job: Job = {
+      // Stored as JSON like Redis does, so a payload that would not survive Redis fails here too.
+      const job: StoredJob = {
         id: enqueueOptions.id ?? randomUUID(),
         queue,
-        payload: JSON.parse(JSON.stringify(payload ?? null)),
+        json: JSON.stringify(payload ?? null),
         attempt: 1,
         enqueuedAt: clock().toISOString(),
       };
@@ -97,7 +144,7 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): Queue {
       let active = 0;
       const settled = new Set<() => void>();
 
-      const finish = (job: Job, error: unknown) => {
+      const finish = (job: StoredJob, error: unknown) => {
         if (error === undefined) return;
         const message = errorMessage(error);
         if (job.attempt >= maxAttempts) {
@@ -116,10 +163,9 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): Queue {
           const job = state.ready.shift()!;
           active++;
           state.inFlight++;
-          // Each delivery gets its own copy, as it would from Redis.
-          const delivered = structuredClone(job) as Job<T>;
           Promise.resolve()
-            .then(() => handler(delivered))
+            // Each delivery parses its own copy, as it would from Redis (and off the enqueuer's path).
+            .then(() => handler(toJob<T>(job)))
             .then(
               () => finish(job, undefined),
               (error: unknown) => finish(job, error ?? new Error("handler rejected")),
@@ -156,7 +202,11 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): Queue {
     },
 
     async deadLetters<T>(queue: string, limit = 100) {
-      return stateOf(queue).dead.slice(0, limit) as DeadLetter<T>[];
+      return stateOf(queue)
+        .dead.slice(0, limit)
+        .map(
+          (letter): DeadLetter<T> => ({ job: toJob<T>(letter.job), error: letter.error, failedAt: letter.failedAt }),
+        );
     },
 
     async requeueDeadLetters(queue) {
