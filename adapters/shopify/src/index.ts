@@ -1,3 +1,4 @@
+import { createSecretKey } from "node:crypto";
 import {
   type AdapterDeps,
   type CommerceAdapter,
@@ -118,6 +119,9 @@ export function createShopifyAdapter(options: ShopifyAdapterOptions, deps: Adapt
     ...(o.frameAttributeNames ? { frameNames: o.frameAttributeNames } : {}),
   });
   const invalid = (what: string) => toAdapterError({ kind: "invalid-response", message: what });
+  // Made once per adapter (adapters are reused per connection): every delivery is verified with it.
+  const hmacKey = createSecretKey(Buffer.from(o.apiSecret, "utf8"));
+  const webhookCtx = ctx(o.currency);
 
   const listWebhooks: CommerceAdapter["listWebhooks"] = async () => {
     const r = await graphql(SUBSCRIPTIONS_QUERY);
@@ -141,7 +145,7 @@ export function createShopifyAdapter(options: ShopifyAdapterOptions, deps: Adapt
       fullWebhookPayloads: true,
     },
 
-    parseWebhook: (request) => parseShopifyWebhook(request, o.apiSecret, ctx(o.currency)),
+    parseWebhook: (request) => parseShopifyWebhook(request, hmacKey, webhookCtx),
 
     async listProducts(query) {
       const first = Math.min(250, Math.max(1, Math.floor(query.pageSize ?? SHOPIFY_DEFAULT_PAGE_SIZE)));

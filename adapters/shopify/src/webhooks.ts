@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac, type KeyObject, timingSafeEqual } from "node:crypto";
 import {
   headerValue,
   toIsoUtc,
@@ -25,8 +25,11 @@ function shopifyHeader(headers: WebhookRequest["headers"], name: string): string
   return headerValue(headers, `x-shopify-${name}`) ?? headerValue(headers, `shopify-${name}`);
 }
 
-/** base64(HMAC-SHA256(app secret, raw body)), compared in constant time. */
-export function verifyShopifyHmac(rawBody: Buffer, hmacHeader: string, secret: string): boolean {
+/**
+ * base64(HMAC-SHA256(app secret, raw body)), compared in constant time. `secret` may be a
+ * KeyObject made once (`createSecretKey`): the adapter verifies every delivery with the same key.
+ */
+export function verifyShopifyHmac(rawBody: Buffer, hmacHeader: string, secret: string | KeyObject): boolean {
   const expected = createHmac("sha256", secret).update(rawBody).digest();
   const given = Buffer.from(hmacHeader, "base64");
   return given.length === expected.length && timingSafeEqual(given, expected);
@@ -43,7 +46,7 @@ export function shopDomainOf(headers: WebhookRequest["headers"]): string | undef
 
 export function parseShopifyWebhook(
   request: WebhookRequest,
-  secret: string,
+  secret: string | KeyObject,
   ctx: TransformContext,
 ): Result<WebhookEvent, WebhookFailure> {
   if (request.method !== "POST") return err(webhookFailure("method-not-allowed", "Webhooks must be POST"));

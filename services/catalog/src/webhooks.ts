@@ -10,6 +10,7 @@ import type { AdapterRegistry } from "./registry.ts";
 /** Shopify retries for 4 h, BigCommerce for 48 h: keep dedupe keys past the longest window. */
 const DEDUPE_TTL_MS = 72 * 3600 * 1000;
 export const WEBHOOK_BODY_LIMIT = "5mb";
+const WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 export interface EventJob {
   tenantId: string;
@@ -152,11 +153,52 @@ const ROUTES: Partial<Record<Platform, RouteOf>> = {
 
 /** Plain node write: express's `send` (ETag hashing, charset negotiation) cost more than the rest of an ack. */
 const plain = (res: Response, status: number, body = "") => {
-  res.statusCode = status;
-  res.setHeader("content-type", "text/plain; charset=utf-8");
-  res.setHeader("content-length", Buffer.byteLength(body));
+  res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
 };
+
+const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", "Request body too large");
+
+/**
+ * The raw body as sent, read straight off the request: body-parser's `raw()` (type matching,
+ * content-stream and on-finished set-up per request) cost more than the signature check. Over the
+ * limit (declared or streamed) -> 413, after reading off the rest like body-parser does, so the
+ * connection stays usable. A compressed body (Content-Encoding other than identity) is read
+ * through `express.raw`, which inflates it: signatures cover the uncompressed bytes.
+ */
+function readRawBody(req: Request, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers["content-length"]);
+    let over = declared > limit;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (error: Error | null) => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+      req.off("close", onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onData = (chunk: Buffer) => {
+      if (over) return; // reading off the rest
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => done(over ? tooLarge() : null);
+    const onError = (error: Error) => done(new AppError("INVALID_INPUT", "Request aborted", { cause: error }));
+    const onClose = () => {
+      if (!req.complete) done(new AppError("INVALID_INPUT", "Request aborted"));
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+    req.on("close", onClose);
+  });
+}
 
 /**
  * Verified intake: raw body (5 MB cap, 413) -> find the connection (404 if unknown) -> the
@@ -177,6 +219,10 @@ export function createWebhookRouter({ deps, store, registry, stats, deliveries }
           res.setHeader("Allow", "POST");
           return plain(res, 405, "Method Not Allowed");
         }
+        const encoding = req.headers["content-encoding"];
+        if (encoding === undefined || encoding.toLowerCase() === "identity")
+          req.body = await readRawBody(req, WEBHOOK_BODY_LIMIT_BYTES);
+        else await new Promise<void>((resolve, reject) => raw(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
         const route = ROUTES[platform]?.(req);
         if (!route) throw new AppError("NOT_FOUND", `No ${platform} webhook intake`);
         if ("missing" in route) return plain(res, 400, route.missing);
@@ -190,7 +236,8 @@ export function createWebhookRouter({ deps, store, registry, stats, deliveries }
           pathParams: req.params as Record<string, string>,
         };
         const parsed = registry.adapterFor(connection).parseWebhook(request);
-        const receivedAt = deps.clock().toISOString();
+        const now = deps.clock();
+        const receivedAt = now.toISOString();
         if (!parsed.ok) {
           const failure = parsed.error;
           if (failure.reason === "bad-signature") stats.count(connection, "rejectedSignatures", null);
@@ -244,17 +291,18 @@ export function createWebhookRouter({ deps, store, registry, stats, deliveries }
           topic: event.topic,
           outcome: "accepted",
           receivedAt,
-          expiresAt: new Date(deps.clock().getTime() + DEDUPE_TTL_MS),
+          expiresAt: new Date(now.getTime() + DEDUPE_TTL_MS),
         });
         stats.count(connection, "accepted", receivedAt);
         return plain(res, 200, "accepted");
       } catch (error) {
         if (isAppError(error)) return sendProblem(res, error);
+        // body-parser's own errors (an inflated body over the limit, a bad encoding) map to their codes.
         next(error);
       }
     };
 
-  const mount = (path: string, platform: Platform) => router.all(path, raw, intake(platform));
+  const mount = (path: string, platform: Platform) => router.all(path, intake(platform));
   mount("/webhooks/shopify", "shopify");
   mount("/webhooks/woocommerce/:connectionId", "woocommerce");
   // Thin events signed by the VARAi Magento module (adapters/magento README: event contract).
