@@ -3,6 +3,7 @@ import { bigCommerceStoreHashOf } from "@varai/adapter-bigcommerce";
 import { headerValue, type Logger, type RuntimeDeps, sendProblem, type WebhookRequest } from "@varai/runtime";
 import { AppError, isAppError, type Platform } from "@varai/schema";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
+import { createIntakeActivity, type IntakeActivity } from "./acks-first.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import { CATALOG_QUEUES, type ConnectionDoc, type DeliveryDoc } from "./model.ts";
 import type { AdapterRegistry } from "./registry.ts";
@@ -79,32 +80,47 @@ export type StatsBuffer = ReturnType<typeof createStatsBuffer>;
  * (the durable record in production) before the 200, dedupe is the cache's `setIfAbsent`, and a
  * duplicate the cache forgot (restart of the in-process cache, eviction) is processed again
  * harmlessly (last-writer-wins; thin payloads re-fetch the current state). A crash loses at most
- * the last flush interval of audit records.
+ * the records of the last second.
+ *
+ * The writes wait for a gap between deliveries (`activity`, at most a second) and go in chunks of
+ * `batchSize` with other callbacks in between: an insert of 100 records is a few milliseconds of
+ * one event loop the acks share.
  */
-export function createDeliveryLog(store: CatalogStore, logger: Logger, batchSize = 100) {
+export function createDeliveryLog(
+  store: CatalogStore,
+  logger: Logger,
+  activity: IntakeActivity = createIntakeActivity({ maxDeferMs: 0 }),
+  batchSize = 100,
+) {
   let pending: DeliveryDoc[] = [];
   let flushing: Promise<void> = Promise.resolve();
-  const write = async (batch: DeliveryDoc[]) => {
-    const byTenant = new Map<string, DeliveryDoc[]>();
-    for (const d of batch) {
-      const list = byTenant.get(d.tenantId) ?? [];
-      list.push(d);
-      byTenant.set(d.tenantId, list);
+  let scheduled = false;
+  const insert = async (tenantId: string, rows: Array<Omit<DeliveryDoc, "tenantId">>) => {
+    try {
+      await store.deliveries.insertMany(tenantId, rows);
+    } catch (error) {
+      if (!(isAppError(error) && error.code === "CONFLICT")) {
+        logger.warn({ tenantId, count: rows.length, err: error }, "webhook delivery records not written");
+        return;
+      }
+      // A record with that id exists already (a replay after a cache restart): the rest one by one.
+      for (const row of rows)
+        await store.deliveries.insertOne(tenantId, row).catch((e) => {
+          if (!(isAppError(e) && e.code === "CONFLICT")) logger.warn({ tenantId, err: e }, "delivery record");
+        });
     }
-    for (const [tenantId, docs] of byTenant) {
-      const rows = docs.map(({ tenantId: _t, ...doc }) => doc);
-      try {
-        await store.deliveries.insertMany(tenantId, rows);
-      } catch (error) {
-        if (!(isAppError(error) && error.code === "CONFLICT")) {
-          logger.warn({ tenantId, count: rows.length, err: error }, "webhook delivery records not written");
-          continue;
-        }
-        // A record with that id exists already (a replay after a cache restart): the rest one by one.
-        for (const row of rows)
-          await store.deliveries.insertOne(tenantId, row).catch((e) => {
-            if (!(isAppError(e) && e.code === "CONFLICT")) logger.warn({ tenantId, err: e }, "delivery record");
-          });
+  };
+  const write = async (batch: DeliveryDoc[]) => {
+    const byTenant = new Map<string, Array<Omit<DeliveryDoc, "tenantId">>>();
+    for (const { tenantId, ...row } of batch) {
+      const list = byTenant.get(tenantId) ?? [];
+      list.push(row);
+      byTenant.set(tenantId, list);
+    }
+    for (const [tenantId, rows] of byTenant) {
+      for (let i = 0; i < rows.length; i += batchSize) {
+        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        await insert(tenantId, rows.slice(i, i + batchSize));
       }
     }
   };
@@ -118,8 +134,14 @@ export function createDeliveryLog(store: CatalogStore, logger: Logger, batchSize
   return {
     record(doc: DeliveryDoc) {
       pending.push(doc);
-      if (pending.length >= batchSize) void flush();
+      if (scheduled) return;
+      scheduled = true;
+      void activity.idle(performance.now()).then(() => {
+        scheduled = false;
+        return flush();
+      });
     },
+    /** Writes everything recorded so far (stop, and readers that need the records now). */
     flush,
   };
 }
@@ -131,6 +153,8 @@ interface IntakeDeps {
   registry: AdapterRegistry;
   stats: StatsBuffer;
   deliveries: DeliveryLog;
+  /** Told about every delivery, so deferrable work waits for a gap (acks-first.ts). */
+  activity?: IntakeActivity;
 }
 
 /** How a platform's delivery names its connection (read before verification, used only for lookup). */
@@ -207,13 +231,14 @@ function readRawBody(req: Request, limit: number): Promise<Buffer> {
  * counters are written in batches after the ack. Duplicates, stale and ignored topics are 200
  * so platforms do not retry them.
  */
-export function createWebhookRouter({ deps, store, registry, stats, deliveries }: IntakeDeps): Router {
+export function createWebhookRouter({ deps, store, registry, stats, deliveries, activity }: IntakeDeps): Router {
   const router = Router();
   const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
 
   const intake =
     (platform: Platform): RequestHandler =>
     async (req, res, next) => {
+      activity?.touch();
       try {
         if (req.method !== "POST") {
           res.setHeader("Allow", "POST");
