@@ -3,6 +3,7 @@ import { bigCommerceHandlers, createBigCommerceSim } from "@varai/testkit";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { rateLimitAsOfNow } from "./client.ts";
 import {
   type BigCommerceAdapterOptions,
   bigCommerceStoreHashOf,
@@ -130,6 +131,17 @@ describe("BigCommerce rate limits", () => {
     expect(second.value.rateLimit?.remaining).toBe(38);
     expect(first.value.rateLimit?.resetMs).toBeGreaterThan(0);
     expect(first.value.rateLimit?.resetMs).toBeLessThanOrEqual(30_000);
+  });
+
+  it("counts the window's reset from when a result is handed over, not from when its headers arrived", () => {
+    const signal = { remaining: 0, capacity: 15, restorePerSecond: null, resetMs: 1000, windowMs: 3000, cost: 1 };
+    // A page read, parsed and transformed for 250 ms after its headers arrived: the reset is 250 ms closer.
+    const aged = rateLimitAsOfNow(signal, performance.now() - 250);
+    expect(aged?.resetMs).toBeLessThanOrEqual(750);
+    expect(aged?.resetMs).toBeGreaterThan(700);
+    expect(aged).toMatchObject({ remaining: 0, capacity: 15, windowMs: 3000 });
+    expect(rateLimitAsOfNow({ ...signal, resetMs: 100 }, performance.now() - 250)?.resetMs).toBe(0);
+    expect(rateLimitAsOfNow(null, 0)).toBeNull();
   });
 
   it("maps 429 to RATE_LIMITED waiting exactly X-Rate-Limit-Time-Reset-Ms", async () => {

@@ -7,6 +7,19 @@ export interface BigCommerceResponse {
   status: number;
   body: unknown;
   rateLimit: RateLimitSignal | null;
+  /** `performance.now()` when the response headers (and so `rateLimit`) arrived. */
+  receivedAt: number;
+}
+
+/**
+ * The signal as of now: `X-Rate-Limit-Time-Reset-Ms` counts from when the headers arrived, and a
+ * page is read, parsed and transformed before the engine sees it (tens of ms for 250 products),
+ * so the engine's wait for the window's reset would start that much late.
+ */
+export function rateLimitAsOfNow(rateLimit: RateLimitSignal | null, receivedAt: number): RateLimitSignal | null {
+  if (!rateLimit || rateLimit.resetMs === null) return rateLimit;
+  const elapsed = Math.max(0, performance.now() - receivedAt);
+  return { ...rateLimit, resetMs: Math.max(0, rateLimit.resetMs - elapsed) };
 }
 
 /**
@@ -51,9 +64,10 @@ export function createBigCommerceClient(options: { storeBase: string; accessToke
     } catch (cause) {
       return err(toAdapterError({ kind: "network", cause }));
     }
+    const receivedAt = performance.now();
     const rateLimit = readRateLimit(response.headers);
     const text = await response.text().catch(() => "");
-    if (response.status === 404 && method === "GET") return ok({ status: 404, body: null, rateLimit });
+    if (response.status === 404 && method === "GET") return ok({ status: 404, body: null, rateLimit, receivedAt });
     if (!response.ok) {
       let title: string | undefined;
       try {
@@ -62,7 +76,7 @@ export function createBigCommerceClient(options: { storeBase: string; accessToke
       return err(toAdapterError({ kind: "http", status: response.status, rateLimit, ...(title ? { title } : {}) }));
     }
     try {
-      return ok({ status: response.status, body: text ? parseBigCommerceJson(text) : null, rateLimit });
+      return ok({ status: response.status, body: text ? parseBigCommerceJson(text) : null, rateLimit, receivedAt });
     } catch {
       return err(toAdapterError({ kind: "invalid-response", message: "body is not JSON" }));
     }

@@ -8,7 +8,7 @@ import {
 } from "@varai/runtime";
 import { AppError, err, ok } from "@varai/schema";
 import { z } from "zod";
-import { createBigCommerceClient } from "./client.ts";
+import { createBigCommerceClient, rateLimitAsOfNow } from "./client.ts";
 import { toAdapterError } from "./errors.ts";
 import { HookSchema, ProductListSchema, StoreSchema } from "./platform-schemas.ts";
 import { fromBigCommerce } from "./transform.ts";
@@ -139,10 +139,11 @@ export function createBigCommerceAdapter(options: BigCommerceAdapterOptions, dep
       const list = ProductListSchema.safeParse(r.value.body);
       if (!list.success) return err(invalid("products page"));
       const { total_pages } = list.data.meta.pagination;
+      const items = list.data.data.map((item) => fromBigCommerce(item, ctx));
       return ok({
-        items: list.data.data.map((item) => fromBigCommerce(item, ctx)),
+        items,
         nextCursor: page < total_pages ? String(page + 1) : null,
-        rateLimit: r.value.rateLimit,
+        rateLimit: rateLimitAsOfNow(r.value.rateLimit, r.value.receivedAt),
       });
     },
 
@@ -150,12 +151,13 @@ export function createBigCommerceAdapter(options: BigCommerceAdapterOptions, dep
       if (!/^\d+$/.test(externalId)) return ok({ product: null, rateLimit: null });
       const r = await request("GET", `/v3/catalog/products/${externalId}`, { include: BIGCOMMERCE_INCLUDE });
       if (!r.ok) return r;
-      if (r.value.status === 404) return ok({ product: null, rateLimit: r.value.rateLimit });
+      if (r.value.status === 404)
+        return ok({ product: null, rateLimit: rateLimitAsOfNow(r.value.rateLimit, r.value.receivedAt) });
       const body = z.object({ data: z.unknown() }).safeParse(r.value.body);
       if (!body.success) return err(invalid("product"));
       const draft = fromBigCommerce(body.data.data, ctx);
       if (!draft.ok) return err(invalid(`product ${externalId}: ${draft.error.message}`));
-      return ok({ product: draft.value, rateLimit: r.value.rateLimit });
+      return ok({ product: draft.value, rateLimit: rateLimitAsOfNow(r.value.rateLimit, r.value.receivedAt) });
     },
 
     async getStoreInfo() {

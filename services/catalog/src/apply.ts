@@ -153,9 +153,8 @@ export function createProductWriter(deps: RuntimeDeps) {
   async function upsertPage(tenantId: string, drafts: ProductDraft[], receivedAt: string): Promise<ApplyOutcome[]> {
     if (drafts.length === 0) return [];
     // Through the id index: a `source.*` query would scan the tenant's products once per page.
-    const existing = await products.find(tenantId, {
-      id: { $in: drafts.map((d) => productIdFor(d.source.connectionId, d.source.externalId)) },
-    });
+    const ids = drafts.map((d) => productIdFor(d.source.connectionId, d.source.externalId));
+    const existing = await products.find(tenantId, { id: { $in: ids } });
     const byExternal = new Map(existing.map((p) => [p.source.externalId, p]));
     const outcomes: ApplyOutcome[] = new Array(drafts.length);
     const fresh: Array<{ i: number; doc: Omit<ProductDoc, "tenantId"> }> = [];
@@ -169,7 +168,7 @@ export function createProductWriter(deps: RuntimeDeps) {
           i,
           doc: {
             ...draft,
-            id: productIdFor(draft.source.connectionId, id),
+            id: ids[i]!,
             tryOn: { assetStatus: "none" },
             merchandising: { pinned: false, boost: 1 },
             createdAt: now,
@@ -215,8 +214,12 @@ export function createProductWriter(deps: RuntimeDeps) {
     }
     if (inserted) {
       await deps.cache.increment(cacheKeys.catalogVersion(tenantId), 1, VERSION_TTL_MS);
-      for (const f of fresh)
-        if (f.doc.images.length > 0) await deps.queue.enqueue(QUEUES.frameAssets, { tenantId, productId: f.doc.id });
+      // Together, not one round trip after another (a Redis queue pipelines them).
+      await Promise.all(
+        fresh
+          .filter((f) => f.doc.images.length > 0)
+          .map((f) => deps.queue.enqueue(QUEUES.frameAssets, { tenantId, productId: f.doc.id })),
+      );
     }
     return outcomes;
   }

@@ -143,29 +143,35 @@ export interface ParsedUpdate {
   setOnInsert: Doc | undefined;
 }
 
-function assertDocumentKeys(value: unknown, path: string): void {
+// Both MongoDB (in most operators) and NeDB refuse these keys; refusing them up front keeps the stores alike.
+const isBadKey = (key: string) => key.length === 0 || key.startsWith("$") || key.includes(".");
+
+/**
+ * The path of the first refused key, or null. Paths are built only on the way out of a failure:
+ * building one string per field of every inserted document was a good share of an insert.
+ */
+function badKeyPath(value: unknown): string[] | null {
   if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      assertDocumentKeys(item, `${path}.${index}`);
-    });
-    return;
-  }
-  if (!isPlainObject(value)) return;
-  for (const [key, inner] of Object.entries(value)) {
-    // Both MongoDB (in most operators) and NeDB refuse these keys; refusing them up front keeps the stores alike.
-    if (key.startsWith("$") || key.includes(".") || key.length === 0) {
-      throw invalid("Field names must not be empty, start with $ or contain a dot", {
-        path: path ? `${path}.${key}` : key,
-      });
+    for (let index = 0; index < value.length; index++) {
+      const inner = badKeyPath(value[index]);
+      if (inner) return [String(index), ...inner];
     }
-    assertDocumentKeys(inner, path ? `${path}.${key}` : key);
+    return null;
   }
+  if (!isPlainObject(value)) return null;
+  for (const key of Object.keys(value)) {
+    if (isBadKey(key)) return [key];
+    const inner = badKeyPath(value[key]);
+    if (inner) return [key, ...inner];
+  }
+  return null;
 }
 
 /** Validates a document to insert: plain object, no operator-like keys. */
 export function validateDocument(doc: unknown): asserts doc is Doc {
   if (!isPlainObject(doc)) throw invalid("A document must be an object");
-  assertDocumentKeys(doc, "");
+  const bad = badKeyPath(doc);
+  if (bad) throw invalid("Field names must not be empty, start with $ or contain a dot", { path: bad.join(".") });
 }
 
 function isImmutablePath(path: string): boolean {
@@ -201,7 +207,12 @@ export function parseUpdate(update: Update, tenantId: string | null): ParsedUpda
       if (key === "$set" || key === "$setOnInsert" || key === "$push" || key === "$addToSet") {
         // $push/$addToSet may carry {$each: [...]}; its elements are checked like documents.
         const inner = isPlainObject(value) && "$each" in value ? value.$each : value;
-        assertDocumentKeys(inner, path);
+        const bad = badKeyPath(inner);
+        if (bad) {
+          throw invalid("Field names must not be empty, start with $ or contain a dot", {
+            path: [path, ...bad].join("."),
+          });
+        }
       }
     }
     for (const path of Object.keys(fields)) paths.push(path);
