@@ -80,7 +80,8 @@ export function parseShopifyWebhook(
     case "products/update": {
       const p = parse(RestProductSchema);
       if (!p) return malformed();
-      const draft = fromRest(p, ctx);
+      // Checked against ProductDraftSchema by the engine before it is written (after the ack).
+      const draft = fromRest(p, ctx, { validate: false });
       if (!draft.ok) return err(webhookFailure("malformed", draft.error.message));
       // Metafields only arrive when the subscription listed their namespaces; without them the
       // payload cannot carry frame dimensions, so the engine fetches the product (thin).

@@ -243,6 +243,19 @@ describe("webhook intake and the worker", () => {
     expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.malformed).toBe(1);
   });
 
+  it("acks a signed Shopify update whose product does not map to a valid draft, stores nothing and counts it as malformed", async () => {
+    h = await startHarness({ shopify: { products: 2 } }, { autoSync: false });
+    const conn = await h.connect("shopify");
+    const payload = h.sim.shopify.restProduct(0) as { images: Array<{ src: string }> };
+    payload.images[0]!.src = "not a url"; // well-formed JSON of the right shape; the ProductDraft check refuses it
+    expect(await shopifyHook("products/update", { index: 0, body: JSON.stringify(payload) })).toBe(200);
+    expect(await shopifyHook("products/update", { index: 1 })).toBe(200);
+    await waitFor(async () => (await product(h.sim.shopify.externalId(1))) !== undefined);
+    await waitFor(async () => (await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.malformed === 1);
+    expect(await product(h.sim.shopify.externalId(0))).toBeUndefined();
+    expect(await countProducts()).toBe(1);
+  });
+
   it("forwards paid orders with the VARAi session and resolved product ids", async () => {
     h = await startHarness({ shopify: { products: 2 }, woocommerce: { products: 2 } });
     const shop = await h.connect("shopify");

@@ -96,6 +96,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     registry,
     writer,
     governor,
+    stats,
     ...(options.onOrder ? { onOrder: options.onOrder } : {}),
     ...(options.onPrivacyRequest ? { onPrivacyRequest: options.onPrivacyRequest } : {}),
   });

@@ -1,10 +1,10 @@
 import type { Job, RuntimeDeps } from "@varai/runtime";
-import type { AppError, Platform } from "@varai/schema";
+import { type AppError, type Platform, ProductDraftSchema } from "@varai/schema";
 import type { ProductWriter } from "./apply.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import type { RateGovernor } from "./governor.ts";
 import type { AdapterRegistry } from "./registry.ts";
-import type { EventJob } from "./webhooks.ts";
+import type { EventJob, StatsBuffer } from "./webhooks.ts";
 
 export interface OrderNotification {
   tenantId: string;
@@ -34,6 +34,8 @@ export interface WorkerDeps {
   registry: AdapterRegistry;
   writer: ProductWriter;
   governor: RateGovernor;
+  /** Counts a delivery whose product did not map to a valid ProductDraft as malformed. */
+  stats?: StatsBuffer;
   onOrder?: (order: OrderNotification) => Promise<void>;
   onPrivacyRequest?: (request: PrivacyRequest) => Promise<void>;
 }
@@ -59,7 +61,26 @@ export function createEventHandler(w: WorkerDeps) {
       case "product.upsert": {
         if (connection.status === "uninstalled") return;
         let draft = event.product;
-        if (!draft) {
+        if (draft) {
+          // Adapters may leave this check to the engine (Shopify's intake does, to ack sooner):
+          // nothing reaches the store that is not a valid ProductDraft.
+          const checked = ProductDraftSchema.safeParse(draft);
+          if (!checked.success) {
+            const issue = checked.error.issues[0];
+            w.stats?.count({ tenantId, id: connectionId }, "malformed", receivedAt);
+            w.deps.logger.warn(
+              {
+                connectionId,
+                tenantId,
+                externalId: event.externalId,
+                reason: `${issue?.path.join(".")}: ${issue?.message}`,
+              },
+              "webhook product not stored: invalid after mapping",
+            );
+            return;
+          }
+          draft = checked.data;
+        } else {
           // Thin payload: the platform's current state decides, which makes ordering moot.
           const adapter = w.registry.adapterFor(connection);
           const fetch = async (id: string) => {
