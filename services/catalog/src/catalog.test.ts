@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { SHOPIFY_FIRST_PRODUCT_ID } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { finishedRun, type Harness, type Json, startHarness, waitFor } from "./test-harness.ts";
@@ -241,6 +242,23 @@ describe("webhook intake and the worker", () => {
     expect((await h.sim.send(`${h.url}/webhooks/shopify`, missing))[0]).toBe(400);
     expect(await countProducts()).toBe(0);
     expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.malformed).toBe(1);
+  });
+
+  it("verifies a gzip-encoded delivery on its uncompressed bytes (the one body the lean reader hands to body-parser)", async () => {
+    h = await startHarness({ shopify: { products: 2 } }, { autoSync: false });
+    await h.connect("shopify");
+    const hook = h.sim.shopify.webhook("products/update", { index: 1 });
+    const post = (body: Uint8Array) =>
+      fetch(`${h.url}/webhooks/shopify`, {
+        method: "POST",
+        headers: { ...hook.headers, "content-encoding": "gzip" },
+        body,
+      });
+    expect((await post(new Uint8Array(gzipSync(hook.body)))).status).toBe(200);
+    await waitFor(async () => (await product(h.sim.shopify.externalId(1))) !== undefined);
+    // The signature covers the uncompressed body: compressing other bytes under it is refused.
+    const other = Buffer.concat([hook.body, Buffer.from(" ")]);
+    expect((await post(new Uint8Array(gzipSync(other)))).status).toBe(401);
   });
 
   it("acks a signed Shopify update whose product does not map to a valid draft, stores nothing and counts it as malformed", async () => {
