@@ -23,6 +23,19 @@ describe("memory cache bounds", () => {
   });
 });
 
+describe("memory cache eviction in batches", () => {
+  it("never holds more than maxEntries, and evicts the oldest first", async () => {
+    const cache = createMemoryCache({ maxEntries: 200 });
+    for (let i = 0; i < 1000; i++) await cache.set(`k${i}`, i, 10_000);
+    let kept = 0;
+    for (let i = 0; i < 1000; i++) if ((await cache.get(`k${i}`)) !== null) kept++;
+    expect(kept).toBeLessThanOrEqual(200);
+    expect(kept).toBeGreaterThanOrEqual(198);
+    expect(await cache.get("k999")).toBe(999);
+    expect(await cache.get("k700")).toBeNull();
+  });
+});
+
 describe("memory queue bounds", () => {
   it("refuses new jobs with OVERLOADED once a queue holds maxJobsPerQueue", async () => {
     const queue = createMemoryQueue({ maxJobsPerQueue: 2 });

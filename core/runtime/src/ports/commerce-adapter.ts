@@ -399,6 +399,21 @@ export function parseMillimetres(value: string): number | null {
   return match[2]?.toLowerCase() === "cm" ? Math.round(n * 100) / 10 : n;
 }
 
+// A connection's name mapping, lower-cased and merged with the defaults, built once per mapping
+// object: the transform runs for every webhook delivery.
+const lookups = new WeakMap<FrameAttributeNames, Map<string, FrameField>>();
+function lookupFor(names: FrameAttributeNames): Map<string, FrameField> {
+  let lookup = lookups.get(names);
+  if (!lookup) {
+    // A connection's own names extend the defaults; they never remove them.
+    lookup = new Map(
+      Object.entries({ ...DEFAULT_FRAME_ATTRIBUTE_NAMES, ...names }).map(([k, v]) => [k.trim().toLowerCase(), v]),
+    );
+    lookups.set(names, lookup);
+  }
+  return lookup;
+}
+
 /**
  * Builds frame attributes from name/value pairs using the connection's name mapping. Unknown
  * names and unparseable values are ignored: a product with odd attributes still syncs.
@@ -408,10 +423,7 @@ export function frameFromNamedValues(
   names: FrameAttributeNames = DEFAULT_FRAME_ATTRIBUTE_NAMES,
 ): FrameAttributes {
   const frame: FrameAttributes = { dimensions: {} };
-  // A connection's own names extend the defaults; they never remove them.
-  const lookup = new Map(
-    Object.entries({ ...DEFAULT_FRAME_ATTRIBUTE_NAMES, ...names }).map(([k, v]) => [k.trim().toLowerCase(), v]),
-  );
+  const lookup = lookupFor(names);
   for (const [rawName, rawValue] of pairs) {
     const field = lookup.get(rawName.trim().toLowerCase());
     const value = rawValue.trim();
