@@ -3,6 +3,7 @@ import { bigCommerceStoreHashOf } from "@varai/adapter-bigcommerce";
 import { headerValue, type Logger, type RuntimeDeps, sendProblem, type WebhookRequest } from "@varai/runtime";
 import { AppError, isAppError, type Platform } from "@varai/schema";
 import express, { type Request, type RequestHandler, type Response, Router } from "express";
+import getRawBody from "raw-body";
 import { createIntakeActivity, type IntakeActivity } from "./acks-first.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import { CATALOG_QUEUES, type ConnectionDoc, type DeliveryDoc } from "./model.ts";
@@ -10,8 +11,7 @@ import type { AdapterRegistry } from "./registry.ts";
 
 /** Shopify retries for 4 h, BigCommerce for 48 h: keep dedupe keys past the longest window. */
 const DEDUPE_TTL_MS = 72 * 3600 * 1000;
-export const WEBHOOK_BODY_LIMIT = "5mb";
-const WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+export const WEBHOOK_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 export interface EventJob {
   tenantId: string;
@@ -181,47 +181,26 @@ const plain = (res: Response, status: number, body = "") => {
   res.end(body);
 };
 
-const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", "Request body too large");
-
 /**
- * The raw body as sent, read straight off the request: body-parser's `raw()` (type matching,
- * content-stream and on-finished set-up per request) cost more than the signature check. Over the
- * limit (declared or streamed) -> 413, after reading off the rest like body-parser does, so the
- * connection stays usable. A compressed body (Content-Encoding other than identity) is read
+ * The raw body as sent, read with raw-body (what body-parser uses underneath) without
+ * body-parser's per-request type matching and set-up, which cost more than the signature check.
+ * Over the limit (declared or streamed) -> 413, after reading off the rest as body-parser does, so
+ * the connection stays usable. A compressed body (Content-Encoding other than identity) goes
  * through `express.raw`, which inflates it: signatures cover the uncompressed bytes.
  */
-function readRawBody(req: Request, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers["content-length"]);
-    let over = declared > limit;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const done = (error: Error | null) => {
-      req.off("data", onData);
-      req.off("end", onEnd);
-      req.off("error", onError);
-      req.off("close", onClose);
-      if (error) reject(error);
-      else resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    };
-    const onData = (chunk: Buffer) => {
-      if (over) return; // reading off the rest
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-      } else chunks.push(chunk);
-    };
-    const onEnd = () => done(over ? tooLarge() : null);
-    const onError = (error: Error) => done(new AppError("INVALID_INPUT", "Request aborted", { cause: error }));
-    const onClose = () => {
-      if (!req.complete) done(new AppError("INVALID_INPUT", "Request aborted"));
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", onError);
-    req.on("close", onClose);
-  });
+async function readRawBody(req: Request, limit: number): Promise<Buffer> {
+  try {
+    return await getRawBody(req, { limit, length: req.headers["content-length"] });
+  } catch (error) {
+    if ((error as { type?: string }).type !== "entity.too.large") {
+      throw new AppError("INVALID_INPUT", "Request aborted or malformed", { cause: error });
+    }
+    await new Promise<void>((resolve) => {
+      if (req.readableEnded || req.destroyed) return resolve();
+      req.once("end", resolve).once("close", resolve).resume();
+    });
+    throw new AppError("PAYLOAD_TOO_LARGE", "Request body too large");
+  }
 }
 
 /**
@@ -233,7 +212,7 @@ function readRawBody(req: Request, limit: number): Promise<Buffer> {
  */
 export function createWebhookRouter({ deps, store, registry, stats, deliveries, activity }: IntakeDeps): Router {
   const router = Router();
-  const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT_BYTES });
 
   const intake =
     (platform: Platform): RequestHandler =>
