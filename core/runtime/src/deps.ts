@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Router } from "express";
 import type { BlobStore } from "./ports/blob-store.ts";
 import type { Cache } from "./ports/cache.ts";
@@ -26,12 +27,28 @@ export interface OpenApiFragment {
 }
 
 /**
+ * Requests whose path starts with `prefix` go to `handle` with node's own request and response,
+ * before express and before the gateway's CORS, authentication, rate limits and audit trail.
+ * For platform webhooks: they are authenticated by a signature over the raw body, not by our
+ * credentials, and arrive in bursts (a bulk edit) that the per-IP budget would refuse with 429s
+ * the platform then retries. Express's per-request set-up also cost as much as the rest of an ack
+ * (`pnpm bench:webhooks`: 1,420-1,560 -> 2,710-2,830 deliveries/s). `requestId` is already set
+ * as the response's X-Request-Id.
+ */
+export interface RawRoute {
+  prefix: string;
+  handle(req: IncomingMessage, res: ServerResponse, requestId: string): void;
+}
+
+/**
  * What a service hands the gateway. Routers are mounted at the root, so each router
  * declares its full public path (`/v1/products`), which keeps routes greppable.
  */
 export interface ServiceModule {
   name: string;
   router: Router;
+  /** Paths served ahead of express and the gateway's middleware (see RawRoute). */
+  rawRoutes?: readonly RawRoute[];
   openapi?: OpenApiFragment;
   /** Starts consumers and schedules. Called once after every service is created. */
   start?(): Promise<void>;

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { RequestListener } from "node:http";
 import express, { type Express, type RequestHandler } from "express";
 import type { ServiceModule } from "./deps.ts";
 import { createErrorHandler, notFoundHandler } from "./http.ts";
@@ -23,8 +24,8 @@ export interface HttpAppOptions {
  * The express skeleton every deployable and every service test uses, so that request
  * ids, body limits and problem+json errors behave the same everywhere.
  *
- * JSON is parsed for every path except `/webhooks/*`: webhook routers read the raw body
- * themselves because signatures are computed over the exact bytes.
+ * Serve it with `withRawRoutes`, which puts the modules' raw routes (platform webhooks) in
+ * front of it.
  */
 export function createHttpApp(options: HttpAppOptions): Express {
   const app = express();
@@ -33,16 +34,14 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.set("query parser", "simple");
 
   app.use((req, res, next) => {
-    const incoming = req.header("x-request-id");
-    const requestId = incoming && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    const requestId = requestIdFor(req.headers["x-request-id"]);
     res.locals.requestId = requestId;
     res.setHeader("X-Request-Id", requestId);
     next();
   });
 
   // text/plain too: `navigator.sendBeacon` sends a CORS-simple text/plain body (no preflight).
-  const json = express.json({ limit: options.jsonLimit ?? "1mb", type: ["application/json", "text/plain"] });
-  app.use((req, res, next) => (req.path.startsWith("/webhooks/") ? next() : json(req, res, next)));
+  app.use(express.json({ limit: options.jsonLimit ?? "1mb", type: ["application/json", "text/plain"] }));
 
   for (const middleware of options.beforeAuth ?? []) app.use(middleware);
   if (options.authenticate) app.use(options.authenticate);
@@ -53,4 +52,26 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.use(notFoundHandler);
   app.use(createErrorHandler(options.logger));
   return app;
+}
+
+/** The caller's X-Request-Id when it is a plain token, else a new one. */
+export function requestIdFor(incoming: string | string[] | undefined): string {
+  return typeof incoming === "string" && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+}
+
+/**
+ * The listener for `http.createServer`: a request under a module's raw route (deps.ts RawRoute)
+ * goes to it directly; everything else to the express app.
+ */
+export function withRawRoutes(app: Express, modules: readonly ServiceModule[]): RequestListener {
+  const routes = modules.flatMap((module) => module.rawRoutes ?? []);
+  if (routes.length === 0) return app;
+  return (req, res) => {
+    const url = req.url ?? "/";
+    const route = routes.find((r) => url.startsWith(r.prefix));
+    if (!route) return app(req, res);
+    const requestId = requestIdFor(req.headers["x-request-id"]);
+    res.setHeader("X-Request-Id", requestId);
+    route.handle(req, res, requestId);
+  };
 }

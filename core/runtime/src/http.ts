@@ -6,6 +6,7 @@ import {
   roleHasPermission,
   toAppError,
 } from "@varai/schema";
+import type { ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import type { Logger } from "./ports/logger.ts";
@@ -54,13 +55,25 @@ export function toProblem(error: AppError, requestId?: string): ProblemDocument 
 }
 
 export function sendProblem(res: Response, error: AppError): void {
-  const requestId = res.locals.requestId as string | undefined;
-  const problem = toProblem(error, requestId);
+  writeProblem(res, error, res.locals.requestId as string | undefined);
+}
+
+/** sendProblem with node's own response (raw routes, which run before express). */
+export function writeProblem(res: ServerResponse, error: AppError, requestId?: string): void {
+  const body = JSON.stringify(toProblem(error, requestId));
   if (error.code === "RATE_LIMITED" || error.code === "OVERLOADED") {
     const retryAfterMs = Number(error.details?.retryAfterMs ?? 1000);
     res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
   }
-  res.status(problem.status).type("application/problem+json").send(JSON.stringify(problem));
+  res.statusCode = HTTP_STATUS[error.code];
+  res.setHeader("Content-Type", "application/problem+json; charset=utf-8");
+  res.setHeader("Content-Length", Buffer.byteLength(body));
+  res.end(body);
+}
+
+/** Any thrown value as the AppError a response should carry (body-parser's errors get their codes). */
+export function toHttpError(error: unknown): AppError {
+  return fromFrameworkError(error) ?? toAppError(error);
 }
 
 /**
@@ -85,7 +98,7 @@ function fromFrameworkError(error: unknown): AppError | null {
 /** Express error handler: every failure leaves as problem+json; internal ones are logged with their cause. */
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error, _req, res, _next) => {
-    const appError = fromFrameworkError(error) ?? toAppError(error);
+    const appError = toHttpError(error);
     if (appError.code === "INTERNAL" || appError.code === "INVALID_CONFIG") {
       logger.error({ err: error, requestId: res.locals.requestId }, "request failed");
     }

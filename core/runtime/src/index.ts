@@ -1,10 +1,10 @@
 export * from "./blobs/index.ts";
 export { blobKeys, COLLECTIONS, cacheKeys, QUEUES } from "./collections.ts";
-export type { OpenApiFragment, RuntimeDeps, ServiceModule } from "./deps.ts";
+export type { OpenApiFragment, RawRoute, RuntimeDeps, ServiceModule } from "./deps.ts";
 export { parseEnv } from "./env.ts";
 export { createExactJsonParser } from "./exact-json.ts";
 export * from "./http.ts";
-export { createHttpApp, type HttpAppOptions } from "./http-app.ts";
+export { createHttpApp, type HttpAppOptions, requestIdFor, withRawRoutes } from "./http-app.ts";
 export * from "./kv/index.ts";
 export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
 export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";

@@ -1,5 +1,6 @@
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpApp, noopLogger, type ServiceModule, setPrincipal } from "@varai/runtime";
+import { createHttpApp, noopLogger, type ServiceModule, setPrincipal, withRawRoutes } from "@varai/runtime";
 import type { Principal } from "@varai/schema";
 
 /**
@@ -18,7 +19,7 @@ export async function serveModules(options: {
       next();
     },
   });
-  const server = app.listen(0, "127.0.0.1");
+  const server = createServer(withRawRoutes(app, options.modules)).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,

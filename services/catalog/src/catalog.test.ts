@@ -2,6 +2,7 @@ import { gzipSync } from "node:zlib";
 import { SHOPIFY_FIRST_PRODUCT_ID } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { finishedRun, type Harness, type Json, startHarness, waitFor } from "./test-harness.ts";
+import { SIGNATURE_FAILURE_POLICY } from "./webhooks.ts";
 
 let h: Harness;
 afterEach(async () => {
@@ -228,6 +229,32 @@ describe("webhook intake and the worker", () => {
     expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.rejectedSignatures).toBe(1);
   });
 
+  it("refuses a client that keeps sending bad signatures (429, unread) while others still get through", async () => {
+    h = await startHarness({ shopify: { products: 2 } }, { autoSync: false });
+    const conn = await h.connect("shopify");
+    const { points } = SIGNATURE_FAILURE_POLICY;
+    const forged = Array.from({ length: points + 1 }, () => h.sim.shopify.webhook("products/update", { signature: "bad" }));
+    expect(new Set(await h.sim.send(`${h.url}/webhooks/shopify`, forged))).toEqual(new Set([401]));
+    // The budget is spent: even a correctly signed delivery from this client is refused, before verification.
+    const blocked = await fetch(`${h.url}/webhooks/shopify`, {
+      method: "POST",
+      headers: h.sim.shopify.webhook("products/update", { index: 0 }).headers,
+      body: new Uint8Array(h.sim.shopify.webhook("products/update", { index: 0 }).body),
+    });
+    expect(blocked.status).toBe(429);
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(60);
+    // Another client (a proxy on loopback forwarding for another address) is unaffected.
+    const other = h.sim.shopify.webhook("products/update", { index: 0 });
+    const res = await fetch(`${h.url}/webhooks/shopify`, {
+      method: "POST",
+      headers: { ...other.headers, "x-forwarded-for": "203.0.113.7" },
+      body: new Uint8Array(other.body),
+    });
+    expect(res.status).toBe(200);
+    await waitFor(async () => (await product(h.sim.shopify.externalId(0))) !== undefined);
+    expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.rejectedSignatures).toBe(points + 1);
+  });
+
   it("answers 413 over 5 MB, 400 for signed malformed JSON (counted), 404 for an unknown connection, 405 for GET", async () => {
     h = await startHarness({ shopify: { products: 2 } }, { autoSync: false });
     const conn = await h.connect("shopify");
@@ -242,6 +269,25 @@ describe("webhook intake and the worker", () => {
     expect((await h.sim.send(`${h.url}/webhooks/shopify`, missing))[0]).toBe(400);
     expect(await countProducts()).toBe(0);
     expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.malformed).toBe(1);
+  });
+
+  it("answers unknown webhook paths and over-limit inflated bodies with problem documents naming the request", async () => {
+    h = await startHarness({ shopify: { products: 1 } }, { autoSync: false });
+    await h.connect("shopify");
+    const unknown = await fetch(`${h.url}/webhooks/shopifyx`, { method: "POST", body: "{}" });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect((await unknown.json()).requestId).toBe(unknown.headers.get("x-request-id"));
+    // 6 MB of zeros inflates past the 5 MB limit: refused while reading, nothing stored.
+    const hook = h.sim.shopify.webhook("products/update", { body: `{"pad":"${"0".repeat(6 * 1024 * 1024)}"}` });
+    const bomb = await fetch(`${h.url}/webhooks/shopify`, {
+      method: "POST",
+      headers: { ...hook.headers, "content-encoding": "gzip" },
+      body: new Uint8Array(gzipSync(hook.body)),
+    });
+    expect(bomb.status).toBe(413);
+    expect(await bomb.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE", requestId: bomb.headers.get("x-request-id") });
+    expect(await countProducts()).toBe(0);
   });
 
   it("verifies a gzip-encoded delivery on its uncompressed bytes (the one body the lean reader hands to body-parser)", async () => {

@@ -10,7 +10,7 @@ import { catalogOpenApi } from "./openapi.ts";
 import { type AdapterFactory, createAdapterRegistry } from "./registry.ts";
 import { createRoutes } from "./routes.ts";
 import { createSyncEngine, type SyncJob, type SyncOptions } from "./sync.ts";
-import { createDeliveryLog, createStatsBuffer, createWebhookRouter, type EventJob } from "./webhooks.ts";
+import { createDeliveryLog, createStatsBuffer, createWebhookIntake, type EventJob } from "./webhooks.ts";
 import { createEventHandler, type OrderNotification, type PrivacyRequest } from "./worker.ts";
 
 export type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./model.ts";
@@ -101,8 +101,8 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     ...(options.onPrivacyRequest ? { onPrivacyRequest: options.onPrivacyRequest } : {}),
   });
 
+  const webhookIntake = createWebhookIntake({ deps, store, registry, stats, deliveries, activity });
   const router = Router();
-  router.use(createWebhookRouter({ deps, store, registry, stats, deliveries, activity }));
   router.use(
     createRoutes({
       store,
@@ -124,6 +124,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   return {
     name: "catalog",
     router,
+    rawRoutes: [webhookIntake],
     openapi: catalogOpenApi,
     reconcile: () => sync.reconcile(),
     resumeStaleRuns: () => sync.resumeStale(),

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cacheKeys, createHttpApp, createSecretBox, noopLogger, type RuntimeDeps } from "@varai/runtime";
+import { cacheKeys, createHttpApp, createSecretBox, noopLogger, type RuntimeDeps, withRawRoutes } from "@varai/runtime";
 import {
   createTestRuntime,
   type PlatformSimulator,
@@ -86,7 +86,7 @@ export async function startHarness(
         next();
       },
     });
-    server = createServer(app);
+    server = createServer(withRawRoutes(app, [service]));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await service.start?.();

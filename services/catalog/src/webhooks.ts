@@ -1,8 +1,19 @@
 import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { bigCommerceStoreHashOf } from "@varai/adapter-bigcommerce";
-import { headerValue, type Logger, type RuntimeDeps, sendProblem, type WebhookRequest } from "@varai/runtime";
+import {
+  headerValue,
+  type Logger,
+  type RateLimitPolicy,
+  type RawRoute,
+  type RuntimeDeps,
+  toHttpError,
+  type WebhookRequest,
+  writeProblem,
+} from "@varai/runtime";
 import { AppError, isAppError, type Platform } from "@varai/schema";
-import express, { type Request, type RequestHandler, type Response, Router } from "express";
+import express, { type Request, type Response } from "express";
+import proxyAddr from "proxy-addr";
 import getRawBody from "raw-body";
 import { createIntakeActivity, type IntakeActivity } from "./acks-first.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
@@ -157,26 +168,94 @@ interface IntakeDeps {
   activity?: IntakeActivity;
 }
 
+/** The webhook paths, with the platform each serves and the connection id where the path names it. */
+const PATHS: ReadonlyArray<readonly [RegExp, Platform]> = [
+  [/^\/webhooks\/shopify\/?$/, "shopify"],
+  [/^\/webhooks\/woocommerce\/([^/]+)\/?$/, "woocommerce"],
+  // Thin events signed by the VARAi Magento module (adapters/magento README: event contract).
+  [/^\/webhooks\/magento\/([^/]+)\/?$/, "magento"],
+  [/^\/webhooks\/bigcommerce\/?$/, "bigcommerce"],
+];
+
+function matchPath(url: string): { platform: Platform; connectionId?: string } | null {
+  const path = url.split("?", 1)[0]!;
+  for (const [pattern, platform] of PATHS) {
+    const m = pattern.exec(path);
+    if (!m) continue;
+    if (m[1] === undefined) return { platform };
+    try {
+      return { platform, connectionId: decodeURIComponent(m[1]) };
+    } catch {
+      return null; // a malformed %-escape names no connection
+    }
+  }
+  return null;
+}
+
+/**
+ * Webhooks skip the gateway's per-IP budget (they arrive in platform bursts), so refused
+ * signatures have their own: a client that sends more than 60 in a minute is refused (429) for 15 minutes
+ * before its bodies are read or hashed. Platforms sign correctly, so only forgers and a
+ * misconfigured secret spend it; the latter shows as `rejectedSignatures` in the connection's health.
+ */
+export const SIGNATURE_FAILURE_POLICY: RateLimitPolicy = {
+  name: "webhook-signature-failure-ip",
+  points: 60,
+  windowMs: 60_000,
+  blockMs: 15 * 60_000,
+};
+
+/**
+ * Clients whose signature budget is spent, remembered in-process so that the check costs no
+ * limiter call on the ack path. Bounded: past `max` entries the oldest block is forgotten (the
+ * shared limiter still counts its next failure).
+ */
+function createBlockList(max = 10_000) {
+  const until = new Map<string, number>();
+  return {
+    blocked(ip: string, now: number): number {
+      const t = until.get(ip);
+      if (t === undefined) return 0;
+      if (t > now) return t - now;
+      until.delete(ip);
+      return 0;
+    },
+    block(ip: string, untilMs: number) {
+      until.delete(ip);
+      until.set(ip, untilMs);
+      if (until.size > max) until.delete(until.keys().next().value as string);
+    },
+  };
+}
+
+/** The client's address as express would give it with "trust proxy" = loopback (http-app.ts). */
+const TRUST_LOOPBACK = proxyAddr.compile("loopback");
+const clientIp = (req: IncomingMessage) => proxyAddr(req, TRUST_LOOPBACK);
+
 /** How a platform's delivery names its connection (read before verification, used only for lookup). */
-type RouteOf = (req: Request) => { key: string } | { missing: string };
+type RouteOf = (
+  req: IncomingMessage,
+  connectionId: string | undefined,
+  body: Buffer,
+) => { key: string } | { missing: string };
 
 const ROUTES: Partial<Record<Platform, RouteOf>> = {
   shopify: (req) => {
     const shop = headerValue(req.headers, "x-shopify-shop-domain") ?? headerValue(req.headers, "shopify-shop-domain");
     return shop ? { key: routeKey.shop(shop) } : { missing: "X-Shopify-Shop-Domain is missing" };
   },
-  woocommerce: (req) => ({ key: routeKey.connection(String(req.params.connectionId)) }),
-  magento: (req) => ({ key: routeKey.connection(String(req.params.connectionId)) }),
+  woocommerce: (_req, connectionId) => ({ key: routeKey.connection(String(connectionId)) }),
+  magento: (_req, connectionId) => ({ key: routeKey.connection(String(connectionId)) }),
   // One URL per app: the (unverified) `producer: "stores/{hash}"` names the store; the adapter
   // then authenticates the delivery and checks that `producer` is its own store.
-  bigcommerce: (req) => {
-    const hash = Buffer.isBuffer(req.body) ? bigCommerceStoreHashOf(req.body) : undefined;
+  bigcommerce: (_req, _connectionId, body) => {
+    const hash = bigCommerceStoreHashOf(body);
     return hash ? { key: routeKey.storeHash(hash) } : { missing: "producer (stores/{hash}) is missing" };
   },
 };
 
-/** Plain node write: express's `send` (ETag hashing, charset negotiation) cost more than the rest of an ack. */
-const plain = (res: Response, status: number, body = "") => {
+/** Plain node write: the acks are the hot path. */
+const plain = (res: ServerResponse, status: number, body = "") => {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
   res.end(body);
 };
@@ -186,9 +265,9 @@ const plain = (res: Response, status: number, body = "") => {
  * body-parser's per-request type matching and set-up, which cost more than the signature check.
  * Over the limit (declared or streamed) -> 413, after reading off the rest as body-parser does, so
  * the connection stays usable. A compressed body (Content-Encoding other than identity) goes
- * through `express.raw`, which inflates it: signatures cover the uncompressed bytes.
+ * through body-parser's `raw`, which inflates it: signatures cover the uncompressed bytes.
  */
-async function readRawBody(req: Request, limit: number): Promise<Buffer> {
+async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   try {
     return await getRawBody(req, { limit, length: req.headers["content-length"] });
   } catch (error) {
@@ -209,108 +288,134 @@ async function readRawBody(req: Request, limit: number): Promise<Buffer> {
  * outbound call) -> dedupe (cache) -> enqueue (durable) -> 200; the delivery record and the
  * counters are written in batches after the ack. Duplicates, stale and ignored topics are 200
  * so platforms do not retry them.
+ *
+ * Served as a raw route (runtime RawRoute): node's request and response, ahead of express and the
+ * gateway's middleware; the signature is these deliveries' authentication.
  */
-export function createWebhookRouter({ deps, store, registry, stats, deliveries, activity }: IntakeDeps): Router {
-  const router = Router();
-  const raw = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT_BYTES });
+export function createWebhookIntake({ deps, store, registry, stats, deliveries, activity }: IntakeDeps): RawRoute {
+  // body-parser's raw (what express.raw is) works on node's own request and response.
+  const inflate = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT_BYTES });
+  const readCompressed = (req: IncomingMessage, res: ServerResponse) =>
+    new Promise<Buffer>((resolve, reject) =>
+      inflate(req as Request, res as Response, (e?: unknown) =>
+        e ? reject(e) : resolve((req as { body?: unknown }).body as Buffer),
+      ),
+    );
 
-  const intake =
-    (platform: Platform): RequestHandler =>
-    async (req, res, next) => {
-      activity?.touch();
-      try {
-        if (req.method !== "POST") {
-          res.setHeader("Allow", "POST");
-          return plain(res, 405, "Method Not Allowed");
-        }
-        const encoding = req.headers["content-encoding"];
-        if (encoding === undefined || encoding.toLowerCase() === "identity")
-          req.body = await readRawBody(req, WEBHOOK_BODY_LIMIT_BYTES);
-        else await new Promise<void>((resolve, reject) => raw(req, res, (e?: unknown) => (e ? reject(e) : resolve())));
-        const route = ROUTES[platform]?.(req);
-        if (!route) throw new AppError("NOT_FOUND", `No ${platform} webhook intake`);
-        if ("missing" in route) return plain(res, 400, route.missing);
-        const connection = await store.byRoute(route.key);
-        if (!connection || connection.platform !== platform) throw new AppError("NOT_FOUND", "Unknown connection");
+  const blockList = createBlockList();
+  /** Spends the caller's refused-signature budget; once spent, its next deliveries get 429 unread. */
+  const signatureRefused = async (ip: string) => {
+    const decision = await deps.rateLimiter.consume(SIGNATURE_FAILURE_POLICY, ip);
+    if (!decision.allowed) blockList.block(ip, Date.now() + (decision.retryAfterMs ?? decision.resetMs));
+  };
 
-        const request: WebhookRequest = {
-          rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-          headers: req.headers,
-          method: req.method,
-          pathParams: req.params as Record<string, string>,
-        };
-        const parsed = registry.adapterFor(connection).parseWebhook(request);
-        const now = deps.clock();
-        const receivedAt = now.toISOString();
-        if (!parsed.ok) {
-          const failure = parsed.error;
-          if (failure.reason === "bad-signature") stats.count(connection, "rejectedSignatures", null);
-          if (failure.reason === "malformed") {
-            // Signed by the platform but unreadable: counted and logged (never the body), nothing else stored.
-            stats.count(connection, "malformed", receivedAt);
-            deps.logger.warn(
-              { connectionId: connection.id, tenantId: connection.tenantId, reason: failure.message },
-              "malformed webhook",
-            );
-          }
-          return plain(res, failure.status, failure.message);
-        }
-        const event = parsed.value;
-        if (event.kind === "ping") return plain(res, 200, "ok");
-        if (event.kind === "ignored") return plain(res, 200, "ignored");
-        if (
-          connection.status === "uninstalled" &&
-          (event.kind === "product.upsert" || event.kind === "product.delete" || event.kind === "order")
-        ) {
-          return plain(res, 200, "connection uninstalled");
-        }
-
-        const deliveryId = createHash("sha256")
-          .update(`${connection.id}\n${event.dedupeKey}`)
-          .digest("base64url")
-          .slice(0, 32);
-        const fresh = await deps.cache.setIfAbsent(`catalog:webhook:${deliveryId}`, 1, DEDUPE_TTL_MS);
-        if (!fresh) {
-          stats.count(connection, "duplicates", receivedAt);
-          return plain(res, 200, "duplicate");
-        }
-        const job: EventJob = {
-          tenantId: connection.tenantId,
-          connectionId: connection.id,
-          receivedAt,
-          deliveryId,
-          event,
-        };
-        try {
-          await deps.queue.enqueue(CATALOG_QUEUES.events, job, { id: deliveryId });
-        } catch (error) {
-          // Not accepted after all: forget the delivery so the platform's retry is processed.
-          await deps.cache.delete(`catalog:webhook:${deliveryId}`);
-          throw error;
-        }
-        deliveries.record({
-          id: deliveryId,
-          tenantId: connection.tenantId,
-          connectionId: connection.id,
-          topic: event.topic,
-          outcome: "accepted",
-          receivedAt,
-          expiresAt: new Date(now.getTime() + DEDUPE_TTL_MS),
+  const intake = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
+    activity?.touch();
+    try {
+      const ip = clientIp(req);
+      const blockedForMs = blockList.blocked(ip, Date.now());
+      if (blockedForMs > 0)
+        throw new AppError("RATE_LIMITED", "Too many refused signatures, retry later", {
+          details: { retryAfterMs: blockedForMs },
         });
-        stats.count(connection, "accepted", receivedAt);
-        return plain(res, 200, "accepted");
-      } catch (error) {
-        if (isAppError(error)) return sendProblem(res, error);
-        // body-parser's own errors (an inflated body over the limit, a bad encoding) map to their codes.
-        next(error);
+      const target = matchPath(req.url ?? "/");
+      if (!target) throw new AppError("NOT_FOUND", `No route for ${req.method} ${(req.url ?? "/").split("?", 1)[0]}`);
+      const { platform, connectionId } = target;
+      if (req.method !== "POST") {
+        res.setHeader("Allow", "POST");
+        return plain(res, 405, "Method Not Allowed");
       }
-    };
+      const encoding = req.headers["content-encoding"];
+      const rawBody =
+        encoding === undefined || encoding.toLowerCase() === "identity"
+          ? await readRawBody(req, WEBHOOK_BODY_LIMIT_BYTES)
+          : await readCompressed(req, res);
+      const route = ROUTES[platform]?.(req, connectionId, rawBody);
+      if (!route) throw new AppError("NOT_FOUND", `No ${platform} webhook intake`);
+      if ("missing" in route) return plain(res, 400, route.missing);
+      const connection = await store.byRoute(route.key);
+      if (!connection || connection.platform !== platform) throw new AppError("NOT_FOUND", "Unknown connection");
 
-  const mount = (path: string, platform: Platform) => router.all(path, intake(platform));
-  mount("/webhooks/shopify", "shopify");
-  mount("/webhooks/woocommerce/:connectionId", "woocommerce");
-  // Thin events signed by the VARAi Magento module (adapters/magento README: event contract).
-  mount("/webhooks/magento/:connectionId", "magento");
-  mount("/webhooks/bigcommerce", "bigcommerce");
-  return router;
+      const request: WebhookRequest = {
+        rawBody,
+        headers: req.headers,
+        method: req.method ?? "POST",
+        pathParams: connectionId === undefined ? {} : { connectionId },
+      };
+      const parsed = registry.adapterFor(connection).parseWebhook(request);
+      const now = deps.clock();
+      const receivedAt = now.toISOString();
+      if (!parsed.ok) {
+        const failure = parsed.error;
+        if (failure.reason === "bad-signature") {
+          stats.count(connection, "rejectedSignatures", null);
+          await signatureRefused(ip);
+        }
+        if (failure.reason === "malformed") {
+          // Signed by the platform but unreadable: counted and logged (never the body), nothing else stored.
+          stats.count(connection, "malformed", receivedAt);
+          deps.logger.warn(
+            { connectionId: connection.id, tenantId: connection.tenantId, reason: failure.message },
+            "malformed webhook",
+          );
+        }
+        return plain(res, failure.status, failure.message);
+      }
+      const event = parsed.value;
+      if (event.kind === "ping") return plain(res, 200, "ok");
+      if (event.kind === "ignored") return plain(res, 200, "ignored");
+      if (
+        connection.status === "uninstalled" &&
+        (event.kind === "product.upsert" || event.kind === "product.delete" || event.kind === "order")
+      ) {
+        return plain(res, 200, "connection uninstalled");
+      }
+
+      const deliveryId = createHash("sha256")
+        .update(`${connection.id}\n${event.dedupeKey}`)
+        .digest("base64url")
+        .slice(0, 32);
+      const fresh = await deps.cache.setIfAbsent(`catalog:webhook:${deliveryId}`, 1, DEDUPE_TTL_MS);
+      if (!fresh) {
+        stats.count(connection, "duplicates", receivedAt);
+        return plain(res, 200, "duplicate");
+      }
+      const job: EventJob = {
+        tenantId: connection.tenantId,
+        connectionId: connection.id,
+        receivedAt,
+        deliveryId,
+        event,
+      };
+      try {
+        await deps.queue.enqueue(CATALOG_QUEUES.events, job, { id: deliveryId });
+      } catch (error) {
+        // Not accepted after all: forget the delivery so the platform's retry is processed.
+        await deps.cache.delete(`catalog:webhook:${deliveryId}`);
+        throw error;
+      }
+      deliveries.record({
+        id: deliveryId,
+        tenantId: connection.tenantId,
+        connectionId: connection.id,
+        topic: event.topic,
+        outcome: "accepted",
+        receivedAt,
+        expiresAt: new Date(now.getTime() + DEDUPE_TTL_MS),
+      });
+      stats.count(connection, "accepted", receivedAt);
+      return plain(res, 200, "accepted");
+    } catch (error) {
+      // body-parser's own errors (an inflated body over the limit, a bad encoding) map to their codes.
+      const appError = toHttpError(error);
+      if (appError.code === "INTERNAL") deps.logger.error({ err: error, requestId }, "webhook intake failed");
+      if (res.headersSent) res.end();
+      else writeProblem(res, appError, requestId);
+    }
+  };
+
+  return {
+    prefix: "/webhooks/",
+    handle: (req, res, requestId) => void intake(req, res, requestId),
+  };
 }

@@ -86,6 +86,37 @@ describe("probes", () => {
   });
 });
 
+describe("raw routes (platform webhooks)", () => {
+  it("serve signed deliveries ahead of authentication and rate limits, with a request id", async () => {
+    const deny = () => {
+      throw new Error("must not run");
+    };
+    const seen: string[] = [];
+    const webhooks: ServiceModule = {
+      name: "webhooks",
+      router: Router(),
+      rawRoutes: [
+        {
+          prefix: "/webhooks/",
+          handle: (req, res, requestId) => {
+            seen.push(`${req.method} ${req.url} ${requestId}`);
+            res.end("ok");
+          },
+        },
+      ],
+    };
+    const gateway = app({ modules: [webhooks], authenticate: deny, rateLimit: deny });
+    for (let i = 0; i < 5; i++) {
+      const res = await request(gateway).post("/webhooks/shopify?x=1").set("x-request-id", `req-${i}`).send("{}");
+      expect(res.status).toBe(200);
+      expect(res.headers["x-request-id"]).toBe(`req-${i}`);
+    }
+    expect(seen).toEqual([0, 1, 2, 3, 4].map((i) => `POST /webhooks/shopify?x=1 req-${i}`));
+    // Only the prefix is theirs: everything else still passes the gateway's middleware.
+    expectProblem(await request(gateway).post("/webhook").send("{}"), 500, "INTERNAL");
+  });
+});
+
 describe("/openapi.json", () => {
   it("is an OpenAPI 3.1 document with security schemes, a Problem schema and our servers", async () => {
     const res = await request(app()).get("/openapi.json").expect(200);

@@ -1,6 +1,7 @@
-import { createHttpApp, type RuntimeDeps, type ServiceModule, sendProblem } from "@varai/runtime";
+import type { RequestListener } from "node:http";
+import { createHttpApp, type RuntimeDeps, type ServiceModule, sendProblem, withRawRoutes } from "@varai/runtime";
 import { AppError } from "@varai/schema";
-import type { Express, RequestHandler } from "express";
+import type { RequestHandler } from "express";
 import { storefrontCorsMiddleware } from "./cors.ts";
 import { createDemoRouter } from "./demo/routes.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
@@ -48,8 +49,11 @@ function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
   return Promise.race([Promise.resolve().then(check), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The gateway's express app: the shared skeleton plus probes, OpenAPI, the demo store and every service router. */
-export function createGatewayApp(options: GatewayAppOptions): Express {
+/**
+ * The gateway's request listener: the services' raw routes (platform webhooks), then the express
+ * app (the shared skeleton plus probes, OpenAPI, the demo store and every service router).
+ */
+export function createGatewayApp(options: GatewayAppOptions): RequestListener {
   const { deps, modules } = options;
   const readinessTimeoutMs = options.readinessTimeoutMs ?? 2000;
   const checks: Record<string, () => Promise<void>> = {
@@ -78,7 +82,7 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
   };
   openapiJson();
 
-  return createHttpApp({
+  const app = createHttpApp({
     modules,
     logger: deps.logger,
     beforeAuth: [storefrontCorsMiddleware],
@@ -131,4 +135,5 @@ export function createGatewayApp(options: GatewayAppOptions): Express {
       );
     },
   });
+  return withRawRoutes(app, modules);
 }
