@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import {
   AppError,
   type ErrorCode,
@@ -6,7 +7,6 @@ import {
   roleHasPermission,
   toAppError,
 } from "@varai/schema";
-import type { ServerResponse } from "node:http";
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import type { z } from "zod";
 import type { Logger } from "./ports/logger.ts";

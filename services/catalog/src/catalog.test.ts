@@ -233,7 +233,9 @@ describe("webhook intake and the worker", () => {
     h = await startHarness({ shopify: { products: 2 } }, { autoSync: false });
     const conn = await h.connect("shopify");
     const { points } = SIGNATURE_FAILURE_POLICY;
-    const forged = Array.from({ length: points + 1 }, () => h.sim.shopify.webhook("products/update", { signature: "bad" }));
+    const forged = Array.from({ length: points + 1 }, () =>
+      h.sim.shopify.webhook("products/update", { signature: "bad" }),
+    );
     expect(new Set(await h.sim.send(`${h.url}/webhooks/shopify`, forged))).toEqual(new Set([401]));
     // The budget is spent: even a correctly signed delivery from this client is refused, before verification.
     const blocked = await fetch(`${h.url}/webhooks/shopify`, {
