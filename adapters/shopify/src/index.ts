@@ -18,7 +18,7 @@ import {
   WebhookSubscriptionsDataSchema,
 } from "./platform-schemas.ts";
 import { FRAME_METAFIELD_NAMESPACES, fromGraphql, gidToId } from "./transform.ts";
-import { parseShopifyWebhook } from "./webhooks.ts";
+import { acceptShopifyWebhook, interpretShopifyWebhook, parseShopifyWebhook } from "./webhooks.ts";
 
 export { toAdapterError } from "./errors.ts";
 export { parseJsonLossless } from "./json.ts";
@@ -146,6 +146,9 @@ export function createShopifyAdapter(options: ShopifyAdapterOptions, deps: Adapt
     },
 
     parseWebhook: (request) => parseShopifyWebhook(request, hmacKey, webhookCtx),
+    // The intake acknowledges after the HMAC and a syntax check; the worker maps the payload.
+    acceptWebhook: (request) => acceptShopifyWebhook(request, hmacKey),
+    interpretWebhook: (accepted) => interpretShopifyWebhook(accepted, webhookCtx),
 
     async listProducts(query) {
       const first = Math.min(250, Math.max(1, Math.floor(query.pageSize ?? SHOPIFY_DEFAULT_PAGE_SIZE)));

@@ -1,6 +1,8 @@
 import { createHmac, type KeyObject, timingSafeEqual } from "node:crypto";
 import {
+  type AcceptedWebhook,
   headerValue,
+  type IgnoredEvent,
   toIsoUtc,
   type WebhookEvent,
   type WebhookFailure,
@@ -44,11 +46,26 @@ export function shopDomainOf(headers: WebhookRequest["headers"]): string | undef
   return shopifyHeader(headers, "shop-domain")?.toLowerCase();
 }
 
-export function parseShopifyWebhook(
+/** The topics mapped by `interpretShopifyWebhook`; any other topic is acknowledged and ignored. */
+const MAPPED_TOPICS = new Set([
+  "products/create",
+  "products/update",
+  "products/delete",
+  "orders/paid",
+  "customers/data_request",
+  "customers/redact",
+  "shop/redact",
+  "app/uninstalled",
+]);
+
+/**
+ * At the door: method, headers, HMAC, JSON syntax (native JSON.parse, whose result is dropped:
+ * the exact parse happens in `interpretShopifyWebhook`). Unmapped topics are `ignored` here.
+ */
+export function acceptShopifyWebhook(
   request: WebhookRequest,
   secret: string | KeyObject,
-  ctx: TransformContext,
-): Result<WebhookEvent, WebhookFailure> {
+): Result<AcceptedWebhook | IgnoredEvent, WebhookFailure> {
   if (request.method !== "POST") return err(webhookFailure("method-not-allowed", "Webhooks must be POST"));
   const hmac = shopifyHeader(request.headers, "hmac-sha256");
   const topic = shopifyHeader(request.headers, "topic");
@@ -61,14 +78,30 @@ export function parseShopifyWebhook(
   if (request.rawBody.length === 0) return err(webhookFailure("missing-headers", "Empty body"));
   if (!verifyShopifyHmac(request.rawBody, hmac, secret)) return err(webhookFailure("bad-signature", "HMAC mismatch"));
 
-  let json: unknown;
+  const body = request.rawBody.toString("utf8");
   try {
-    json = parseJsonLossless(request.rawBody.toString("utf8"));
+    JSON.parse(body);
   } catch {
     return err(webhookFailure("malformed", "Body is not JSON"));
   }
   const triggeredAt = shopifyHeader(request.headers, "triggered-at");
   const base = { topic, dedupeKey: `${topic}:${eventId}`, occurredAt: triggeredAt ? toIsoUtc(triggeredAt) : null };
+  return ok(MAPPED_TOPICS.has(topic) ? { ...base, kind: "accepted", body } : { ...base, kind: "ignored" });
+}
+
+/** In the worker: the accepted delivery's topic and payload as an event. */
+export function interpretShopifyWebhook(
+  accepted: AcceptedWebhook,
+  ctx: TransformContext,
+): Result<WebhookEvent, WebhookFailure> {
+  let json: unknown;
+  try {
+    json = parseJsonLossless(accepted.body);
+  } catch {
+    return err(webhookFailure("malformed", "Body is not JSON"));
+  }
+  const { topic, dedupeKey, occurredAt } = accepted;
+  const base = { topic, dedupeKey, occurredAt };
   const parse = <S extends z.ZodType>(schema: S): z.infer<S> | null => {
     const r = schema.safeParse(json);
     return r.success ? r.data : null;
@@ -135,4 +168,15 @@ export function parseShopifyWebhook(
     default:
       return ok({ ...base, kind: "ignored" });
   }
+}
+
+export function parseShopifyWebhook(
+  request: WebhookRequest,
+  secret: string | KeyObject,
+  ctx: TransformContext,
+): Result<WebhookEvent, WebhookFailure> {
+  const accepted = acceptShopifyWebhook(request, secret);
+  if (!accepted.ok) return accepted;
+  const event = accepted.value;
+  return event.kind === "accepted" ? interpretShopifyWebhook(event, ctx) : ok(event);
 }

@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import { SHOPIFY_FIRST_PRODUCT_ID } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
+import { CATALOG_QUEUES } from "./model.ts";
 import { finishedRun, type Harness, type Json, startHarness, waitFor } from "./test-harness.ts";
 import { SIGNATURE_FAILURE_POLICY } from "./webhooks.ts";
 
@@ -358,8 +359,14 @@ describe("webhook intake and the worker", () => {
     expect(await shopifyHook("app/uninstalled")).toBe(200);
     expect(await shopifyHook("app/uninstalled")).toBe(200);
     await waitFor(async () => (await h.api("GET", `/v1/connections/${conn.id}`)).body.status === "uninstalled");
+    // After the uninstall, catalog and order events are acknowledged and change nothing.
+    expect(await shopifyHook("products/update", { index: 0 })).toBe(200);
+    expect(await shopifyHook("orders/paid", { index: 0 })).toBe(200);
     expect(await shopifyHook("shop/redact")).toBe(200);
     await waitFor(async () => h.privacy.length === 2);
+    await waitFor(async () => (await h.deps.queue.depth(CATALOG_QUEUES.events)) === 0);
+    expect(await countProducts()).toBe(0);
+    expect(h.orders).toEqual([]);
     expect(h.privacy[0]).toMatchObject({
       kind: "shopper-redact",
       shopperEmail: "john@example.com",

@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { bigCommerceStoreHashOf } from "@varai/adapter-bigcommerce";
 import {
+  type AcceptedWebhook,
   headerValue,
   type Logger,
   type RateLimitPolicy,
   type RawRoute,
   type RuntimeDeps,
   toHttpError,
+  type WebhookEvent,
   type WebhookRequest,
   writeProblem,
 } from "@varai/runtime";
@@ -29,7 +31,8 @@ export interface EventJob {
   connectionId: string;
   receivedAt: string;
   deliveryId: string;
-  event: import("@varai/runtime").WebhookEvent;
+  /** `accepted`: verified at the door, mapped by the worker (the adapter's interpretWebhook). */
+  event: WebhookEvent | AcceptedWebhook;
 }
 
 type StatName = "accepted" | "duplicates" | "rejectedSignatures" | "malformed";
@@ -342,7 +345,9 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
         method: req.method ?? "POST",
         pathParams: connectionId === undefined ? {} : { connectionId },
       };
-      const parsed = registry.adapterFor(connection).parseWebhook(request);
+      // Where the adapter can (acceptWebhook), the payload is mapped by the worker after the ack.
+      const adapter = registry.adapterFor(connection);
+      const parsed = adapter.acceptWebhook ? adapter.acceptWebhook(request) : adapter.parseWebhook(request);
       const now = deps.clock();
       const receivedAt = now.toISOString();
       if (!parsed.ok) {

@@ -1,8 +1,9 @@
-import type { Job, RuntimeDeps } from "@varai/runtime";
-import { type AppError, type Platform, ProductDraftSchema } from "@varai/schema";
+import { type Job, type RuntimeDeps, webhookFailure } from "@varai/runtime";
+import { type AppError, err, type Platform, ProductDraftSchema } from "@varai/schema";
 import type { ProductWriter } from "./apply.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import type { RateGovernor } from "./governor.ts";
+import type { ConnectionDoc } from "./model.ts";
 import type { AdapterRegistry } from "./registry.ts";
 import type { EventJob, StatsBuffer } from "./webhooks.ts";
 
@@ -50,16 +51,43 @@ function retryLater(error: AppError, governor: RateGovernor, key: string): never
 
 /** Handles one accepted webhook event. Idempotent: the queue delivers at least once. */
 export function createEventHandler(w: WorkerDeps) {
+  /**
+   * The event, mapped here when the intake only accepted it (adapter.acceptWebhook). A payload
+   * that does not map was still signed by the platform: counted as malformed and logged (never
+   * the body), and acknowledged, since a retry would not map either.
+   */
+  const interpret = ({ tenantId, connectionId, receivedAt, event }: EventJob, connection: ConnectionDoc) => {
+    if (event.kind !== "accepted") return event;
+    const adapter = w.registry.adapterFor(connection);
+    const mapped = adapter.interpretWebhook
+      ? adapter.interpretWebhook(event)
+      : err(webhookFailure("malformed", `${connection.platform} cannot map an accepted delivery`));
+    if (mapped.ok) return mapped.value;
+    w.stats?.count({ tenantId, id: connectionId }, "malformed", receivedAt);
+    w.deps.logger.warn(
+      { connectionId, tenantId, topic: event.topic, reason: mapped.error.message },
+      "webhook not stored: payload does not map",
+    );
+    return null;
+  };
+
   return async (job: Job<EventJob>): Promise<void> => {
-    const { tenantId, connectionId, receivedAt, event } = job.payload;
+    const { tenantId, connectionId, receivedAt } = job.payload;
     // The intake's short-lived route cache: one store read per event was a third of the worker's time.
     const cached = await w.store.byRoute(routeKey.connection(connectionId));
     const connection =
       cached?.tenantId === tenantId ? cached : await w.store.connections.findById(tenantId, connectionId);
     if (!connection) return; // deleted since: nothing to do
+    const event = interpret(job.payload, connection);
+    if (!event) return;
+    // Catalog and order events of an uninstalled store change nothing (privacy requests still count).
+    if (
+      connection.status === "uninstalled" &&
+      (event.kind === "product.upsert" || event.kind === "product.delete" || event.kind === "order")
+    )
+      return;
     switch (event.kind) {
       case "product.upsert": {
-        if (connection.status === "uninstalled") return;
         let draft = event.product;
         if (draft) {
           // Adapters may leave this check to the engine (Shopify's intake does, to ack sooner):

@@ -140,6 +140,16 @@ export interface IgnoredEvent extends WebhookEventBase {
   kind: "ignored";
 }
 
+/**
+ * A delivery verified and identified at the door, its payload not yet mapped: the body text
+ * (JSON whose syntax was checked) goes on the queue and the worker maps it with the adapter's
+ * `interpretWebhook`. See `CommerceAdapter.acceptWebhook`.
+ */
+export interface AcceptedWebhook extends WebhookEventBase {
+  kind: "accepted";
+  body: string;
+}
+
 export type WebhookEvent =
   | ProductUpsertEvent
   | ProductDeleteEvent
@@ -287,6 +297,17 @@ export interface CommerceAdapter {
    * exactly a 200 and nothing else.
    */
   parseWebhook(request: WebhookRequest): Result<WebhookEvent, WebhookFailure>;
+
+  /**
+   * Optional: `parseWebhook` in two steps, so the intake acknowledges without mapping the payload.
+   * `acceptWebhook` does at the door what decides the answer: signature, headers, topic,
+   * dedupe key and the JSON syntax (a malformed body is still refused there), and returns an
+   * `AcceptedWebhook` for topics that need mapping. `interpretWebhook`, in the worker, maps it.
+   * For every request, `interpretWebhook` after `acceptWebhook` gives what `parseWebhook` gives
+   * (the contract suite checks this). Both are pure, like `parseWebhook`.
+   */
+  acceptWebhook?(request: WebhookRequest): Result<AcceptedWebhook | WebhookEvent, WebhookFailure>;
+  interpretWebhook?(accepted: AcceptedWebhook): Result<WebhookEvent, WebhookFailure>;
 
   /** One page of products. A malformed item is an Err entry; the page still succeeds. */
   listProducts(query: ListProductsQuery): Promise<Result<ProductPage, AppError>>;

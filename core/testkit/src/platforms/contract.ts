@@ -94,6 +94,42 @@ export function describeCommerceAdapterContract(options: CommerceAdapterContract
       expect(ignored).toMatchObject({ ok: true, value: { kind: "ignored" } });
     });
 
+    it("accepts at the door and interprets in the worker exactly as parseWebhook does, when it splits the two", () => {
+      const { adapter, sim } = setup();
+      if (!adapter.acceptWebhook) {
+        // The two steps come as a pair or not at all.
+        expect(adapter.interpretWebhook).toBeUndefined();
+        return;
+      }
+      expect(adapter.interpretWebhook).toBeTypeOf("function");
+      const requests = [
+        toRequest(sim.webhook("product-update", { index: 1, signature: "valid" })),
+        toRequest(sim.webhook("product-delete", { index: 2, signature: "valid" })),
+        toRequest(sim.webhook("ignored", { index: 2, signature: "valid" })),
+        toRequest(sim.webhook("product-update", { index: 1, signature: "bad" })),
+        toRequest(sim.webhook("product-update", { index: 1, signature: "none" })),
+        toRequest(sim.webhook("product-update", { index: 1, signature: "valid" }), "GET"),
+        toRequest(sim.webhook("product-update", { index: 1, signature: "valid", body: '{"id": 1, "title": ' })),
+        // Well-formed JSON that is not a product: refused by the worker's step, not at the door.
+        toRequest(sim.webhook("product-update", { index: 1, signature: "valid", body: '{"unexpected": true}' })),
+      ];
+      // A signed body that is not JSON is still refused at the door (400), as the intake must answer it.
+      expect(adapter.acceptWebhook(requests[6]!)).toMatchObject({
+        ok: false,
+        error: { reason: "malformed", status: 400 },
+      });
+      let deferred = 0;
+      for (const request of requests) {
+        const accepted = adapter.acceptWebhook(request);
+        const twoSteps =
+          accepted.ok && accepted.value.kind === "accepted" ? adapter.interpretWebhook!(accepted.value) : accepted;
+        if (accepted.ok && accepted.value.kind === "accepted") deferred++;
+        expect(twoSteps).toEqual(adapter.parseWebhook(request));
+      }
+      // The update, the delete and the body that does not map reach the worker's step.
+      expect(deferred).toBe(3);
+    });
+
     it("pages to completion through a serialised cursor, every item a valid draft with an exact string id", async () => {
       const { adapter, sim } = setup(23);
       const seen: string[] = [];
