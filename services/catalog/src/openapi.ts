@@ -13,6 +13,10 @@ const problem = (description: string) => ({
 const webhook = (summary: string, params: boolean) => ({
   post: {
     summary,
+    description:
+      "Authenticated by the platform's signature over the raw body, so served ahead of the gateway's " +
+      "authentication and per-IP rate limit. A client that sends more than 60 refused signatures in a " +
+      "minute is answered 429 for 15 minutes.",
     ...(params
       ? { parameters: [{ name: "connectionId", in: "path", required: true, schema: { type: "string" } }] }
       : {}),
@@ -24,6 +28,8 @@ const webhook = (summary: string, params: boolean) => ({
       404: { description: "Unknown connection" },
       405: { description: "Not POST" },
       413: { description: "Body over 5 MB" },
+      429: { description: "Too many refused signatures from this client (Retry-After)" },
+      503: { description: "The event queue is full (Retry-After); the platform retries" },
     },
   },
 });
