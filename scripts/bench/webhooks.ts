@@ -12,7 +12,10 @@
 //                the ack latency p50 / p99 / max at the target load.
 // Targets (issue 6): >= 2 000 deliveries/s and p99 <= 25 ms; meetsTargets = saturation
 // throughput >= 2 000 and atTargetRate p99 <= 25. queueDepthAtEnd: events not yet handled by
-// the in-process worker when the load stops (the queue absorbs bursts).
+// the in-process worker when the load stops (the queue absorbs bursts). serverCpuMsPerDelivery: this
+// process's CPU time from the phase's start until its backlog is drained, per accepted delivery
+// (intake + worker + GC); serverCoresAtOfferedRate = that x 2 000/s: above ~0.8 of a core the acks
+// queue behind the worker whatever the scheduling, so p99 follows.
 //
 // Warm-up: each phase runs BENCH_WARMUP_S (1 s) longer and the figures cover the last
 // BENCH_DURATION_S only. The first second is the load generator connecting: its 50 connections
@@ -201,16 +204,29 @@ async function main() {
     child.kill();
     return result;
   };
+  const drain = async () => {
+    for (let i = 0; i < 1200 && (await deps.queue.depth(CATALOG_QUEUES.events)) > 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
+  };
+  /** This process's CPU (intake, worker, GC; the client is another process) per accepted delivery, backlog included. */
+  const cpuMsPerDelivery = (since: NodeJS.CpuUsage, deliveries: number) => {
+    const used = process.cpuUsage(since);
+    return Number(((used.user + used.system) / 1000 / Math.max(1, deliveries)).toFixed(3));
+  };
+  let cpuFrom = process.cpuUsage();
   const saturation = await phase(0);
   const saturationDepth = await deps.queue.depth(CATALOG_QUEUES.events);
   // Let the worker drain the first phase's backlog so both phases start alike (and time it:
   // the worker's own rate once acks no longer compete with it).
   const drainStarted = performance.now();
-  for (let i = 0; i < 1200 && (await deps.queue.depth(CATALOG_QUEUES.events)) > 0; i++)
-    await new Promise((r) => setTimeout(r, 50));
+  await drain();
   const drainSeconds = (performance.now() - drainStarted) / 1000;
+  const saturationCpu = cpuMsPerDelivery(cpuFrom, saturation.wholeRun.ok);
+  cpuFrom = process.cpuUsage();
   const atRate = await phase(RATE);
   const atRateDepth = await deps.queue.depth(CATALOG_QUEUES.events);
+  await drain();
+  const atRateCpu = cpuMsPerDelivery(cpuFrom, atRate.wholeRun.ok);
   await service.stop?.();
   await server.close();
   const perSec = (r: ClientResult) => Math.round(r.ok / r.durationS);
@@ -233,6 +249,7 @@ async function main() {
           wholeRunAckLatencyMs: saturation.wholeRun.latency,
           queueDepthAtEnd: saturationDepth,
           workerDrainPerSec: Math.round(saturationDepth / drainSeconds),
+          serverCpuMsPerDelivery: saturationCpu,
         },
         atTargetRate: {
           offeredPerSec: RATE,
@@ -242,6 +259,9 @@ async function main() {
           ackLatencyMs: atRate.latency,
           wholeRunAckLatencyMs: atRate.wholeRun.latency,
           queueDepthAtEnd: atRateDepth,
+          serverCpuMsPerDelivery: atRateCpu,
+          // The share of one core that intake and worker need at the offered rate, sustained.
+          serverCoresAtOfferedRate: Number(((atRateCpu * RATE) / 1000).toFixed(2)),
         },
         targets: { deliveriesPerSec: 2000, p99Ms: 25 },
         meetsTargets: perSec(saturation) >= 2000 && atRate.latency.p99 <= 25 && atRate.non2xx === 0,
