@@ -32,8 +32,8 @@ export interface OpenApiFragment {
  * For platform webhooks: they are authenticated by a signature over the raw body, not by our
  * credentials, and arrive in bursts (a bulk edit) that the per-IP budget would refuse with 429s
  * the platform then retries. Express's per-request set-up also cost as much as the rest of an ack
- * (`pnpm bench:webhooks`: 1,420-1,560 -> 2,710-2,830 deliveries/s). `requestId` is already set
- * as the response's X-Request-Id.
+ * (`pnpm bench:webhooks`, one machine and session: 1,350-1,600 -> 2,280-2,600 deliveries/s).
+ * `requestId` is already set as the response's X-Request-Id.
  */
 export interface RawRoute {
   prefix: string;
