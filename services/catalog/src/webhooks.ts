@@ -308,8 +308,13 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
   const blockList = createBlockList();
   /** Spends the caller's refused-signature budget; once spent, its next deliveries get 429 unread. */
   const signatureRefused = async (ip: string) => {
-    const decision = await deps.rateLimiter.consume(SIGNATURE_FAILURE_POLICY, ip);
-    if (!decision.allowed) blockList.block(ip, Date.now() + (decision.retryAfterMs ?? decision.resetMs));
+    try {
+      const decision = await deps.rateLimiter.consume(SIGNATURE_FAILURE_POLICY, ip);
+      if (!decision.allowed) blockList.block(ip, Date.now() + (decision.retryAfterMs ?? decision.resetMs));
+    } catch (error) {
+      // The limiter's store is down: the delivery is still refused (401), only not counted.
+      deps.logger.warn({ err: error }, "refused-signature budget not counted");
+    }
   };
 
   const intake = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
