@@ -118,18 +118,14 @@ export function describeCommerceAdapterContract(options: CommerceAdapterContract
         ok: false,
         error: { reason: "malformed", status: 400 },
       });
-      let deferred = 0;
       for (const request of requests) {
         const accepted = adapter.acceptWebhook(request);
         const twoSteps =
           accepted.ok && accepted.value.kind === "accepted" ? adapter.interpretWebhook!(accepted.value) : accepted;
-        if (accepted.ok && accepted.value.kind === "accepted") deferred++;
         expect(twoSteps).toEqual(adapter.parseWebhook(request));
       }
-      // A pair that defers nothing is parseWebhook under another name; at least the update is deferred.
-      const update = adapter.acceptWebhook(requests[0]!);
-      expect(update).toMatchObject({ ok: true, value: { kind: "accepted" } });
-      expect(deferred).toBeGreaterThan(0);
+      // A pair that defers nothing is parseWebhook under another name: at least the update is deferred.
+      expect(adapter.acceptWebhook(requests[0]!)).toMatchObject({ ok: true, value: { kind: "accepted" } });
     });
 
     it("pages to completion through a serialised cursor, every item a valid draft with an exact string id", async () => {
