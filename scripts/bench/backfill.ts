@@ -24,7 +24,13 @@ import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { createCatalogService } from "@varai/catalog";
 import { createSecretBox } from "@varai/runtime";
-import { createTestRuntime, type SimulatedPlatformName, serveModules, startPlatformSimulator } from "@varai/testkit";
+import {
+  createTestRuntime,
+  type SimulatedPlatformName,
+  serveModules,
+  startPlatformSimulator,
+  tenantAdmin,
+} from "@varai/testkit";
 
 const TENANT = "ten_bench";
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
@@ -83,16 +89,7 @@ async function backfill(platform: SimulatedPlatformName) {
     reconcileIntervalMs: 0,
     sync: { pageSize: PAGE_SIZE[platform] },
   });
-  const server = await serveModules({
-    modules: [service],
-    principal: {
-      kind: "user",
-      userId: "usr_bench",
-      tenantId: TENANT,
-      role: "tenant_admin",
-      email: "b@e.nch",
-    },
-  });
+  const server = await serveModules({ modules: [service], principal: tenantAdmin(TENANT) });
   const { url } = server;
   await service.start?.();
   // Connection bodies as the adapters' READMEs describe them (identity, credentials, secret).

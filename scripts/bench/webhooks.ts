@@ -34,7 +34,7 @@ import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CATALOG_QUEUES, createCatalogService } from "@varai/catalog";
 import { createSecretBox } from "@varai/runtime";
-import { createShopifySim, createTestRuntime, serveModules } from "@varai/testkit";
+import { createShopifySim, createTestRuntime, serveModules, tenantAdmin } from "@varai/testkit";
 import autocannon from "autocannon";
 
 const TENANT = "ten_bench";
@@ -152,16 +152,7 @@ async function main() {
     autoSync: false,
     reconcileIntervalMs: 0,
   });
-  const server = await serveModules({
-    modules: [service],
-    principal: {
-      kind: "user",
-      userId: "usr_bench",
-      tenantId: TENANT,
-      role: "tenant_admin",
-      email: "b@e.nch",
-    },
-  });
+  const server = await serveModules({ modules: [service], principal: tenantAdmin(TENANT) });
   const { url } = server;
   await service.start?.();
   const created = await fetch(`${url}/v1/connections`, {

@@ -3,19 +3,29 @@ import type { AddressInfo } from "node:net";
 import { createHttpApp, noopLogger, type ServiceModule, setPrincipal, withRawRoutes } from "@varai/runtime";
 import type { Principal } from "@varai/schema";
 
+/** A signed-in admin of `tenantId`, the caller most benchmarks act as. */
+export const tenantAdmin = (tenantId: string): Principal => ({
+  kind: "user",
+  userId: "usr_bench",
+  tenantId,
+  role: "tenant_admin",
+  email: "bench@varai.local",
+});
+
 /**
  * Serves service modules on 127.0.0.1:0 behind the shared HTTP skeleton, every request acting as
- * `principal` (benchmarks and service tests: real auth is tested in the auth service and gateway).
+ * `principal` (benchmarks: real auth is tested in the auth service and gateway).
  */
 export async function serveModules(options: {
   modules: ServiceModule[];
   principal: Principal;
 }): Promise<{ url: string; close(): Promise<void> }> {
+  const { principal } = options;
   const app = createHttpApp({
     modules: options.modules,
     logger: noopLogger,
     authenticate: (_req, res, next) => {
-      setPrincipal(res, options.principal);
+      setPrincipal(res, principal);
       next();
     },
   });
