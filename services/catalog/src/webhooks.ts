@@ -374,12 +374,8 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
       const event = parsed.value;
       if (event.kind === "ping") return plain(res, 200, "ok");
       if (event.kind === "ignored") return plain(res, 200, "ignored");
-      if (
-        connection.status === "uninstalled" &&
-        (event.kind === "product.upsert" || event.kind === "product.delete" || event.kind === "order")
-      ) {
-        return plain(res, 200, "connection uninstalled");
-      }
+      // An uninstalled store's catalog and order events are dropped by the worker (one place for
+      // every event, mapped here or there).
 
       const deliveryId = createHash("sha256")
         .update(`${connection.id}\n${event.dedupeKey}`)
