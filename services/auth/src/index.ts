@@ -12,4 +12,5 @@ export {
   createAuthService,
   type Session,
 } from "./service.ts";
-export { ACCESS_TOKEN_TTL_S, type JwtKeySet, REFRESH_TOKEN_TTL_MS } from "./tokens.ts";
+export { SESSION_CHECK_TTL_MS } from "./session-check.ts";
+export { ACCESS_TOKEN_TTL_S, CLOCK_SKEW_S, type JwtKeySet, REFRESH_TOKEN_TTL_MS } from "./tokens.ts";

@@ -44,9 +44,11 @@ beforeAll(async () => {
   await request(h.app).get("/test/principal").set("X-VARAi-Key", a.secret.key).set("Origin", "https://alpha.example");
   await request(h.app).get("/test/principal").set("X-VARAi-Key", a.secret.key);
 
-  // Everything an admin can read after creation.
+  // Everything an admin can read after creation, in a new session (the reuse above ended the first).
+  const reader = await loginAs(h.app, a.email, a.password);
+  secrets.push(reader.accessToken, reader.refreshToken);
   for (const path of ["/v1/me", `/v1/tenants/${a.tenant.id}`, "/v1/api-keys", "/v1/audit?limit=200"]) {
-    const res = await request(h.app).get(path).set("Authorization", `Bearer ${a.token}`);
+    const res = await request(h.app).get(path).set("Authorization", `Bearer ${reader.accessToken}`);
     expect(res.status, path).toBe(200);
     readBodies.push(res.text);
   }
@@ -59,7 +61,7 @@ afterAll(async () => {
 describe("secrets stay out of logs and later responses", () => {
   it("collected the secrets and logs it claims to check", () => {
     expect(secrets.every((s) => typeof s === "string" && s.length >= 12)).toBe(true);
-    expect(secrets.length).toBe(14);
+    expect(secrets.length).toBe(16);
     // Requests were logged (with their headers) and auth logged its own events.
     expect(h.logs.some((line) => line.includes('"msg":"request"'))).toBe(true);
     expect(h.logs.some((line) => line.includes("refresh token reuse"))).toBe(true);

@@ -39,6 +39,7 @@ import type { PrivacyExport, PrivacyRedaction } from "./privacy.ts";
 import { walkParticipants } from "./privacy.ts";
 import { createRateLimitMiddleware, DEFAULT_RATE_LIMITS, enforce, type RateLimitPolicies } from "./rate-limits.ts";
 import { authOpenApi, createAuthRouter } from "./routes.ts";
+import { createSessionCheck } from "./session-check.ts";
 import {
   createTokenIssuer,
   generateKeySecret,
@@ -72,6 +73,14 @@ export interface AuthServiceOptions {
   passwordHashing?: ScryptParams;
   /** How long a resolved API key or tenant is cached. Default 30 s (a revoked key dies within this on other processes). */
   lookupCacheTtlMs?: number;
+  /**
+   * How long a checked session (refresh family live, user active, current role) is trusted.
+   * Default `SESSION_CHECK_TTL_MS` (5 s), at most 60 s: the bound on how long an access token
+   * keeps working after logout, revocation, or its user's removal, and on a role change.
+   */
+  sessionCheckTtlMs?: number;
+  /** Access token lifetime in seconds, also the longest `exp - iat` accepted. Default `ACCESS_TOKEN_TTL_S` (15 min). */
+  accessTokenTtlS?: number;
 }
 
 export interface Session {
@@ -170,6 +179,14 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     issuer: options.issuer ?? "varai",
     audience: options.audience ?? "varai-api",
     clock,
+    ...(options.accessTokenTtlS !== undefined ? { ttlS: options.accessTokenTtlS } : {}),
+  });
+  const sessions = createSessionCheck({
+    users,
+    refreshTokens,
+    cache,
+    clock,
+    ...(options.sessionCheckTtlMs !== undefined ? { ttlMs: options.sessionCheckTtlMs } : {}),
   });
   const scrypt = options.passwordHashing ?? SCRYPT_PARAMS;
   const decoyHash = createDecoyHash(scrypt);
@@ -273,10 +290,10 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     if (authorization !== undefined) {
       const match = BEARER.exec(authorization);
       if (!match?.[1]) throw new AppError("UNAUTHENTICATED", "Authorization must be Bearer <access token>");
-      const claims = await tokens.verify(match[1]);
-      principal = { kind: "user", ...claims };
+      const user = await sessions.principal(await tokens.verify(match[1]));
+      principal = user;
       // A platform admin acting on a tenant is held to that tenant's region too.
-      const acting = claims.role === "platform_admin" ? req.header("x-varai-tenant") : undefined;
+      const acting = user.role === "platform_admin" ? req.header("x-varai-tenant") : undefined;
       if (acting) {
         const tenant = await findTenant(acting);
         if (tenant) assertRegion(tenant);
@@ -302,7 +319,13 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
   }
 
   async function issueSession(user: UserDoc, familyId: string): Promise<Session> {
-    const access = await tokens.sign({ userId: user.id, tenantId: user.tenantId, role: user.role, email: user.email });
+    const access = await tokens.sign({
+      userId: user.id,
+      tenantId: user.tenantId,
+      role: user.role,
+      email: user.email,
+      sessionId: familyId,
+    });
     const refreshToken = newRefreshToken(user.tenantId);
     await refreshTokens.insertOne(user.tenantId, {
       id: sha256(refreshToken),
@@ -323,6 +346,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
 
   async function revokeFamily(tenantId: string, familyId: string): Promise<void> {
     await refreshTokens.updateMany(tenantId, { familyId }, { $set: { status: "revoked" } });
+    await sessions.forget(tenantId, familyId);
   }
 
   const unauthenticatedLogin = () => new AppError("UNAUTHENTICATED", "Invalid email or password");

@@ -1,7 +1,10 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { createEmbeddedStore } from "@varai/runtime";
 import { SignJWT, UnsecuredJWT } from "jose";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { AUTH_COLLECTIONS, type UserDoc } from "./collections.ts";
+import { SESSION_CHECK_TTL_MS } from "./session-check.ts";
 import { createHarness, type Harness, loginAs, seedTenant } from "./test-harness.ts";
 
 let h: Harness;
@@ -112,17 +115,56 @@ describe("access token verification", () => {
     const { accessToken } = await loginAs(h.app, "root@varai.test", "root-password-123");
     await h.close();
     const newSecret = randomBytes(32).toString("base64");
-    // Rotation: k2 signs, k1 still verifies.
-    h = await createHarness({ jwtKeys: { keys: { k1: oldSecret, k2: newSecret }, current: "k2" } });
-    // The new harness has a fresh store; bootstrap made the admin again, the token names only claims.
-    expect((await meWith(accessToken)).status).toBe(200);
+    // Rotation: k2 signs, k1 still verifies. The next processes share the store (and the session).
+    const store = createEmbeddedStore({ dataDir: null });
+    h = await createHarness({ jwtKeys: { keys: { k1: oldSecret }, current: "k1" } }, { store });
+    const session = await loginAs(h.app, "root@varai.test", "root-password-123");
+    await h.close();
+    h = await createHarness({ jwtKeys: { keys: { k1: oldSecret, k2: newSecret }, current: "k2" } }, { store });
+    expect((await meWith(session.accessToken)).status).toBe(200);
+    // A validly signed token of a session this store never held (the first process's) is refused.
+    expect((await meWith(accessToken)).status).toBe(401);
     const fresh = await loginAs(h.app, "root@varai.test", "root-password-123");
     expect(JSON.parse(Buffer.from(fresh.accessToken.split(".")[0] as string, "base64url").toString()).kid).toBe("k2");
     await h.close();
     // k1 removed: its tokens die.
-    h = await createHarness({ jwtKeys: { keys: { k2: newSecret }, current: "k2" } });
-    expect((await meWith(accessToken)).status).toBe(401);
+    h = await createHarness({ jwtKeys: { keys: { k2: newSecret }, current: "k2" } }, { store });
+    expect((await meWith(session.accessToken)).status).toBe(401);
     expect((await meWith(fresh.accessToken)).status).toBe(200);
+    await store.close();
+  });
+
+  /** Our own token with some claims changed, signed again with the right key: only the claims are wrong. */
+  async function resigned(token: string, change: (claims: Record<string, unknown>) => Record<string, unknown>) {
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] as string, "base64url").toString());
+    return new SignJWT(change(claims))
+      .setProtectedHeader({ alg: "HS256", kid: "k1" })
+      .sign(new Uint8Array(Buffer.from(h.jwtSecret, "base64")));
+  }
+
+  it("refuses a correctly signed token naming an unknown role with 401, not 500", async () => {
+    const { accessToken } = await loginAs(h.app, "root@varai.test", "root-password-123");
+    for (const role of ["owner", 42, null, "__proto__"]) {
+      const res = await meWith(await resigned(accessToken, (c) => ({ ...c, role })));
+      expect(res.status, String(role)).toBe(401);
+      expect(res.body.code).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  it("refuses a token whose lifetime is over the maximum, or issued in the future beyond the clock skew", async () => {
+    const { accessToken } = await loginAs(h.app, "root@varai.test", "root-password-123");
+    const now = Math.floor(h.now.value.getTime() / 1000);
+    const longLived = await resigned(accessToken, (c) => ({ ...c, iat: now, exp: now + 15 * 60 + 1 }));
+    const yearLong = await resigned(accessToken, (c) => ({ ...c, iat: now, exp: now + 365 * 24 * 3600 }));
+    const future = await resigned(accessToken, (c) => ({ ...c, iat: now + 60, exp: now + 60 + 15 * 60 }));
+    for (const token of [longLived, yearLong, future]) {
+      const res = await meWith(token);
+      expect(res.status).toBe(401);
+      expect(res.body.code).toBe("UNAUTHENTICATED");
+    }
+    // Within the skew a clock a little ahead of ours is fine, as is a token of exactly the lifetime.
+    const slightlyAhead = await resigned(accessToken, (c) => ({ ...c, iat: now + 3, exp: now + 3 + 15 * 60 }));
+    expect((await meWith(slightlyAhead)).status).toBe(200);
   });
 
   it("answers a malformed Authorization header with 401, not 500", async () => {
@@ -178,6 +220,78 @@ describe("refresh tokens", () => {
     const first = await loginAs(h.app, "root@varai.test", "root-password-123");
     expect((await request(h.app).post("/v1/auth/logout").send({ refreshToken: first.refreshToken })).status).toBe(204);
     expect((await request(h.app).post("/v1/auth/refresh").send({ refreshToken: first.refreshToken })).status).toBe(401);
+  });
+});
+
+describe("access tokens end with their session and their user", () => {
+  const later = (ms: number) => {
+    h.now.value = new Date(h.now.value.getTime() + ms);
+  };
+  const users = () => h.deps.store.tenantCollection<UserDoc>(AUTH_COLLECTIONS.users);
+
+  it("refuses the access token once its session is logged out", async () => {
+    const session = await loginAs(h.app, "root@varai.test", "root-password-123");
+    expect((await meWith(session.accessToken)).status).toBe(200);
+    expect((await request(h.app).post("/v1/auth/logout").send({ refreshToken: session.refreshToken })).status).toBe(
+      204,
+    );
+    const res = await meWith(session.accessToken);
+    expect(res.status).toBe(401);
+    expect(res.body.code).toBe("UNAUTHENTICATED");
+    // Another session of the same user lives on.
+    const other = await loginAs(h.app, "root@varai.test", "root-password-123");
+    expect((await meWith(other.accessToken)).status).toBe(200);
+  });
+
+  it("refuses every access token of a family revoked by refresh token reuse", async () => {
+    const first = await loginAs(h.app, "root@varai.test", "root-password-123");
+    const second = await request(h.app).post("/v1/auth/refresh").send({ refreshToken: first.refreshToken });
+    expect(second.status).toBe(200);
+    // The rotation itself does not end the session: both access tokens of the family work.
+    expect((await meWith(first.accessToken)).status).toBe(200);
+    expect((await meWith(second.body.accessToken)).status).toBe(200);
+    expect((await request(h.app).post("/v1/auth/refresh").send({ refreshToken: first.refreshToken })).status).toBe(401);
+    expect((await meWith(first.accessToken)).status).toBe(401);
+    expect((await meWith(second.body.accessToken)).status).toBe(401);
+  });
+
+  it("refuses the access token of a deleted or disabled user within the session check bound", async () => {
+    const a = await seedTenant(h, "Acme");
+    const staff = await h.auth.createUser({
+      tenantId: a.tenant.id,
+      email: "staff@acme.test",
+      role: "tenant_staff",
+      password: "staff-password-123",
+    });
+    const staffSession = await loginAs(h.app, "staff@acme.test", "staff-password-123");
+    expect((await meWith(a.token)).status).toBe(200);
+    expect((await meWith(staffSession.accessToken)).status).toBe(200);
+    await users().deleteOne(a.tenant.id, { id: a.user.id });
+    await users().updateOne(a.tenant.id, { id: staff.user.id }, { $set: { status: "disabled" } });
+    later(SESSION_CHECK_TTL_MS);
+    expect((await meWith(a.token)).status).toBe(401);
+    expect((await meWith(staffSession.accessToken)).status).toBe(401);
+  });
+
+  it("applies a changed role within the session check bound, not at the token's expiry", async () => {
+    const a = await seedTenant(h, "Acme");
+    const createKey = () =>
+      request(h.app)
+        .post("/v1/api-keys")
+        .set("Authorization", `Bearer ${a.token}`)
+        .send({ kind: "secret", allowedOrigins: [] });
+    expect((await createKey()).status).toBe(201);
+    await users().updateOne(a.tenant.id, { id: a.user.id }, { $set: { role: "viewer" } });
+    later(SESSION_CHECK_TTL_MS);
+    const me = await meWith(a.token);
+    expect(me.status).toBe(200);
+    expect(me.body.user.role).toBe("viewer");
+    expect((await createKey()).status).toBe(403);
+  });
+
+  it("has a session check bound of seconds, and refuses one of minutes", async () => {
+    expect(SESSION_CHECK_TTL_MS).toBeLessThanOrEqual(10_000);
+    await expect(createHarness({ sessionCheckTtlMs: 5 * 60_000 })).rejects.toMatchObject({ code: "INVALID_CONFIG" });
   });
 });
 

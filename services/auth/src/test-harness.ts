@@ -9,6 +9,7 @@ import {
   createMemoryCache,
   createMemoryRateLimiter,
   createPrivacyRegistry,
+  type DocumentStore,
   getPrincipal,
   type RateLimiter,
 } from "@varai/runtime";
@@ -29,7 +30,7 @@ export interface Harness {
 
 export async function createHarness(
   options: AuthServiceOptions = {},
-  extra: { rateLimiter?: RateLimiter } = {},
+  extra: { rateLimiter?: RateLimiter; store?: DocumentStore } = {},
 ): Promise<Harness> {
   const logs: string[] = [];
   const destination = new Writable({
@@ -42,8 +43,9 @@ export async function createHarness(
   const now = { value: new Date() };
   const jwtSecret = randomBytes(32).toString("base64");
   const deps: AuthDeps = {
-    store: createEmbeddedStore({ dataDir: null }),
-    cache: createMemoryCache(),
+    store: extra.store ?? createEmbeddedStore({ dataDir: null }),
+    // On the test clock, so cached lookups expire when a test moves time on.
+    cache: createMemoryCache({ clock: () => now.value }),
     rateLimiter: extra.rateLimiter ?? createMemoryRateLimiter(),
     logger,
     clock: () => now.value,
@@ -90,7 +92,8 @@ export async function createHarness(
     jwtSecret,
     bootstrapped,
     async close() {
-      await deps.store.close();
+      // A store passed in belongs to the test, which may hand it to the next harness.
+      if (!extra.store) await deps.store.close();
       await deps.cache.close();
     },
   };

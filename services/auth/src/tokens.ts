@@ -1,10 +1,16 @@
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { Role } from "@varai/schema";
-import { AppError } from "@varai/schema";
+import { AppError, IdSchema, type Role, RoleSchema, TenantIdSchema } from "@varai/schema";
 import { jwtVerify, SignJWT } from "jose";
+import { z } from "zod";
 
-/** Access tokens are short-lived; the refresh token (opaque, rotated) carries the session. */
+/**
+ * Access tokens are short-lived; the refresh token (opaque, rotated) carries the session.
+ * The lifetime is also the longest one accepted: a token whose `exp - iat` is longer was not
+ * issued under this configuration.
+ */
 export const ACCESS_TOKEN_TTL_S = 15 * 60;
+/** How far the clock of whoever signed a token may be ahead of or behind ours. */
+export const CLOCK_SKEW_S = 5;
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 // One fixed algorithm: the verifier never lets the token header choose (no "none", no RS/HS confusion).
@@ -22,6 +28,8 @@ export interface AccessClaims {
   tenantId: string;
   role: Role;
   email: string;
+  /** The refresh token family the token was issued from: logout and reuse detection end it. */
+  sessionId: string;
 }
 
 export interface TokenIssuer {
@@ -30,12 +38,34 @@ export interface TokenIssuer {
   verify(token: string): Promise<AccessClaims>;
 }
 
+/** The claims we put in a token (jose has checked `iss`, `aud`, `exp` and the signature before). */
+function claimsSchema(ttlS: number) {
+  return z
+    .object({
+      sub: IdSchema,
+      tid: TenantIdSchema,
+      role: RoleSchema,
+      email: z.string().max(320),
+      sid: IdSchema,
+      iat: z.number().int(),
+      exp: z.number().int(),
+    })
+    .refine((claims) => claims.exp - claims.iat <= ttlS, "lifetime over the maximum");
+}
+
 export function createTokenIssuer(options: {
   keySet: JwtKeySet;
   issuer: string;
   audience: string;
   clock: () => Date;
+  /** Lifetime of the tokens signed, and the longest accepted. Default ACCESS_TOKEN_TTL_S. */
+  ttlS?: number;
 }): TokenIssuer {
+  const ttlS = options.ttlS ?? ACCESS_TOKEN_TTL_S;
+  if (!Number.isInteger(ttlS) || ttlS <= 0) {
+    throw new AppError("INVALID_CONFIG", "The access token lifetime must be a whole number of seconds above 0");
+  }
+  const ClaimsSchema = claimsSchema(ttlS);
   const keys = new Map<string, Uint8Array>();
   for (const [kid, secret] of Object.entries(options.keySet.keys)) {
     const bytes = typeof secret === "string" ? Buffer.from(secret, "base64") : secret;
@@ -49,16 +79,21 @@ export function createTokenIssuer(options: {
   return {
     async sign(claims) {
       const iat = now();
-      const token = await new SignJWT({ tid: claims.tenantId, role: claims.role, email: claims.email })
+      const token = await new SignJWT({
+        tid: claims.tenantId,
+        role: claims.role,
+        email: claims.email,
+        sid: claims.sessionId,
+      })
         .setProtectedHeader({ alg: ALGORITHM, kid: options.keySet.current, typ: "JWT" })
         .setSubject(claims.userId)
         .setIssuer(options.issuer)
         .setAudience(options.audience)
         .setIssuedAt(iat)
-        .setExpirationTime(iat + ACCESS_TOKEN_TTL_S)
+        .setExpirationTime(iat + ttlS)
         .setJti(randomUUID())
         .sign(currentKey);
-      return { token, expiresIn: ACCESS_TOKEN_TTL_S };
+      return { token, expiresIn: ttlS };
     },
     async verify(token) {
       try {
@@ -73,21 +108,21 @@ export function createTokenIssuer(options: {
             algorithms: [ALGORITHM],
             issuer: options.issuer,
             audience: options.audience,
-            requiredClaims: ["sub", "exp", "iat", "tid", "role"],
+            requiredClaims: ["sub", "exp", "iat", "tid", "role", "sid"],
             currentDate: options.clock(),
-            clockTolerance: 5,
+            clockTolerance: CLOCK_SKEW_S,
+            // Also refuses an `iat` in the future beyond the skew.
+            maxTokenAge: ttlS,
           },
         );
-        const { sub, tid, role, email } = payload as Record<string, unknown>;
-        if (
-          typeof sub !== "string" ||
-          typeof tid !== "string" ||
-          typeof role !== "string" ||
-          typeof email !== "string"
-        ) {
-          throw new Error("malformed claims");
-        }
-        return { userId: sub, tenantId: tid, role: role as Role, email };
+        const claims = ClaimsSchema.parse(payload);
+        return {
+          userId: claims.sub,
+          tenantId: claims.tid,
+          role: claims.role,
+          email: claims.email,
+          sessionId: claims.sid,
+        };
       } catch (cause) {
         // One answer for every failure: which check failed helps an attacker more than a user.
         throw new AppError("UNAUTHENTICATED", "Invalid or expired access token", { cause });
