@@ -2,14 +2,13 @@ import { createHttpApp, createRedisRateLimiter, type RateLimiter } from "@varai/
 import { type RedisTestServer, startRedisServer } from "@varai/testkit";
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_RATE_LIMITS, type RateLimitPolicies } from "./rate-limits.ts";
+import type { RateLimitPolicies } from "./rate-limits.ts";
 import { createAuthService } from "./service.ts";
 import { createHarness, type Harness, seedTenant } from "./test-harness.ts";
 
 const small: Partial<RateLimitPolicies> = {
   publishableKey: { name: "t-key-publishable", points: 3, windowMs: 60_000 },
   loginIp: { name: "t-login-ip", points: 8, windowMs: 60_000, blockMs: 60_000 },
-  loginEmail: { name: "t-login-email", points: 3, windowMs: 60_000, blockMs: 60_000 },
 };
 
 let h: Harness | undefined;
@@ -45,22 +44,17 @@ describe("rate limits (in-process)", () => {
     expect(refused.headers["ratelimit-remaining"]).toBe("0");
   });
 
-  it("throttles brute-force logins per email (lockout, even with the right password) and per IP", async () => {
+  it("throttles logins per IP over every email (credential spraying) with 429 and Retry-After", async () => {
     const harness = await createHarness({ rateLimits: small });
     h = harness;
-    const a = await seedTenant(harness, "Alpha");
-    const login = (email: string, password: string) =>
-      request(harness.app).post("/v1/auth/login").send({ email, password });
-    // seedTenant's successful login reset the email's count.
-    for (let i = 0; i < 3; i++) expect((await login(a.email, "wrong-password")).status).toBe(401);
-    const locked = await login(a.email, a.password);
-    expect(locked.status).toBe(429);
-    expect(Number(locked.headers["retry-after"])).toBeGreaterThanOrEqual(59);
-    expect(locked.body).not.toHaveProperty("accessToken");
-    // Per IP: spraying many emails from one address runs out too (8 per window, 5 spent above incl. seed).
+    const login = (email: string) =>
+      request(harness.app).post("/v1/auth/login").send({ email, password: "wrong-password" });
+    // The harness's bootstrap made no login; 8 attempts per window from this address.
     const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await login(`user${i}@spray.test`, "wrong-password")).status);
-    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    for (let i = 0; i < 10; i++) statuses.push((await login(`user${i}@spray.test`)).status);
+    expect(statuses).toEqual([...Array(8).fill(401), 429, 429]);
+    const refused = await login("user0@spray.test");
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(59);
   });
 
   it("throttles guessing of API keys per IP after repeated refusals", async () => {
@@ -79,10 +73,6 @@ describe("rate limits (in-process)", () => {
     expect(throttled.headers["retry-after"]).toBeDefined();
     // Only refusals spend this budget: valid credentials from the same IP still work.
     expect((await request(harness.app).get("/v1/me").set("Authorization", `Bearer ${a.token}`)).status).toBe(200);
-  });
-
-  it("has defaults that lock an email out after 5 attempts", () => {
-    expect(DEFAULT_RATE_LIMITS.loginEmail).toMatchObject({ points: 5, blockMs: 15 * 60_000 });
   });
 });
 
@@ -123,5 +113,30 @@ describe("rate limits on a real redis-server", () => {
     // Anonymous /v1/me is 401 after the limiter let it through; the fifth call is over budget.
     expect(statuses).toEqual([401, 401, 401, 401, 429]);
     expect(remaining).toEqual(["3", "2", "1", "0", "0"]);
+  });
+
+  it("holds one email's login throttle across two processes: the guesser is refused on both, the owner gets in", async () => {
+    const [one, two] = [0, 1].map(() => {
+      const limiter = createRedisRateLimiter({ redis: redis.url, keyPrefix: `${redis.keyPrefix}login` });
+      limiters.push(limiter);
+      return limiter;
+    }) as [RateLimiter, RateLimiter];
+    h = await createHarness({}, { rateLimiter: one });
+    const second = createAuthService(
+      { ...h.deps, rateLimiter: two },
+      { jwtKeys: { keys: { k1: h.jwtSecret }, current: "k1" }, passwordHashing: { N: 2 ** 10, r: 8, p: 1 } },
+    );
+    const secondApp = createHttpApp({ modules: [second], logger: h.deps.logger, authenticate: second.authenticate });
+    const login = (app: typeof secondApp, ip: string, password: string) =>
+      request(app).post("/v1/auth/login").set("X-Forwarded-For", ip).send({ email: "root@varai.test", password });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) {
+      statuses.push((await login(i % 2 ? secondApp : h.app, "203.0.113.66", `guess-${i}-wrong-password`)).status);
+    }
+    // One budget of DEFAULT_RATE_LIMITS.loginEmailIp.points (10) attempts for the pair, whichever process answers.
+    expect(statuses.slice(-2)).toEqual([429, 429]);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect((await login(secondApp, "203.0.113.66", "root-password-123")).status).toBe(429);
+    expect((await login(secondApp, "198.51.100.7", "root-password-123")).status).toBe(200);
   });
 });

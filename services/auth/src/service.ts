@@ -26,6 +26,7 @@ import {
   type RefreshTokenDoc,
   type UserDoc,
 } from "./collections.ts";
+import { createLoginThrottle } from "./login-throttle.ts";
 import {
   createDecoyHash,
   generatePassword,
@@ -156,6 +157,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
   const region = options.region ?? null;
   const cacheTtl = options.lookupCacheTtlMs ?? 30_000;
   const policies: RateLimitPolicies = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const loginThrottle = createLoginThrottle(rateLimiter, policies);
 
   const tenants = store.globalCollection<Tenant>(COLLECTIONS.tenants);
   const users = store.tenantCollection<UserDoc>(AUTH_COLLECTIONS.users);
@@ -463,12 +465,8 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
 
     async login({ email: rawEmail, password, ip }) {
       const email = normaliseEmail(rawEmail);
-      // Throttled before any password work, so a flood costs no scrypt time. The email is
-      // hashed so limiter keys (in Redis) hold no addresses.
-      await enforce(rateLimiter, null, [
-        [policies.loginIp, ip],
-        [policies.loginEmail, sha256(email)],
-      ]);
+      // Throttled before any password work, so a flood costs no scrypt time.
+      const attempt = await loginThrottle.admit(email, ip);
       const identity = await identities.findById(email);
       const user = identity ? await users.findById(identity.tenantId, identity.userId) : null;
       // Unknown emails verify against a decoy hash: the same scrypt time as a wrong password.
@@ -478,7 +476,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
         throw unauthenticatedLogin();
       }
       await admitTenant(user.tenantId);
-      await rateLimiter.reset(policies.loginEmail, sha256(email));
+      await attempt.succeeded();
       if (needsRehash(user.passwordHash, scrypt)) {
         const passwordHash = await hashPassword(password, scrypt);
         await users.updateOne(user.tenantId, { id: user.id }, { $set: { passwordHash } });
