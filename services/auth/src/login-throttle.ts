@@ -31,12 +31,13 @@ export function createLoginThrottle(limiter: RateLimiter, policies: RateLimitPol
       // More than this attempt counted: the address has tried this email since its last success.
       const failing = fromAddress !== undefined && fromAddress.limit - fromAddress.remaining > 1;
       const letThrough = !failing && (await limiter.consume(policies.loginNewAddress, emailKey)).allowed;
-      if (!letThrough)
+      if (!letThrough) {
         await enforce(
           limiter,
           null,
           rungs.map((rung) => [rung, emailKey] as const),
         );
+      }
       return {
         async succeeded() {
           await limiter.reset(policies.loginEmailIp, addressKey);

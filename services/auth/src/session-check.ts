@@ -17,14 +17,14 @@ type CachedSession = { live: false } | { live: true; role: UserDoc["role"]; emai
 export interface SessionCheck {
   /** The user principal for verified claims, with the user's current role; UNAUTHENTICATED when the session has ended. */
   principal(claims: AccessClaims): Promise<Extract<Principal, { kind: "user" }>>;
-  /** Drops the cached answer after the session changed here (logout, revocation, rotation). */
+  /** Drops the cached answer after the session ended here (logout, reuse detection). */
   forget(tenantId: string, sessionId: string): Promise<void>;
 }
 
 /**
  * A signed access token only says who the user was when it was issued. Every request also
  * needs the session (the refresh family) to be live and the user to still exist, be active and
- * hold the role used: one cache read per request, two store reads per session per TTL.
+ * hold the role used: one cache read per request, three indexed store reads per session per TTL.
  */
 export function createSessionCheck(deps: {
   users: TenantCollection<UserDoc>;
