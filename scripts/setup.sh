@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# One set-up for a fresh Debian machine with only Node 20 and npm.
-#   bash scripts/setup.sh run    what the server needs (pnpm + node_modules)
-#   bash scripts/setup.sh test   also what the tests need (redis-server, chromium, php-cli, test photos)
+# One set-up for a fresh Debian machine with only an older Node and npm.
+#   bash scripts/setup.sh run  [command...]   what the server needs (Node 24, pnpm, node_modules)
+#   bash scripts/setup.sh test [command...]   also what the tests need (redis-server, chromium,
+#                                             php-cli, ffmpeg, test photos)
+# then runs the command, if one is given, on Node 24 (scripts/node24.sh): `npm run demo` is
+# started by the machine's Node, and this is where everything after it moves to Node 24.
 # Idempotent: installs only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-run}"
+shift || true
 PNPM_VERSION=12.21.0
 
 as_root() {
@@ -32,5 +36,10 @@ if [ "$mode" = test ]; then
   bash scripts/fetch-test-photos.sh
 fi
 
+# From here on, Node 24 is first on PATH (installed into .cache/node24 if the machine lacks it).
+source scripts/node24.sh
+
 # CI and a clean clone must get exactly the locked versions.
 pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE '^(Progress|Downloading)' | tail -5
+
+if [ $# -gt 0 ]; then exec "$@"; fi

@@ -5,11 +5,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_FRAMES } from "./demo/frames.ts";
-import { REPO_ROOT } from "./env.ts";
 
-// The README's command, for real: `tsx src/main.ts` in the package, as `pnpm start` runs it.
+// The README's command, for real: `node --import tsx src/main.ts` in the package, as `pnpm start`
+// runs it, on the Node running the tests.
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const TSX = path.join(REPO_ROOT, "node_modules/.bin/tsx");
 
 interface Started {
   child: ChildProcess;
@@ -26,7 +25,7 @@ afterEach(async () => {
 });
 
 function start(env: Record<string, string>): Started {
-  const child = spawn(TSX, ["src/main.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: PACKAGE_DIR,
     // Only what the server needs: no inherited configuration from the developer's shell.
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
@@ -66,7 +65,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe("pnpm start (tsx src/main.ts)", () => {
+describe("pnpm start (node --import tsx src/main.ts)", () => {
   it("starts on a fresh DATA_DIR, serves /healthz, /demo and /openapi.json, and exits 0 on SIGTERM", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "varai-main-"));
     dirs.push(dataDir);
