@@ -41,6 +41,14 @@ describe("createHttpServer", () => {
     });
   }
 
+  it("answers a chunked body broken inside with node's bare 400 instead of waiting for the rest", async () => {
+    const body = Buffer.from("4\r\nform\r\nzz;\r\nmore\r\n0\r\n\r\n");
+    const headers = { "content-length": null, "transfer-encoding": "chunked" };
+    const response = await sendRaw(base, rawRequest({ path: "/upload", headers, body }), { timeoutMs: 3000 });
+    expect(response.timedOut).toBe(false);
+    expect(response.status).toBe(400);
+  });
+
   it("answers bytes that are not HTTP with node's bare 400 and closes the connection", async () => {
     const response = await sendRaw(base, Buffer.from("\x16\x03\x01 not http at all\r\n\r\n"));
     expect(response.status).toBe(400);

@@ -13,8 +13,8 @@ function bareStatus(error: NodeJS.ErrnoException): string {
  * longer than its Content-Length leaves bytes that node parses as the next request on the
  * connection; its default `clientError` handling then writes a bare 400 and destroys the socket
  * at once, so the answer being prepared for the request itself (a problem document) is lost.
- * Here a request still being answered finishes first and the connection closes after it; with
- * none in flight, node's default answer stands.
+ * Here a request that arrived whole and is still being answered finishes first, and the
+ * connection closes after it; otherwise node's default answer stands.
  */
 export function createHttpServer(listener?: RequestListener): http.Server {
   const server = http.createServer();
@@ -35,7 +35,9 @@ export function createHttpServer(listener?: RequestListener): http.Server {
     // (leaving them unread would reset the connection on close, taking the answer with it).
     if (closing.has(socket)) return;
     const inFlight = answering.get(socket);
-    if (inFlight && error.code?.startsWith("HPE_")) {
+    // Only a request that arrived whole can still be answered: when the error is inside its body
+    // (a broken chunk), the route would wait for the rest forever.
+    if (inFlight?.req.complete && error.code?.startsWith("HPE_")) {
       closing.add(socket);
       inFlight.shouldKeepAlive = false;
       inFlight.once("close", () => socket.end());
