@@ -8,8 +8,14 @@ let server: Server;
 let base = "";
 
 beforeAll(async () => {
-  // Answers after reading the body, a little later, as a route that parses an upload does.
   server = createHttpServer((req, res) => {
+    if (req.url === "/early") {
+      // Refused from its headers, as an upload over the size limit or without credentials is.
+      res.writeHead(413, { "content-type": "application/problem+json", connection: "close" });
+      res.end('{"code":"PAYLOAD_TOO_LARGE"}');
+      return;
+    }
+    // Answers after reading the body, a little later, as a route that parses an upload does.
     req.resume();
     req.on("end", () =>
       setTimeout(() => {
@@ -24,11 +30,8 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe("createHttpServer", () => {
-  for (const [name, connection] of [
-    ["Connection: close", "close"],
-    ["keep-alive", "keep-alive"],
-  ] as const) {
-    it(`answers a request whose body runs past its Content-Length with the route's own answer (${name})`, async () => {
+  for (const connection of ["close", "keep-alive"]) {
+    it(`answers a request whose body runs past its Content-Length with the route's own answer (Connection: ${connection})`, async () => {
       const body = Buffer.concat([Buffer.from("form bytes"), Buffer.alloc(200_000, "garbage ")]);
       const response = await sendRaw(
         base,
@@ -41,16 +44,35 @@ describe("createHttpServer", () => {
     });
   }
 
-  it("answers a chunked body broken inside with node's bare 400 instead of waiting for the rest", async () => {
-    const body = Buffer.from("4\r\nform\r\nzz;\r\nmore\r\n0\r\n\r\n");
+  it("answers a chunked body broken inside with a 400 problem document instead of waiting for the rest", async () => {
+    const body = Buffer.concat([
+      Buffer.from("4\r\nform\r\nzz;\r\n"),
+      Buffer.alloc(2_000_000, "more "),
+      Buffer.from("\r\n0\r\n\r\n"),
+    ]);
     const headers = { "content-length": null, "transfer-encoding": "chunked" };
     const response = await sendRaw(base, rawRequest({ path: "/upload", headers, body }), { timeoutMs: 3000 });
     expect(response.timedOut).toBe(false);
+    expect(response.socketError).toBeNull();
     expect(response.status).toBe(400);
+    expect(JSON.parse(response.body.toString())).toMatchObject({ code: "INVALID_INPUT", reason: "BAD_HTTP_FRAMING" });
+  });
+
+  it("delivers an answer sent before the body has arrived, without resetting the connection", async () => {
+    for (let i = 0; i < 5; i++) {
+      const body = Buffer.alloc(8 * 1024 * 1024, "x");
+      const response = await sendRaw(base, rawRequest({ path: "/early", body }));
+      expect(response.socketError).toBeNull();
+      expect(response.status).toBe(413);
+    }
   });
 
   it("answers bytes that are not HTTP with node's bare 400 and closes the connection", async () => {
-    const response = await sendRaw(base, Buffer.from("\x16\x03\x01 not http at all\r\n\r\n"));
+    const response = await sendRaw(
+      base,
+      Buffer.concat([Buffer.from("\x16\x03\x01 not http\r\n\r\n"), Buffer.alloc(1_000_000)]),
+    );
+    expect(response.socketError).toBeNull();
     expect(response.status).toBe(400);
     expect(response.headers.connection).toBe("close");
   });
