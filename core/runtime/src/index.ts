@@ -33,13 +33,6 @@ export {
 } from "./ports/privacy.ts";
 export type { ConsumeOptions, Consumer, DeadLetter, EnqueueOptions, Job, Queue } from "./ports/queue.ts";
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/rate-limiter.ts";
-export {
-  describeFault,
-  installProcessGuard,
-  PROCESS_FAULTS,
-  type ProcessFault,
-  type ProcessFaultCounts,
-  type ProcessGuard,
-} from "./process-guard.ts";
+export { installProcessGuard, type ProcessFault, type ProcessGuard } from "./process-guard.ts";
 export * from "./secret-box.ts";
 export * from "./store/index.ts";

@@ -1,6 +1,6 @@
 import type { Logger } from "./ports/logger.ts";
 
-export const PROCESS_FAULTS = ["uncaughtException", "unhandledRejection"] as const;
+const PROCESS_FAULTS = ["uncaughtException", "unhandledRejection"] as const;
 export type ProcessFault = (typeof PROCESS_FAULTS)[number];
 export type ProcessFaultCounts = Record<ProcessFault, number>;
 

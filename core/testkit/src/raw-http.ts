@@ -4,7 +4,7 @@ export interface RawResponse {
   /** The first response's status; null when none arrived. */
   status: number | null;
   headers: Record<string, string>;
-  /** The first response's body (by its Content-Length; everything after the head otherwise). */
+  /** The first response's body (by its Content-Length or chunks; everything after the head otherwise). */
   body: Buffer;
   /** A socket error before the server closed (ECONNRESET, EPIPE): the server dropped the request. */
   socketError: string | null;
