@@ -5,6 +5,7 @@ export { parseEnv } from "./env.ts";
 export { createExactJsonParser } from "./exact-json.ts";
 export * from "./http.ts";
 export { createHttpApp, type HttpAppOptions, requestIdFor, withRawRoutes } from "./http-app.ts";
+export { createHttpServer } from "./http-server.ts";
 export * from "./kv/index.ts";
 export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
 export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";
@@ -32,5 +33,6 @@ export {
 } from "./ports/privacy.ts";
 export type { ConsumeOptions, Consumer, DeadLetter, EnqueueOptions, Job, Queue } from "./ports/queue.ts";
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/rate-limiter.ts";
+export { installProcessGuard, type ProcessFault, type ProcessGuard } from "./process-guard.ts";
 export * from "./secret-box.ts";
 export * from "./store/index.ts";

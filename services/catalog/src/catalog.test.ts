@@ -1,5 +1,5 @@
 import { gzipSync } from "node:zlib";
-import { SHOPIFY_FIRST_PRODUCT_ID } from "@varai/testkit";
+import { rawRequest, SHOPIFY_FIRST_PRODUCT_ID, sendRaw } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { CATALOG_QUEUES } from "./model.ts";
 import { finishedRun, type Harness, type Json, startHarness, waitFor } from "./test-harness.ts";
@@ -290,6 +290,26 @@ describe("webhook intake and the worker", () => {
     });
     expect(bomb.status).toBe(413);
     expect(await bomb.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE", requestId: bomb.headers.get("x-request-id") });
+    expect(await countProducts()).toBe(0);
+  });
+
+  it("answers a compressed delivery that carries no body as it answers an empty one, not with a 500", async () => {
+    h = await startHarness({ shopify: { products: 1 } }, { autoSync: false });
+    await h.connect("shopify");
+    const hook = h.sim.shopify.webhook("products/update");
+    // No Content-Length and not chunked: a request without a body, which body-parser leaves unread.
+    const send = (encoding: string) =>
+      sendRaw(
+        h.url,
+        rawRequest({
+          path: "/webhooks/shopify",
+          headers: { ...hook.headers, "content-encoding": encoding, "content-length": null },
+        }),
+      );
+    const empty = await send("identity");
+    const compressed = await send("gzip");
+    expect(empty.status).toBe(400);
+    expect([compressed.status, compressed.body.toString()]).toEqual([400, empty.body.toString()]);
     expect(await countProducts()).toBe(0);
   });
 

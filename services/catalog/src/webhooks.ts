@@ -300,9 +300,12 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
   const inflate = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT_BYTES });
   const readCompressed = (req: IncomingMessage, res: ServerResponse) =>
     new Promise<Buffer>((resolve, reject) =>
-      inflate(req as Request, res as Response, (e?: unknown) =>
-        e ? reject(e) : resolve((req as { body?: unknown }).body as Buffer),
-      ),
+      inflate(req as Request, res as Response, (e?: unknown) => {
+        if (e) return reject(e);
+        // A request without a body (no Content-Length, not chunked) is left unread: no `req.body`.
+        const body = (req as { body?: unknown }).body;
+        resolve(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
+      }),
     );
 
   const blockList = createBlockList();

@@ -1,6 +1,11 @@
-import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Logger, RuntimeDeps, ServiceModule } from "@varai/runtime";
+import {
+  createHttpServer,
+  installProcessGuard,
+  type Logger,
+  type RuntimeDeps,
+  type ServiceModule,
+} from "@varai/runtime";
 import { isAppError } from "@varai/schema";
 import { createGatewayApp } from "./app.ts";
 import { ensureDemoKey } from "./demo/demo-key.ts";
@@ -35,12 +40,14 @@ async function main(): Promise<void> {
     failStart(error);
   }
   const logger = deps.logger;
+  // Logged and counted; the server keeps serving (see installProcessGuard).
+  installProcessGuard({ logger });
 
   let modules: ServiceModule[] = [];
   let publicBaseUrl = env.publicBaseUrl ?? "";
   let demoKey: string | null = null;
   let started = false;
-  const server = http.createServer();
+  const server = createHttpServer();
   try {
     const composition: Composition = await composeServices(deps, env);
     modules = composition.modules;
@@ -124,12 +131,6 @@ async function main(): Promise<void> {
 
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
   process.on("SIGINT", () => void shutdown("SIGINT", 0));
-  for (const event of ["unhandledRejection", "uncaughtException"] as const) {
-    process.on(event, (error: unknown) => {
-      logger.error({ err: error }, event);
-      void shutdown(event, 1);
-    });
-  }
 }
 
 await main();

@@ -124,6 +124,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     workers: options.workers,
     queueLimit: options.queueLimit,
     modelsDir: options.modelsDir,
+    logger: deps.logger,
   });
   const ttlMs = options.faceDataTtlMs ?? 7 * 24 * 3600_000;
   const faces = deps.store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements);

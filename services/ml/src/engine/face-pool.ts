@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { type Logger, noopLogger } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 
 /** One detected face as the worker returns it: coordinates in the pixels it was given. */
@@ -28,6 +29,9 @@ export interface FacePoolOptions {
   maxFaces?: number;
   /** "bare" runs human's own input pipeline, for the benchmark's baseline. */
   profile?: "fast" | "bare";
+  logger?: Logger;
+  /** The worker script; face-worker.mjs unless a test stands in a worker that crashes. */
+  workerUrl?: URL;
 }
 
 export interface FacePool {
@@ -66,6 +70,7 @@ const WORKER_URL = new URL("./face-worker.mjs", import.meta.url);
 export function createFacePool(options: FacePoolOptions = {}): FacePool {
   const size = Math.max(1, options.workers ?? availableParallelism());
   const queueLimit = options.queueLimit ?? size * 4;
+  const logger = options.logger ?? noopLogger;
   const slots: Slot[] = [];
   const waiting: Pending[] = [];
   let nextId = 1;
@@ -89,7 +94,7 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
   }
 
   function spawn(): Promise<{ slot: Slot; loadMs: number }> {
-    const worker = new Worker(WORKER_URL, {
+    const worker = new Worker(options.workerUrl ?? WORKER_URL, {
       workerData: {
         kind: "varai-face-worker",
         modelsDir: options.modelsDir,
@@ -131,12 +136,20 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
         if (index >= 0) slots.splice(index, 1);
         slot.job?.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face worker stopped"));
         slot.job = null;
-        // A crashed worker is replaced so that capacity recovers.
+        // A crashed worker is replaced so that capacity recovers. When the replacement cannot load
+        // its models either, the pool runs one worker short (readiness reports the count).
         if (!stopped && ready)
-          void spawn().then(({ slot: fresh }) => {
-            slots.push(fresh);
-            dispatch();
-          });
+          spawn().then(
+            ({ slot: fresh }) => {
+              slots.push(fresh);
+              dispatch();
+            },
+            (error: unknown) =>
+              logger.error(
+                { reason: error instanceof Error ? error.message : String(error), workers: slots.length },
+                "face worker could not be replaced",
+              ),
+          );
       });
     });
   }

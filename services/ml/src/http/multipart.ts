@@ -14,6 +14,11 @@ export interface MultipartPhoto {
  * Reads one multipart form with a single `photo` file and a few short fields. Memory is
  * bounded: the declared Content-Length is checked before reading, the file stream is cut at
  * `maxBytes`, and the rest of the upload is discarded, never buffered.
+ *
+ * Every stream involved has an error listener: busboy destroys the open file stream with
+ * "Unexpected end of form" when the body stops inside a part (no closing boundary, or a
+ * Content-Length shorter than the form), and an error event nobody listens to is an uncaught
+ * exception that stops the process (issue 14).
  */
 export function readPhotoForm(req: Request, maxBytes = MAX_PHOTO_BYTES): Promise<MultipartPhoto> {
   const type = req.headers["content-type"] ?? "";
@@ -29,6 +34,8 @@ export function readPhotoForm(req: Request, maxBytes = MAX_PHOTO_BYTES): Promise
     new AppError("PAYLOAD_TOO_LARGE", `The photo is larger than ${maxBytes / 1024 / 1024} MB`, {
       details: { reason: "PHOTO_TOO_LARGE", limitBytes: maxBytes },
     });
+  const malformed = () =>
+    new AppError("INVALID_INPUT", "Malformed multipart body", { details: { reason: "BAD_MULTIPART" } });
   if (declared > maxBytes + 64 * 1024) {
     req.resume();
     return Promise.reject(tooLarge());
@@ -50,13 +57,14 @@ export function readPhotoForm(req: Request, maxBytes = MAX_PHOTO_BYTES): Promise
         limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 1024, parts: 12 },
       });
     } catch {
-      reject(new AppError("INVALID_INPUT", "Malformed multipart body", { details: { reason: "BAD_MULTIPART" } }));
+      reject(malformed());
       return;
     }
     const chunks: Buffer[] = [];
     let photoSeen = false;
     const fields: Record<string, string> = {};
     parser.on("file", (name, stream) => {
+      stream.on("error", () => fail(malformed()));
       if (name !== "photo" || photoSeen) {
         stream.resume();
         return;
@@ -80,15 +88,18 @@ export function readPhotoForm(req: Request, maxBytes = MAX_PHOTO_BYTES): Promise
     parser.on("filesLimit", () =>
       fail(new AppError("INVALID_INPUT", "Send one photo", { details: { reason: "TOO_MANY_FILES" } })),
     );
-    parser.on("error", () =>
-      fail(new AppError("INVALID_INPUT", "Malformed multipart body", { details: { reason: "BAD_MULTIPART" } })),
-    );
+    parser.on("error", () => fail(malformed()));
     parser.on("close", () => {
       if (settled) return;
       settled = true;
       resolve({ photo: photoSeen ? Buffer.concat(chunks) : null, fields });
     });
-    req.on("aborted", () => fail(new AppError("INVALID_INPUT", "Upload aborted", { details: { reason: "ABORTED" } })));
+    // `pipe` forwards no errors: the request's own (a reset mid-upload) end the form here.
+    const aborted = () => fail(new AppError("INVALID_INPUT", "Upload aborted", { details: { reason: "ABORTED" } }));
+    req.on("error", aborted);
+    req.on("close", () => {
+      if (!req.complete) aborted();
+    });
     req.pipe(parser);
   });
 }
