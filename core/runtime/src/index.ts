@@ -7,6 +7,7 @@ export * from "./http.ts";
 export { createHttpApp, type HttpAppOptions, requestIdFor, withRawRoutes } from "./http-app.ts";
 export * from "./kv/index.ts";
 export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
+export * from "./outbound/index.ts";
 export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";
 export type { Cache } from "./ports/cache.ts";
 export * from "./ports/commerce-adapter.ts";
