@@ -112,6 +112,8 @@ beforeAll(async () => {
     VARAI_ADMIN_EMAIL: ADMIN.email,
     VARAI_ADMIN_PASSWORD: ADMIN.password,
     SHOPIFY_API_SECRET: "shopify-app-secret-for-e2e",
+    // The platform simulator listens on http://127.0.0.1.
+    VARAI_ALLOW_PRIVATE_UPSTREAMS: "true",
   });
   deps = await createRuntime(env, { logger: createLogger({ level: "silent" }) });
   const composition = await composeServices(deps, env);
