@@ -6,7 +6,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_FRAMES } from "./demo/frames.ts";
-import { REPO_ROOT } from "./env.ts";
 
 // The package's start script, for real, spawned directly (not through pnpm) so that signals reach
 // the server process itself: `node --import tsx src/main.ts`.

@@ -41,8 +41,7 @@ async function main(): Promise<void> {
   try {
     const composition: Composition = await composeServices(deps, env);
     const { modules } = composition;
-    const started = createLifecycle({ server, modules, deps, logger, timeoutMs: env.shutdownTimeoutMs });
-    lifecycle = started;
+    lifecycle = createLifecycle({ server, modules, deps, logger, timeoutMs: env.shutdownTimeoutMs });
     const app = createGatewayApp({
       deps,
       modules,
@@ -51,7 +50,7 @@ async function main(): Promise<void> {
       demoPublishableKey: () => demoKey,
       widgetScriptSrc: "/widget/varai.js",
       // Not ready until the start-up steps below are done, nor once shutdown begins.
-      readinessChecks: { startup: () => started.readiness() },
+      readinessChecks: { startup: () => lifecycle.readiness() },
     });
     server.on("request", app);
     server.requestTimeout = 60_000;
@@ -61,7 +60,7 @@ async function main(): Promise<void> {
     });
     const { port } = server.address() as AddressInfo;
     publicBaseUrl ||= `http://localhost:${port}`;
-    await started.start([
+    await lifecycle.start([
       {
         name: "services",
         run: async () => {

@@ -1,13 +1,7 @@
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { createLogger, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
 import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createGatewayApp } from "./app.ts";
-import { parseGatewayEnv } from "./env.ts";
-import { closeRuntime, createRuntime } from "./runtime.ts";
-import { composeServices } from "./services.ts";
-import { createTempRuntime } from "./test-helpers.ts";
+import { closeRuntime } from "./runtime.ts";
+import { startTestGateway, type TestGateway } from "./test-helpers.ts";
 
 /**
  * The whole gateway as production configures it (no VARAI_ALLOW_PRIVATE_UPSTREAMS): a tenant
@@ -16,10 +10,7 @@ import { createTempRuntime } from "./test-helpers.ts";
 
 const ADMIN = { email: "root@varai.test", password: "root-password-for-tests-0001" };
 
-let removeDir: () => Promise<void>;
-let deps: RuntimeDeps;
-let modules: ServiceModule[] = [];
-let server: http.Server;
+let gateway: TestGateway;
 let base = "";
 let sim: PlatformSimulator;
 let token = "";
@@ -39,26 +30,13 @@ async function call(method: string, url: string, body?: unknown) {
 }
 
 beforeAll(async () => {
-  const temp = await createTempRuntime();
-  await temp.close();
-  removeDir = temp.remove;
-  const env = parseGatewayEnv({
-    DATA_DIR: temp.dataDir,
-    DEMO: "false",
-    ML_WORKERS: "1",
+  // No VARAI_ALLOW_PRIVATE_UPSTREAMS: the production default.
+  gateway = await startTestGateway({
     VARAI_ADMIN_EMAIL: ADMIN.email,
     VARAI_ADMIN_PASSWORD: ADMIN.password,
     SHOPIFY_API_SECRET: "shopify-app-secret-for-upstreams",
   });
-  deps = await createRuntime(env, { logger: createLogger({ level: "silent" }) });
-  const composition = await composeServices(deps, env);
-  modules = composition.modules;
-  server = http.createServer();
-  server.on("request", createGatewayApp({ deps, modules, publicBaseUrl: () => base, ...composition.middleware }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const m of modules) await m.start?.();
-  await composition.auth.bootstrap();
+  base = gateway.base;
   sim = await startPlatformSimulator({ shopify: { products: 2 } });
 
   const login = await fetch(`${base}/v1/auth/login`, {
@@ -73,11 +51,12 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  for (const m of [...modules].reverse()) await m.stop?.();
-  await new Promise<void>((resolve) => server?.close(() => resolve()));
+  if (!gateway) return;
+  for (const m of [...gateway.modules].reverse()) await m.stop?.();
+  await new Promise<void>((resolve) => gateway.server.close(() => resolve()));
   await sim?.close();
-  if (deps) await closeRuntime(deps);
-  await removeDir?.();
+  await closeRuntime(gateway.deps);
+  await gateway.remove();
 });
 
 describe("connections on a production gateway (no private upstreams)", () => {
