@@ -1,4 +1,6 @@
+import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { buildConnector } from "undici";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -157,6 +159,37 @@ describe("createGuardedFetch", () => {
     expect(error).toMatchObject({ details: { reason: UPSTREAM_REFUSED, refusal: "address" } });
     expect(calls).toBe(2);
     expect(connectedTo).toEqual([]);
+  });
+
+  it("speaks TLS to the checked address with the host name's identity (SNI and certificate check)", async () => {
+    // A self-signed certificate for shop.example only (fixtures/, test use only).
+    const cert = readFileSync(new URL("./fixtures/test-only-shop.example.cert.pem", import.meta.url));
+    const key = readFileSync(new URL("./fixtures/test-only-shop.example.key.pem", import.meta.url));
+    const tls = createTlsServer({ key, cert }, (req, res) => res.end(`tls ${req.headers.host}`));
+    await new Promise<void>((resolve) => tls.listen(0, "127.0.0.1", resolve));
+    const tlsPort = (tls.address() as AddressInfo).port;
+    const trusting = buildConnector({ ca: cert });
+    const connectedTo: string[] = [];
+    const guarded = createGuardedFetch(
+      {},
+      {
+        lookup: async (hostname) => [{ address: hostname === "shop.example" ? PUBLIC_A : PUBLIC_B, family: 4 }],
+        connect: (options, callback) => {
+          connectedTo.push(options.hostname);
+          trusting({ ...options, hostname: "127.0.0.1", port: String(tlsPort) }, callback);
+        },
+      },
+    );
+    fetches.push(guarded);
+    try {
+      const response = await guarded("https://shop.example/secure");
+      expect(await response.text()).toBe("tls shop.example");
+      expect(connectedTo).toEqual([PUBLIC_A]);
+      // The certificate is checked against the name, not the address: another name fails.
+      await expect(guarded("https://cdn.example/secure")).rejects.toThrow();
+    } finally {
+      tls.close();
+    }
   });
 
   it("follows redirects between public hosts, checking every hop", async () => {
