@@ -23,7 +23,7 @@
 import { randomBytes } from "node:crypto";
 import { loadavg } from "node:os";
 import { createCatalogService } from "@varai/catalog";
-import { createSecretBox } from "@varai/runtime";
+import { createGuardedFetch, createSecretBox } from "@varai/runtime";
 import {
   createTestRuntime,
   type SimulatedPlatformName,
@@ -88,6 +88,8 @@ async function backfill(platform: SimulatedPlatformName) {
     bigcommerce: { clientId: "bench", clientSecret: sim.bigcommerce.clientSecret },
     reconcileIntervalMs: 0,
     sync: { pageSize: PAGE_SIZE[platform] },
+    // The simulator is on http://127.0.0.1: opt in, as VARAI_ALLOW_PRIVATE_UPSTREAMS does.
+    fetch: createGuardedFetch({ allowHttp: true, allowPrivateAddresses: true }),
   });
   const server = await serveModules({ modules: [service], principal: tenantAdmin(TENANT) });
   const { url } = server;

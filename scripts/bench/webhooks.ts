@@ -33,7 +33,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { CATALOG_QUEUES, createCatalogService } from "@varai/catalog";
-import { createSecretBox } from "@varai/runtime";
+import { createGuardedFetch, createSecretBox } from "@varai/runtime";
 import { createShopifySim, createTestRuntime, serveModules, tenantAdmin } from "@varai/testkit";
 import autocannon from "autocannon";
 
@@ -151,6 +151,8 @@ async function main() {
     shopifyApiSecret: sim.apiSecret,
     autoSync: false,
     reconcileIntervalMs: 0,
+    // The simulator is on http://127.0.0.1: opt in, as VARAI_ALLOW_PRIVATE_UPSTREAMS does.
+    fetch: createGuardedFetch({ allowHttp: true, allowPrivateAddresses: true }),
   });
   const server = await serveModules({ modules: [service], principal: tenantAdmin(TENANT) });
   const { url } = server;

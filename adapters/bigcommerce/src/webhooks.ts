@@ -82,7 +82,7 @@ export function parseBigCommerceWebhook(
   const id = headerValue(request.headers, "webhook-id");
   const timestamp = headerValue(request.headers, "webhook-timestamp");
   const signature = headerValue(request.headers, "webhook-signature");
-  if (!token) return err(webhookFailure("missing-headers", `${BIGCOMMERCE_TOKEN_HEADER} is missing`));
+  if (!token) return err(webhookFailure("unauthenticated", `${BIGCOMMERCE_TOKEN_HEADER} is missing`));
   if ((id || timestamp || signature) && !(id && timestamp && signature))
     return err(webhookFailure("missing-headers", "webhook-id, webhook-timestamp and webhook-signature go together"));
   if (!sameSecret(token, keys.token)) return err(webhookFailure("bad-signature", "Webhook token mismatch"));

@@ -43,7 +43,7 @@ export function parseMagentoWebhook(request: WebhookRequest, secret: string): Re
   const signature = headerValue(request.headers, "x-varai-signature");
   const topic = headerValue(request.headers, "x-varai-topic");
   const eventId = headerValue(request.headers, "x-varai-event-id");
-  if (!signature) return err(webhookFailure("missing-headers", "X-Varai-Signature is missing"));
+  if (!signature) return err(webhookFailure("unauthenticated", "X-Varai-Signature is missing"));
   if (!topic || !eventId)
     return err(webhookFailure("missing-headers", "X-Varai-Topic and X-Varai-Event-Id are required"));
   if (!verifyMagentoSignature(request.rawBody, signature, secret))

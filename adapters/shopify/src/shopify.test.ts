@@ -70,6 +70,15 @@ describe("Shopify webhooks", () => {
     expect(result).toMatchObject({ ok: true, value: { kind: "product.upsert", product: null } });
   });
 
+  it("refuses a delivery without the HMAC header as unauthenticated (401)", () => {
+    const w = sim.webhook("products/update");
+    const { "x-shopify-hmac-sha256": _h, ...unsigned } = w.headers;
+    expect(adapter.parseWebhook({ rawBody: w.body, headers: unsigned, method: "POST" })).toMatchObject({
+      ok: false,
+      error: { reason: "unauthenticated", status: 401 },
+    });
+  });
+
   it("requires the topic, shop and event id headers (400) and dedupes on the event id", () => {
     const w = sim.webhook("products/update", { eventId: "evt-1" });
     const { "x-shopify-topic": _t, ...noTopic } = w.headers;

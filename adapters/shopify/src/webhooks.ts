@@ -72,7 +72,7 @@ export function acceptShopifyWebhook(
   const shop = shopifyHeader(request.headers, "shop-domain");
   // Shopify names X-Shopify-Event-Id as the duplicate marker; the webhook id is the fallback.
   const eventId = shopifyHeader(request.headers, "event-id") ?? shopifyHeader(request.headers, "webhook-id");
-  if (!hmac) return err(webhookFailure("missing-headers", "X-Shopify-Hmac-Sha256 is missing"));
+  if (!hmac) return err(webhookFailure("unauthenticated", "X-Shopify-Hmac-Sha256 is missing"));
   if (!topic || !shop || !eventId)
     return err(webhookFailure("missing-headers", "X-Shopify-Topic, -Shop-Domain and -Event-Id are required"));
   if (request.rawBody.length === 0) return err(webhookFailure("missing-headers", "Empty body"));

@@ -39,7 +39,7 @@ export function parseWooWebhook(
   if (!signature && !topic && request.rawBody.length < 64 && PING.test(request.rawBody.toString("utf8").trim())) {
     return ok({ kind: "ping" });
   }
-  if (!signature) return err(webhookFailure("missing-headers", "X-WC-Webhook-Signature is missing"));
+  if (!signature) return err(webhookFailure("unauthenticated", "X-WC-Webhook-Signature is missing"));
   if (!topic) return err(webhookFailure("missing-headers", "X-WC-Webhook-Topic is missing"));
   // The connection's own secret, never the consumer secret (a classic mistake: woocommerce #16106).
   if (!verifyWooSignature(request.rawBody, signature, secret))

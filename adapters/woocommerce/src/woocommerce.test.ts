@@ -33,6 +33,15 @@ describe("WooCommerce adapter", () => {
     });
   });
 
+  it("refuses an unsigned delivery as unauthenticated (401) and a wrong signature as bad-signature (401)", () => {
+    expect(deliver(make(), "product.updated", { signature: "none" })).toMatchObject([
+      { ok: false, error: { reason: "unauthenticated", status: 401 } },
+    ]);
+    expect(deliver(make(), "product.updated", { signature: "bad" })).toMatchObject([
+      { ok: false, error: { reason: "bad-signature", status: 401 } },
+    ]);
+  });
+
   it("gives one save's repeated product.updated deliveries the same dedupe key", () => {
     const results = deliver(make(), "product.updated", { index: 0, copies: 3 });
     const keys = results.map((r) => (r.ok && r.value.kind === "product.upsert" ? r.value.dedupeKey : null));

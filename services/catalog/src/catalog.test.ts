@@ -1,8 +1,9 @@
 import { gzipSync } from "node:zlib";
+import { createGuardedFetch } from "@varai/runtime";
 import { rawRequest, SHOPIFY_FIRST_PRODUCT_ID, sendRaw } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { CATALOG_QUEUES } from "./model.ts";
-import { finishedRun, type Harness, type Json, startHarness, waitFor } from "./test-harness.ts";
+import { finishedRun, type Harness, type Json, simConnectionBody, startHarness, waitFor } from "./test-harness.ts";
 import { SIGNATURE_FAILURE_POLICY } from "./webhooks.ts";
 
 let h: Harness;
@@ -138,6 +139,35 @@ describe("connections and backfill", () => {
       credentials: { accessToken: "x" },
     });
     expect(again.status).toBe(409);
+  });
+
+  it("refuses a connection whose API base is plain http, loopback, private or the metadata address (400, nothing written)", async () => {
+    // The default guard, as in production: no VARAI_ALLOW_PRIVATE_UPSTREAMS.
+    const strict = createGuardedFetch();
+    h = await startHarness({}, { autoSync: false, fetch: strict });
+    const shopify = simConnectionBody(h.sim, "shopify");
+    const woo = simConnectionBody(h.sim, "woocommerce");
+    const cases: Array<[Record<string, unknown>, string, string]> = [
+      [shopify, "apiBaseUrl", "scheme"], // http://127.0.0.1:<sim>
+      [{ ...shopify, apiBaseUrl: "https://127.0.0.1:8443" }, "apiBaseUrl", "address"],
+      [{ ...shopify, apiBaseUrl: "https://[::ffff:127.0.0.1]/" }, "apiBaseUrl", "address"],
+      [{ ...shopify, apiBaseUrl: "https://localhost/" }, "apiBaseUrl", "address"],
+      [{ ...woo, apiBaseUrl: "https://10.0.0.12/wp-json" }, "apiBaseUrl", "address"],
+      [{ ...woo, apiBaseUrl: undefined, storeUrl: "https://169.254.169.254/latest" }, "storeUrl", "address"],
+    ];
+    for (const [body, path, refusal] of cases) {
+      const res = await h.api("POST", "/v1/connections", body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.body).toMatchObject({
+        code: "INVALID_INPUT",
+        reason: "UPSTREAM_REFUSED",
+        refusal,
+        issues: [{ path }],
+      });
+    }
+    expect((await h.api("GET", "/v1/connections")).body.items).toEqual([]);
+    expect(h.sim.shopify.stats.requests).toBe(0);
+    await strict.close();
   });
 });
 
@@ -370,6 +400,29 @@ describe("webhook intake and the worker", () => {
       varaiSessionId: "sess_woo_1",
       lineItems: [{ productExternalId: "101" }],
     });
+  });
+
+  it("dead-letters, with its reason, an event whose connection this install does not know", async () => {
+    h = await startHarness(
+      { shopify: { products: 1 } },
+      { autoSync: false, eventRetry: { maxAttempts: 2, backoffMs: 5 } },
+    );
+    await h.connect("shopify");
+    // As another install sharing the queue would enqueue it: a tenant and connection unknown here.
+    await h.deps.queue.enqueue(CATALOG_QUEUES.events, {
+      tenantId: "ten_otherinstall",
+      connectionId: "con_otherinstall",
+      receivedAt: new Date().toISOString(),
+      deliveryId: "dlv_other_1",
+      event: { kind: "product.delete", topic: "products/delete", dedupeKey: "x", externalId: "1", occurredAt: null },
+    });
+    const [letter] = await waitFor(async () => {
+      const letters = await h.deps.queue.deadLetters(CATALOG_QUEUES.events);
+      return letters.length > 0 ? letters : null;
+    });
+    expect(letter?.job.payload).toMatchObject({ connectionId: "con_otherinstall" });
+    expect(letter?.job.attempt).toBe(2);
+    expect(letter?.error).toMatch(/No connection con_otherinstall in tenant ten_otherinstall.*REDIS_KEY_PREFIX/);
   });
 
   it("passes privacy requests on and marks the connection uninstalled idempotently", async () => {

@@ -1,4 +1,12 @@
-import type { Consumer, Job, RuntimeDeps, SecretBox, ServiceModule } from "@varai/runtime";
+import {
+  type Consumer,
+  createGuardedFetch,
+  type GuardedFetch,
+  type Job,
+  type RuntimeDeps,
+  type SecretBox,
+  type ServiceModule,
+} from "@varai/runtime";
 import type { Platform } from "@varai/schema";
 import { Router } from "express";
 import { createIntakeActivity, type IntakeActivity } from "./acks-first.ts";
@@ -29,8 +37,13 @@ export interface CatalogServiceOptions {
   bigcommerce?: { clientId: string; clientSecret: string };
   onOrder?(event: OrderNotification): Promise<void>;
   onPrivacyRequest?(request: PrivacyRequest): Promise<void>;
-  /** Outbound fetch for adapters (tests: the simulator or msw). Default: globalThis.fetch. */
-  fetch?: typeof globalThis.fetch;
+  /**
+   * Outbound fetch for adapters: a connection's URLs are the tenant's, so runtime's guarded fetch,
+   * whose `check` also validates a connection's API base at creation. The gateway builds it from
+   * its configuration; tests against the simulator on 127.0.0.1 opt in to private addresses.
+   * Default: `createGuardedFetch()` (https, public addresses only).
+   */
+  fetch?: GuardedFetch;
   /** Adapters for more platforms, or replacements. */
   adapterFactories?: Partial<Record<Platform, AdapterFactory>>;
   sync?: SyncOptions;
@@ -40,6 +53,8 @@ export interface CatalogServiceOptions {
   autoSync?: boolean;
   /** Worker concurrency for webhook events. Default 4. */
   eventConcurrency?: number;
+  /** Retries of a failing webhook event before it is dead-lettered. Default 8 attempts, backoff from 1 s. */
+  eventRetry?: { maxAttempts?: number; backoffMs?: number };
 }
 
 export interface CatalogService extends ServiceModule {
@@ -73,13 +88,14 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
         ? `${base}/webhooks/bigcommerce`
         : `${base}/webhooks/${c.platform}/${c.id}`;
   const store = createCatalogStore(deps);
+  const outbound = options.fetch ?? createGuardedFetch();
   const registry = createAdapterRegistry({
     secretBox: options.secretBox,
     ...(options.shopifyApiSecret ? { shopifyApiSecret: options.shopifyApiSecret } : {}),
     ...(options.bigcommerce?.clientSecret ? { bigcommerceClientSecret: options.bigcommerce.clientSecret } : {}),
     ...(options.adapterFactories ? { adapterFactories: options.adapterFactories } : {}),
     deps: {
-      fetch: options.fetch ?? globalThis.fetch,
+      fetch: outbound,
       logger: deps.logger.child({ component: "adapter" }),
       clock: deps.clock,
     },
@@ -111,6 +127,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
       sync,
       stats,
       secretBox: options.secretBox,
+      checkUpstream: outbound.check,
       clock: deps.clock,
       webhookUrlOf,
       autoSync: options.autoSync ?? true,
@@ -133,8 +150,8 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
       consumers = [
         deps.queue.consume<EventJob>(CATALOG_QUEUES.events, acksFirst(activity, handleEvent), {
           concurrency: options.eventConcurrency ?? 4,
-          maxAttempts: 8,
-          backoffMs: 1000,
+          maxAttempts: options.eventRetry?.maxAttempts ?? 8,
+          backoffMs: options.eventRetry?.backoffMs ?? 1000,
         }),
         deps.queue.consume<SyncJob>(CATALOG_QUEUES.sync, (job: Job<SyncJob>) => sync.runJob(job, SYNC_ATTEMPTS), {
           concurrency: 2,
@@ -164,6 +181,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
       consumers = [];
       await stats.flush();
       await deliveries.flush();
+      if (!options.fetch) await outbound.close();
     },
     async ready() {
       await deps.store.ping();

@@ -23,8 +23,8 @@ const webhook = (summary: string, params: boolean) => ({
     requestBody: { content: { "application/json": { schema: { type: "object" } } } },
     responses: {
       200: { description: "Accepted, duplicate, stale, ignored or a ping" },
-      400: { description: "Missing headers or malformed body" },
-      401: { description: "Bad signature" },
+      400: { description: "Missing routing headers or malformed body" },
+      401: { description: "No signature or token header, or a bad one" },
       404: { description: "Unknown connection" },
       405: { description: "Not POST" },
       413: { description: "Body over 5 MB" },
@@ -42,7 +42,9 @@ export const catalogOpenApi: OpenApiFragment = {
         requestBody: { required: true, content: json(CreateConnectionSchema) },
         responses: {
           201: { description: "The connection, with its webhook URL" },
-          400: problem("Invalid body"),
+          400: problem(
+            "Invalid body; `reason: UPSTREAM_REFUSED` when the API base (apiBaseUrl, else storeUrl) is not https or resolves to a loopback, private, link-local or metadata address",
+          ),
           409: problem("Store already connected"),
         },
       },

@@ -114,7 +114,8 @@ describe("BigCommerce on the engine", () => {
     expect(await send("store/product/updated", { standard: { secret: "not-the-client-secret" } })).toBe(401);
     const sixMinutesAgo = Math.floor(Date.now() / 1000) - 6 * 60;
     expect(await send("store/product/updated", { standard: { timestamp: sixMinutesAgo } })).toBe(401);
-    expect(await send("store/product/updated", { token: null })).toBe(400);
+    // No hook token at all is unauthenticated too (401), and counted as a refused signature.
+    expect(await send("store/product/updated", { token: null })).toBe(401);
     const otherStore = JSON.stringify({
       scope: "store/product/updated",
       store_id: "1",
@@ -128,7 +129,7 @@ describe("BigCommerce on the engine", () => {
     await settle();
     expect(await allProducts()).toHaveLength(0);
     expect(h.sim.bigcommerce.stats.requests).toBe(before);
-    expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.rejectedSignatures).toBe(4);
+    expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.rejectedSignatures).toBe(5);
     // Within the window, a correctly signed delivery is accepted.
     const fourMinutesAgo = Math.floor(Date.now() / 1000) - 4 * 60;
     expect(await send("store/product/updated", { standard: { timestamp: fourMinutesAgo } })).toBe(200);
@@ -254,13 +255,13 @@ describe("Magento on the engine", () => {
     const conn = await h.connect("magento");
     const before = h.sim.magento.stats.requests;
     expect(await send(conn, "product.updated", { signature: "bad" })).toBe(401);
-    expect(await send(conn, "product.updated", { signature: "none" })).toBe(400);
+    expect(await send(conn, "product.updated", { signature: "none" })).toBe(401);
     expect(await send({ id: "con_unknown" }, "product.updated")).toBe(404);
     expect(await send(conn, "connection.test")).toBe(200);
     await settle();
     expect(await allProducts()).toHaveLength(0);
     expect(h.sim.magento.stats.requests).toBe(before);
-    expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.rejectedSignatures).toBe(1);
+    expect((await h.api("GET", `/v1/connections/${conn.id}`)).body.webhookStats.rejectedSignatures).toBe(2);
   });
 
   it("validates the store code", async () => {

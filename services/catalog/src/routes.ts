@@ -1,4 +1,4 @@
-import { actingTenant, FRAME_FIELDS, parseInput, type SecretBox } from "@varai/runtime";
+import { actingTenant, FRAME_FIELDS, isUpstreamRefused, parseInput, type SecretBox } from "@varai/runtime";
 import {
   AppError,
   type Connection,
@@ -126,6 +126,8 @@ export function createRoutes(x: {
   sync: SyncEngine;
   stats: StatsBuffer;
   secretBox: SecretBox;
+  /** The guarded fetch's check: refuses a URL it would refuse to call (scheme, addresses). */
+  checkUpstream: (url: string) => Promise<void>;
   clock: () => Date;
   webhookUrlOf: (c: Pick<ConnectionDoc, "id" | "platform">) => string;
   autoSync: boolean;
@@ -142,6 +144,26 @@ export function createRoutes(x: {
     if (!doc) throw new AppError("NOT_FOUND", "Connection not found");
     return doc;
   };
+  /**
+   * The URL the adapter will call (apiBaseUrl, else a Woo or Magento storeUrl) is checked before
+   * anything is written, so a refused one is a 400 now rather than a failed sync later.
+   */
+  const checkApiBase = async (input: z.infer<typeof CreateConnectionSchema>) => {
+    const [field, url] = input.apiBaseUrl
+      ? ["apiBaseUrl", input.apiBaseUrl]
+      : "storeUrl" in input
+        ? ["storeUrl", input.storeUrl]
+        : [null, null];
+    if (!field || !url) return;
+    try {
+      await x.checkUpstream(url);
+    } catch (error) {
+      if (!isUpstreamRefused(error)) throw error;
+      throw new AppError("INVALID_INPUT", `${field}: ${error.message}`, {
+        details: { ...error.details, issues: [{ path: field, message: error.message }] },
+      });
+    }
+  };
   const lastRunOf = (doc: ConnectionDoc) =>
     doc.lastSyncRunId ? store.runs.findById(doc.tenantId, doc.lastSyncRunId) : null;
 
@@ -152,6 +174,7 @@ export function createRoutes(x: {
       const input = parseInput(CreateConnectionSchema, req.body);
       if (!x.registry.supports(input.platform))
         throw new AppError("UNSUPPORTED", `${input.platform} is not available yet`);
+      await checkApiBase(input);
       const t = x.clock().toISOString();
       const id = newId("connection");
       const doc: ConnectionDoc = {

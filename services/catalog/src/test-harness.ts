@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { cacheKeys, createHttpApp, createSecretBox, noopLogger, type RuntimeDeps, withRawRoutes } from "@varai/runtime";
+import {
+  cacheKeys,
+  createGuardedFetch,
+  createHttpApp,
+  createSecretBox,
+  noopLogger,
+  type RuntimeDeps,
+  withRawRoutes,
+} from "@varai/runtime";
 import {
   createTestRuntime,
   type PlatformSimulator,
@@ -55,6 +63,8 @@ export async function startHarness(
 ): Promise<Harness> {
   const sim = await startPlatformSimulator(simOptions);
   const deps = createTestRuntime();
+  // The simulator listens on http://127.0.0.1: the tests opt in, as VARAI_ALLOW_PRIVATE_UPSTREAMS does.
+  const upstreams = createGuardedFetch({ allowHttp: true, allowPrivateAddresses: true });
   const orders: OrderNotification[] = [];
   const privacy: PrivacyRequest[] = [];
   let server: Server;
@@ -70,6 +80,7 @@ export async function startHarness(
       onOrder: async (o) => void orders.push(o),
       onPrivacyRequest: async (p) => void privacy.push(p),
       reconcileIntervalMs: 0,
+      fetch: upstreams,
       ...serviceOptions,
     });
     const app = createHttpApp({
@@ -136,6 +147,7 @@ export async function startHarness(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await sim.close();
+      await upstreams.close();
       await deps.close();
     },
   };

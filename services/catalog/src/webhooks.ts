@@ -360,7 +360,8 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
       const receivedAt = now.toISOString();
       if (!parsed.ok) {
         const failure = parsed.error;
-        if (failure.reason === "bad-signature") {
+        // No credential at all counts like a wrong one: both spend the client's refused-signature budget.
+        if (failure.reason === "bad-signature" || failure.reason === "unauthenticated") {
           stats.count(connection, "rejectedSignatures", null);
           await signatureRefused(ip);
         }

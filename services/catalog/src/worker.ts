@@ -1,5 +1,5 @@
 import { type Job, type RuntimeDeps, webhookFailure } from "@varai/runtime";
-import { type AppError, err, type Platform, ProductDraftSchema } from "@varai/schema";
+import { AppError, err, type Platform, ProductDraftSchema } from "@varai/schema";
 import type { ProductWriter } from "./apply.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import type { RateGovernor } from "./governor.ts";
@@ -77,7 +77,15 @@ export function createEventHandler(w: WorkerDeps) {
     const cached = await w.store.byRoute(routeKey.connection(connectionId));
     const connection =
       cached?.tenantId === tenantId ? cached : await w.store.connections.findById(tenantId, connectionId);
-    if (!connection) return; // deleted since: nothing to do
+    // Never acknowledged silently: a job whose connection this install does not know is retried
+    // (an install sharing the queue by mistake may hand it to the one that does) and then
+    // dead-lettered with this reason, where an operator can see it and requeue it.
+    if (!connection)
+      throw new AppError(
+        "NOT_FOUND",
+        `No connection ${connectionId} in tenant ${tenantId}: deleted, or enqueued by another install ` +
+          "sharing this queue (check REDIS_KEY_PREFIX)",
+      );
     const event = interpret(job.payload, connection);
     if (!event) return;
     // Catalog and order events of an uninstalled store change nothing (privacy requests still count).

@@ -1,15 +1,11 @@
 import { readdir, readFile } from "node:fs/promises";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+import type http from "node:http";
 import path from "node:path";
-import { createLogger, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
+import type { RuntimeDeps, ServiceModule } from "@varai/runtime";
 import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createGatewayApp } from "./app.ts";
-import { parseGatewayEnv } from "./env.ts";
-import { closeRuntime, createRuntime } from "./runtime.ts";
-import { composeServices } from "./services.ts";
-import { createTempRuntime } from "./test-helpers.ts";
+import { closeRuntime } from "./runtime.ts";
+import { startTestGateway } from "./test-helpers.ts";
 
 /**
  * The whole gateway with every service, over a real embedded runtime and the platform
@@ -101,27 +97,15 @@ async function provision(t: Tenant, name: string, origin: string, adminToken: st
 }
 
 beforeAll(async () => {
-  const temp = await createTempRuntime();
-  await temp.close();
-  dataDir = temp.dataDir;
-  removeDir = temp.remove;
-  const env = parseGatewayEnv({
-    DATA_DIR: dataDir,
-    DEMO: "false",
-    ML_WORKERS: "1",
+  const gateway = await startTestGateway({
     VARAI_ADMIN_EMAIL: ADMIN.email,
     VARAI_ADMIN_PASSWORD: ADMIN.password,
     SHOPIFY_API_SECRET: "shopify-app-secret-for-e2e",
+    // The platform simulator listens on http://127.0.0.1.
+    VARAI_ALLOW_PRIVATE_UPSTREAMS: "true",
   });
-  deps = await createRuntime(env, { logger: createLogger({ level: "silent" }) });
-  const composition = await composeServices(deps, env);
-  modules = composition.modules;
-  server = http.createServer();
-  server.on("request", createGatewayApp({ deps, modules, publicBaseUrl: () => base, ...composition.middleware }));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  for (const m of modules) await m.start?.();
-  await composition.auth.bootstrap();
+  ({ server, base, deps, modules, dataDir } = gateway);
+  removeDir = gateway.remove;
   sim = await startPlatformSimulator({ woocommerce: { products: 6 }, shopify: { products: 4 } });
 
   const root = await call("POST", "/v1/auth/login", { body: ADMIN });

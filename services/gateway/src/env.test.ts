@@ -34,7 +34,28 @@ describe("gateway env", () => {
       shopify: null,
       bigcommerce: null,
       mlWorkers: null,
+      redisKeyPrefix: "varai",
+      allowPrivateUpstreams: false,
+      shutdownTimeoutMs: 10_000,
     });
+  });
+
+  it("reads the Redis key prefix, the private-upstreams opt-in and the shutdown timeout", () => {
+    expect(
+      parseGatewayEnv({
+        REDIS_KEY_PREFIX: "shop-eu:prod",
+        VARAI_ALLOW_PRIVATE_UPSTREAMS: "true",
+        SHUTDOWN_TIMEOUT_MS: "2500",
+      }),
+    ).toMatchObject({ redisKeyPrefix: "shop-eu:prod", allowPrivateUpstreams: true, shutdownTimeoutMs: 2500 });
+    const { paths } = configError({
+      REDIS_KEY_PREFIX: "varai:*",
+      VARAI_ALLOW_PRIVATE_UPSTREAMS: "sometimes",
+      SHUTDOWN_TIMEOUT_MS: "soon",
+    });
+    expect(paths.sort()).toEqual(["REDIS_KEY_PREFIX", "SHUTDOWN_TIMEOUT_MS", "VARAI_ALLOW_PRIVATE_UPSTREAMS"]);
+    expect(configError({ REDIS_KEY_PREFIX: "varai:" }).paths).toEqual(["REDIS_KEY_PREFIX"]);
+    expect(configError({ REDIS_KEY_PREFIX: "{varai}" }).paths).toEqual(["REDIS_KEY_PREFIX"]);
   });
 
   it("resolves a relative DATA_DIR against the repository root, whatever the working directory", () => {

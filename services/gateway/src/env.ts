@@ -32,6 +32,8 @@ export interface GatewayEnv {
   dataDir: string;
   mongodb: { url: string; dbName: string } | null;
   redisUrl: string | null;
+  /** Prefix of every Redis key (queues, cache, rate limits), so installs sharing one Redis stay apart. */
+  redisKeyPrefix: string;
   logLevel: (typeof LOG_LEVELS)[number];
   demo: boolean;
   admin: { email: string | null; password: string | null };
@@ -43,6 +45,13 @@ export interface GatewayEnv {
   bigcommerce: { clientId: string; clientSecret: string } | null;
   /** Face-model worker threads; null lets the ml service choose. */
   mlWorkers: number | null;
+  /**
+   * Development only: outbound calls to tenant- and platform-supplied URLs may use http:// and
+   * reach loopback and private addresses (the platform simulator, a store on the LAN).
+   */
+  allowPrivateUpstreams: boolean;
+  /** After SIGTERM: how long in-flight requests, then in-flight jobs, get to finish. */
+  shutdownTimeoutMs: number;
 }
 
 const optionalString = z.string().optional();
@@ -145,6 +154,14 @@ const EnvSchema = z
       .regex(/^[A-Za-z0-9_-]{1,63}$/, "expected a database name of letters, digits, _ or -")
       .optional(),
     REDIS_URL: urlWithSchemes(["redis:", "rediss:"], "redis://localhost:6379"),
+    // No glob characters or hash-tag braces: keys are SCANned by prefix and queues use {queue} tags.
+    REDIS_KEY_PREFIX: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9_.-]([A-Za-z0-9_.:-]{0,62}[A-Za-z0-9_.-])?$/,
+        "expected 1-64 of letters, digits, _ . - : (not ending in :)",
+      )
+      .optional(),
     LOG_LEVEL: z.enum(LOG_LEVELS).optional(),
     DEMO: booleanFlag,
     VARAI_ADMIN_EMAIL: z.email("expected an email address").optional(),
@@ -156,6 +173,8 @@ const EnvSchema = z
     BIGCOMMERCE_CLIENT_ID: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).optional(),
     ML_WORKERS: integer(1, 32),
+    VARAI_ALLOW_PRIVATE_UPSTREAMS: booleanFlag,
+    SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
   })
   // Cross-field rules run even when single fields failed (`when`), so one start lists everything.
   .check(
@@ -200,6 +219,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
     dataDir: path.resolve(REPO_ROOT, raw.DATA_DIR ?? "data"),
     mongodb: raw.MONGODB_URL ? { url: raw.MONGODB_URL, dbName: raw.MONGODB_DB ?? "varai" } : null,
     redisUrl: raw.REDIS_URL ?? null,
+    redisKeyPrefix: raw.REDIS_KEY_PREFIX ?? "varai",
     logLevel: raw.LOG_LEVEL ?? "info",
     demo: raw.DEMO ?? true,
     admin: { email: raw.VARAI_ADMIN_EMAIL ?? null, password: raw.VARAI_ADMIN_PASSWORD ?? null },
@@ -211,6 +231,8 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
         ? { clientId: raw.BIGCOMMERCE_CLIENT_ID, clientSecret: raw.BIGCOMMERCE_CLIENT_SECRET }
         : null,
     mlWorkers: raw.ML_WORKERS ?? null,
+    allowPrivateUpstreams: raw.VARAI_ALLOW_PRIVATE_UPSTREAMS ?? false,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
   };
 }
 

@@ -19,12 +19,13 @@ import {
 } from "@varai/runtime";
 import type { GatewayEnv } from "./env.ts";
 
-export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "logLevel">;
+export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "redisKeyPrefix" | "logLevel">;
 
 /**
  * Builds the ports from the configuration: the embedded defaults (NeDB files and blobs
  * under DATA_DIR, in-process cache, queue and rate limiter), MongoDB when MONGODB_URL is
- * set, Redis when REDIS_URL is set. `logger` lets tests capture or silence logs.
+ * set, Redis when REDIS_URL is set, every key under REDIS_KEY_PREFIX (two installs sharing one
+ * Redis must not consume each other's jobs). `logger` lets tests capture or silence logs.
  */
 export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger } = {}): Promise<RuntimeDeps> {
   const logger = options.logger ?? createLogger({ level: env.logLevel, name: "varai" });
@@ -34,11 +35,14 @@ export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger 
     ? await createMongoStore({ url: env.mongodb.url, dbName: env.mongodb.dbName, logger })
     : createEmbeddedStore({ dataDir: path.join(env.dataDir, "db"), logger });
   const redis = env.redisUrl;
+  const prefix = env.redisKeyPrefix;
   const deps: RuntimeDeps = {
     store,
-    cache: redis ? createRedisCache({ redis, logger }) : createMemoryCache(),
-    queue: redis ? createRedisQueue({ redis, logger }) : createMemoryQueue({ logger }),
-    rateLimiter: redis ? createRedisRateLimiter({ redis, logger }) : createMemoryRateLimiter(),
+    cache: redis ? createRedisCache({ redis, logger, keyPrefix: `${prefix}:cache:` }) : createMemoryCache(),
+    queue: redis ? createRedisQueue({ redis, logger, keyPrefix: `${prefix}:queue:` }) : createMemoryQueue({ logger }),
+    rateLimiter: redis
+      ? createRedisRateLimiter({ redis, logger, keyPrefix: `${prefix}:rl` })
+      : createMemoryRateLimiter(),
     blobs: createFsBlobStore({ dir: path.join(env.dataDir, "blobs") }),
     logger,
     clock: systemClock,
@@ -51,6 +55,7 @@ export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger 
       queue: deps.queue.kind,
       rateLimiter: deps.rateLimiter.kind,
       blobs: deps.blobs.kind,
+      ...(redis ? { redisKeyPrefix: prefix } : {}),
       dataDir: env.dataDir,
     },
     "runtime ready",

@@ -3,7 +3,13 @@ import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@var
 import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createMlService } from "@varai/ml";
 import { createRecommendationsService } from "@varai/recommendations";
-import { createSecretBox, type PrivacySubject, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
+import {
+  createGuardedFetch,
+  createSecretBox,
+  type PrivacySubject,
+  type RuntimeDeps,
+  type ServiceModule,
+} from "@varai/runtime";
 import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
@@ -42,14 +48,20 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     adminEmail: env.admin.email ?? undefined,
     adminPassword: env.admin.password ?? undefined,
   });
+  // One guarded fetch for every URL a tenant or a platform gave us (connections, product images).
+  const upstreams = createGuardedFetch({
+    allowHttp: env.allowPrivateUpstreams,
+    allowPrivateAddresses: env.allowPrivateUpstreams,
+  });
   const storage = createStorageService(deps);
-  const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined });
+  const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined, fetch: upstreams });
   const analytics = createAnalyticsService(deps);
   const catalog = createCatalogService(deps, {
     publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
     secretBox: createSecretBox(env.encryptionKeys ?? localKeys!.encryptionKeys),
     ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
     ...(env.bigcommerce ? { bigcommerce: env.bigcommerce } : {}),
+    fetch: upstreams,
     // Paid orders from the platforms' verified webhooks become purchase events.
     onOrder: (order) => analytics.ingestPurchase(toPurchase(order)),
     // Shopify's mandatory compliance topics run the same export / redaction as the admin API.

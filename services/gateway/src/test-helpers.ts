@@ -1,9 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createLogger, type RuntimeDeps } from "@varai/runtime";
+import type { AuthService } from "@varai/auth";
+import { createLogger, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
+import { createGatewayApp } from "./app.ts";
 import { parseGatewayEnv } from "./env.ts";
 import { closeRuntime, createRuntime } from "./runtime.ts";
+import { composeServices } from "./services.ts";
 
 /** A real embedded runtime over a fresh temporary DATA_DIR (tests only). */
 export async function createTempRuntime(dataDir?: string): Promise<{
@@ -21,4 +26,36 @@ export async function createTempRuntime(dataDir?: string): Promise<{
     close: () => closeRuntime(deps),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+export interface TestGateway {
+  server: http.Server;
+  base: string;
+  deps: RuntimeDeps;
+  modules: ServiceModule[];
+  auth: AuthService;
+  dataDir: string;
+  /** Deletes DATA_DIR (after the caller stopped modules, server and runtime). */
+  remove(): Promise<void>;
+}
+
+/**
+ * The whole gateway as main.ts composes it, in process, over a fresh DATA_DIR: `env` is the
+ * environment on top of that (tests only). Services are started and the platform admin bootstrapped.
+ */
+export async function startTestGateway(env: Record<string, string>): Promise<TestGateway> {
+  const temp = await createTempRuntime();
+  await temp.close();
+  const gatewayEnv = parseGatewayEnv({ DATA_DIR: temp.dataDir, DEMO: "false", ML_WORKERS: "1", ...env });
+  const deps = await createRuntime(gatewayEnv, { logger: createLogger({ level: "silent" }) });
+  const composition = await composeServices(deps, gatewayEnv);
+  const { modules } = composition;
+  const server = http.createServer();
+  let base = "";
+  server.on("request", createGatewayApp({ deps, modules, publicBaseUrl: () => base, ...composition.middleware }));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const m of modules) await m.start?.();
+  await composition.auth.bootstrap();
+  return { server, base, deps, modules, auth: composition.auth, dataDir: temp.dataDir, remove: temp.remove };
 }

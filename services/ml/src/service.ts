@@ -24,7 +24,7 @@ import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { type AnalyzedPhoto, analyzePhoto, analyzePhotoForRender, type StageTimings } from "./analysis/analyze.ts";
 import { createFacePool, type FacePool } from "./engine/face-pool.ts";
-import { createFetchImage, createFrameAssetPreparer, type FetchImage } from "./frame-assets/prepare.ts";
+import { createFetchImage, createFrameAssetPreparer } from "./frame-assets/prepare.ts";
 import { readPhotoForm } from "./http/multipart.ts";
 import { decodeFull, inspectPhoto, type RawImage } from "./image/decode.ts";
 import { computePlacement, type FrameAssetInfo, type Placement } from "./render/placement.ts";
@@ -44,8 +44,11 @@ export interface MlServiceOptions {
   /** How long a consented analysis (and its photo) is kept. Default 7 days. */
   faceDataTtlMs?: number;
   modelsDir?: string;
-  /** Fetches merchant product images for frame assets (default: fetch with timeout and size cap). */
-  fetchImage?: FetchImage;
+  /**
+   * Outbound fetch for merchant product images (frame assets): runtime's guarded fetch, which the
+   * gateway builds from its configuration. Default: its strict form (https, public addresses only).
+   */
+  fetch?: typeof globalThis.fetch;
   /** Consume QUEUES.frameAssets in start(). Default true. */
   consumeFrameAssets?: boolean;
 }
@@ -130,7 +133,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
   const faces = deps.store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements);
   const products = deps.store.tenantCollection<Product & { id: string }>(COLLECTIONS.products);
   const shopperBlobs = createShopperBlobs(deps.blobs, deps.clock);
-  const preparer = createFrameAssetPreparer(deps, options.fetchImage ?? createFetchImage());
+  const preparer = createFrameAssetPreparer(deps, createFetchImage(options.fetch));
   // Decoded frame assets, small and reused by every try-on of a product; bounded.
   const assetCache = new Map<string, Promise<DecodedAsset>>();
   const ASSET_CACHE_MAX = 64;

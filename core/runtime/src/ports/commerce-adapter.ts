@@ -160,11 +160,13 @@ export type WebhookEvent =
   | IgnoredEvent;
 
 /**
- * Why a delivery was refused, with the HTTP status the intake answers. `bad-signature` and
- * `missing-headers` are decided before the body is parsed; `malformed` after a valid signature.
+ * Why a delivery was refused, with the HTTP status the intake answers. `unauthenticated` (no
+ * signature or token header at all), `bad-signature` and `missing-headers` are decided before the
+ * body is parsed; `malformed` after a valid signature.
  */
 export const WEBHOOK_FAILURE_STATUS = {
   "method-not-allowed": 405,
+  unauthenticated: 401,
   "missing-headers": 400,
   "bad-signature": 401,
   malformed: 400,

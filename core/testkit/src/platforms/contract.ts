@@ -70,10 +70,10 @@ export function describeCommerceAdapterContract(options: CommerceAdapterContract
       expect(result).toMatchObject({ ok: false, error: { reason: "bad-signature", status: 401 } });
     });
 
-    it("rejects an unsigned delivery (400) and a non-POST one (405)", () => {
+    it("rejects an unsigned delivery as unauthenticated (401) and a non-POST one (405)", () => {
       const { adapter, sim } = setup();
       const unsigned = adapter.parseWebhook(toRequest(sim.webhook("product-update", { index: 1, signature: "none" })));
-      expect(unsigned).toMatchObject({ ok: false, error: { status: 400 } });
+      expect(unsigned).toMatchObject({ ok: false, error: { reason: "unauthenticated", status: 401 } });
       const get = adapter.parseWebhook(
         toRequest(sim.webhook("product-update", { index: 1, signature: "valid" }), "GET"),
       );

@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { blobKeys, COLLECTIONS, QUEUES } from "@varai/runtime";
+import { blobKeys, COLLECTIONS, createGuardedFetch, QUEUES } from "@varai/runtime";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDeps } from "../test-deps.ts";
@@ -71,6 +71,9 @@ describe("frame asset preparation from product photos", () => {
     let server: Server;
     let base: string;
     const images = new Map<string, Buffer>();
+    const requested: string[] = [];
+    // The local image host is on loopback: these tests opt in, as development does.
+    const localImages = () => createFetchImage(createGuardedFetch({ allowHttp: true, allowPrivateAddresses: true }));
     const products = deps.store.tenantCollection<{ id: string; tenantId: string; tryOn?: Record<string, unknown> }>(
       COLLECTIONS.products,
     );
@@ -93,6 +96,7 @@ describe("frame asset preparation from product photos", () => {
     beforeAll(async () => {
       // The merchant's image host: a real local server (outside our walls, but no mock needed).
       server = createServer((req, res) => {
+        requested.push(req.url ?? "");
         const body = images.get(req.url ?? "");
         if (!body) {
           res.statusCode = 404;
@@ -127,7 +131,7 @@ describe("frame asset preparation from product photos", () => {
 
     it("records a ready asset with the frame width from the product's dimensions", async () => {
       await addProduct("prd_good", `${base}/good.jpg`, { lensWidthMm: 52, bridgeWidthMm: 18 });
-      const preparer = createFrameAssetPreparer(deps, createFetchImage());
+      const preparer = createFrameAssetPreparer(deps, localImages());
       const consumer = deps.queue.consume(QUEUES.frameAssets, (job) => preparer.handle(job));
       await deps.queue.enqueue(QUEUES.frameAssets, { tenantId: TENANT, productId: "prd_good" });
       let doc = await products.findById(TENANT, "prd_good");
@@ -147,7 +151,7 @@ describe("frame asset preparation from product photos", () => {
     });
 
     it("flags the default width, and records failures with a reason", async () => {
-      const preparer = createFrameAssetPreparer(deps, createFetchImage());
+      const preparer = createFrameAssetPreparer(deps, localImages());
       await addProduct("prd_default", `${base}/good.jpg`);
       expect(await preparer.prepare(TENANT, "prd_default")).toMatchObject({
         frameWidthMm: 138,
@@ -164,6 +168,25 @@ describe("frame asset preparation from product photos", () => {
         assetStatus: "failed",
         failureReason: expect.stringMatching(/could not be fetched/),
       });
+    });
+
+    it("refuses image URLs on loopback, private or metadata addresses by default, recorded at once", async () => {
+      const preparer = createFrameAssetPreparer(deps, createFetchImage());
+      requested.length = 0;
+      for (const [id, url] of [
+        ["prd_loopback", `${base}/good.jpg`],
+        ["prd_metadata", "https://169.254.169.254/latest/meta-data/iam/"],
+        ["prd_private", "https://10.0.0.8/good.jpg"],
+      ] as const) {
+        await addProduct(id, url);
+        // Attempt 1 of 3: a refusal is final, not a network error the queue would retry.
+        expect(await preparer.prepare(TENANT, id, 1)).toMatchObject({
+          assetStatus: "failed",
+          failureReason: expect.stringMatching(/refused/),
+          sourceImageUrl: url,
+        });
+      }
+      expect(requested).toEqual([]);
     });
   });
 });

@@ -1,4 +1,11 @@
-import { blobKeys, COLLECTIONS, type Job, type RuntimeDeps } from "@varai/runtime";
+import {
+  blobKeys,
+  COLLECTIONS,
+  createGuardedFetch,
+  isUpstreamRefused,
+  type Job,
+  type RuntimeDeps,
+} from "@varai/runtime";
 import { newId, type Product, type TryOnInfo } from "@varai/schema";
 import { z } from "zod";
 import { CutoutError, cutOutFrame, DEFAULT_FRAME_WIDTH_MM } from "./cutout.ts";
@@ -11,9 +18,16 @@ export type FetchImage = (url: string) => Promise<Uint8Array>;
 
 const MAX_IMAGE_BYTES = 15 * 1024 * 1024;
 
-export function createFetchImage(timeoutMs = 10_000): FetchImage {
+/**
+ * Product image URLs come from platform data: `fetch` must be the guarded one (runtime
+ * createGuardedFetch: https, public addresses, checked redirects); the default is its strict form.
+ */
+export function createFetchImage(
+  fetch: typeof globalThis.fetch = createGuardedFetch(),
+  timeoutMs = 10_000,
+): FetchImage {
   return async (url) => {
-    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: "follow" });
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     if (!response.ok) throw new Error(`image fetch answered ${response.status}`);
     const declared = Number(response.headers.get("content-length") ?? 0);
     if (declared > MAX_IMAGE_BYTES) throw new CutoutError("product image is larger than 15 MB");
@@ -83,6 +97,8 @@ export function createFrameAssetPreparer(deps: RuntimeDeps, fetchImage: FetchIma
       bytes = await fetchImage(url);
     } catch (error) {
       if (error instanceof CutoutError) return failed(error.message, url);
+      // A refused address stays refused: recorded at once, never retried.
+      if (isUpstreamRefused(error)) return failed(`the product image URL was refused: ${error.message}`, url);
       // Network trouble is retried by the queue; after a few attempts it is a recorded failure.
       if (attempt < FETCH_ATTEMPTS) throw error;
       return failed(`the product image could not be fetched: ${(error as Error).message}`, url);

@@ -1,0 +1,86 @@
+import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closeRuntime } from "./runtime.ts";
+import { startTestGateway, type TestGateway } from "./test-helpers.ts";
+
+/**
+ * The whole gateway as production configures it (no VARAI_ALLOW_PRIVATE_UPSTREAMS): a tenant
+ * admin cannot point a connection at loopback, a private network or the metadata service.
+ */
+
+const ADMIN = { email: "root@varai.test", password: "root-password-for-tests-0001" };
+
+let gateway: TestGateway;
+let base = "";
+let sim: PlatformSimulator;
+let token = "";
+let tenantId = "";
+
+async function call(method: string, url: string, body?: unknown) {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      "x-varai-tenant": tenantId,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+beforeAll(async () => {
+  // No VARAI_ALLOW_PRIVATE_UPSTREAMS: the production default.
+  gateway = await startTestGateway({
+    VARAI_ADMIN_EMAIL: ADMIN.email,
+    VARAI_ADMIN_PASSWORD: ADMIN.password,
+    SHOPIFY_API_SECRET: "shopify-app-secret-for-upstreams",
+  });
+  base = gateway.base;
+  sim = await startPlatformSimulator({ shopify: { products: 2 } });
+
+  const login = await fetch(`${base}/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(ADMIN),
+  });
+  token = ((await login.json()) as { accessToken: string }).accessToken;
+  const tenant = await call("POST", "/v1/tenants", { name: "Upstream Shop", region: "us" });
+  expect(tenant.status).toBe(201);
+  tenantId = String(tenant.body.id ?? (tenant.body.tenant as { id: string }).id);
+}, 120_000);
+
+afterAll(async () => {
+  if (!gateway) return;
+  for (const m of [...gateway.modules].reverse()) await m.stop?.();
+  await new Promise<void>((resolve) => gateway.server.close(() => resolve()));
+  await sim?.close();
+  await closeRuntime(gateway.deps);
+  await gateway.remove();
+});
+
+describe("connections on a production gateway (no private upstreams)", () => {
+  it.each([
+    ["the simulator on http://127.0.0.1", () => sim.baseUrl("shopify")],
+    ["https on 127.0.0.1", () => "https://127.0.0.1:9443/shopify"],
+    ["localhost", () => "https://localhost/shopify"],
+    ["the metadata service", () => "https://169.254.169.254/latest/meta-data/"],
+    ["IPv6 loopback", () => "https://[::1]/"],
+  ])("refuses apiBaseUrl on %s with 400 UPSTREAM_REFUSED and stores nothing", async (_what, url) => {
+    const res = await call("POST", "/v1/connections", {
+      platform: "shopify",
+      name: "Sneaky",
+      shopDomain: sim.shopify.shopDomain,
+      apiBaseUrl: url(),
+      credentials: { accessToken: sim.shopify.accessToken },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({
+      code: "INVALID_INPUT",
+      reason: "UPSTREAM_REFUSED",
+      issues: [{ path: "apiBaseUrl" }],
+    });
+    expect((await call("GET", "/v1/connections")).body.items).toEqual([]);
+    expect(sim.shopify.stats.requests).toBe(0);
+  });
+});
