@@ -6,6 +6,7 @@ import type { Express } from "express";
 import sharp from "sharp";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { measuredFigures } from "./analysis/measured-figures.ts";
 import { createFacePool } from "./engine/face-pool.ts";
 import { createMlService, type MlService } from "./service.ts";
 import { createTestDeps } from "./test-deps.ts";
@@ -400,7 +401,7 @@ describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
 
     it("places the lens centres on the pupils within 2 px and sizes the frame from mm within 3 %", async () => {
       const analysis = await ml.analyzeFace(scene);
-      const pd = analysis.face.measurements.pupillaryDistance.valueMm;
+      const pd = measuredFigures(analysis.face).measurements.pupillaryDistance.valueMm;
       // A frame whose lens centres are exactly the shopper's PD apart, lenses filled magenta.
       await addReadyProduct("prd_magenta", 140, pd, "#ff00ff", "#00ff00");
       const res = await ml.renderTryOn({
