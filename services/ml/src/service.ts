@@ -26,7 +26,10 @@ import { z } from "zod";
 import {
   type AnalysisOptions,
   type AnalyzedPhoto,
-  analyzePhoto, analyzePhotoForRender, type StageTimings } from "./analysis/analyze.ts";
+  analyzePhoto,
+  analyzePhotoForRender,
+  type StageTimings,
+} from "./analysis/analyze.ts";
 import { createFacePool, type FacePool } from "./engine/face-pool.ts";
 import { createFetchImage, createFrameAssetPreparer, type FetchImage } from "./frame-assets/prepare.ts";
 import { readPhotoForm } from "./http/multipart.ts";
