@@ -20,12 +20,13 @@ function face(
   const iris = (center: number, ring: readonly number[], x: number) => {
     const r = irisPx / 2;
     set(center, x, 0);
-    [
+    const edges: Array<[number, number]> = [
       [x + r, 0],
       [x, -r],
       [x - r, 0],
       [x, r],
-    ].forEach(([px, py], k) => set(ring[k] as number, px as number, py as number));
+    ];
+    for (const [k, [ex, ey]] of edges.entries()) set(ring[k] as number, ex, ey);
   };
   iris(LM.leftIris.center, LM.leftIris.ring, iodPx / 2);
   iris(LM.rightIris.center, LM.rightIris.ring, -iodPx / 2);
