@@ -407,6 +407,8 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     el.classList.add("retake");
     el.dataset.reason = withheld.reason;
     el.textContent = this.t(retakeAdvice(withheld));
+    // Below the photo, often under the dialog's fold: the shopper must see it to act on it.
+    el.scrollIntoView?.({ block: "nearest" });
     this.runtime.events.track("face_analyzed", { properties: { source: "photo", withheld: withheld.reason } });
   }
 
