@@ -437,6 +437,12 @@ function fitOf(asset: FrameAssetInfo, measurements: FaceAnalysis["measurements"]
   };
 }
 
+const CHILD_FIELD = {
+  type: "string",
+  enum: ["true", "false"],
+  description: "Child mode: a PD of 40-85 mm is accepted as human (adults: 50-80)",
+};
+
 function mlOpenApi() {
   const problem = { description: "Problem", content: { "application/problem+json": {} } };
   const errors = {
@@ -466,8 +472,13 @@ function mlOpenApi() {
                       format: "binary",
                       description: "JPEG, PNG or WebP, at most 10 MB / 40 MP",
                     },
-                    consent: { type: "string", enum: ["true", "false"], description: "Keep the analysis (with a TTL)" },
+                    consent: {
+                      type: "string",
+                      enum: ["true", "false"],
+                      description: "Keep the analysis (with a TTL). A withheld analysis is never kept.",
+                    },
                     shopperId: { type: "string", maxLength: 128 },
+                    child: CHILD_FIELD,
                   },
                 },
               },
@@ -475,7 +486,10 @@ function mlOpenApi() {
           },
           responses: {
             "200": {
-              description: "The analysis",
+              description:
+                "The analysis. `measurements` and `faceShape` are either `measured` or `withheld` with a `reason` " +
+                "(POSE_TOO_STRONG, FACE_TOO_SMALL, OUT_OF_HUMAN_RANGE) and what `exceeded` its limit: beyond the " +
+                "head pose, face size and human ranges where the method holds, no figure is given.",
               content: { "application/json": { schema: z.toJSONSchema(FaceAnalysisSchema, { io: "output" }) } },
             },
             ...errors,
@@ -499,6 +513,7 @@ function mlOpenApi() {
                       type: "string",
                       description: "A consented analysis instead of (or with) the photo",
                     },
+                    child: CHILD_FIELD,
                   },
                 },
               },
@@ -506,7 +521,10 @@ function mlOpenApi() {
           },
           responses: {
             "200": {
-              description: "The rendered photo, or the placement as JSON",
+              description:
+                "The rendered photo, or the placement as JSON: `placement`, `asset`, `analysis` (as from " +
+                "/v1/face-analysis, without landmarks) and `fit` (`frameWidthMm`, `frameWidthIsDefault`, " +
+                "`faceWidthMm`, `differenceMm`; the last two null when the analysis withheld its measurements)",
               content: { "image/jpeg": {}, "image/webp": {}, "image/png": {}, "application/json": {} },
             },
             ...errors,
