@@ -36,19 +36,20 @@ export const MIN_IRIS_DIAMETER_PX = 3.5;
  * - PD: adults 50-80 (TRYON.md: 50-75 covers almost everyone), children down to 40 and, with
  *   child mode, the wider 40-85.
  * - Face width (bizygomatic): 100-190.
- * - Face length: 100-210. The analysis measures from the top of the face mesh (on the forehead,
+ * - Face length: 100-220. The analysis measures from the top of the face mesh (on the forehead,
  *   above the nasion and below the hairline) to the chin, so the figure lies between the
- *   morphological face height and the total face height. The NIOSH bivariate respirator fit-test
- *   panel (Zhuang et al. 2007, drawn from 3,997 US adults) spans menton-sellion lengths of
- *   98.5-138.5 mm: hence 100 at the bottom. The top adds the whole forehead (trichion-nasion,
- *   about 67-72 mm on average) to the panel's longest face: about 210.
+ *   morphological face height and the total (hairline to chin) face height, which the
+ *   recommendations take it for. The NIOSH bivariate respirator fit-test panel (Zhuang et al.
+ *   2007, drawn from 3,997 US adults) spans menton-sellion lengths of 98.5-138.5 mm: hence 100 at
+ *   the bottom. The top adds a high forehead (trichion-nasion averages about 67-72 mm, SD about
+ *   3) to the panel's longest face: 138.5 + 80, about 220.
  * - Jaw and forehead widths: 70-180 and 80-180, the bounds the recommendations API has always
  *   accepted.
  */
 export const HUMAN_RANGES_MM = {
   pupillaryDistance: { min: 50, max: 80 },
   faceWidth: { min: 100, max: 190 },
-  faceLength: { min: 100, max: 210 },
+  faceLength: { min: 100, max: 220 },
   jawWidth: { min: 70, max: 180 },
   foreheadWidth: { min: 80, max: 180 },
 } as const;
