@@ -107,8 +107,8 @@ describe.skipIf(!photosAvailable())("face figures are withheld beyond the limits
         pdDiffMm: Math.round((f.pupillaryDistance - b.pupillaryDistance) * 10) / 10,
         widthDiffMm: Math.round((f.faceWidth - b.faceWidth) * 10) / 10,
         lengthDiffMm: Math.round((f.faceLength - b.faceLength) * 10) / 10,
-        verdict: m.status === "measured" ? "measured" : `${m.reason} (${m.exceeded.join(", ")})`,
-        shape: r.face.faceShape.status === "measured" ? r.face.faceShape.label : "-",
+        verdict: m.status === "withheld" ? `${m.reason} (${m.exceeded.join(", ")})` : "measured",
+        shape: r.face.faceShape.status === "withheld" ? "-" : r.face.faceShape.label,
       });
     }
   }, 180_000);
