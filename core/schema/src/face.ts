@@ -51,11 +51,13 @@ export const MeasurementWithheldReasonSchema = z.enum(MEASUREMENT_WITHHELD_REASO
  * Figures the method cannot support for this photo: no numbers, a reason the client turns into
  * retake advice, and what exceeded its limit (pose angles, the iris size, or figures).
  */
-export const WithheldSchema = z.object({
-  status: z.literal("withheld"),
-  reason: MeasurementWithheldReasonSchema,
-  exceeded: z.array(z.enum(WITHHELD_ITEMS)).min(1),
-});
+export const WithheldSchema = z
+  .object({
+    status: z.literal("withheld"),
+    reason: MeasurementWithheldReasonSchema,
+    exceeded: z.array(z.enum(WITHHELD_ITEMS)).min(1),
+  })
+  .describe("No figures: the photo is beyond the pose, size or human ranges where the method holds");
 export type Withheld = z.infer<typeof WithheldSchema>;
 
 export const FaceMeasurementResultSchema = z.discriminatedUnion("status", [

@@ -346,7 +346,12 @@ describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
         .attach("photo", readFileSync(CAMERA), "camera.png");
       expect(res.status).toBe(200);
       expect(res.body.analysis.measurements).toMatchObject({ status: "withheld", reason: "POSE_TOO_STRONG" });
-      expect(res.body.fit).toEqual({ frameWidthMm: 138, frameWidthIsDefault: false, faceWidthMm: null, differenceMm: null });
+      expect(res.body.fit).toEqual({
+        frameWidthMm: 138,
+        frameWidthIsDefault: false,
+        faceWidthMm: null,
+        differenceMm: null,
+      });
     });
   });
 

@@ -75,9 +75,7 @@ describe.skipIf(!browserAvailable())("demo storefront in Chromium", () => {
     await tryOn.locator("button.open:not([disabled])").click();
     await tryOn.locator("input.file").setInputFiles(CAMERA);
     const measure = tryOn.locator(".measure");
-    await expect
-      .poll(() => measure.getAttribute("data-reason"), { timeout: 30_000 })
-      .toBe("POSE_TOO_STRONG");
+    await expect.poll(() => measure.getAttribute("data-reason"), { timeout: 30_000 }).toBe("POSE_TOO_STRONG");
     expect(await measure.textContent()).toMatch(/facing the camera/);
     expect(await measure.textContent()).not.toMatch(/PD|mm/);
     // Nothing is kept for the recommendations: they are asked without face figures.
