@@ -396,6 +396,7 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     const el = this.$(".measure");
     if (!el) return;
     el.classList.remove("retake");
+    delete el.dataset.reason;
     const parts = [this.t("pd", { value: pd.toFixed(1), error: err.toFixed(1) })];
     if (shape) parts.push(this.t("faceShape", { shape }));
     el.textContent = parts.join(" · ");
