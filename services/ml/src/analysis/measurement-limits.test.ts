@@ -111,7 +111,7 @@ describe.skipIf(!photosAvailable())("face figures are withheld beyond the limits
         shape: r.face.faceShape.status === "withheld" ? "-" : r.face.faceShape.label,
       });
     }
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     // Printed so that a run shows the evidence, not just pass/fail.
     console.table(table);

@@ -60,12 +60,10 @@ export async function turnHead(
   const nearest = new Float64Array(W * H).fill(Number.POSITIVE_INFINITY);
   const { triangles } = Delaunator.from(from);
   for (let k = 0; k < triangles.length; k += 3) {
-    const ids = [triangles[k], triangles[k + 1], triangles[k + 2]] as [number, number, number];
-    const [A, B, C] = ids.map((i) => to[i] as [number, number]) as [
-      [number, number],
-      [number, number],
-      [number, number],
-    ];
+    const [a, b, c] = [triangles[k], triangles[k + 1], triangles[k + 2]] as [number, number, number];
+    const [A, B, C] = [to[a], to[b], to[c]] as [[number, number], [number, number], [number, number]];
+    const [fa, fb, fc] = [from[a], from[b], from[c]] as [[number, number], [number, number], [number, number]];
+    const [da, db, dc] = [depth[a], depth[b], depth[c]] as [number, number, number];
     const den = (B[1] - C[1]) * (A[0] - C[0]) + (C[0] - B[0]) * (A[1] - C[1]);
     if (Math.abs(den) < 1e-9) continue;
     const x0 = Math.max(0, Math.floor(Math.min(A[0], B[0], C[0])));
@@ -78,26 +76,27 @@ export async function turnHead(
         const l2 = ((C[1] - A[1]) * (px - C[0]) + (A[0] - C[0]) * (py - C[1])) / den;
         const l3 = 1 - l1 - l2;
         if (l1 < -1e-6 || l2 < -1e-6 || l3 < -1e-6) continue;
-        const [a, b, c] = ids;
-        const d = l1 * (depth[a] as number) + l2 * (depth[b] as number) + l3 * (depth[c] as number);
+        const d = l1 * da + l2 * db + l3 * dc;
         const o = py * W + px;
         if (d >= (nearest[o] as number)) continue;
         nearest[o] = d;
         // Bilinear sample of the original at the same point of the same triangle.
-        const [fa, fb, fc] = [from[a], from[b], from[c]] as [[number, number], [number, number], [number, number]];
         const sx = Math.min(W - 2, Math.max(0, l1 * fa[0] + l2 * fb[0] + l3 * fc[0]));
         const sy = Math.min(H - 2, Math.max(0, l1 * fa[1] + l2 * fb[1] + l3 * fc[1]));
         const ix = Math.floor(sx);
         const iy = Math.floor(sy);
         const u = sx - ix;
         const v = sy - iy;
+        const i00 = (iy * W + ix) * 3;
+        const i10 = i00 + 3;
+        const i01 = i00 + W * 3;
+        const i11 = i01 + 3;
         for (let ch = 0; ch < 3; ch++) {
-          const p = (yy: number, xx: number) => src[(yy * W + xx) * 3 + ch] as number;
           out[o * 3 + ch] = Math.round(
-            p(iy, ix) * (1 - u) * (1 - v) +
-              p(iy, ix + 1) * u * (1 - v) +
-              p(iy + 1, ix) * (1 - u) * v +
-              p(iy + 1, ix + 1) * u * v,
+            (src[i00 + ch] as number) * (1 - u) * (1 - v) +
+              (src[i10 + ch] as number) * u * (1 - v) +
+              (src[i01 + ch] as number) * (1 - u) * v +
+              (src[i11 + ch] as number) * u * v,
           );
         }
       }
