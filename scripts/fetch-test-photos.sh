@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Real photos for tests, from Debian's python3-skimage (astronaut.png: NASA, public domain).
+# Real photos for tests, from Debian's python3-skimage (astronaut.png: NASA, public domain;
+# camera.png: the cameraman, a face turned away, for the withheld-measurement tests).
 # Extracted without installing the package; never committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=test-artifacts/photos
-[ -f "$dest/astronaut.png" ] && exit 0
+[ -f "$dest/astronaut.png" ] && [ -f "$dest/camera.png" ] && exit 0
 mkdir -p "$dest"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

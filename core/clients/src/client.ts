@@ -88,9 +88,19 @@ export function createVaraiClient(options: VaraiClientOptions) {
   }
 
   return {
-    /** Landmarks, measurements in mm with uncertainty, and face shape scores for one photo. */
-    analyzeFace(photo: Blob, opts: { consent?: boolean; shopperId?: string } = {}): Promise<FaceAnalysis> {
-      const form = photoForm(photo, { consent: opts.consent ? "true" : undefined, shopperId: opts.shopperId });
+    /**
+     * Landmarks, measurements in mm with uncertainty, and face shape scores for one photo; or,
+     * beyond the method's limits, both withheld with a reason. `child`: the children's PD range.
+     */
+    analyzeFace(
+      photo: Blob,
+      opts: { consent?: boolean; shopperId?: string; child?: boolean } = {},
+    ): Promise<FaceAnalysis> {
+      const form = photoForm(photo, {
+        consent: opts.consent ? "true" : undefined,
+        shopperId: opts.shopperId,
+        child: opts.child ? "true" : undefined,
+      });
       return json(FaceAnalysisSchema, "/v1/face-analysis", { method: "POST", headers: headers(), body: form });
     },
 

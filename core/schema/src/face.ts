@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { IsoDateTimeSchema } from "./common.ts";
 import { IdSchema } from "./ids.ts";
+import {
+  CHILD_PD_RANGE_MM,
+  HUMAN_RANGES_MM,
+  MEASUREMENT_WITHHELD_REASONS,
+  WITHHELD_ITEMS,
+} from "./measurement-limits.ts";
 import { PointSchema } from "./product.ts";
 
 export const FACE_SHAPES = ["oval", "round", "square", "heart", "oblong", "diamond"] as const;
@@ -14,16 +20,19 @@ export const MeasuredMmSchema = z.object({
 });
 export type MeasuredMm = z.infer<typeof MeasuredMmSchema>;
 
+const mm = (range: { min: number; max: number }) => z.number().min(range.min).max(range.max);
+
 /**
- * Face measurements in millimetres. Ranges are human ranges with margin (adult PD 50-75 mm
- * covers almost everyone; children go lower): input outside them is refused, not clamped.
+ * Face measurements in millimetres, within the human ranges of measurement-limits.ts (PD in the
+ * child-mode range, so children's figures are accepted): input outside them is refused, not
+ * clamped.
  */
 export const FaceMeasurementsSchema = z.object({
-  pupillaryDistanceMm: z.number().min(40).max(85),
-  faceWidthMm: z.number().min(100).max(190),
-  faceLengthMm: z.number().min(140).max(260).optional(),
-  jawWidthMm: z.number().min(70).max(180).optional(),
-  foreheadWidthMm: z.number().min(80).max(180).optional(),
+  pupillaryDistanceMm: mm(CHILD_PD_RANGE_MM),
+  faceWidthMm: mm(HUMAN_RANGES_MM.faceWidth),
+  faceLengthMm: mm(HUMAN_RANGES_MM.faceLength).optional(),
+  jawWidthMm: mm(HUMAN_RANGES_MM.jawWidth).optional(),
+  foreheadWidthMm: mm(HUMAN_RANGES_MM.foreheadWidth).optional(),
 });
 export type FaceMeasurements = z.infer<typeof FaceMeasurementsSchema>;
 
@@ -36,9 +45,48 @@ export const HeadPoseSchema = z.object({
 });
 export type HeadPose = z.infer<typeof HeadPoseSchema>;
 
+export const MeasurementWithheldReasonSchema = z.enum(MEASUREMENT_WITHHELD_REASONS);
+
+/**
+ * Figures the method cannot support for this photo: no numbers, a reason the client turns into
+ * retake advice, and what exceeded its limit (pose angles, the iris size, or figures).
+ */
+export const WithheldSchema = z
+  .object({
+    status: z.literal("withheld"),
+    reason: MeasurementWithheldReasonSchema,
+    exceeded: z.array(z.enum(WITHHELD_ITEMS)).min(1),
+  })
+  .describe("No figures: the photo is beyond the pose, size or human ranges where the method holds");
+export type Withheld = z.infer<typeof WithheldSchema>;
+
+export const FaceMeasurementResultSchema = z.discriminatedUnion("status", [
+  z.object({
+    status: z.literal("measured"),
+    pupillaryDistance: MeasuredMmSchema,
+    faceWidth: MeasuredMmSchema,
+    faceLength: MeasuredMmSchema,
+    jawWidth: MeasuredMmSchema,
+    foreheadWidth: MeasuredMmSchema,
+  }),
+  WithheldSchema,
+]);
+export type FaceMeasurementResult = z.infer<typeof FaceMeasurementResultSchema>;
+
+/** Face shape follows the measurements: withheld whenever they are. */
+export const FaceShapeResultSchema = z.discriminatedUnion("status", [
+  z.object({ status: z.literal("measured"), label: FaceShapeSchema, scores: FaceShapeScoresSchema }),
+  WithheldSchema,
+]);
+export type FaceShapeResult = z.infer<typeof FaceShapeResultSchema>;
+
 export const ScaleSourceSchema = z.enum(["iris", "card"]);
 
-/** What `POST /v1/face-analysis` returns. Landmarks are in the (EXIF-oriented) photo's pixels. */
+/**
+ * What `POST /v1/face-analysis` returns. Landmarks are in the (EXIF-oriented) photo's pixels.
+ * `measurements` and `faceShape` are either measured or withheld (with the same reason): a
+ * photo beyond the method's limits gets no numbers at all.
+ */
 export const FaceAnalysisSchema = z.object({
   id: IdSchema.nullable(),
   faceCount: z.number().int().min(1),
@@ -49,14 +97,8 @@ export const FaceAnalysisSchema = z.object({
   headPose: HeadPoseSchema,
   mmPerPixel: z.number().positive(),
   scaleSource: ScaleSourceSchema,
-  measurements: z.object({
-    pupillaryDistance: MeasuredMmSchema,
-    faceWidth: MeasuredMmSchema,
-    faceLength: MeasuredMmSchema,
-    jawWidth: MeasuredMmSchema,
-    foreheadWidth: MeasuredMmSchema,
-  }),
-  faceShape: z.object({ label: FaceShapeSchema, scores: FaceShapeScoresSchema }),
+  measurements: FaceMeasurementResultSchema,
+  faceShape: FaceShapeResultSchema,
   warnings: z.array(z.string()).default([]),
   expiresAt: IsoDateTimeSchema.nullable(),
 });

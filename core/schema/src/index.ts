@@ -4,6 +4,7 @@ export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./face.ts";
 export * from "./ids.ts";
+export * from "./measurement-limits.ts";
 export * from "./product.ts";
 export * from "./recommendation.ts";
 export * from "./result.ts";

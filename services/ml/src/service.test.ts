@@ -6,6 +6,7 @@ import type { Express } from "express";
 import sharp from "sharp";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { measuredFigures } from "./analysis/measured-figures.ts";
 import { createFacePool } from "./engine/face-pool.ts";
 import { createMlService, type MlService } from "./service.ts";
 import { createTestDeps } from "./test-deps.ts";
@@ -17,6 +18,8 @@ function photoAvailable(): boolean {
 }
 
 const PHOTO = path.resolve(import.meta.dirname, "../../../test-artifacts/photos/astronaut.png");
+// camera.png: skimage's cameraman, a face turned ~45 degrees and tilted ~40 (fetch-test-photos.sh).
+const CAMERA = path.resolve(import.meta.dirname, "../../../test-artifacts/photos/camera.png");
 const TENANT = "ten_test0001";
 
 function crc32(buf: Buffer): number {
@@ -317,6 +320,41 @@ describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
     });
   });
 
+  describe("figures beyond the method's limits", () => {
+    it("withholds camera.png's measurements and face shape with POSE_TOO_STRONG, and keeps nothing despite consent", async () => {
+      const res = await analyse(readFileSync(CAMERA), { consent: "true", shopperId: "shopper-cam" }, "camera.png");
+      expect(res.status).toBe(200);
+      expect(res.body.measurements).toEqual({
+        status: "withheld",
+        reason: "POSE_TOO_STRONG",
+        exceeded: expect.arrayContaining(["yaw"]),
+      });
+      expect(res.body.faceShape).toEqual(res.body.measurements);
+      // No figure in mm anywhere in the answer (it used to say PD 116 mm, face width 280 mm).
+      expect(JSON.stringify(res.body)).not.toMatch(/valueMm|uncertaintyMm/);
+      expect(res.body.id).toBeNull();
+      const faces = deps.store.tenantCollection<{ id: string; tenantId: string }>(COLLECTIONS.faceMeasurements);
+      expect(await faces.count(TENANT, { shopperId: "shopper-cam" })).toBe(0);
+      expect(await deps.blobs.list(`${TENANT}/photos/`)).toHaveLength(0);
+    });
+
+    it("gives no face width or fit difference in a JSON try-on whose figures are withheld", async () => {
+      const res = await request(app)
+        .post("/v1/try-on")
+        .set("accept", "application/json")
+        .field("productId", "prd_ready")
+        .attach("photo", readFileSync(CAMERA), "camera.png");
+      expect(res.status).toBe(200);
+      expect(res.body.analysis.measurements).toMatchObject({ status: "withheld", reason: "POSE_TOO_STRONG" });
+      expect(res.body.fit).toEqual({
+        frameWidthMm: 138,
+        frameWidthIsDefault: false,
+        faceWidthMm: null,
+        differenceMm: null,
+      });
+    });
+  });
+
   describe("consent", () => {
     it("keeps nothing without consent", async () => {
       const res = await analyse(astronaut, { shopperId: "shopper-a" }, "a.png");
@@ -400,7 +438,7 @@ describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
 
     it("places the lens centres on the pupils within 2 px and sizes the frame from mm within 3 %", async () => {
       const analysis = await ml.analyzeFace(scene);
-      const pd = analysis.face.measurements.pupillaryDistance.valueMm;
+      const pd = measuredFigures(analysis.face).measurements.pupillaryDistance.valueMm;
       // A frame whose lens centres are exactly the shopper's PD apart, lenses filled magenta.
       await addReadyProduct("prd_magenta", 140, pd, "#ff00ff", "#00ff00");
       const res = await ml.renderTryOn({

@@ -15,6 +15,7 @@ import {
   FaceAnalysisSchema,
   type FaceMeasurements,
   FaceMeasurementsSchema,
+  type FaceShape,
   IdSchema,
   newId,
   type Product,
@@ -22,7 +23,13 @@ import {
 import { createShopperBlobs } from "@varai/storage";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { type AnalyzedPhoto, analyzePhoto, analyzePhotoForRender, type StageTimings } from "./analysis/analyze.ts";
+import {
+  type AnalysisOptions,
+  type AnalyzedPhoto,
+  analyzePhoto,
+  analyzePhotoForRender,
+  type StageTimings,
+} from "./analysis/analyze.ts";
 import { createFacePool, type FacePool } from "./engine/face-pool.ts";
 import { createFetchImage, createFrameAssetPreparer } from "./frame-assets/prepare.ts";
 import { readPhotoForm } from "./http/multipart.ts";
@@ -59,7 +66,8 @@ export interface FaceMeasurementDoc {
   tenantId: string;
   shopperId: string | null;
   measurements: FaceMeasurements;
-  faceShape: FaceAnalysis["faceShape"];
+  faceShape: { label: FaceShape; scores: Partial<Record<FaceShape, number>> };
+  /** Always a measured analysis: a withheld one is never stored. */
   analysis: FaceAnalysis;
   createdAt: string;
   expiresAt: Date;
@@ -76,7 +84,7 @@ export interface TryOnResult {
 export interface MlService extends ServiceModule {
   /** Photo bytes -> face analysis (not stored). */
   /** `mirroredView: false` measures from the photo alone (one model pass; see analyze.ts). */
-  analyzeFace(photo: Uint8Array, options?: { mirroredView?: boolean }): Promise<AnalyzedPhoto>;
+  analyzeFace(photo: Uint8Array, options?: AnalysisOptions): Promise<AnalyzedPhoto>;
   /** Photo bytes + product -> placement and (unless contentType is "application/json") the rendered image. */
   renderTryOn(input: {
     tenantId: string;
@@ -84,6 +92,8 @@ export interface MlService extends ServiceModule {
     photo?: Uint8Array;
     faceAnalysisId?: string;
     contentType: RenderContentType | "application/json";
+    /** Child mode for the analysis of `photo` (see AnalysisOptions). */
+    child?: boolean;
   }): Promise<TryOnResult>;
   /** Builds a product's try-on asset from its front image now (the queue consumer calls the same). */
   prepareFrameAsset(tenantId: string, productId: string): Promise<Product["tryOn"] | null>;
@@ -99,12 +109,14 @@ const TruthySchema = z
 const AnalysisFieldsSchema = z.object({
   consent: TruthySchema.optional(),
   shopperId: z.string().min(1).max(128).optional(),
+  child: TruthySchema.optional(),
 });
 
 const TryOnFieldsSchema = z
   .object({
     productId: IdSchema,
     faceAnalysisId: IdSchema.optional(),
+    child: TruthySchema.optional(),
   })
   .passthrough();
 
@@ -248,12 +260,12 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
           details: { reason: "PHOTO_MISSING" },
         });
       if (wantImage) {
-        const analyzed = await analyzePhotoForRender(pool, input.photo);
+        const analyzed = await analyzePhotoForRender(pool, input.photo, { child: input.child });
         face = analyzed.face;
         image = analyzed.image;
         timings = analyzed.timings;
       } else {
-        const analyzed = await analyzePhoto(pool, input.photo);
+        const analyzed = await analyzePhoto(pool, input.photo, { child: input.child });
         face = analyzed.face;
         timings = analyzed.timings;
       }
@@ -293,18 +305,18 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     const expiresAt = new Date(now.getTime() + ttlMs);
     const id = newId("faceAnalysis");
     const analysis: FaceAnalysis = { ...analyzed.face, id, expiresAt: expiresAt.toISOString() };
-    const m = analysis.measurements;
-    const measurements = FaceMeasurementsSchema.safeParse({
+    const { measurements: m, faceShape } = analysis;
+    // Withheld figures are not kept: there is nothing to recommend from, and the shopper is
+    // asked for another photo.
+    if (m.status === "withheld" || faceShape.status === "withheld") return { ...analysis, id: null, expiresAt: null };
+    // Cannot throw: measured figures lie inside the human ranges this schema is built from.
+    const measurements = FaceMeasurementsSchema.parse({
       pupillaryDistanceMm: m.pupillaryDistance.valueMm,
       faceWidthMm: m.faceWidth.valueMm,
       faceLengthMm: m.faceLength.valueMm,
       jawWidthMm: m.jawWidth.valueMm,
       foreheadWidthMm: m.foreheadWidth.valueMm,
     });
-    if (!measurements.success) {
-      // Implausible numbers (outside human ranges) are shown, never stored for recommendations.
-      return { ...analysis, id: null, expiresAt: null, warnings: [...analysis.warnings, "implausible-not-stored"] };
-    }
     // Photo first: a crash in between leaves an orphan blob that expires, never a dangling id.
     await shopperBlobs.save({
       tenantId,
@@ -319,8 +331,8 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     await faces.insertOne(tenantId, {
       id,
       shopperId,
-      measurements: measurements.data,
-      faceShape: analysis.faceShape,
+      measurements,
+      faceShape: { label: faceShape.label, scores: faceShape.scores },
       analysis,
       createdAt: now.toISOString(),
       expiresAt,
@@ -336,7 +348,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     const fields = parseInput(AnalysisFieldsSchema, form.fields, "form");
     if (!form.photo)
       throw new AppError("INVALID_INPUT", "The form needs a `photo` file", { details: { reason: "PHOTO_MISSING" } });
-    const analyzed = await analyzePhoto(pool, form.photo);
+    const analyzed = await analyzePhoto(pool, form.photo, { child: fields.child });
     const result: FaceAnalysis = fields.consent
       ? await storeConsented(tenantId, analyzed, form.photo, fields.shopperId ?? null)
       : { ...analyzed.face, id: null, expiresAt: null };
@@ -361,6 +373,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
       faceAnalysisId: fields.faceAnalysisId,
       photo: form.photo ?? undefined,
       contentType: accepted as RenderContentType | "application/json",
+      child: fields.child,
     });
     serverTiming(res, result.timings);
     res.setHeader("Cache-Control", "no-store");
@@ -372,13 +385,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
         placement: result.placement,
         asset: { ...result.asset, url: `/v1/frame-assets/${result.asset.assetId}` },
         analysis: result.analysis,
-        fit: {
-          frameWidthMm: result.asset.frameWidthMm,
-          frameWidthIsDefault: result.asset.frameWidthIsDefault,
-          faceWidthMm: result.analysis.measurements.faceWidth.valueMm,
-          differenceMm:
-            Math.round((result.asset.frameWidthMm - result.analysis.measurements.faceWidth.valueMm) * 10) / 10,
-        },
+        fit: fitOf(result.asset, result.analysis.measurements),
       });
       return;
     }
@@ -423,6 +430,23 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
   };
 }
 
+/** Frame width against face width; no face width when the measurements were withheld (the reason is in the analysis). */
+function fitOf(asset: FrameAssetInfo, measurements: FaceAnalysis["measurements"]) {
+  const faceWidthMm = measurements.status === "measured" ? measurements.faceWidth.valueMm : null;
+  return {
+    frameWidthMm: asset.frameWidthMm,
+    frameWidthIsDefault: asset.frameWidthIsDefault,
+    faceWidthMm,
+    differenceMm: faceWidthMm === null ? null : Math.round((asset.frameWidthMm - faceWidthMm) * 10) / 10,
+  };
+}
+
+const CHILD_FIELD = {
+  type: "string",
+  enum: ["true", "false"],
+  description: "Child mode: a PD of 40-85 mm is accepted as human (adults: 50-80)",
+};
+
 function mlOpenApi() {
   const problem = { description: "Problem", content: { "application/problem+json": {} } };
   const errors = {
@@ -452,8 +476,13 @@ function mlOpenApi() {
                       format: "binary",
                       description: "JPEG, PNG or WebP, at most 10 MB / 40 MP",
                     },
-                    consent: { type: "string", enum: ["true", "false"], description: "Keep the analysis (with a TTL)" },
+                    consent: {
+                      type: "string",
+                      enum: ["true", "false"],
+                      description: "Keep the analysis (with a TTL). A withheld analysis is never kept.",
+                    },
                     shopperId: { type: "string", maxLength: 128 },
+                    child: CHILD_FIELD,
                   },
                 },
               },
@@ -461,7 +490,10 @@ function mlOpenApi() {
           },
           responses: {
             "200": {
-              description: "The analysis",
+              description:
+                "The analysis. `measurements` and `faceShape` are either `measured` or `withheld` with a `reason` " +
+                "(POSE_TOO_STRONG, FACE_TOO_SMALL, OUT_OF_HUMAN_RANGE) and what `exceeded` its limit: beyond the " +
+                "head pose, face size and human ranges where the method holds, no figure is given.",
               content: { "application/json": { schema: z.toJSONSchema(FaceAnalysisSchema, { io: "output" }) } },
             },
             ...errors,
@@ -485,6 +517,7 @@ function mlOpenApi() {
                       type: "string",
                       description: "A consented analysis instead of (or with) the photo",
                     },
+                    child: CHILD_FIELD,
                   },
                 },
               },
@@ -492,7 +525,10 @@ function mlOpenApi() {
           },
           responses: {
             "200": {
-              description: "The rendered photo, or the placement as JSON",
+              description:
+                "The rendered photo, or the placement as JSON: `placement`, `asset`, `analysis` (as from " +
+                "/v1/face-analysis, without landmarks) and `fit` (`frameWidthMm`, `frameWidthIsDefault`, " +
+                "`faceWidthMm`, `differenceMm`; the last two null when the analysis withheld its measurements)",
               content: { "image/jpeg": {}, "image/webp": {}, "image/png": {}, "application/json": {} },
             },
             ...errors,

@@ -1,12 +1,13 @@
 /// <reference lib="dom" />
 import { VaraiApiError } from "@varai/clients";
-import type { RecommendationItem, RecommendationRequest } from "@varai/schema";
+import type { RecommendationItem, RecommendationRequest, Withheld } from "@varai/schema";
 import {
   CARD_CSS,
   esc,
   FrameFinderAttributesSchema,
   type MessageKey,
   productCard,
+  retakeAdvice,
   saveLastAnalysis,
   VaraiElement,
   type WidgetProduct,
@@ -157,15 +158,19 @@ export class VaraiFrameFinderElement extends VaraiElement<typeof FrameFinderAttr
     this.go("scanning");
     try {
       const a = await this.runtime.client.analyzeFace(file);
+      const { measurements: m, faceShape } = a;
+      // Withheld figures recommend nothing: back to the start, with how to retake the photo.
+      if (m.status === "withheld") return this.retake(m);
+      if (faceShape.status === "withheld") return this.retake(faceShape);
       const measurements = {
-        pupillaryDistanceMm: a.measurements.pupillaryDistance.valueMm,
-        faceWidthMm: a.measurements.faceWidth.valueMm,
+        pupillaryDistanceMm: m.pupillaryDistance.valueMm,
+        faceWidthMm: m.faceWidth.valueMm,
       };
-      saveLastAnalysis({ ...measurements, faceShape: a.faceShape.label, source: "photo" });
+      saveLastAnalysis({ ...measurements, faceShape: faceShape.label, source: "photo" });
       this.runtime.events.track("face_analyzed", { properties: { source: "finder" } });
       const request = a.id
         ? { faceAnalysisId: a.id, limit: this.attrs.limit }
-        : { measurements, faceShape: a.faceShape.label, limit: this.attrs.limit };
+        : { measurements, faceShape: faceShape.label, limit: this.attrs.limit };
       await this.showResults(request);
     } catch (error) {
       this.step = "intro";
@@ -173,6 +178,12 @@ export class VaraiFrameFinderElement extends VaraiElement<typeof FrameFinderAttr
       this.message = this.t(error instanceof VaraiApiError && error.code === "NO_FACE" ? "noFace" : "error");
       this.render();
     }
+  }
+
+  private retake(withheld: Withheld): void {
+    this.step = "intro";
+    this.message = this.t(retakeAdvice(withheld));
+    this.render();
   }
 
   private async showResults(

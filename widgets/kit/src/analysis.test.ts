@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readLastAnalysis, recommendationInput, saveLastAnalysis } from "./analysis.ts";
+import { readLastAnalysis, recommendationInput, retakeAdvice, saveLastAnalysis } from "./analysis.ts";
 
 function memoryStorage(): Storage {
   const m = new Map<string, string>();
@@ -41,5 +41,15 @@ describe("last analysis", () => {
       recommendationInput({ pupillaryDistanceMm: 63, faceWidthMm: 80, faceShape: "round", source: "live" }),
     ).toEqual({ faceShape: "round" });
     expect(recommendationInput(null)).toEqual({});
+  });
+});
+
+describe("retakeAdvice", () => {
+  it("maps every withholding reason to how to take a photo that can be measured", () => {
+    expect(retakeAdvice({ reason: "POSE_TOO_STRONG", exceeded: ["roll", "yaw"] })).toBe("retakeFaceCamera");
+    expect(retakeAdvice({ reason: "POSE_TOO_STRONG", exceeded: ["pitch"] })).toBe("retakeFaceCamera");
+    expect(retakeAdvice({ reason: "POSE_TOO_STRONG", exceeded: ["roll"] })).toBe("retakeLevelHead");
+    expect(retakeAdvice({ reason: "FACE_TOO_SMALL", exceeded: ["irisDiameter"] })).toBe("retakeCloser");
+    expect(retakeAdvice({ reason: "OUT_OF_HUMAN_RANGE", exceeded: ["pupillaryDistance"] })).toBe("retakeLight");
   });
 });

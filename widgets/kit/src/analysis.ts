@@ -1,4 +1,5 @@
-import type { FaceShape } from "@varai/schema";
+import { FaceMeasurementsSchema, type FaceShape, type Withheld } from "@varai/schema";
+import type { MessageKey } from "./i18n.ts";
 
 /**
  * The shopper's last face result, kept in this tab only (sessionStorage) so the
@@ -54,7 +55,7 @@ function safeSession(): Storage | undefined {
   }
 }
 
-/** The recommendation request for an analysis: measurements only when both are in the schema's human range. */
+/** The recommendation request for an analysis: measurements only when both are in the schema's human ranges. */
 export function recommendationInput(analysis: LastAnalysis | null): {
   measurements?: { pupillaryDistanceMm: number; faceWidthMm: number };
   faceShape?: FaceShape;
@@ -63,7 +64,8 @@ export function recommendationInput(analysis: LastAnalysis | null): {
   const out: ReturnType<typeof recommendationInput> = {};
   const pd = analysis.pupillaryDistanceMm;
   const fw = analysis.faceWidthMm;
-  if (pd !== undefined && fw !== undefined && pd >= 40 && pd <= 85 && fw >= 100 && fw <= 190) {
+  const inRange = FaceMeasurementsSchema.safeParse({ pupillaryDistanceMm: pd, faceWidthMm: fw }).success;
+  if (pd !== undefined && fw !== undefined && inRange) {
     out.measurements = { pupillaryDistanceMm: round1(pd), faceWidthMm: round1(fw) };
   }
   if (analysis.faceShape) out.faceShape = analysis.faceShape;
@@ -71,3 +73,17 @@ export function recommendationInput(analysis: LastAnalysis | null): {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** How to retake a photo whose figures the server withheld, from its reason code. */
+export function retakeAdvice(withheld: Pick<Withheld, "reason" | "exceeded">): MessageKey {
+  switch (withheld.reason) {
+    case "POSE_TOO_STRONG":
+      return withheld.exceeded.some((item) => item === "yaw" || item === "pitch")
+        ? "retakeFaceCamera"
+        : "retakeLevelHead";
+    case "FACE_TOO_SMALL":
+      return "retakeCloser";
+    case "OUT_OF_HUMAN_RANGE":
+      return "retakeLight";
+  }
+}

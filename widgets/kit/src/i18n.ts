@@ -17,6 +17,13 @@ const en = {
   loadingModels: "Loading face models…",
   rendering: "Rendering your try-on…",
   noFace: "We could not find a face in that photo. Try a brighter, front-facing photo.",
+  retakeFaceCamera:
+    "We could not measure your face: it is turned away from the camera. Take the photo again facing the camera, looking straight into the lens.",
+  retakeLevelHead: "We could not measure your face: your head is tilted. Take the photo again with your head level.",
+  retakeCloser:
+    "We could not measure your face: it is too small in the photo. Move closer so your face fills most of the picture.",
+  retakeLight:
+    "We could not measure your face reliably. Take the photo again in bright, even light, without glasses, holding the camera still.",
   error: "Something went wrong. Please try again.",
   cameraDenied: "The camera is not available. You can upload a photo instead.",
   framesLabel: "Frames",
@@ -87,6 +94,14 @@ const fr: Messages = {
   loadingModels: "Chargement des modèles du visage…",
   rendering: "Préparation de votre essayage…",
   noFace: "Aucun visage trouvé sur cette photo. Essayez une photo de face, mieux éclairée.",
+  retakeFaceCamera:
+    "Impossible de mesurer votre visage : votre tête est tournée. Reprenez la photo face à l'appareil, en regardant droit dans l'objectif.",
+  retakeLevelHead:
+    "Impossible de mesurer votre visage : votre tête est penchée. Reprenez la photo en gardant la tête droite.",
+  retakeCloser:
+    "Impossible de mesurer votre visage : il est trop petit sur la photo. Rapprochez-vous pour que votre visage remplisse presque toute l'image.",
+  retakeLight:
+    "Impossible de mesurer votre visage de façon fiable. Reprenez la photo sous une lumière vive et uniforme, sans lunettes, sans bouger l'appareil.",
   error: "Une erreur est survenue. Veuillez réessayer.",
   cameraDenied: "La caméra n'est pas disponible. Vous pouvez envoyer une photo.",
   framesLabel: "Montures",
@@ -154,6 +169,14 @@ const de: Messages = {
   loadingModels: "Gesichtsmodelle werden geladen…",
   rendering: "Ihre Anprobe wird erstellt…",
   noFace: "Auf diesem Foto wurde kein Gesicht gefunden. Versuchen Sie ein helleres Foto von vorne.",
+  retakeFaceCamera:
+    "Ihr Gesicht konnte nicht vermessen werden: Ihr Kopf ist zur Seite gedreht. Nehmen Sie das Foto erneut auf, mit Blick gerade in die Kamera.",
+  retakeLevelHead:
+    "Ihr Gesicht konnte nicht vermessen werden: Ihr Kopf ist geneigt. Nehmen Sie das Foto erneut mit gerade gehaltenem Kopf auf.",
+  retakeCloser:
+    "Ihr Gesicht konnte nicht vermessen werden: Es ist auf dem Foto zu klein. Gehen Sie näher heran, sodass Ihr Gesicht den Großteil des Bildes füllt.",
+  retakeLight:
+    "Ihr Gesicht konnte nicht zuverlässig vermessen werden. Nehmen Sie das Foto erneut bei hellem, gleichmäßigem Licht auf, ohne Brille und mit ruhiger Kamera.",
   error: "Etwas ist schiefgelaufen. Bitte erneut versuchen.",
   cameraDenied: "Die Kamera ist nicht verfügbar. Sie können stattdessen ein Foto hochladen.",
   framesLabel: "Fassungen",

@@ -63,7 +63,7 @@ export async function createFaceTracker(base: string): Promise<FaceTracker> {
       const result = await human.detect(video);
       const face = result.face[0];
       if (!face?.mesh?.length) return null;
-      return sampleFromMesh(face.mesh, face.rotation?.angle?.yaw ?? 0);
+      return sampleFromMesh(face.mesh, face.rotation?.angle ?? {});
     },
   };
 }

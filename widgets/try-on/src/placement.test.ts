@@ -51,8 +51,20 @@ describe("sampleFromMesh", () => {
 
   it("corrects PD for yaw", () => {
     const yaw = Math.PI / 6;
-    const s = sampleFromMesh(mesh({ pdPx: 200 * Math.cos(yaw), irisPx: 37 }), yaw)!;
+    const s = sampleFromMesh(mesh({ pdPx: 200 * Math.cos(yaw), irisPx: 37 }), { yaw })!;
     expect(s.pdMm).toBeCloseTo((200 * 11.7) / 37, 6);
+  });
+
+  it("counts a sample for PD only within the pose limits and the human ranges", () => {
+    const deg = (d: number) => (d * Math.PI) / 180;
+    // 63 mm PD, frontal and level.
+    expect(sampleFromMesh(mesh({ pdPx: 630, irisPx: 117 }), { yaw: deg(5), pitch: deg(7) })?.measurable).toBe(true);
+    expect(sampleFromMesh(mesh({ pdPx: 630, irisPx: 117 }), { yaw: deg(30) })?.measurable).toBe(false);
+    expect(sampleFromMesh(mesh({ pdPx: 630, irisPx: 117, roll: deg(35) }))?.measurable).toBe(false);
+    // A 95 mm PD: no human has it, whatever the pose.
+    expect(sampleFromMesh(mesh({ pdPx: 950, irisPx: 117 }))?.measurable).toBe(false);
+    // An iris 3 px wide cannot give a scale.
+    expect(sampleFromMesh(mesh({ pdPx: 16.2, irisPx: 3 }))?.measurable).toBe(false);
   });
 
   it("refuses a mesh without iris points", () => {

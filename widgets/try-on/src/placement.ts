@@ -1,3 +1,5 @@
+import { checkMeasurements, humanRangeMm } from "@varai/schema";
+
 /** Horizontal visible iris diameter of adults (TRYON.md): the only scale a live camera has. */
 export const IRIS_DIAMETER_MM = 11.7;
 const IRIS_SD_MM = 0.5;
@@ -20,6 +22,8 @@ export interface Placement {
 export interface FaceSample extends Placement {
   pdMm: number;
   faceWidthMm: number;
+  /** Within the pose, size and human ranges where the figures hold (the server's rule, @varai/schema). */
+  measurable: boolean;
 }
 
 // MediaPipe face mesh with iris refinement: 468-472 and 473-477 are the irises (centre
@@ -38,10 +42,13 @@ function irisDiameterPx(mesh: readonly Point3[], iris: readonly number[]): numbe
 }
 
 /**
- * Placement and measurements from one 478-point mesh. Returns null when the mesh has no
- * iris points or is degenerate.
+ * Placement and measurements from one 478-point mesh and the head angles (radians) the tracker
+ * read. Returns null when the mesh has no iris points or is degenerate.
  */
-export function sampleFromMesh(mesh: readonly Point3[], yawRad = 0): FaceSample | null {
+export function sampleFromMesh(
+  mesh: readonly Point3[],
+  { yaw: yawRad = 0, pitch: pitchRad = 0 }: { yaw?: number; pitch?: number } = {},
+): FaceSample | null {
   if (mesh.length < 478) return null;
   let a = mesh[IRIS_A[0]]!;
   let b = mesh[IRIS_B[0]]!;
@@ -53,20 +60,31 @@ export function sampleFromMesh(mesh: readonly Point3[], yawRad = 0): FaceSample 
   const mmPerPx = IRIS_DIAMETER_MM / irisPx;
   // Turning the head shortens the apparent pupil distance by cos(yaw), not the iris width as much.
   const yawCos = Math.max(0.5, Math.cos(yawRad));
+  const roll = Math.atan2(b[1] - a[1], b[0] - a[0]);
+  const pdMm = (ipdPx * mmPerPx) / yawCos;
+  const faceWidthMm = (dist(mesh[CHEEK_A]!, mesh[CHEEK_B]!) * mmPerPx) / yawCos;
+  const deg = (rad: number) => (rad * 180) / Math.PI;
+  const verdict = checkMeasurements({
+    headPose: { rollDeg: deg(roll), yawDeg: deg(yawRad), pitchDeg: deg(pitchRad) },
+    irisDiameterPx: irisPx,
+    figuresMm: { pupillaryDistance: pdMm, faceWidth: faceWidthMm },
+  });
   return {
     cx: (a[0] + b[0]) / 2,
     cy: (a[1] + b[1]) / 2,
-    roll: Math.atan2(b[1] - a[1], b[0] - a[0]),
+    roll,
     pxPerMm: 1 / mmPerPx,
     yaw: yawRad,
-    pdMm: (ipdPx * mmPerPx) / yawCos,
-    faceWidthMm: (dist(mesh[CHEEK_A]!, mesh[CHEEK_B]!) * mmPerPx) / yawCos,
+    pdMm,
+    faceWidthMm,
+    measurable: verdict.status === "measured",
   };
 }
 
 /** PD to report from many live samples: the median (robust to blinks), with the iris-scale uncertainty. */
 export function summarisePd(samples: readonly number[]): { valueMm: number; uncertaintyMm: number } | null {
-  const valid = samples.filter((x) => x >= 40 && x <= 85).sort((x, y) => x - y);
+  const range = humanRangeMm("pupillaryDistance");
+  const valid = samples.filter((x) => x >= range.min && x <= range.max).sort((x, y) => x - y);
   if (valid.length < 5) return null;
   const mid = valid.length >> 1;
   const median = valid.length % 2 ? valid[mid]! : (valid[mid - 1]! + valid[mid]!) / 2;

@@ -1,9 +1,11 @@
 /// <reference lib="dom" />
 import { VaraiApiError } from "@varai/clients";
+import type { Withheld } from "@varai/schema";
 import {
   createOneEuroFilterSet,
   esc,
   formatPrice,
+  retakeAdvice,
   saveLastAnalysis,
   TryOnAttributesSchema,
   trapFocus,
@@ -55,6 +57,7 @@ h2{margin:0;font-size:1.2em}
 .frames img{width:72px;height:40px;object-fit:contain}
 .actions{display:flex;gap:.6em;flex-wrap:wrap;justify-content:flex-end}
 .measure{font-size:.92em;margin:.3em 0}
+.measure.retake{border-left:4px solid var(--_primary);background:rgba(31,79,209,.06);padding:.5em .7em;border-radius:4px}
 `;
 
 /**
@@ -172,7 +175,7 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
           <div class="stage live-stage" hidden><canvas class="live" role="img" width="640" height="480"></canvas></div>
         </div>
         <div class="status" role="status" aria-live="polite"></div>
-        <p class="measure"></p>
+        <p class="measure" aria-live="polite"></p>
         <div class="frames" role="group" aria-label="${esc(t("framesLabel"))}"></div>
         <div class="actions">
           <button type="button" class="snapshot" disabled>${esc(t("snapshot"))}</button>
@@ -332,18 +335,21 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     if (this.photo !== photo) return;
     await this.runtime.client.analyzeFace(photo).then(
       (a) => {
-        const m = a.measurements;
+        const { measurements: m, faceShape } = a;
+        // No numbers for a photo the method cannot measure: how to take one it can.
+        if (m.status === "withheld") return this.showRetake(m);
+        if (faceShape.status === "withheld") return this.showRetake(faceShape);
         saveLastAnalysis({
           ...(a.id ? { faceAnalysisId: a.id } : {}),
           pupillaryDistanceMm: m.pupillaryDistance.valueMm,
           faceWidthMm: m.faceWidth.valueMm,
-          faceShape: a.faceShape.label,
+          faceShape: faceShape.label,
           source: "photo",
         });
-        this.showMeasure(m.pupillaryDistance.valueMm, m.pupillaryDistance.uncertaintyMm, a.faceShape.label);
+        this.showMeasure(m.pupillaryDistance.valueMm, m.pupillaryDistance.uncertaintyMm, faceShape.label);
         this.emit("varai:face-analyzed", {
           pupillaryDistanceMm: m.pupillaryDistance.valueMm,
-          faceShape: a.faceShape.label,
+          faceShape: faceShape.label,
         });
         this.runtime.events.track("face_analyzed", { properties: { source: "photo" } });
       },
@@ -389,9 +395,22 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
   private showMeasure(pd: number, err: number, shape?: string): void {
     const el = this.$(".measure");
     if (!el) return;
+    el.classList.remove("retake");
+    delete el.dataset.reason;
     const parts = [this.t("pd", { value: pd.toFixed(1), error: err.toFixed(1) })];
     if (shape) parts.push(this.t("faceShape", { shape }));
     el.textContent = parts.join(" · ");
+  }
+
+  private showRetake(withheld: Withheld): void {
+    const el = this.$(".measure");
+    if (!el) return;
+    el.classList.add("retake");
+    el.dataset.reason = withheld.reason;
+    el.textContent = this.t(retakeAdvice(withheld));
+    // Below the photo, often under the dialog's fold: the shopper must see it to act on it.
+    el.scrollIntoView?.({ block: "nearest" });
+    this.runtime.events.track("face_analyzed", { properties: { source: "photo", withheld: withheld.reason } });
   }
 
   private updateLiveLabel(): void {
@@ -480,8 +499,9 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
       l.detections++;
       l.times.push(now);
       if (l.times.length > 120) l.times.splice(0, l.times.length - 120);
-      if (sample) {
-        l.pose = filters.filter(sample, now);
+      if (sample) l.pose = filters.filter(sample, now);
+      // The frame follows every pose; PD and face width only count where the method holds.
+      if (sample?.measurable) {
         l.pdSamples.push(sample.pdMm);
         l.faceWidths.push(sample.faceWidthMm);
         if (l.pdSamples.length > 90) l.pdSamples.shift();

@@ -3,6 +3,7 @@ import {
   activeLabel,
   type Browser,
   browserAvailable,
+  CAMERA,
   fakeCameraVideo,
   imageSize,
   launchChromium,
@@ -63,6 +64,24 @@ describe.skipIf(!browserAvailable())("demo storefront in Chromium", () => {
     await recs.scrollIntoViewIfNeeded();
     await page.screenshot({ path: screenshotPath("demo-recommendations"), fullPage: true });
     expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it("tells the shopper how to retake a turned-away photo instead of showing measurements", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${gateway.baseUrl}/demo`);
+    await page.locator(".grid .card a").first().click();
+    const tryOn = page.locator("varai-try-on");
+    await tryOn.locator("button.open:not([disabled])").click();
+    await tryOn.locator("input.file").setInputFiles(CAMERA);
+    const measure = tryOn.locator(".measure");
+    await expect.poll(() => measure.getAttribute("data-reason"), { timeout: 30_000 }).toBe("POSE_TOO_STRONG");
+    expect(await measure.textContent()).toMatch(/facing the camera/);
+    expect(await measure.textContent()).not.toMatch(/PD|mm/);
+    // Nothing is kept for the recommendations: they are asked without face figures.
+    expect(await page.evaluate(() => sessionStorage.getItem("varai:last-analysis"))).toBeNull();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: screenshotPath("demo-photo-retake") });
     await page.close();
   }, 90_000);
 

@@ -68,7 +68,7 @@ async function detectAndMeasure(
   detectInput: RawImage,
   imageSize: { width: number; height: number },
   timings: StageTimings,
-  mirroredView: boolean,
+  { mirroredView, child }: AnalysisOptions,
 ): Promise<MeasuredFace> {
   const started0 = performance.now();
   const { pixels, width, height } = detectInput;
@@ -107,32 +107,35 @@ async function detectAndMeasure(
     imageSize,
     angle: face.angle,
     faceCount: result.faces.length,
+    detectionScale: s,
+    child,
   });
   timings.measure = performance.now() - started;
   return measured;
 }
 
-/**
- * Photo bytes -> measured face. Decodes once, straight at the detection size. `mirroredView`
- * (default on) measures from the photo and its mirror image together: see mergeViews.
- */
+export interface AnalysisOptions {
+  /** Measure from the photo and its mirror image together (see mergeViews). */
+  mirroredView?: boolean;
+  /** Child mode: the wider human PD range (measurement-limits.ts in @varai/schema). */
+  child?: boolean;
+}
+
+/** Photo bytes -> measured face. Decodes once, straight at the detection size. Two views by default. */
 export async function analyzePhoto(
   pool: FacePool,
   photo: Uint8Array,
-  { mirroredView = true }: { mirroredView?: boolean } = {},
+  { mirroredView = true, child = false }: AnalysisOptions = {},
 ): Promise<AnalyzedPhoto> {
   const timings: StageTimings = { decode: 0, detect: 0, queue: 0, measure: 0 };
   const started = performance.now();
   const header = await inspectPhoto(photo);
   const detectInput = await decodeForDetection(photo, header);
   timings.decode = performance.now() - started;
-  const face = await detectAndMeasure(
-    pool,
-    detectInput,
-    { width: header.width, height: header.height },
-    timings,
+  const face = await detectAndMeasure(pool, detectInput, { width: header.width, height: header.height }, timings, {
     mirroredView,
-  );
+    child,
+  });
   return { face, header, timings };
 }
 
@@ -144,6 +147,7 @@ export async function analyzePhoto(
 export async function analyzePhotoForRender(
   pool: FacePool,
   photo: Uint8Array,
+  { child = false }: Pick<AnalysisOptions, "child"> = {},
 ): Promise<AnalyzedPhoto & { image: RawImage }> {
   const timings: StageTimings = { decode: 0, detect: 0, queue: 0, measure: 0 };
   const started = performance.now();
@@ -151,6 +155,9 @@ export async function analyzePhotoForRender(
   const image = await decodeFull(photo);
   const detectInput = await downscaleForDetection(image);
   timings.decode = performance.now() - started;
-  const face = await detectAndMeasure(pool, detectInput, { width: image.width, height: image.height }, timings, false);
+  const face = await detectAndMeasure(pool, detectInput, { width: image.width, height: image.height }, timings, {
+    mirroredView: false,
+    child,
+  });
   return { face, header, image, timings };
 }

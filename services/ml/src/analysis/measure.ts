@@ -1,4 +1,4 @@
-import type { FaceAnalysis } from "@varai/schema";
+import { checkMeasurements, type FaceAnalysis } from "@varai/schema";
 import { classifyFaceShape } from "./face-shape.ts";
 import { dist, type Landmarks, LM, point } from "./landmarks.ts";
 
@@ -23,6 +23,10 @@ export interface MeasureInput {
   /** Head angles from the mesh, radians. */
   angle: { yaw: number; pitch: number } | null;
   faceCount: number;
+  /** Photo pixels per pixel of the image the models ran on (the photo is shrunk for detection). */
+  detectionScale: number;
+  /** Child mode: PD down to 40 and up to 85 mm is a human figure. */
+  child?: boolean;
 }
 
 export type MeasuredFace = Omit<FaceAnalysis, "id" | "expiresAt">;
@@ -80,12 +84,24 @@ export function measureFace(input: MeasureInput): MeasuredFace {
   // Below ~10 px the iris diameter alone carries a >5 % scale error.
   if (irisPx < 10 || faceWidthPx < 100) warnings.push(WARNINGS.smallFace);
 
-  const shape = classifyFaceShape({
-    length: lengthPx / faceWidthPx,
-    jaw: jawPx / faceWidthPx,
-    forehead: foreheadPx / faceWidthPx,
-    chin: chinPx / faceWidthPx,
+  const headPose = { rollDeg: round(rollDeg, 1), yawDeg: round(yawDeg, 1), pitchDeg: round(pitchDeg, 1) };
+  const measurements = {
+    pupillaryDistance: measured(iodPx),
+    faceWidth: measured(faceWidthPx, 3),
+    // The mesh top is not the hairline: a larger model term.
+    faceLength: measured(lengthPx, 8),
+    jawWidth: measured(jawPx, 3),
+    foreheadWidth: measured(foreheadPx, 3),
+  };
+  // Beyond the pose and size where the method holds, or with a figure no human has, nothing is
+  // reported: neither the numbers nor the face shape drawn from the same landmarks.
+  const verdict = checkMeasurements({
+    headPose,
+    irisDiameterPx: (leftIris + rightIris) / 2 / input.detectionScale,
+    figuresMm: Object.fromEntries(Object.entries(measurements).map(([k, v]) => [k, v.valueMm])),
+    child: input.child,
   });
+  const withheld = verdict.status === "withheld" ? verdict : null;
 
   return {
     faceCount: input.faceCount,
@@ -93,18 +109,19 @@ export function measureFace(input: MeasureInput): MeasuredFace {
     box: input.box,
     landmarks: lm.map(([x, y, z]) => [round(x), round(y), round(z)] as [number, number, number]),
     irisCenters: { left: { x: round(left[0]), y: round(left[1]) }, right: { x: round(right[0]), y: round(right[1]) } },
-    headPose: { rollDeg: round(rollDeg, 1), yawDeg: round(yawDeg, 1), pitchDeg: round(pitchDeg, 1) },
+    headPose,
     mmPerPixel: round(mmPerPixel, 5),
     scaleSource: "iris",
-    measurements: {
-      pupillaryDistance: measured(iodPx),
-      faceWidth: measured(faceWidthPx, 3),
-      // The mesh top is not the hairline: a larger model term.
-      faceLength: measured(lengthPx, 8),
-      jawWidth: measured(jawPx, 3),
-      foreheadWidth: measured(foreheadPx, 3),
+    measurements: withheld ?? { status: "measured", ...measurements },
+    faceShape: withheld ?? {
+      status: "measured",
+      ...classifyFaceShape({
+        length: lengthPx / faceWidthPx,
+        jaw: jawPx / faceWidthPx,
+        forehead: foreheadPx / faceWidthPx,
+        chin: chinPx / faceWidthPx,
+      }),
     },
-    faceShape: shape,
     warnings,
   };
 }

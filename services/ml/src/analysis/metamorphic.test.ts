@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFacePool, type FacePool } from "../engine/face-pool.ts";
 import { type AnalyzedPhoto, analyzePhoto } from "./analyze.ts";
 import { MIRROR_PAIRS } from "./landmarks.ts";
+import { measuredFigures } from "./measured-figures.ts";
 
 // CI's set-up extracts the photo: there a missing one is a broken run, never a silent skip.
 function photoAvailable(): boolean {
@@ -89,7 +90,8 @@ describe.skipIf(!photoAvailable())("face analysis is stable under photo transfor
   });
 
   const pdOf = (r: AnalyzedPhoto) =>
-    r.face.measurements.pupillaryDistance.valueMm - base.face.measurements.pupillaryDistance.valueMm;
+    measuredFigures(r.face).measurements.pupillaryDistance.valueMm -
+    measuredFigures(base.face).measurements.pupillaryDistance.valueMm;
   function compare(v: Variant) {
     const r = results.get(v.name) as AnalyzedPhoto;
     const lm = base.face.landmarks;
@@ -106,14 +108,16 @@ describe.skipIf(!photoAvailable())("face analysis is stable under photo transfor
     });
     const meanError = errors.reduce((a, b) => a + b, 0) / errors.length;
     if (figures.some((f) => f.variant === v.name)) return { r, pdDiff: pdOf(r), meanError };
-    const pdDiff = r.face.measurements.pupillaryDistance.valueMm - base.face.measurements.pupillaryDistance.valueMm;
+    const pdDiff =
+      measuredFigures(r.face).measurements.pupillaryDistance.valueMm -
+      measuredFigures(base.face).measurements.pupillaryDistance.valueMm;
     figures.push({
       variant: v.name,
-      pdMm: r.face.measurements.pupillaryDistance.valueMm,
-      basePdMm: base.face.measurements.pupillaryDistance.valueMm,
+      pdMm: measuredFigures(r.face).measurements.pupillaryDistance.valueMm,
+      basePdMm: measuredFigures(base.face).measurements.pupillaryDistance.valueMm,
       pdDiffMm: Math.round(pdDiff * 100) / 100,
-      label: r.face.faceShape.label,
-      baseLabel: base.face.faceShape.label,
+      label: measuredFigures(r.face).faceShape.label,
+      baseLabel: measuredFigures(base.face).faceShape.label,
       meanLandmarkErrorPctIod: Math.round(meanError * 1000) / 10,
       maxLandmarkErrorPctIod: Math.round(Math.max(...errors) * 1000) / 10,
     });
@@ -142,7 +146,7 @@ describe.skipIf(!photoAvailable())("face analysis is stable under photo transfor
         expect(Math.abs(compare(v).pdDiff)).toBeLessThanOrEqual(1.0);
       });
       check(v, "label", "keeps the same top face-shape label", () => {
-        expect(compare(v).r.face.faceShape.label).toBe(base.face.faceShape.label);
+        expect(measuredFigures(compare(v).r.face).faceShape.label).toBe(measuredFigures(base.face).faceShape.label);
       });
       check(v, "landmarks", "maps landmarks back within 2 % of the inter-ocular distance (mean)", () => {
         expect(compare(v).meanError).toBeLessThanOrEqual(0.02);
@@ -151,7 +155,7 @@ describe.skipIf(!photoAvailable())("face analysis is stable under photo transfor
   }
 
   it("measures the original within human ranges, with the iris-scale uncertainty of TRYON.md", () => {
-    const m = base.face.measurements;
+    const m = measuredFigures(base.face).measurements;
     expect(m.pupillaryDistance.valueMm).toBeGreaterThan(50);
     expect(m.pupillaryDistance.valueMm).toBeLessThan(75);
     // 0.5 / 11.7 * PD is ~2.7 mm at 63 mm; landmark noise adds a little.
@@ -160,6 +164,6 @@ describe.skipIf(!photoAvailable())("face analysis is stable under photo transfor
     expect(m.faceWidth.valueMm).toBeGreaterThan(110);
     expect(m.faceWidth.valueMm).toBeLessThan(170);
     expect(base.face.landmarks).toHaveLength(478);
-    expect(Object.values(base.face.faceShape.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
+    expect(Object.values(measuredFigures(base.face).faceShape.scores).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 2);
   });
 });

@@ -37,7 +37,7 @@ export function computePlacement(asset: FrameAssetInfo, face: FacePlacementInput
   const assetPxPerMm = asset.widthPx / asset.frameWidthMm;
   const scale = 1 / face.mmPerPixel / assetPxPerMm;
   const theta = (face.headPose.rollDeg * Math.PI) / 180;
-  // Past ~60 degrees the photo is refused for measurement anyway; keep the frame visible.
+  // Beyond the pose limits the figures are withheld but the frame is still placed: keep it visible.
   const yawScaleX = Math.max(0.5, Math.cos((face.headPose.yawDeg * Math.PI) / 180));
   const cos = Math.cos(theta);
   const sin = Math.sin(theta);

@@ -10,6 +10,8 @@ export const REPO_ROOT = path.resolve(import.meta.dirname, "../../../..");
 export const ARTIFACTS = path.join(REPO_ROOT, "test-artifacts");
 export const SCREENSHOTS = path.join(ARTIFACTS, "screenshots");
 export const ASTRONAUT = path.join(ARTIFACTS, "photos", "astronaut.png");
+/** skimage's cameraman: a face turned ~45 degrees and tilted ~40, whose figures are withheld. */
+export const CAMERA = path.join(ARTIFACTS, "photos", "camera.png");
 export const CHROMIUM = "/usr/bin/chromium";
 
 /** Flags that work on these machines (ENVIRONMENT.md): no sandbox, no GPU, no background network. */
@@ -57,10 +59,10 @@ export function screenshotPath(name: string): string {
 }
 
 export const browserAvailable = (): boolean => {
-  const ok = existsSync(CHROMIUM) && existsSync(ASTRONAUT);
+  const ok = existsSync(CHROMIUM) && existsSync(ASTRONAUT) && existsSync(CAMERA);
   // CI's set-up installs both: there a missing one is a broken run, never a silent skip.
   if (!ok && process.env.CI) {
-    throw new Error(`browser tests need ${CHROMIUM} and ${ASTRONAUT}: run bash scripts/setup.sh test`);
+    throw new Error(`browser tests need ${CHROMIUM}, ${ASTRONAUT} and ${CAMERA}: run bash scripts/setup.sh test`);
   }
   return ok;
 };
