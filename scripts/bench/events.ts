@@ -95,7 +95,7 @@ async function runServer(): Promise<void> {
   let lastProcessedAt = 0;
   const service = createAnalyticsService(
     {
-      store: createEmbeddedStore({ dataDir: null }),
+      store: createEmbeddedStore({ file: null }),
       cache,
       queue,
       rateLimiter: createMemoryRateLimiter(),

@@ -5,13 +5,13 @@ import {
   createFsBlobStore,
   createLogger,
   createMemoryCache,
-  createMemoryQueue,
   createMemoryRateLimiter,
   createMongoStore,
   createPrivacyRegistry,
   createRedisCache,
   createRedisQueue,
   createRedisRateLimiter,
+  createSqliteQueue,
   type DocumentStore,
   type Logger,
   type RuntimeDeps,
@@ -21,10 +21,15 @@ import type { GatewayEnv } from "./env.ts";
 
 export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "logLevel">;
 
+/** The embedded default's one SQLite file (documents and queues), shared by every process on DATA_DIR. */
+export const databaseFile = (dataDir: string) => path.join(dataDir, "varai.sqlite");
+
 /**
- * Builds the ports from the configuration: the embedded defaults (NeDB files and blobs
- * under DATA_DIR, in-process cache, queue and rate limiter), MongoDB when MONGODB_URL is
- * set, Redis when REDIS_URL is set. `logger` lets tests capture or silence logs.
+ * Builds the ports from the configuration: the embedded defaults (documents and queues in
+ * `DATA_DIR/varai.sqlite`, blobs under DATA_DIR, in-process cache and rate limiter), MongoDB
+ * when MONGODB_URL is set, Redis (queue, cache, limiter) when REDIS_URL is set. NeDB datafiles
+ * of earlier releases (`DATA_DIR/db`) are imported on first start. `logger` lets tests capture
+ * or silence logs.
  */
 export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger } = {}): Promise<RuntimeDeps> {
   const logger = options.logger ?? createLogger({ level: env.logLevel, name: "varai" });
@@ -32,12 +37,12 @@ export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger 
 
   const store: DocumentStore = env.mongodb
     ? await createMongoStore({ url: env.mongodb.url, dbName: env.mongodb.dbName, logger })
-    : createEmbeddedStore({ dataDir: path.join(env.dataDir, "db"), logger });
+    : createEmbeddedStore({ file: databaseFile(env.dataDir), nedbDir: path.join(env.dataDir, "db"), logger });
   const redis = env.redisUrl;
   const deps: RuntimeDeps = {
     store,
     cache: redis ? createRedisCache({ redis, logger }) : createMemoryCache(),
-    queue: redis ? createRedisQueue({ redis, logger }) : createMemoryQueue({ logger }),
+    queue: redis ? createRedisQueue({ redis, logger }) : createSqliteQueue({ file: databaseFile(env.dataDir), logger }),
     rateLimiter: redis ? createRedisRateLimiter({ redis, logger }) : createMemoryRateLimiter(),
     blobs: createFsBlobStore({ dir: path.join(env.dataDir, "blobs") }),
     logger,

@@ -40,6 +40,12 @@ export function openSqlite(file: string | null, options: SqliteOptions = {}): Sq
   const db = new DatabaseSync(file ?? ":memory:", { timeout: options.busyTimeoutMs ?? 5000 });
   if (file !== null) db.exec("PRAGMA journal_mode = WAL");
   db.exec(`PRAGMA synchronous = ${options.synchronous === "full" ? "FULL" : "NORMAL"}`);
+  // Erased documents (privacy redaction) must leave the bytes on disk, not only the index: deleted
+  // content is overwritten with zeros. The WAL keeps old page images until a checkpoint; the last
+  // connection to close checkpoints and removes it, and journal_size_limit truncates it after each
+  // checkpoint instead of leaving old frames beyond its end.
+  db.exec("PRAGMA secure_delete = ON");
+  db.exec("PRAGMA journal_size_limit = 67108864");
   const statements = new Map<string, StatementSync>();
   let depth = 0;
 

@@ -1,7 +1,7 @@
 import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
-import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { find as mingoFind } from "mingo";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CollectionDefinition } from "../ports/document-store.ts";
@@ -65,7 +65,11 @@ describe("embedded store (SQLite)", () => {
           for (const op of ["$gt", "$gte", "$lt", "$lte"]) filters.push({ [path]: { [op]: value } });
         }
       }
-      filters.push({ [path]: { $gte: 0, $lt: 2 } }, { [path]: { $gt: "a", $lte: "zz" } }, { [path]: { $gte: "\u0002", $lt: "Z" } });
+      filters.push(
+        { [path]: { $gte: 0, $lt: 2 } },
+        { [path]: { $gt: "a", $lte: "zz" } },
+        { [path]: { $gte: "\u0002", $lt: "Z" } },
+      );
       filters.push({ [path]: { $exists: false } }, { $and: [{ [path]: { $ne: null } }, { [path]: { $lt: "b" } }] });
     }
     filters.push({ id: { $gt: "d05", $lte: "d12" } }, { id: { $in: ["d01", "d03", 4] } }, { id: { $ne: "d00" } });
@@ -74,7 +78,11 @@ describe("embedded store (SQLite)", () => {
     const definition = (name: string, multikeyFree: boolean): CollectionDefinition & { scope: "tenant" } => ({
       name,
       scope: "tenant",
-      indexes: [{ fields: { v: 1 } }, { fields: { "w.v": -1 } }, ...(multikeyFree ? [] : [{ fields: { plain: 1 as const } }])],
+      indexes: [
+        { fields: { v: 1 } },
+        { fields: { "w.v": -1 } },
+        ...(multikeyFree ? [] : [{ fields: { plain: 1 as const } }]),
+      ],
     });
     // One collection that has seen arrays on its index paths, one that never has.
     const withArrays = store.tenantCollection<Row>(definition("with_arrays", false));
@@ -220,7 +228,11 @@ describe("embedded store (SQLite)", () => {
       { id: "ten_beta", name: "Beta Frames", createdAt: new Date("2024-02-03T04:05:06.789Z") },
     ]);
     expect((await s.sessions.find("ten_alpha", {})).map((doc) => doc.id)).toEqual(["ses_live"]);
-    expect((await readdir(nedbDir)).sort()).toEqual(["products.db.migrated", "sessions.db.migrated", "tenants.db.migrated"]);
+    expect((await readdir(nedbDir)).sort()).toEqual([
+      "products.db.migrated",
+      "sessions.db.migrated",
+      "tenants.db.migrated",
+    ]);
     await s.products.updateOne("ten_alpha", { id: "prd_2" }, { $inc: { views: 1 } });
     await s.store.close();
 
@@ -249,9 +261,7 @@ describe("embedded store (SQLite)", () => {
       .map((row) => row.name);
     expect(indexes).toEqual(["rows__id", "rows__ix_by_sku"]);
     const plan = db
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT doc FROM doc_rows WHERE tenant = ? AND ${keyExpression("sku")} = ?`,
-      )
+      .prepare(`EXPLAIN QUERY PLAN SELECT doc FROM doc_rows WHERE tenant = ? AND ${keyExpression("sku")} = ?`)
       .all(T, "K")
       .map((row) => row.detail);
     expect(plan.join()).toContain("USING INDEX rows__ix_by_sku");

@@ -131,7 +131,10 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStor
     const version = (statement("PRAGMA data_version").get() as { data_version: number }).data_version;
     if (version === dataVersion) return;
     dataVersion = version;
-    for (const row of statement(`SELECT name, multikey FROM ${CATALOG}`).all() as { name: string; multikey: string }[]) {
+    for (const row of statement(`SELECT name, multikey FROM ${CATALOG}`).all() as {
+      name: string;
+      multikey: string;
+    }[]) {
       const state = collections.get(row.name);
       if (state) state.multikey = new Set(JSON.parse(row.multikey) as string[]);
     }
@@ -246,7 +249,10 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStor
         if (hit) multikey.add(path);
       }
       state.multikey = multikey;
-      statement(`UPDATE ${CATALOG} SET multikey = ? WHERE name = ?`).run(JSON.stringify([...multikey]), definition.name);
+      statement(`UPDATE ${CATALOG} SET multikey = ? WHERE name = ?`).run(
+        JSON.stringify([...multikey]),
+        definition.name,
+      );
     });
     const legacy = options.nedbDir ? join(options.nedbDir, `${definition.name}.db`) : null;
     if (legacy && existsSync(legacy)) renameSync(legacy, `${legacy}.migrated`);

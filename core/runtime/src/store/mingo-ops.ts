@@ -149,7 +149,6 @@ export function compileQuery(stored: Filter): Query | undefined {
   return query;
 }
 
-
 /**
  * Applies validated update operators in place. The operators are called directly (mingo's
  * `update()` builds a fresh operator context per call); `ops` is already a private deep copy

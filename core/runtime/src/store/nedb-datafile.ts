@@ -14,7 +14,8 @@ export function readNedbDatafile(file: string, scope: "tenant" | "global"): Doc[
   const byId = new Map<string, Doc>();
   const reviver = (key: string, value: unknown) => {
     if (key === "$$date") return new Date(value as number);
-    if (value !== null && typeof value === "object" && (value as Doc).$$date instanceof Date) return (value as Doc).$$date;
+    if (value !== null && typeof value === "object" && (value as Doc).$$date instanceof Date)
+      return (value as Doc).$$date;
     return value;
   };
   const lines = readFileSync(file, "utf8").split("\n");

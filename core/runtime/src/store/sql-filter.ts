@@ -53,7 +53,8 @@ function scalarKey(value: unknown, target: Target): Scalar | null {
   if (typeof value === "string") return { sql: encodeScalar(value), exact: !/^[[{]/.test(value) };
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : { sql: encodeScalar(value), exact: true };
   // json_extract gives true/false as 1/0: a boolean and the numbers 0 and 1 cannot be told apart.
-  if (typeof value === "number") return Number.isFinite(value) ? { sql: value, exact: value !== 0 && value !== 1 } : null;
+  if (typeof value === "number")
+    return Number.isFinite(value) ? { sql: value, exact: value !== 0 && value !== 1 } : null;
   if (typeof value === "boolean") return { sql: value ? 1 : 0, exact: false };
   return null;
 }
@@ -124,8 +125,8 @@ function ranges(b: Builder, expr: string, condition: Record<string, unknown>, ta
   const ops = (["$gt", "$gte", "$lt", "$lte"] as const).filter((op) => op in condition);
   if (ops.length === 0) return;
   const sign = { $gt: ">", $gte: ">=", $lt: "<", $lte: "<=" } as const;
-  let lowerString: string | null = null;
-  let upperString: string | null = null;
+  let lowerString = null as string | null;
+  let upperString = null as string | null;
   let numbers = false;
   let numberLow = Number.NEGATIVE_INFINITY;
   let numberHigh = Number.POSITIVE_INFINITY;
@@ -141,7 +142,8 @@ function ranges(b: Builder, expr: string, condition: Record<string, unknown>, ta
       // The id column holds strings only: a string range on it is exact.
     } else if (typeof value === "string") {
       strings = true;
-      if (op === "$gt" || op === "$gte") lowerString = lowerString === null || value > lowerString ? value : lowerString;
+      if (op === "$gt" || op === "$gte")
+        lowerString = lowerString === null || value > lowerString ? value : lowerString;
       else upperString = upperString === null || value < upperString ? value : upperString;
     } else if (value instanceof Date && !Number.isNaN(value.getTime()) && target === "key") dates = true;
     else {
@@ -175,7 +177,10 @@ function condition(b: Builder, expr: string, value: unknown, target: Target): vo
     b.exact = false;
     return;
   }
-  if (!isPlainObject(value)) return equality(b, expr, value, target);
+  if (!isPlainObject(value)) {
+    equality(b, expr, value, target);
+    return;
+  }
   const keys = Object.keys(value);
   if (keys.length === 0 || !keys.every((key) => key.startsWith("$"))) {
     // Equality with an embedded document: left to the matcher.

@@ -18,7 +18,7 @@ interface Row {
 
 const target = process.argv[2] ? pathToFileURL(process.argv[2]).href : "./embedded-store.ts";
 const { createEmbeddedStore } = (await import(target)) as {
-  createEmbeddedStore: (options: { dataDir: null }) => DocumentStore;
+  createEmbeddedStore: (options: { file: null }) => DocumentStore;
 };
 
 const T = "ten_bench";
@@ -31,7 +31,7 @@ async function time(iterations: number, fn: (i: number) => Promise<unknown>): Pr
   return Math.round(Number(process.hrtime.bigint() - started) / 1000 / iterations);
 }
 
-const store = createEmbeddedStore({ dataDir: null });
+const store = createEmbeddedStore({ file: null });
 const events = store.tenantCollection<Row>({ name: "bench_events", scope: "tenant", ttlField: "expiresAt" });
 const daily = store.tenantCollection<Row>({ name: "bench_daily", scope: "tenant" });
 const expiresAt = new Date(Date.now() + 86_400_000);
