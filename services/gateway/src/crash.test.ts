@@ -79,7 +79,7 @@ async function call(
   base: string,
   method: string,
   url: string,
-  options: { token?: string; key?: string; body?: unknown; headers?: Record<string, string>; raw?: Buffer } = {},
+  options: { token?: string; key?: string; body?: unknown; headers?: Record<string, string>; raw?: Uint8Array } = {},
 ): Promise<{ status: number; body: any }> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -87,7 +87,7 @@ async function call(
     headers["x-varai-key"] = options.key;
     headers.origin = ORIGIN;
   }
-  let body: string | Buffer | undefined = options.raw;
+  let body: string | Uint8Array<ArrayBuffer> | undefined = options.raw ? new Uint8Array(options.raw) : undefined;
   if (options.body !== undefined) {
     headers["content-type"] = "application/json";
     body = JSON.stringify(options.body);
