@@ -134,8 +134,8 @@ async function generate(): Promise<void> {
     const expiresAt = new Date(dayStart + DAYS * DAY_MS);
     const counts = new Map<string, Record<string, number>>();
     const bump = (productId: string, metric: string, by = 1) => {
-      let row = counts.get(productId);
-      if (!row) counts.set(productId, (row = {}));
+      const row = counts.get(productId) ?? {};
+      counts.set(productId, row);
       row[metric] = (row[metric] ?? 0) + by;
     };
     const sessionDocs = [];
