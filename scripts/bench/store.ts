@@ -22,10 +22,10 @@ import { existsSync, mkdirSync } from "node:fs";
 import { loadavg } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createAnalyticsService } from "@varai/analytics";
+import { ANALYTICS_COLLECTIONS, createAnalyticsService } from "@varai/analytics";
 import { createCatalogService } from "@varai/catalog";
-import { COLLECTIONS, type CollectionDefinition, createEmbeddedStore, createSecretBox } from "@varai/runtime";
-import { createTestRuntime, serveModules, tenantAdmin } from "@varai/testkit";
+import { COLLECTIONS, createEmbeddedStore, createSecretBox } from "@varai/runtime";
+import { createTestRuntime, seededRandom, serveModules, tenantAdmin } from "@varai/testkit";
 
 const startedAt = performance.now();
 const TENANT = "ten_bench";
@@ -38,35 +38,7 @@ const PRODUCTS_PER_SESSION = 5;
 const SHAPE = `v1:${EVENTS}:${PRODUCTS}:${DAYS}`;
 const DAY_MS = 86_400_000;
 
-// The analytics collections as the service declares them (its collections module is internal).
-const DAILY: CollectionDefinition & { scope: "tenant" } = {
-  name: "analytics_daily",
-  scope: "tenant",
-  indexes: [{ fields: { day: 1, productId: 1 }, name: "by_day_product" }],
-};
-const SESSION_DAYS: CollectionDefinition & { scope: "tenant" } = {
-  name: "analytics_session_days",
-  scope: "tenant",
-  indexes: [
-    { fields: { day: 1 }, name: "by_day" },
-    { fields: { shopperId: 1 }, name: "by_shopper" },
-    { fields: { sessionId: 1 }, name: "by_session" },
-  ],
-  ttlField: "expiresAt",
-};
 const META = { name: "bench_meta", scope: "global" } as const;
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPES = [
   ["widget_shown", "widgetShown"],
@@ -88,9 +60,9 @@ async function generate(): Promise<void> {
   if ((await meta.count()) > 0) throw new Error(`${FILE} holds another shape: delete it first`);
   const products = store.tenantCollection(COLLECTIONS.products);
   const events = store.tenantCollection(COLLECTIONS.analyticsEvents);
-  const daily = store.tenantCollection(DAILY);
-  const sessionDays = store.tenantCollection(SESSION_DAYS);
-  const rand = random(15);
+  const daily = store.tenantCollection(ANALYTICS_COLLECTIONS.daily);
+  const sessionDays = store.tenantCollection(ANALYTICS_COLLECTIONS.sessionDays);
+  const rand = seededRandom(15);
   const started = performance.now();
   const now = Date.now();
   const log = (what: string) =>
@@ -238,7 +210,7 @@ async function measure(): Promise<void> {
   await first.arrayBuffer();
   const ready = performance.now();
   const rounds = Number(process.env.BENCH_ROUNDS ?? 200);
-  const rand = random(7);
+  const rand = seededRandom(7);
   const timed = async (url: string) => {
     const t = performance.now();
     const response = await fetch(`${server.url}${url}`);

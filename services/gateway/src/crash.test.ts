@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createShopifySim, type RedisTestServer, startRedisServer } from "@varai/testkit";
+import { createShopifySim, type RedisTestServer, seededRandom, startRedisServer } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -30,18 +30,6 @@ interface Server {
   child: ChildProcess;
   base: string;
   exited: Promise<number | null>;
-}
-
-/** A seeded PRNG (mulberry32), so a failing seed can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 async function startServer(env: Record<string, string>): Promise<Server> {
@@ -218,7 +206,7 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
 
     for (const [round, seed] of SEEDS.entries()) {
       it(`loses nothing it acknowledged (seed ${seed})`, async () => {
-        const rand = random(seed);
+        const rand = seededRandom(seed);
         const running = server!;
         const occurredAt = new Date();
         const day = occurredAt.toISOString().slice(0, 10);

@@ -163,6 +163,10 @@ export function createSqliteQueue(options: SqliteQueueOptions): Queue {
 
     const claim = (count: number): ClaimedRow[] => {
       const now = Date.now();
+      // A read first: an UPDATE takes the file's write lock even when it matches nothing, and idle
+      // consumers of several processes would then queue behind each other on every poll.
+      const due = statement("SELECT 1 FROM _varai_jobs WHERE queue = ? AND available_at <= ? LIMIT 1").get(queue, now);
+      if (!due) return [];
       // A row claimed before (claimed_by set) whose lease ran out: its consumer died, which counts as an attempt.
       return statement(
         `UPDATE _varai_jobs SET claimed_by = ?, available_at = ?, deliveries = deliveries + 1,
