@@ -1,7 +1,9 @@
-// pnpm bench:events — analytics ingest end to end against a real Redis.
+// pnpm bench:events — analytics ingest end to end.
 //
-// The parent process runs redis-server (testkit), the analytics service with its processor on
-// the Redis Streams queue and the embedded store, behind createHttpApp with a test principal.
+// The parent process runs the analytics service with its processor behind createHttpApp with a
+// test principal, on the embedded default: store and durable queue in one SQLite file in a temp
+// dir, memory cache (BENCH_BACKEND=sqlite, the default), or with the queue and cache on a real
+// redis-server (testkit) and the store still embedded (BENCH_BACKEND=redis).
 // A forked child fires POST /v1/events with autocannon (batches of 100 fresh events), so the
 // load generator does not share the server's event loop. Prints JSON:
 //   acceptedEventsPerSec  events accepted (202) per second while the load ran
@@ -12,15 +14,20 @@
 // Options (env): BENCH_DURATION_S (default 15), BENCH_CONNECTIONS (default 16).
 // Relative imports: @varai/testkit and @varai/analytics are not dependencies of scripts/ yet.
 import { fork } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createAnalyticsService } from "@varai/analytics";
 import {
   createEmbeddedStore,
   createFsBlobStore,
+  createMemoryCache,
   createMemoryRateLimiter,
   createPrivacyRegistry,
   createRedisCache,
   createRedisQueue,
+  createSqliteQueue,
   noopLogger,
   QUEUES,
 } from "@varai/runtime";
@@ -86,16 +93,21 @@ const quantile = (sorted: number[], q: number) =>
 async function runServer(): Promise<void> {
   const durationS = Number(process.env.BENCH_DURATION_S ?? 15);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-  const redis = await startRedisServer({ url: null });
-  const keyPrefix = `${redis.keyPrefix}bench:`;
-  const queue = createRedisQueue({ redis: redis.url, keyPrefix, pollMs: 200 });
-  const cache = createRedisCache({ redis: redis.url, keyPrefix });
+  const backend = process.env.BENCH_BACKEND ?? "sqlite";
+  const dataDir = mkdtempSync(join(tmpdir(), "varai-bench-events-"));
+  const file = join(dataDir, "varai.sqlite");
+  const redis = backend === "redis" ? await startRedisServer({ url: null }) : null;
+  const keyPrefix = `${redis?.keyPrefix}bench:`;
+  const queue = redis ? createRedisQueue({ redis: redis.url, keyPrefix, pollMs: 200 }) : createSqliteQueue({ file });
+  const cache = redis ? createRedisCache({ redis: redis.url, keyPrefix }) : createMemoryCache();
+  const store = createEmbeddedStore({ file });
+  const loadBefore = loadavg()[0]!;
   const lags: number[] = [];
   let aggregatedEvents = 0;
   let lastProcessedAt = 0;
   const service = createAnalyticsService(
     {
-      store: createEmbeddedStore({ dataDir: null }),
+      store,
       cache,
       queue,
       rateLimiter: createMemoryRateLimiter(),
@@ -148,6 +160,8 @@ async function runServer(): Promise<void> {
   lags.sort((a, b) => a - b);
   const report = {
     bench: "events",
+    backend: redis ? "redis queue + cache, embedded SQLite store" : "embedded SQLite store + durable queue (one file)",
+    loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0]!.toFixed(2)) },
     batchSize: BATCH,
     connections,
     durationS: client.durationS,
@@ -170,7 +184,9 @@ async function runServer(): Promise<void> {
   await service.stop?.();
   await queue.close();
   await cache.close();
-  await redis.stop();
+  await store.close();
+  await redis?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 }
 

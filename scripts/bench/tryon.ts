@@ -39,7 +39,7 @@ const stats = (xs: number[]) => {
 
 const dir = mkdtempSync(path.join(tmpdir(), "varai-bench-"));
 const deps = {
-  store: createEmbeddedStore({ dataDir: null }),
+  store: createEmbeddedStore({ file: null }),
   cache: createMemoryCache(),
   queue: createMemoryQueue(),
   rateLimiter: createMemoryRateLimiter(),

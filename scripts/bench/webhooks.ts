@@ -1,7 +1,9 @@
 // pnpm bench:webhooks — verified Shopify webhook intake on the embedded defaults.
 //
-// The parent runs the catalog service in-process (createHttpApp, in-memory store, memory
-// cache/queue, its worker consuming) with one simulated Shopify connection. A forked child fires
+// The parent runs the catalog service in-process (createHttpApp, its worker consuming) on the
+// embedded default: store and durable queue in one SQLite file in a temp dir (an enqueue is
+// acknowledged once committed), memory cache; BENCH_RUNTIME=memory runs the previous in-memory
+// store and queue instead, for comparison. One simulated Shopify connection. A forked child fires
 // correctly signed `products/update` deliveries with autocannon at concurrency 50, each with a
 // fresh X-Shopify-Event-Id (the dedupe key; the HMAC covers the body only), so every delivery
 // is verified, deduped, recorded and enqueued. Two phases, each on a fresh event stream:
@@ -27,13 +29,15 @@
 // correction is applied to the measured window, so the figures stay comparable with autocannon's;
 // its own whole-run figures are reported too (wholeRunAckLatencyMs).
 // Options (env): BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (2000),
-// BENCH_WARMUP_S (default 1).
+// BENCH_WARMUP_S (default 1), BENCH_RUNTIME (sqlite | memory).
 import { fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { loadavg } from "node:os";
+import { mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CATALOG_QUEUES, createCatalogService } from "@varai/catalog";
-import { createGuardedFetch, createSecretBox } from "@varai/runtime";
+import { createEmbeddedStore, createGuardedFetch, createSecretBox, createSqliteQueue } from "@varai/runtime";
 import { createShopifySim, createTestRuntime, serveModules, tenantAdmin } from "@varai/testkit";
 import autocannon from "autocannon";
 
@@ -144,7 +148,13 @@ async function main() {
   const RATE = Number(process.env.BENCH_RATE ?? 2000);
   const warmupS = Number(process.env.BENCH_WARMUP_S ?? 1);
   const sim = createShopifySim({ products: 5 });
-  const deps = createTestRuntime();
+  const runtime = process.env.BENCH_RUNTIME ?? "sqlite";
+  const dataDir = mkdtempSync(join(tmpdir(), "varai-bench-webhooks-"));
+  const file = join(dataDir, "varai.sqlite");
+  const deps =
+    runtime === "memory"
+      ? createTestRuntime()
+      : createTestRuntime({ store: createEmbeddedStore({ file }), queue: createSqliteQueue({ file }) });
   const service = createCatalogService(deps, {
     publicBaseUrl: "https://varai.example",
     secretBox: createSecretBox({ keys: { v1: randomBytes(32).toString("base64") }, current: "v1" }),
@@ -228,6 +238,7 @@ async function main() {
       {
         bench: "webhooks",
         platform: "shopify",
+        runtime: runtime === "memory" ? "in-memory store and queue" : "SQLite store and durable queue (one file)",
         connections,
         warmupS,
         bodyBytes: webhook.body.length,
@@ -264,6 +275,7 @@ async function main() {
     )}\n`,
   );
   await deps.close();
+  rmSync(dataDir, { recursive: true, force: true });
   process.exit(0);
 }
 

@@ -19,7 +19,7 @@ import {
 export function createTestRuntime(overrides: Partial<RuntimeDeps> = {}): RuntimeDeps & { close(): Promise<void> } {
   const blobDir = mkdtempSync(join(tmpdir(), "varai-blobs-"));
   const deps: RuntimeDeps = {
-    store: createEmbeddedStore({ dataDir: null }),
+    store: createEmbeddedStore({ file: null }),
     cache: createMemoryCache(),
     queue: createMemoryQueue(),
     rateLimiter: createMemoryRateLimiter(),

@@ -1,3 +1,4 @@
+export { ANALYTICS_COLLECTIONS } from "./collections.ts";
 export type { ProcessedBatch } from "./processor.ts";
 export { PurchaseInputSchema, type QueuedBatch } from "./schemas.ts";
 export {

@@ -111,7 +111,7 @@ describe("analytics processor against a real redis-server", () => {
     "counts every accepted event exactly once when the processor dies at store operation %i and another takes over",
     async (killAt) => {
       const keyPrefix = `${server.keyPrefix}k${killAt}:`;
-      const store = createEmbeddedStore({ dataDir: null });
+      const store = createEmbeddedStore({ file: null });
       const queues: Queue[] = [];
       const newQueue = (redis: Redis | string) => {
         const queue = createRedisQueue({ redis, keyPrefix, pollMs: 100 });

@@ -25,7 +25,7 @@ export function createDeps(
   overrides: { store?: DocumentStore; queue?: Queue; cache?: Cache; now?: () => Date } = {},
 ): RuntimeDeps {
   return {
-    store: overrides.store ?? createEmbeddedStore({ dataDir: null }),
+    store: overrides.store ?? createEmbeddedStore({ file: null }),
     cache: overrides.cache ?? createMemoryCache(),
     queue: overrides.queue ?? createMemoryQueue(),
     rateLimiter: createMemoryRateLimiter(),

@@ -116,7 +116,7 @@ describe("access token verification", () => {
     await h.close();
     const newSecret = randomBytes(32).toString("base64");
     // Rotation: k2 signs, k1 still verifies. The next processes share the store (and the session).
-    const store = createEmbeddedStore({ dataDir: null });
+    const store = createEmbeddedStore({ file: null });
     h = await createHarness({ jwtKeys: { keys: { k1: oldSecret }, current: "k1" } }, { store });
     const session = await loginAs(h.app, "root@varai.test", "root-password-123");
     await h.close();

@@ -43,7 +43,7 @@ export async function createHarness(
   const now = { value: new Date() };
   const jwtSecret = randomBytes(32).toString("base64");
   const deps: AuthDeps = {
-    store: extra.store ?? createEmbeddedStore({ dataDir: null }),
+    store: extra.store ?? createEmbeddedStore({ file: null }),
     // On the test clock, so cached lookups expire when a test moves time on.
     cache: createMemoryCache({ clock: () => now.value }),
     rateLimiter: extra.rateLimiter ?? createMemoryRateLimiter(),

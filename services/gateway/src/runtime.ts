@@ -5,13 +5,13 @@ import {
   createFsBlobStore,
   createLogger,
   createMemoryCache,
-  createMemoryQueue,
   createMemoryRateLimiter,
   createMongoStore,
   createPrivacyRegistry,
   createRedisCache,
   createRedisQueue,
   createRedisRateLimiter,
+  createSqliteQueue,
   type DocumentStore,
   type Logger,
   type RuntimeDeps,
@@ -21,11 +21,16 @@ import type { GatewayEnv } from "./env.ts";
 
 export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "redisKeyPrefix" | "logLevel">;
 
+/** The embedded default's one SQLite file (documents and queues), shared by every process on DATA_DIR. */
+export const databaseFile = (dataDir: string) => path.join(dataDir, "varai.sqlite");
+
 /**
- * Builds the ports from the configuration: the embedded defaults (NeDB files and blobs
- * under DATA_DIR, in-process cache, queue and rate limiter), MongoDB when MONGODB_URL is
- * set, Redis when REDIS_URL is set, every key under REDIS_KEY_PREFIX (two installs sharing one
- * Redis must not consume each other's jobs). `logger` lets tests capture or silence logs.
+ * Builds the ports from the configuration: the embedded defaults (documents and queues in
+ * `DATA_DIR/varai.sqlite`, blobs under DATA_DIR, in-process cache and rate limiter), MongoDB
+ * when MONGODB_URL is set, Redis (queue, cache, limiter) when REDIS_URL is set, every key under
+ * REDIS_KEY_PREFIX (two installs sharing one Redis must not consume each other's jobs). NeDB
+ * datafiles of earlier releases (`DATA_DIR/db`) are imported on first start. `logger` lets tests
+ * capture or silence logs.
  */
 export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger } = {}): Promise<RuntimeDeps> {
   const logger = options.logger ?? createLogger({ level: env.logLevel, name: "varai" });
@@ -33,13 +38,13 @@ export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger 
 
   const store: DocumentStore = env.mongodb
     ? await createMongoStore({ url: env.mongodb.url, dbName: env.mongodb.dbName, logger })
-    : createEmbeddedStore({ dataDir: path.join(env.dataDir, "db"), logger });
+    : createEmbeddedStore({ file: databaseFile(env.dataDir), nedbDir: path.join(env.dataDir, "db"), logger });
   const redis = env.redisUrl;
   const prefix = env.redisKeyPrefix;
   const deps: RuntimeDeps = {
     store,
     cache: redis ? createRedisCache({ redis, logger, keyPrefix: `${prefix}:cache:` }) : createMemoryCache(),
-    queue: redis ? createRedisQueue({ redis, logger, keyPrefix: `${prefix}:queue:` }) : createMemoryQueue({ logger }),
+    queue: redis ? createRedisQueue({ redis, logger, keyPrefix: `${prefix}:queue:` }) : createSqliteQueue({ file: databaseFile(env.dataDir), logger }),
     rateLimiter: redis
       ? createRedisRateLimiter({ redis, logger, keyPrefix: `${prefix}:rl` })
       : createMemoryRateLimiter(),

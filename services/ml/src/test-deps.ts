@@ -17,7 +17,7 @@ import {
 export function createTestDeps(clock: () => Date = () => new Date()): { deps: RuntimeDeps; cleanup(): void } {
   const dir = mkdtempSync(path.join(tmpdir(), "varai-ml-"));
   const deps: RuntimeDeps = {
-    store: createEmbeddedStore({ dataDir: null }),
+    store: createEmbeddedStore({ file: null }),
     cache: createMemoryCache(),
     queue: createMemoryQueue(),
     rateLimiter: createMemoryRateLimiter(),

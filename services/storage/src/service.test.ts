@@ -22,7 +22,7 @@ function setup() {
   const dir = mkdtempSync(path.join(tmpdir(), "varai-storage-"));
   let now = new Date("2025-01-01T00:00:00Z");
   const deps: RuntimeDeps = {
-    store: createEmbeddedStore({ dataDir: null }),
+    store: createEmbeddedStore({ file: null }),
     cache: createMemoryCache(),
     queue: createMemoryQueue(),
     rateLimiter: createMemoryRateLimiter(),

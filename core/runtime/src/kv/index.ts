@@ -10,3 +10,4 @@ export {
 } from "./rate-limiter.ts";
 export { createRedisCache, type RedisCacheOptions } from "./redis-cache.ts";
 export { createRedisQueue, REDIS_QUEUE_GROUP, type RedisQueueOptions, redisQueueKeys } from "./redis-queue.ts";
+export { createSqliteQueue, type SqliteQueueOptions } from "./sqlite-queue.ts";

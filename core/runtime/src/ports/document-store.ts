@@ -1,7 +1,7 @@
 /**
  * DocumentStore: the persistence port. Two implementations pass one contract suite
  * (`store.contract.ts`): MongoDB (production, official driver) and the embedded default
- * (NeDB files + mingo). Queries use the MongoDB query language subset listed below.
+ * (SQLite + mingo). Queries use the MongoDB query language subset listed below.
  *
  * Tenant isolation lives here, below every route: a collection is declared either
  * `tenant` or `global`. A tenant collection's every method takes a `tenantId` first and
@@ -58,7 +58,7 @@ export interface CollectionDefinition {
   indexes?: IndexSpec[];
   /**
    * Documents with a Date in this field are removed once it has passed
-   * (MongoDB TTL index with expireAfterSeconds 0; NeDB's TTL index). Expiry is not
+   * (MongoDB TTL index with expireAfterSeconds 0; the embedded store's sweep). Expiry is not
    * instantaneous in MongoDB (the TTL monitor runs every 60 s), so readers that care
    * also filter on it.
    */

@@ -1,8 +1,10 @@
 /**
  * Queue: durable at-least-once job delivery with retries, exponential backoff and a
- * dead-letter list. Production: Redis Streams with a consumer group per queue (entries a
- * dead consumer left pending are re-claimed after `visibilityTimeoutMs`). Default:
- * in-process. Handlers must be idempotent; every job carries a stable `id`.
+ * dead-letter list. Redis Streams with a consumer group per queue (entries a dead consumer left
+ * pending are re-claimed after `visibilityTimeoutMs`); the embedded default keeps jobs in the
+ * SQLite file under DATA_DIR (a dead consumer's lease runs out after its `visibilityTimeoutMs`).
+ * Both are durable: `enqueue` resolves once the job is committed. The in-process queue (unit
+ * tests) is not. Handlers must be idempotent; every job carries a stable `id`.
  */
 export interface Job<T = unknown> {
   id: string;
@@ -45,7 +47,7 @@ export interface Consumer {
 }
 
 export interface Queue {
-  readonly kind: "redis" | "memory";
+  readonly kind: "redis" | "sqlite" | "memory";
   enqueue<T>(queue: string, payload: T, options?: EnqueueOptions): Promise<string>;
   /**
    * Starts consuming. A handler that resolves acknowledges the job; one that throws

@@ -7,10 +7,10 @@ import { describeDocumentStoreContract } from "./store.contract.ts";
 describeDocumentStoreContract("embedded, on a temporary directory", async () => {
   const dataDir = await mkdtemp(join(tmpdir(), "varai-store-"));
   const harness = {
-    store: createEmbeddedStore({ dataDir }),
+    store: createEmbeddedStore({ file: join(dataDir, "varai.sqlite") }),
     async reopen() {
       await harness.store.close();
-      return createEmbeddedStore({ dataDir });
+      return createEmbeddedStore({ file: join(dataDir, "varai.sqlite") });
     },
     async destroy() {
       await harness.store.close();
@@ -24,7 +24,7 @@ describeDocumentStoreContract("embedded, in memory", async () => {
   // In memory there is nothing to reopen: the "restart" keeps the same store, so the
   // persistence test checks only that reads after the step still see the writes.
   const harness = {
-    store: createEmbeddedStore({ dataDir: null }),
+    store: createEmbeddedStore({ file: null }),
     reopen: async () => harness.store,
     destroy: () => harness.store.close(),
   };

@@ -143,7 +143,7 @@ export interface ParsedUpdate {
   setOnInsert: Doc | undefined;
 }
 
-// Both MongoDB (in most operators) and NeDB refuse these keys; refusing them up front keeps the stores alike.
+// MongoDB refuses these keys (in most operators); refusing them up front keeps the stores alike.
 const isBadKey = (key: string) => key.length === 0 || key.startsWith("$") || key.includes(".");
 
 /**

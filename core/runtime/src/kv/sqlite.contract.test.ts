@@ -1,0 +1,57 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openSqlite } from "../sqlite/database.ts";
+import { describeQueueContract } from "./contracts.ts";
+import { createSqliteQueue } from "./sqlite-queue.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "varai-sqlite-queue-"));
+const file = join(dir, "varai.sqlite");
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describeQueueContract("sqlite", {
+  create: () => createSqliteQueue({ file, pollMs: 50 }),
+  // What a crashed worker process leaves behind: a row it claimed (lease of 400 ms) and never settled.
+  async abandonNextJob(queue) {
+    const other = openSqlite(file);
+    try {
+      const row = other.db
+        .prepare(
+          `UPDATE _varai_jobs SET claimed_by = 'crashed-worker', available_at = ?, deliveries = deliveries + 1
+           WHERE seq = (SELECT seq FROM _varai_jobs WHERE queue = ? ORDER BY available_at LIMIT 1) RETURNING job_id`,
+        )
+        .get(Date.now() + 400, queue) as { job_id: string } | undefined;
+      if (!row) throw new Error("no job to abandon");
+      return row.job_id;
+    } finally {
+      other.close();
+    }
+  },
+});
+
+describe("sqlite queue across processes", () => {
+  it("hands each job to exactly one of two queues opened on one file, and commits before enqueue resolves", async () => {
+    const producer = createSqliteQueue({ file, pollMs: 20 });
+    const a = createSqliteQueue({ file, pollMs: 20 });
+    const b = createSqliteQueue({ file, pollMs: 20 });
+    const q = `shared-${Date.now()}`;
+    const ids = await Promise.all(Array.from({ length: 200 }, (_, n) => producer.enqueue(q, { n })));
+    // Committed: a connection that opens the file now sees every acknowledged job.
+    const reader = openSqlite(file);
+    expect(reader.db.prepare("SELECT count(*) AS n FROM _varai_jobs WHERE queue = ?").get(q)).toEqual({ n: 200 });
+    reader.close();
+    const seen: string[] = [];
+    const handler = async (job: { id: string }) => {
+      seen.push(job.id);
+    };
+    const ca = a.consume(q, handler, { concurrency: 4 });
+    const cb = b.consume(q, handler, { concurrency: 4 });
+    const deadline = Date.now() + 10_000;
+    while (seen.length < 200 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await Promise.all([ca.stop(), cb.stop()]);
+    expect(seen.sort()).toEqual([...ids].sort());
+    expect(await producer.depth(q)).toBe(0);
+    await Promise.all([producer.close(), a.close(), b.close()]);
+  });
+});
