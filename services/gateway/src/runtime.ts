@@ -44,7 +44,9 @@ export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger 
   const deps: RuntimeDeps = {
     store,
     cache: redis ? createRedisCache({ redis, logger, keyPrefix: `${prefix}:cache:` }) : createMemoryCache(),
-    queue: redis ? createRedisQueue({ redis, logger, keyPrefix: `${prefix}:queue:` }) : createSqliteQueue({ file: databaseFile(env.dataDir), logger }),
+    queue: redis
+      ? createRedisQueue({ redis, logger, keyPrefix: `${prefix}:queue:` })
+      : createSqliteQueue({ file: databaseFile(env.dataDir), logger }),
     rateLimiter: redis
       ? createRedisRateLimiter({ redis, logger, keyPrefix: `${prefix}:rl` })
       : createMemoryRateLimiter(),
