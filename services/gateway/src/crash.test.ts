@@ -130,6 +130,8 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
         VARAI_ADMIN_EMAIL: ADMIN.email,
         VARAI_ADMIN_PASSWORD: ADMIN.password,
         SHOPIFY_API_SECRET: sim.apiSecret,
+        // The connection below points at a loopback address on purpose (never called).
+        VARAI_ALLOW_PRIVATE_UPSTREAMS: "true",
         ...(await backend()),
       };
       server = await startServer(env);
