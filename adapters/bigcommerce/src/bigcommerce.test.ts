@@ -16,7 +16,7 @@ import { parseBigCommerceJson } from "./json.ts";
 
 const API = "https://api.bigcommerce.com";
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 

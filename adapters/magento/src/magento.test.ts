@@ -15,7 +15,7 @@ import { parseMagentoJson } from "./json.ts";
 const BASE = "https://magento.example";
 const sim = createMagentoSim({ products: 7 });
 const server = setupServer();
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterEach(() => server.resetHandlers());
 afterAll(() => server.close());
 

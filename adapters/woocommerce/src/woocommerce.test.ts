@@ -6,7 +6,7 @@ import { createWooCommerceAdapter, type WooAdapterOptions } from "./index.ts";
 
 const sim = createWooSim({ products: 4, variableFraction: 0.5 });
 const server = setupServer(...wooCommerceHandlers(sim, "http://plain.example"));
-beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
 afterAll(() => server.close());
 
 const make = (extra: Partial<WooAdapterOptions> = {}) =>

@@ -36,12 +36,12 @@ const toRequest = (w: SimWebhook, method = "POST"): WebhookRequest => ({
  * The suite every CommerceAdapter runs (Shopify's `batteryOfTests` idea): webhook verification
  * and parsing, pagination to completion through a serialised cursor, per-item failures, error
  * and rate-limit mapping, 404 as null, and exact 64-bit ids. Outbound HTTP goes to the platform
- * simulator through msw with `onUnhandledFrame: "error"`.
+ * simulator through msw with `onUnhandledRequest: "error"`.
  */
 export function describeCommerceAdapterContract(options: CommerceAdapterContractOptions): void {
   describe(`CommerceAdapter contract: ${options.name}`, () => {
     const server = setupServer();
-    beforeAll(() => server.listen({ onUnhandledFrame: "error" }));
+    beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
     afterEach(() => server.resetHandlers());
     afterAll(() => server.close());
 
