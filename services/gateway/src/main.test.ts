@@ -63,7 +63,9 @@ function logEntry(server: Started, field: string): Record<string, unknown> | und
   return undefined;
 }
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 50_000): Promise<T> {
+// Generous: a start on a loaded 2-core machine (a full test run, other work) can take 25 s and more;
+// these deadlines only stop a hung start, they are not a start-up time budget (bench for that).
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 60_000): Promise<T> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     const value = await probe();
