@@ -103,7 +103,8 @@ describe("embedded store (SQLite)", () => {
       }
     }
     await store.close();
-  });
+    // About 1,000 queries against both collections: seconds on a loaded machine.
+  }, 30_000);
 
   it("pages an indexed query in SQL in index order, with a filter SQL answers only in part", async () => {
     const store = createEmbeddedStore({ file: null });

@@ -484,6 +484,18 @@ function createOperations<T>(state: CollectionState, store: StoreContext) {
     return (cursor.all() as Doc[]).map(({ __rid, ...doc }) => ({ rid: __rid as number, doc }));
   }
 
+  /** The matching documents one by one, in no particular order: nothing but the current row in memory. */
+  function* stream(scope: string | null, filter: Filter): Generator<Doc> {
+    const { where, params, exact } = select(scope, filter, undefined);
+    const matcher = exact ? undefined : compileQuery(filter);
+    for (const row of statement(`SELECT doc FROM ${table} WHERE ${where}`).iterate(...params) as unknown as Iterable<{
+      doc: string;
+    }>) {
+      const doc = decodeDoc(row.doc);
+      if (!matcher || matcher.test(doc)) yield doc;
+    }
+  }
+
   function toStoredRow(scope: string | null, input: unknown): { id: string; doc: Doc } {
     validateDocument(input);
     const { id, _id, ...rest } = input;
@@ -566,7 +578,9 @@ function createOperations<T>(state: CollectionState, store: StoreContext) {
       if (exact) {
         return (statement(`SELECT count(*) AS n FROM ${table} WHERE ${where}`).get(...params) as { n: number }).n;
       }
-      return read(scope, filter, {}).length;
+      let n = 0;
+      for (const _ of stream(scope, filter)) n++;
+      return n;
     },
 
     update(
@@ -643,11 +657,11 @@ function createOperations<T>(state: CollectionState, store: StoreContext) {
         first++;
       }
       const filter = matches.length === 0 ? {} : matches.length === 1 ? matches[0]! : { $and: matches };
-      const docs = read(scope, filter, {}).map((entry) => entry.doc);
       const rest = pipeline.slice(first);
-      if (rest.length === 0) return docs as R[];
+      if (rest.length === 0) return [...stream(scope, filter)] as R[];
       try {
-        return new Aggregator(rest).run(docs) as R[];
+        // Streamed: a $group holds its groups, never the documents it reads.
+        return new Aggregator(rest).run(stream(scope, filter)) as R[];
       } catch (error) {
         throw new AppError("INVALID_INPUT", "Invalid aggregation pipeline", { cause: error });
       }
