@@ -15,7 +15,7 @@
 //   rssMb              the process's peak resident set
 // Targets (issue 15): RSS <= 600 MB, list page p95 <= 20 ms, summary p95 <= 100 ms, start-up <= 3 s.
 // Options (env): BENCH_STORE_FILE (default /tmp/varai-bench-store/varai.sqlite), BENCH_EVENTS
-// (5 000 000), BENCH_PRODUCTS (100 000), BENCH_ROUNDS (list pages 200, summaries 20).
+// (5 000 000), BENCH_PRODUCTS (100 000), BENCH_ROUNDS (list pages, 200), BENCH_SUMMARIES (20).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
@@ -228,7 +228,7 @@ async function measure(): Promise<void> {
   const from = new Date(Date.now() - (DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
   const summaries: number[] = [];
   let summaryBody = "";
-  for (let i = 0; i < Math.max(5, Math.floor(rounds / 10)); i++) {
+  for (let i = 0; i < Number(process.env.BENCH_SUMMARIES ?? 20); i++) {
     const { ms, body } = await timed(`/v1/analytics/summary?from=${from}&to=${to}`);
     summaries.push(ms);
     summaryBody = body;
