@@ -67,7 +67,7 @@ interface PendingWrite {
 }
 
 /**
- * Durable Queue in the embedded SQLite file (ADR 0003), with the Redis queue's semantics:
+ * Durable Queue in the embedded SQLite file (ADR 0004), with the Redis queue's semantics:
  * at-least-once delivery, retries with exponential backoff, dead letters, delays, a visibility
  * timeout kept alive by heartbeats, re-claim of a dead consumer's jobs, and several processes
  * sharing one file (claims are one `UPDATE ... RETURNING`, so each job goes to one consumer).

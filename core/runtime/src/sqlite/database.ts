@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 
 /**
- * The embedded default's one database file (node:sqlite, built into Node 24; ADR 0003). The
+ * The embedded default's one database file (node:sqlite, built into Node 24; ADR 0004). The
  * document store and the queue each open their own connection to it, in one process or several
  * (a gateway and a worker on one DATA_DIR): WAL lets readers run beside the one writer, and
  * `busy_timeout` makes a writer wait for another process's transaction instead of failing.

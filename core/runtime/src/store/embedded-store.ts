@@ -105,7 +105,7 @@ function expiryOf(ttlField: string | undefined, doc: Doc): number | null {
 }
 
 /**
- * The embedded DocumentStore on SQLite (node:sqlite; ADR 0003): one table per collection in one
+ * The embedded DocumentStore on SQLite (node:sqlite; ADR 0004): one table per collection in one
  * database file, each document one row (`tenant`, `id`, its JSON, the TTL as epoch ms), declared
  * indexes as SQL indexes on JSON expressions (unique ones enforced by SQLite). A query reads only
  * the rows its indexable part selects (sql-filter.ts); mingo checks what SQL cannot answer
