@@ -113,7 +113,9 @@ describe("connections and backfill", () => {
   });
 
   it("a THROTTLED answer makes the run wait and continue", async () => {
-    h = await startHarness({ shopify: { products: 10, restoreRate: 2000 } }, { autoSync: false });
+    // A slow refill (a 10-product page costs 102 points: 0.5 s at 200/s), so that the bucket is still
+    // short when the run's first query arrives even on a loaded machine.
+    h = await startHarness({ shopify: { products: 10, restoreRate: 200 } }, { autoSync: false });
     const conn = await h.connect("shopify");
     h.sim.shopify.drainBucket();
     const started = await h.api("POST", `/v1/connections/${conn.id}/sync`, { mode: "full" });
