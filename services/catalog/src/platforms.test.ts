@@ -148,7 +148,9 @@ describe("BigCommerce on the engine", () => {
   });
 
   it("a 429 makes the run wait for the window's reset and continue", async () => {
-    h = await startHarness({ bigcommerce: { products: 8, quota: 50, windowMs: 300 } }, { autoSync: false });
+    // A 3 s window, so that it has not reset yet when the run's first call arrives on a loaded
+    // machine (at 300 ms it often had, and the run never saw the 429).
+    h = await startHarness({ bigcommerce: { products: 8, quota: 50, windowMs: 3000 } }, { autoSync: false });
     const conn = await h.connect("bigcommerce");
     h.sim.bigcommerce.exhaustQuota();
     const started = await h.api("POST", `/v1/connections/${conn.id}/sync`, { mode: "full" });
