@@ -108,6 +108,9 @@ export async function enforce(
 }
 
 function setHeaders(res: Response, decision: RateLimitDecision): void {
+  // The limiter is awaited: by then the server may have answered the request already (a body that
+  // broke the framing, a client gone), and a header set now would throw ERR_HTTP_HEADERS_SENT.
+  if (res.headersSent) return;
   res.setHeader("RateLimit-Limit", String(decision.limit));
   res.setHeader("RateLimit-Remaining", String(Math.max(0, decision.remaining)));
   res.setHeader("RateLimit-Reset", String(Math.max(0, Math.ceil(decision.resetMs / 1000))));
