@@ -80,7 +80,15 @@ async function call(
     headers["content-type"] = "application/json";
     body = JSON.stringify(options.body);
   }
-  const response = await fetch(`${base}${url}`, { method, headers, body });
+  let response = await fetch(`${base}${url}`, { method, headers, body });
+  // The checks below poll the catalog page by page faster than the per-user budget (600 a minute)
+  // allows on a quick machine: a 429 waits out its Retry-After instead of failing the check.
+  for (let attempt = 0; response.status === 429 && attempt < 120; attempt++) {
+    await response.arrayBuffer();
+    const waitSeconds = Number(response.headers.get("retry-after")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(waitSeconds, 60) * 1000));
+    response = await fetch(`${base}${url}`, { method, headers, body });
+  }
   const type = response.headers.get("content-type") ?? "";
   return {
     status: response.status,
@@ -107,7 +115,7 @@ async function poll(what: string, check: () => Promise<boolean>, timeoutMs = 90_
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
@@ -187,6 +195,7 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
       let after: string | null = null;
       for (;;) {
         const page = await call(base, "GET", `/v1/products?limit=100${after ? `&after=${after}` : ""}`, { token });
+        if (page.status !== 200) throw new Error(`GET /v1/products answered ${page.status}: ${JSON.stringify(page.body)}`);
         for (const item of page.body.items as Array<{ source: { externalId: string } }>)
           ids.add(item.source.externalId);
         after = page.body.nextCursor;
@@ -197,6 +206,7 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
     /** productViewed per product today, from the NDJSON export. */
     const viewsByProduct = async (base: string, day: string): Promise<Map<string, number>> => {
       const exported = await call(base, "GET", `/v1/analytics/export?from=${day}&to=${day}`, { token });
+      if (exported.status !== 200) throw new Error(`GET /v1/analytics/export answered ${exported.status}: ${exported.body}`);
       const views = new Map<string, number>();
       for (const line of String(exported.body).split("\n")) {
         if (!line.trim()) continue;
