@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { createShopifySim, type RedisTestServer, seededRandom, startRedisServer } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { call, ORIGIN, type Server, startServer } from "./test-process.ts";
 
 /**
  * Acknowledged means durable, tried the hard way: the real server (a spawned `node --import tsx
@@ -17,84 +16,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
  * queue) and on Redis (a throwaway redis-server).
  */
 
-const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const ADMIN = { email: "crash@varai.test", password: "crash-test-password-0001" };
-const ORIGIN = "https://crash-shop.test";
 // CRASH_SEEDS=11,23 replays given seeds.
 const SEEDS = process.env.CRASH_SEEDS ? process.env.CRASH_SEEDS.split(",").map(Number) : [11, 23, 47];
 const WEBHOOKS_PER_SEED = 500;
 const EVENT_BATCHES_PER_SEED = 20;
 const EVENTS_PER_BATCH = 100;
-
-interface Server {
-  child: ChildProcess;
-  base: string;
-  exited: Promise<number | null>;
-}
-
-async function startServer(env: Record<string, string>): Promise<Server> {
-  // node itself, not the tsx CLI: the CLI runs the server in a child process that SIGKILL would orphan.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PACKAGE_DIR,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", HOST: "127.0.0.1", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let out = "";
-  let err = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    err += chunk.toString();
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
-    child.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      for (const line of out.split("\n")) {
-        if (!line.includes("VARAi gateway listening")) continue;
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`);
-      }
-    });
-    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}\n${err}`)));
-  });
-  // Keep draining its output so a full pipe never blocks it.
-  child.stdout?.removeAllListeners("data");
-  child.stdout?.resume();
-  return { child, base, exited };
-}
-
-async function call(
-  base: string,
-  method: string,
-  url: string,
-  options: { token?: string; key?: string; body?: unknown; headers?: Record<string, string>; raw?: Uint8Array } = {},
-): Promise<{ status: number; body: any }> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  if (options.key) {
-    headers["x-varai-key"] = options.key;
-    headers.origin = ORIGIN;
-  }
-  let body: string | Uint8Array<ArrayBuffer> | undefined = options.raw ? new Uint8Array(options.raw) : undefined;
-  if (options.body !== undefined) {
-    headers["content-type"] = "application/json";
-    body = JSON.stringify(options.body);
-  }
-  let response = await fetch(`${base}${url}`, { method, headers, body });
-  // The checks below poll the catalog page by page faster than the per-user budget (600 a minute)
-  // allows on a quick machine: a 429 waits out its Retry-After instead of failing the check.
-  for (let attempt = 0; response.status === 429 && attempt < 120; attempt++) {
-    await response.arrayBuffer();
-    const waitSeconds = Number(response.headers.get("retry-after")) || 1;
-    await new Promise((resolve) => setTimeout(resolve, Math.min(waitSeconds, 60) * 1000));
-    response = await fetch(`${base}${url}`, { method, headers, body });
-  }
-  const type = response.headers.get("content-type") ?? "";
-  return {
-    status: response.status,
-    body: type.startsWith("application/json") ? await response.json() : await response.text(),
-  };
-}
 
 /** Runs `tasks` with at most `limit` at once. */
 async function pool<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
@@ -195,7 +122,8 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
       let after: string | null = null;
       for (;;) {
         const page = await call(base, "GET", `/v1/products?limit=100${after ? `&after=${after}` : ""}`, { token });
-        if (page.status !== 200) throw new Error(`GET /v1/products answered ${page.status}: ${JSON.stringify(page.body)}`);
+        if (page.status !== 200)
+          throw new Error(`GET /v1/products answered ${page.status}: ${JSON.stringify(page.body)}`);
         for (const item of page.body.items as Array<{ source: { externalId: string } }>)
           ids.add(item.source.externalId);
         after = page.body.nextCursor;
@@ -206,7 +134,8 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
     /** productViewed per product today, from the NDJSON export. */
     const viewsByProduct = async (base: string, day: string): Promise<Map<string, number>> => {
       const exported = await call(base, "GET", `/v1/analytics/export?from=${day}&to=${day}`, { token });
-      if (exported.status !== 200) throw new Error(`GET /v1/analytics/export answered ${exported.status}: ${exported.body}`);
+      if (exported.status !== 200)
+        throw new Error(`GET /v1/analytics/export answered ${exported.status}: ${exported.body}`);
       const views = new Map<string, number>();
       for (const line of String(exported.body).split("\n")) {
         if (!line.trim()) continue;

@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+/**
+ * The real server as a child process (`node --import tsx src/main.ts`), for tests that must
+ * kill it, restart it, or read what it left on disk: the crash test, the privacy suite.
+ */
+
+const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The Origin sent with a publishable key (`call(..., { key })`); allow it on the key. */
+export const ORIGIN = "https://crash-shop.test";
+
+export interface Server {
+  child: ChildProcess;
+  base: string;
+  exited: Promise<number | null>;
+}
+
+export async function startServer(env: Record<string, string>): Promise<Server> {
+  // node itself, not the tsx CLI: the CLI runs the server in a child process that SIGKILL would orphan.
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: PACKAGE_DIR,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let out = "";
+  let err = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const base = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      for (const line of out.split("\n")) {
+        if (!line.includes("VARAi gateway listening")) continue;
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`);
+      }
+    });
+    void exited.then((code) => reject(new Error(`server exited with ${code}:\n${out}\n${err}`)));
+  });
+  // Keep draining its output so a full pipe never blocks it.
+  child.stdout?.removeAllListeners("data");
+  child.stdout?.resume();
+  return { child, base, exited };
+}
+
+export async function call(
+  base: string,
+  method: string,
+  url: string,
+  options: { token?: string; key?: string; body?: unknown; headers?: Record<string, string>; raw?: Uint8Array } = {},
+): Promise<{ status: number; body: any }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.key) {
+    headers["x-varai-key"] = options.key;
+    headers.origin = ORIGIN;
+  }
+  let body: string | Uint8Array<ArrayBuffer> | undefined = options.raw ? new Uint8Array(options.raw) : undefined;
+  if (options.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(options.body);
+  }
+  let response = await fetch(`${base}${url}`, { method, headers, body });
+  // The checks below poll the catalog page by page faster than the per-user budget (600 a minute)
+  // allows on a quick machine: a 429 waits out its Retry-After instead of failing the check.
+  for (let attempt = 0; response.status === 429 && attempt < 120; attempt++) {
+    await response.arrayBuffer();
+    const waitSeconds = Number(response.headers.get("retry-after")) || 1;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(waitSeconds, 60) * 1000));
+    response = await fetch(`${base}${url}`, { method, headers, body });
+  }
+  const type = response.headers.get("content-type") ?? "";
+  return {
+    status: response.status,
+    body: type.startsWith("application/json") ? await response.json() : await response.text(),
+  };
+}
