@@ -1,6 +1,11 @@
 import { AppError } from "@varai/schema";
 import sharp, { type Metadata, type Sharp } from "sharp";
 
+// libvips' operation cache (on by default: 50 MB, 100 operations) only pays off when the same
+// image is processed again; every upload here is a new shopper photo, so it held decoded pixels
+// of shoppers' faces for nothing and kept the gateway about 40 MB fatter after a burst.
+sharp.cache(false);
+
 /** 40 MP covers every phone camera; a 30000x30000 "pixel bomb" is refused from its header. */
 export const MAX_INPUT_PIXELS = 40_000_000;
 /** Below this the iris is a handful of pixels and the scale is meaningless. */
