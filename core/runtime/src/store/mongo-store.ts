@@ -222,6 +222,21 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Docu
       };
     },
     collectionNames: () => [...collections.keys()],
+    async sweepExpired(now) {
+      let removed = 0;
+      for (const { definition, collection, ready } of collections.values()) {
+        if (!definition.ttlField) continue;
+        await ready;
+        try {
+          removed += (await collection.deleteMany({ [definition.ttlField]: { $lte: now } })).deletedCount;
+        } catch (error) {
+          throw toStoreError(definition.name, error);
+        }
+      }
+      return removed;
+    },
+    // The server's files and its backups are the deployment's to manage (README, privacy).
+    async checkpoint() {},
     async ping() {
       try {
         await db.command({ ping: 1 });
