@@ -24,7 +24,7 @@ function setup() {
   const dir = mkdtempSync(path.join(tmpdir(), "varai-storage-"));
   let now = new Date("2025-01-01T00:00:00Z");
   const deps: RuntimeDeps = {
-    store: createEmbeddedStore({ file: null }),
+    store: createEmbeddedStore({ file: null, clock: () => now }),
     cache: createMemoryCache(),
     queue: createMemoryQueue(),
     rateLimiter: createMemoryRateLimiter(),
@@ -134,6 +134,49 @@ describe("storage service", () => {
     }
     expect((await request(app("tenant_admin")).get("/v1/privacy/retention")).body.faceDataDays).toBe(2);
     expect((await request(app("viewer")).put("/v1/privacy/retention").send({ faceDataDays: 3 })).status).toBe(403);
+  });
+
+  it("caps the expiry of face data already kept when the face data period is shortened", async () => {
+    const { storage, cleanup, deps } = setup();
+    cleanups.push(cleanup);
+    const day = 86_400_000;
+    const t0 = deps.clock().getTime();
+    const faces = deps.store.tenantCollection<{ id: string; tenantId: string; expiresAt: Date }>(
+      COLLECTIONS.faceMeasurements,
+    );
+    await faces.insertOne("ten_a", { id: "fa_long", expiresAt: new Date(t0 + 7 * day) });
+    await faces.insertOne("ten_a", { id: "fa_soon", expiresAt: new Date(t0 + day / 2) });
+    await faces.insertOne("ten_b", { id: "fa_other", expiresAt: new Date(t0 + 7 * day) });
+    await storage.blobs.save({
+      tenantId: "ten_a",
+      kind: "photo",
+      id: "fa_long",
+      data: Buffer.from("photo"),
+      contentType: "image/jpeg",
+      ttlMs: 7 * day,
+    });
+    const app = createHttpApp({
+      modules: [storage],
+      logger: deps.logger,
+      authenticate: (_req, res, next) => {
+        setPrincipal(res, {
+          kind: "user",
+          userId: "usr_1",
+          tenantId: "ten_a",
+          role: "tenant_admin",
+          email: "a@x.test",
+        });
+        next();
+      },
+    });
+    expect((await request(app).put("/v1/privacy/retention").send({ faceDataDays: 1 })).status).toBe(200);
+    expect((await faces.findById("ten_a", "fa_long"))?.expiresAt).toEqual(new Date(t0 + day));
+    expect((await faces.findById("ten_a", "fa_soon"))?.expiresAt).toEqual(new Date(t0 + day / 2));
+    expect((await faces.findById("ten_b", "fa_other"))?.expiresAt).toEqual(new Date(t0 + 7 * day));
+    const photo = await deps.blobs.head("ten_a/photos/fa_long");
+    expect(photo?.tags.expiresAt).toBe(new Date(t0 + day).toISOString());
+    expect((await deps.blobs.get("ten_a/photos/fa_long"))?.data.toString()).toBe("photo");
+    expect(await storage.sweepExpired(new Date(t0 + day + 1))).toEqual({ documents: 2, blobs: 1 });
   });
 
   it("exports metadata (never pixels) and erases a shopper's blobs only", async () => {

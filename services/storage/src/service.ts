@@ -13,6 +13,7 @@ import { AppError, IdSchema, RETENTION_BOUNDS, RetentionSettingsSchema, Retentio
 import { Router } from "express";
 import { z } from "zod";
 import { createShopperBlobs, type ShopperBlobs } from "./shopper-blobs.ts";
+import { shortenFaceData } from "./shorten-face-data.ts";
 import { type SweepResult, sweepExpired } from "./sweep-expired.ts";
 
 const problem = { description: "Problem", content: { "application/problem+json": {} } };
@@ -91,7 +92,11 @@ export function createStorageService(deps: RuntimeDeps, options: StorageServiceO
   router.put("/v1/privacy/retention", async (req, res) => {
     const { tenantId } = actingTenant(req, res, "privacy:manage");
     const change = parseInput(RetentionUpdateSchema, req.body);
-    res.json({ ...(await retention.set(tenantId, change, deps.clock())), bounds: RETENTION_BOUNDS });
+    const before = await retention.get(tenantId);
+    const now = deps.clock();
+    const settings = await retention.set(tenantId, change, now);
+    if (settings.faceDataDays < before.faceDataDays) await shortenFaceData(deps, tenantId, settings.faceDataDays, now);
+    res.json({ ...settings, bounds: RETENTION_BOUNDS });
   });
   router.get("/v1/renders/:renderId", async (req, res) => {
     const { tenantId } = requireStorefront(res);
@@ -119,7 +124,7 @@ export function createStorageService(deps: RuntimeDeps, options: StorageServiceO
           },
           put: {
             summary:
-              "Changes retention periods (face data 1-30 days, events and history 1-400); applies to data stored from then on",
+              "Changes retention periods (face data 1-30 days, events and history 1-400). Applies to data stored from then on; a shorter face data period also caps the expiry of analyses and photos already kept",
             security: [{ bearerAuth: [] }],
             requestBody: {
               required: true,
