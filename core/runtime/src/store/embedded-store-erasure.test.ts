@@ -88,6 +88,25 @@ describe("embedded store: deleted means gone from disk", () => {
     await store.close();
   });
 
+  it("sweeps a backlog larger than one batch completely, yielding to the event loop between batches", async () => {
+    const start = new Date("2026-01-01T00:00:00Z");
+    const store = createEmbeddedStore({ file, clock: () => start, ttlSweepMs: 3_600_000 });
+    const collection = store.tenantCollection<{ id: string; tenantId: string; expiresAt: Date }>(faces);
+    const expiresAt = new Date(start.getTime() + DAY);
+    await collection.insertMany(
+      T,
+      Array.from({ length: 2500 }, (_, i) => ({ id: `fa_${i}`, expiresAt })),
+    );
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    const removed = await store.sweepExpired(new Date(start.getTime() + 2 * DAY));
+    clearInterval(ticker);
+    expect(removed).toBe(2500);
+    expect(ticks).toBeGreaterThan(0);
+    expect(await collection.count(T)).toBe(0);
+    await store.close();
+  });
+
   it("checkpoint() makes a deletion physical while the store stays open", async () => {
     const store = createEmbeddedStore({ file });
     const collection = store.tenantCollection<Face>(faces);
