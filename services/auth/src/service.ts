@@ -423,6 +423,8 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
    * shopper id, which anyone can recompute: their target id is replaced (once; cheap after).
    */
   async function removeUnkeyedDigests(): Promise<void> {
+    const migrations = store.globalCollection<{ id: string; at: string }>(AUTH_COLLECTIONS.migrations);
+    if (await migrations.findById("audit-keyed-digests")) return;
     const audit = store.tenantCollection<AuditDoc>(AUTH_COLLECTIONS.audit);
     let changed = 0;
     for (const { id } of await tenants.find({}, { projection: { id: 1 } })) {
@@ -438,6 +440,8 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
       await store.checkpoint();
       logger.info({ entries: changed }, "removed unkeyed shopper digests from the audit log");
     }
+    // Entries written from now on are keyed: the scan runs once per store.
+    await migrations.updateOne({ id: "audit-keyed-digests" }, { $set: { at: now() } }, { upsert: true });
   }
 
   async function privacyAudit(subject: PrivacySubject, action: string, by: AuditActor, ok: boolean) {
