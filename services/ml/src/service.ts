@@ -481,7 +481,8 @@ function mlOpenApi() {
                     consent: {
                       type: "string",
                       enum: ["true", "false"],
-                      description: "Keep the analysis (with a TTL). A withheld analysis is never kept.",
+                      description:
+                        "Keep the analysis and the photo for the tenant's face data retention (default 7 days, 1-30). A withheld analysis is never kept.",
                     },
                     shopperId: { type: "string", maxLength: 128 },
                     child: CHILD_FIELD,

@@ -226,7 +226,12 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Docu
       let removed = 0;
       for (const { definition, collection, ready } of collections.values()) {
         if (!definition.ttlField) continue;
-        await ready;
+        try {
+          // A collection whose indexes could not be created fails its own calls; skip it here.
+          await ready;
+        } catch {
+          continue;
+        }
         try {
           removed += (await collection.deleteMany({ [definition.ttlField]: { $lte: now } })).deletedCount;
         } catch (error) {
