@@ -85,6 +85,7 @@ for (const size of SIZES) {
     limit: 10,
     filters: {},
     shopperId: "shp_bench",
+    consent: true,
   });
   const coldStart = performance.now();
   await service.recommend(tenantId, request(0));

@@ -132,11 +132,12 @@ export function createVaraiClient(options: VaraiClientOptions) {
       });
     },
 
-    sendEvents(events: AnalyticsEventInput[]): Promise<EventBatchResult> {
+    /** `consent`: the widget's consent state; events carrying a shopperId are refused without `true`. */
+    sendEvents(events: AnalyticsEventInput[], options: { consent?: boolean } = {}): Promise<EventBatchResult> {
       return json(EventBatchResultSchema, "/v1/events", {
         method: "POST",
         headers: headers({ "Content-Type": "application/json" }),
-        body: JSON.stringify({ events }),
+        body: JSON.stringify({ events, ...(options.consent === undefined ? {} : { consent: options.consent }) }),
       });
     },
 

@@ -35,5 +35,6 @@ export {
 export type { ConsumeOptions, Consumer, DeadLetter, EnqueueOptions, Job, Queue } from "./ports/queue.ts";
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/rate-limiter.ts";
 export { installProcessGuard, type ProcessFault, type ProcessGuard } from "./process-guard.ts";
+export { createRetentionPolicy, daysToMs, RETENTION_SETTINGS, type RetentionPolicy } from "./retention.ts";
 export * from "./secret-box.ts";
 export * from "./store/index.ts";

@@ -22,6 +22,8 @@ export const RecommendationRequestSchema = z
     limit: z.number().int().min(1).max(50).default(10),
     filters: RecommendationFiltersSchema.default({}),
     shopperId: z.string().min(1).max(128).optional(),
+    /** The widget's consent state: a shopperId is accepted (and kept) only with `true`. */
+    consent: z.boolean().optional(),
   })
   .strict();
 export type RecommendationRequest = z.infer<typeof RecommendationRequestSchema>;

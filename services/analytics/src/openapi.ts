@@ -39,7 +39,7 @@ export function analyticsOpenApi(): OpenApiFragment {
         post: {
           summary: "Send a batch of shopper events",
           description:
-            "Up to 500 events. Each is validated on its own; rejects are listed with a reason and the rest are accepted (202). Idempotent by event id.",
+            "Up to 500 events. Each is validated on its own; rejects are listed with a reason and the rest are accepted (202). Idempotent by event id. An event with a shopperId is accepted only when the batch says the shopper consented (`consent: true`); otherwise it is rejected with `consent_required` (send it without the shopperId: anonymous events need no consent).",
           security: [{ storefrontKey: [] }],
           requestBody: {
             required: true,
@@ -49,6 +49,11 @@ export function analyticsOpenApi(): OpenApiFragment {
                   type: "object",
                   required: ["events"],
                   properties: {
+                    consent: {
+                      type: "boolean",
+                      description:
+                        "The widget's consent state for the shopper: needed for events that carry a shopperId",
+                    },
                     events: {
                       type: "array",
                       maxItems: 500,

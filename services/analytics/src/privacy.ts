@@ -12,10 +12,22 @@ function publicEvent(doc: RawEventDoc): Record<string, unknown> {
   };
 }
 
+function publicSessionDay(doc: SessionDayDoc): Record<string, unknown> {
+  const { expiresAt, v: _v, createdBy: _createdBy, ...session } = doc;
+  return {
+    kind: "analytics_session_day",
+    ...session,
+    expiresAt: expiresAt instanceof Date ? expiresAt.toISOString() : expiresAt,
+  };
+}
+
 /**
- * Shopper data here: raw events (carry `shopperId` and `sessionId`) and session-day docs. Daily
- * aggregates are anonymous counts, so a shopper erasure leaves them as they are; a tenant
- * erasure removes them too. Shoppers are found by `shopperId` (we never hold emails).
+ * Shopper data here: raw events (carry `shopperId` and `sessionId`) and session-day docs. A
+ * shopper's data is what carries their id plus everything of the sessions they were seen in
+ * (events sent before they were identified carry no shopperId): export and erase walk exactly
+ * that one set (`shopperScope`). Daily aggregates are anonymous counts, so a shopper erasure
+ * leaves them as they are; a tenant erasure removes them too. Shoppers are found by
+ * `shopperId` (we never hold emails).
  */
 export function createAnalyticsPrivacy(
   store: DocumentStore,
@@ -26,18 +38,28 @@ export function createAnalyticsPrivacy(
   const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
   const applied = store.tenantCollection(ANALYTICS_COLLECTIONS.appliedBatches);
 
-  const shopperSessions = async (tenantId: string, shopperId: string) => {
-    const events = await raw.find(tenantId, { shopperId }, { projection: { sessionId: 1 } });
-    return [...new Set(events.map((e) => e.sessionId))];
-  };
+  /** The filters that select one shopper's events and session records (export and erase share them). */
+  async function shopperScope(tenantId: string, shopperId: string) {
+    const [events, days] = await Promise.all([
+      raw.find(tenantId, { shopperId }, { projection: { sessionId: 1 } }),
+      sessionDays.find(tenantId, { shopperId }, { projection: { sessionId: 1 } }),
+    ]);
+    const sessions = [...new Set([...events, ...days].map((e) => e.sessionId))];
+    const filter = sessions.length > 0 ? { $or: [{ shopperId }, { sessionId: { $in: sessions } }] } : { shopperId };
+    return { events: filter, sessionDays: filter };
+  }
 
   return {
     name: "analytics.events",
     async export(subject: PrivacySubject) {
       if (subject.kind === "shopper") {
         if (!subject.shopperId) return [];
-        const events = await raw.find(subject.tenantId, { shopperId: subject.shopperId }, { sort: { occurredAt: 1 } });
-        return events.map(publicEvent);
+        const scope = await shopperScope(subject.tenantId, subject.shopperId);
+        const [events, sessions] = await Promise.all([
+          raw.find(subject.tenantId, scope.events, { sort: { occurredAt: 1 } }),
+          sessionDays.find(subject.tenantId, scope.sessionDays, { sort: { day: 1 } }),
+        ]);
+        return [...events.map(publicEvent), ...sessions.map(publicSessionDay)];
       }
       const aggregates = await daily.find(subject.tenantId, {}, { sort: { day: 1, productId: 1 } });
       const events = await raw.find(
@@ -70,15 +92,12 @@ export function createAnalyticsPrivacy(
         return counts.reduce((a, b) => a + b, 0);
       }
       if (!subject.shopperId) return 0;
-      const sessions = await shopperSessions(tenantId, subject.shopperId);
-      const [events, byShopper, bySession] = await Promise.all([
-        raw.deleteMany(tenantId, { shopperId: subject.shopperId }),
-        sessionDays.deleteMany(tenantId, { shopperId: subject.shopperId }),
-        sessions.length > 0 ? sessionDays.deleteMany(tenantId, { sessionId: { $in: sessions } }) : 0,
+      const scope = await shopperScope(tenantId, subject.shopperId);
+      const [events, sessions] = await Promise.all([
+        raw.deleteMany(tenantId, scope.events),
+        sessionDays.deleteMany(tenantId, scope.sessionDays),
       ]);
-      // Events of the shopper's sessions sent before they were identified carry no shopperId.
-      const anonymous = sessions.length > 0 ? await raw.deleteMany(tenantId, { sessionId: { $in: sessions } }) : 0;
-      return events + byShopper + bySession + anonymous;
+      return events + sessions;
     },
   };
 }

@@ -1,4 +1,11 @@
-import { COLLECTIONS, type DocumentStore, type Logger, type Update } from "@varai/runtime";
+import {
+  COLLECTIONS,
+  createRetentionPolicy,
+  type DocumentStore,
+  daysToMs,
+  type Logger,
+  type Update,
+} from "@varai/runtime";
 import { type AnalyticsEventInput, type EventType, isAppError } from "@varai/schema";
 import {
   ALL_PRODUCTS,
@@ -46,6 +53,7 @@ export interface ProcessedBatch {
 }
 
 export interface BatchProcessorOptions {
+  /** How long applied-batch markers are kept (at least 7 days). Events follow the tenant's `eventDays`. */
   retentionDays: number;
   /** Called after a batch's increments are durable (benchmarks measure lag with it). */
   onProcessed?: (result: ProcessedBatch) => void;
@@ -85,7 +93,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
   const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
   const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
   const applied = store.tenantCollection<AppliedBatchDoc>(ANALYTICS_COLLECTIONS.appliedBatches);
-  const retentionMs = options.retentionDays * DAY_MS;
+  const retention = createRetentionPolicy(store);
   /** Aggregate id -> ledger keys that may be removed on its next update. */
   const settledLedger = new Map<string, { tenantId: string; batches: string[] }>();
   const MAX_SETTLED = 20_000;
@@ -388,6 +396,8 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
       return result;
     };
     if (attempt > 1 && (await applied.findById(tenantId, markerId))) return done(0);
+    // Events and their session records are kept for the tenant's event retention.
+    const retentionMs = daysToMs((await retention.get(tenantId)).eventDays);
 
     // Object.assign, not `{ ...event, more }`: V8 builds a spread followed by several properties
     // through a slow path (~5 µs per object, measured), which showed up as 5 % of the processor.

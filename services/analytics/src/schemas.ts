@@ -2,7 +2,13 @@ import { type AnalyticsEvent, type AnalyticsEventInput, IdSchema, PlatformSchema
 import { z } from "zod";
 
 /** Body of `POST /v1/events`. Items are validated one by one (see ingest.ts), so a bad one rejects only itself. */
-export const EventBatchBodySchema = z.object({ events: z.array(z.unknown()).min(1) }).strict();
+export const EventBatchBodySchema = z
+  .object({
+    events: z.array(z.unknown()).min(1),
+    /** The widget's consent state: events carrying a shopperId are taken only with `true` (README, "Privacy"). */
+    consent: z.boolean().optional(),
+  })
+  .strict();
 
 const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
 /** A UTC calendar day, `YYYY-MM-DD`, that exists (no 2025-02-30). */

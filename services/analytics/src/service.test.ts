@@ -1,4 +1,4 @@
-import { COLLECTIONS, QUEUES, type Queue, type RuntimeDeps } from "@varai/runtime";
+import { COLLECTIONS, createRetentionPolicy, QUEUES, type Queue, type RuntimeDeps } from "@varai/runtime";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import type { RawEventDoc } from "./schemas.ts";
@@ -36,8 +36,12 @@ async function setup(options: Parameters<typeof createAnalyticsService>[1] = {},
   if (start) await service.start?.();
   running.push(service);
   const app = createTestApp(service);
-  const send = (events: unknown[], headers: Record<string, string> = {}) =>
-    request(app).post("/v1/events").set("x-test-storefront", TENANT).set(headers).send({ events });
+  const send = (events: unknown[], headers: Record<string, string> = {}, consent?: boolean) =>
+    request(app)
+      .post("/v1/events")
+      .set("x-test-storefront", TENANT)
+      .set(headers)
+      .send({ events, ...(consent === undefined ? {} : { consent }) });
   const summary = async (query = `from=${TODAY}&to=${TODAY}`, tenant = TENANT) => {
     await drain(deps.queue);
     const res = await request(app).get(`/v1/analytics/summary?${query}`).set("x-test-user", `${tenant}:viewer`);
@@ -137,9 +141,13 @@ describe("POST /v1/events", () => {
   });
 
   it("stores raw events enriched with tenant, server time, device class and region, with a retention expiry", async () => {
-    const { send, deps } = await setup({ retentionDays: 30 });
+    const { send, deps } = await setup();
     const iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148";
-    await send([ev("widget_shown", "ses_e", { shopperId: "shp_1" })], { "user-agent": iphone, "cf-ipcountry": "de" });
+    await send(
+      [ev("widget_shown", "ses_e", { shopperId: "shp_1" })],
+      { "user-agent": iphone, "cf-ipcountry": "de" },
+      true,
+    );
     await drain(deps.queue);
     const raw = deps.store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
     const [doc] = await raw.find(TENANT, { sessionId: "ses_e" });
@@ -151,7 +159,8 @@ describe("POST /v1/events", () => {
       shopperId: "shp_1",
       type: "widget_shown",
     });
-    expect(doc?.expiresAt).toEqual(new Date(Date.parse(`${TODAY}T11:00:00.000Z`) + 30 * 86_400_000));
+    // The default event retention (no tenant setting): 90 days.
+    expect(doc?.expiresAt).toEqual(new Date(Date.parse(`${TODAY}T11:00:00.000Z`) + 90 * 86_400_000));
   });
 });
 
@@ -324,14 +333,49 @@ describe("GET /v1/analytics/export", () => {
   });
 });
 
+describe("consent (lawful basis of events)", () => {
+  it("takes an event with a shopperId only when the batch says the shopper consented", async () => {
+    const { send, deps } = await setup();
+    const without = await send([ev("widget_shown", "ses_c"), ev("product_viewed", "ses_c", { shopperId: "shp_c" })]);
+    expect(without.status).toBe(202);
+    expect(without.body.accepted).toBe(1);
+    expect(without.body.rejected).toEqual([expect.objectContaining({ index: 1, reason: "consent_required" })]);
+    await drain(deps.queue);
+    const raw = deps.store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
+    expect(await raw.count(TENANT, { shopperId: "shp_c" })).toBe(0);
+
+    const declined = await send([ev("product_viewed", "ses_c", { shopperId: "shp_c" })], {}, false);
+    expect(declined.body.rejected).toEqual([expect.objectContaining({ reason: "consent_required" })]);
+    const given = await send([ev("product_viewed", "ses_c", { shopperId: "shp_c" })], {}, true);
+    expect(given.body).toMatchObject({ accepted: 1, rejected: [] });
+    await drain(deps.queue);
+    expect(await raw.count(TENANT, { shopperId: "shp_c" })).toBe(1);
+  });
+
+  it("keeps events for the tenant's event retention", async () => {
+    const { send, deps } = await setup();
+    await createRetentionPolicy(deps.store).set(TENANT, { eventDays: 30 }, NOW);
+    await send([ev("widget_shown", "ses_r")]);
+    await drain(deps.queue);
+    const [doc] = await deps.store
+      .tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents)
+      .find(TENANT, { sessionId: "ses_r" });
+    expect(doc?.expiresAt).toEqual(new Date(Date.parse(`${TODAY}T11:00:00.000Z`) + 30 * 86_400_000));
+  });
+});
+
 describe("privacy participant", () => {
   async function seeded() {
     const ctx = await setup();
-    await ctx.send([
-      ev("widget_shown", "ses_p"),
-      ev("try_on_started", "ses_p", { shopperId: "shp_9", productId: "prd_a" }),
-      ev("widget_shown", "ses_other", { shopperId: "shp_other" }),
-    ]);
+    await ctx.send(
+      [
+        ev("widget_shown", "ses_p"),
+        ev("try_on_started", "ses_p", { shopperId: "shp_9", productId: "prd_a" }),
+        ev("widget_shown", "ses_other", { shopperId: "shp_other" }),
+      ],
+      {},
+      true,
+    );
     await drain(ctx.deps.queue);
     const participant = ctx.deps.privacy.participants().find((p) => p.name === "analytics.events");
     if (!participant) throw new Error("not registered");
@@ -339,15 +383,17 @@ describe("privacy participant", () => {
   }
   const rawOf = (deps: RuntimeDeps) => deps.store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
 
-  it("exports a shopper's events and erases them with the sessions they belong to", async () => {
+  it("exports exactly what it erases: the shopper's events, the anonymous events and records of their sessions", async () => {
     const { participant, deps, summary } = await seeded();
     const exported = await participant.export({ kind: "shopper", tenantId: TENANT, shopperId: "shp_9" });
-    expect(exported).toHaveLength(1);
-    expect(exported[0]).toMatchObject({ type: "try_on_started", shopperId: "shp_9" });
+    expect(exported.map((item) => [item.kind, item.type ?? null, item.sessionId]).sort()).toEqual([
+      ["analytics_event", "try_on_started", "ses_p"],
+      ["analytics_event", "widget_shown", "ses_p"],
+      ["analytics_session_day", null, "ses_p"],
+    ]);
     expect(exported[0]).not.toHaveProperty("batchId");
-    expect(await participant.erase({ kind: "shopper", tenantId: TENANT, shopperId: "shp_9" })).toBeGreaterThanOrEqual(
-      3,
-    );
+    expect(JSON.stringify(exported)).not.toContain("shp_other");
+    expect(await participant.erase({ kind: "shopper", tenantId: TENANT, shopperId: "shp_9" })).toBe(exported.length);
     expect(await rawOf(deps).count(TENANT, { sessionId: "ses_p" })).toBe(0);
     expect(await rawOf(deps).count(TENANT, {})).toBe(1);
     // Aggregates are anonymous counts and stay.

@@ -9,7 +9,13 @@ import {
   requireStorefront,
   type ServiceModule,
 } from "@varai/runtime";
-import { type AnalyticsEventInput, AppError, type Tenant } from "@varai/schema";
+import {
+  type AnalyticsEventInput,
+  AppError,
+  CONSENT_REQUIRED_MESSAGE,
+  shopperIdAllowed,
+  type Tenant,
+} from "@varai/schema";
 import { Router } from "express";
 import { countryFromHeader, deviceClassOf, REGION_HEADERS } from "./enrich.ts";
 import { analyticsOpenApi } from "./openapi.ts";
@@ -27,7 +33,10 @@ import { createSummaryQueries, resolveRange } from "./summary.ts";
 import { type Rejection, validateEvent } from "./validate.ts";
 
 export interface AnalyticsServiceOptions {
-  /** Raw events are kept this long after they occurred. Default 90. */
+  /**
+   * Events older than this are refused (`too_old`). Default 90. How long accepted events are
+   * kept is the tenant's `eventDays` (`PUT /v1/privacy/retention`).
+   */
   retentionDays?: number;
   /** Batches per request. Default 500; more is 413. */
   maxBatchSize?: number;
@@ -154,6 +163,8 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
       const outcome = validateEvent(item, index, limits);
       if ("rejection" in outcome) {
         rejected.push(outcome.rejection);
+      } else if (!shopperIdAllowed({ shopperId: outcome.event.shopperId, consent: body.consent })) {
+        rejected.push({ index, id: outcome.event.id, reason: "consent_required", message: CONSENT_REQUIRED_MESSAGE });
       } else if (seen.has(outcome.event.id)) {
         rejected.push({
           index,

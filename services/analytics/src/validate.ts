@@ -10,6 +10,7 @@ export const REJECT_REASONS = [
   "too_old",
   "properties_too_large",
   "duplicate_in_batch",
+  "consent_required",
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

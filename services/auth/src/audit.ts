@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { getPrincipal, type Logger, type TenantCollection } from "@varai/runtime";
 import { type AuditEntry, newId, type Principal, TenantIdSchema } from "@varai/schema";
 import type { RequestHandler, Response } from "express";
@@ -46,12 +46,17 @@ export function actorOf(principal: Principal): AuditEntry["actor"] {
 
 /**
  * Shopper identifiers never enter the audit log in clear: the log outlives a redaction, and
- * a redacted shopper must not be findable anywhere afterwards. A keyed digest still lets an
- * auditor match entries about one subject.
+ * a redacted shopper must not be findable anywhere afterwards. The digest is an HMAC with a
+ * server secret, so nobody holding the log (a backup, a tenant admin) can recompute it from a
+ * tenant and customer id they know; the server can still match entries about one subject.
  */
-export function subjectDigest(tenantId: string, value: string): string {
-  return `sub_${createHash("sha256").update(`${tenantId}\u0000${value}`).digest("hex").slice(0, 24)}`;
+export function subjectDigest(key: Uint8Array, tenantId: string, value: string): string {
+  return `sub_${createHmac("sha256", key).update(`${tenantId}\u0000${value}`).digest("hex").slice(0, 32)}`;
 }
+
+/** Digests written before the HMAC (plain SHA-256, 24 hex digits): recomputable, so removed. */
+export const UNKEYED_DIGEST = /^sub_[0-9a-f]{24}$/;
+export const REMOVED_DIGEST = "sub_removed";
 
 /** A platform admin's `X-VARAi-Tenant`, when it is a well-formed tenant id. */
 function platformTarget(header: string | undefined): string {

@@ -67,4 +67,6 @@ export const AUTH_COLLECTIONS = {
   apiKeys: { name: "auth_api_keys", scope: "tenant", indexes: [{ fields: { createdAt: -1 }, name: "by_created" }] },
   apiKeyIndex: { name: "auth_api_key_index", scope: "global", indexes: [{ fields: { keyId: 1 }, name: "by_key" }] },
   audit: { name: "audit_log", scope: "tenant", indexes: [{ fields: { at: -1 }, name: "by_time" }] },
+  /** One-time data migrations done on this store (id = the migration). */
+  migrations: { name: "auth_migrations", scope: "global" },
 } as const satisfies Record<string, CollectionDefinition>;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { PrivacyParticipant, PrivacySubject } from "@varai/runtime";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -98,10 +99,34 @@ describe("privacy export and redaction", () => {
     const audit = await h.auth.audit.list(a.tenant.id, { limit: 50 });
     expect(audit.filter((e) => e.action === "privacy.export")).toHaveLength(1);
     expect(audit.filter((e) => e.action === "privacy.redact")).toHaveLength(2);
-    expect(audit.find((e) => e.action === "privacy.redact")?.target?.id).toMatch(/^sub_[0-9a-f]{24}$/);
+    expect(audit.find((e) => e.action === "privacy.redact")?.target?.id).toMatch(/^sub_[0-9a-f]{32}$/);
     const stored = await everythingStoredByAuth();
     expect(stored).not.toContain("shopper-42");
     expect(stored).not.toContain("jane@shopper.test");
+    // Not recomputable from the tenant and shopper ids: no unkeyed hash of them is stored.
+    for (const algorithm of ["sha256", "sha1", "md5"]) {
+      const unkeyed = createHash(algorithm).update(`${a.tenant.id}\u0000shopper-42`).digest("hex");
+      expect(stored).not.toContain(unkeyed.slice(0, 16));
+    }
+  });
+
+  it("replaces the unkeyed digests of earlier releases at start-up", async () => {
+    const audit = h.deps.store.tenantCollection<{ id: string; tenantId: string } & Record<string, unknown>>(
+      AUTH_COLLECTIONS.audit,
+    );
+    const unkeyed = `sub_${createHash("sha256").update(`${a.tenant.id}\u0000shopper-42`).digest("hex").slice(0, 24)}`;
+    await audit.insertOne(a.tenant.id, {
+      id: "aud_old",
+      actor: { kind: "user", id: "usr_1" },
+      action: "privacy.redact",
+      target: { type: "shopper", id: unkeyed },
+      outcome: "success",
+      at: new Date().toISOString(),
+    });
+    // A store written by an earlier release: the one-time migration has not run on it.
+    await h.deps.store.globalCollection<{ id: string }>(AUTH_COLLECTIONS.migrations).deleteMany({});
+    await h.auth.bootstrap();
+    expect((await audit.findById(a.tenant.id, "aud_old"))?.target).toEqual({ type: "shopper", id: "sub_removed" });
   });
 
   it("redacts by email and a whole shop by scope", async () => {

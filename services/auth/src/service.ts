@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { COLLECTIONS, type PrivacySubject, type RuntimeDeps, type ServiceModule, setPrincipal } from "@varai/runtime";
 import {
   type ApiKey,
@@ -15,7 +15,7 @@ import {
 } from "@varai/schema";
 import type { Request, RequestHandler, Response } from "express";
 import { hashPresentedKey, newApiKey, originAllowed } from "./api-keys.ts";
-import { type AuditLog, createAuditLog, subjectDigest } from "./audit.ts";
+import { type AuditLog, createAuditLog, REMOVED_DIGEST, subjectDigest, UNKEYED_DIGEST } from "./audit.ts";
 import {
   type ApiKeyDoc,
   type ApiKeyIndexDoc,
@@ -82,6 +82,12 @@ export interface AuthServiceOptions {
   sessionCheckTtlMs?: number;
   /** Access token lifetime in seconds, also the longest `exp - iat` accepted. Default `ACCESS_TOKEN_TTL_S` (15 min). */
   accessTokenTtlS?: number;
+  /**
+   * The server secret (at least 32 bytes) of the audit log's shopper digests (HMAC). Default: a
+   * random per-process key, so digests match only within one run. The gateway derives it from
+   * the encryption keys.
+   */
+  subjectDigestKey?: Uint8Array;
 }
 
 export interface Session {
@@ -193,6 +199,8 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
   const scrypt = options.passwordHashing ?? SCRYPT_PARAMS;
   const decoyHash = createDecoyHash(scrypt);
   const now = () => clock().toISOString();
+  const digestKey = options.subjectDigestKey ?? randomBytes(32);
+  if (digestKey.length < 32) throw new AppError("INVALID_CONFIG", "subjectDigestKey needs at least 32 bytes");
 
   const tenantCacheKey = (id: string) => `auth:tenant:${id}`;
   const keyCacheKey = (hash: string) => `auth:key:${hash}`;
@@ -410,11 +418,37 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     return { apiKey: publicKey(doc), key };
   }
 
+  /**
+   * Audit entries written before the digests were keyed hold a plain SHA-256 of tenant and
+   * shopper id, which anyone can recompute: their target id is replaced (once; cheap after).
+   */
+  async function removeUnkeyedDigests(): Promise<void> {
+    const migrations = store.globalCollection<{ id: string; at: string }>(AUTH_COLLECTIONS.migrations);
+    if (await migrations.findById("audit-keyed-digests")) return;
+    const audit = store.tenantCollection<AuditDoc>(AUTH_COLLECTIONS.audit);
+    let changed = 0;
+    for (const { id } of await tenants.find({}, { projection: { id: 1 } })) {
+      changed += (
+        await audit.updateMany(
+          id,
+          { "target.type": "shopper", "target.id": { $regex: UNKEYED_DIGEST.source } },
+          { $set: { "target.id": REMOVED_DIGEST } },
+        )
+      ).modified;
+    }
+    if (changed > 0) {
+      await store.checkpoint();
+      logger.info({ entries: changed }, "removed unkeyed shopper digests from the audit log");
+    }
+    // Entries written from now on are keyed: the scan runs once per store.
+    await migrations.updateOne({ id: "audit-keyed-digests" }, { $set: { at: now() } }, { upsert: true });
+  }
+
   async function privacyAudit(subject: PrivacySubject, action: string, by: AuditActor, ok: boolean) {
     const target =
       subject.kind === "tenant"
         ? { type: "tenant", id: subject.tenantId }
-        : { type: "shopper", id: subjectDigest(subject.tenantId, subject.shopperId ?? subject.email ?? "") };
+        : { type: "shopper", id: subjectDigest(digestKey, subject.tenantId, subject.shopperId ?? subject.email ?? "") };
     await auditLog.record({
       tenantId: subject.tenantId,
       actor: by.actor,
@@ -445,6 +479,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     audit: { record: auditLog.record, list: auditLog.list },
 
     async bootstrap() {
+      await removeUnkeyedDigests();
       const adminEmail = normaliseEmail(options.adminEmail ?? "admin@varai.local");
       if (await identities.findById(adminEmail)) return { adminEmail, generatedPassword: null };
       try {
@@ -579,10 +614,13 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     },
 
     redactShopper(subject, by) {
-      return withPrivacyAudit(subject, "privacy.redact", by, async () => ({
-        subject,
-        erased: await walkParticipants<number>(deps.privacy, logger, "erase", subject),
-      }));
+      return withPrivacyAudit(subject, "privacy.redact", by, async () => {
+        const erased = await walkParticipants<number>(deps.privacy, logger, "erase", subject);
+        // Gone from every file of the store before we answer (embedded: WAL checkpoint), so a
+        // backup taken a second later holds none of it. A busy database answers 503: retry.
+        await store.checkpoint();
+        return { subject, erased };
+      });
     },
   };
   service.router = createAuthRouter(service);

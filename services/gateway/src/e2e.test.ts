@@ -299,6 +299,7 @@ describe("privacy redaction across every service", () => {
       key: A.pk,
       origin: ORIGIN_A,
       body: {
+        consent: true,
         events: [
           { id: "evt-e2e-0001", type: "try_on_started", sessionId: "sess-e2e", shopperId: SHOPPER, occurredAt: now },
           { id: "evt-e2e-0002", type: "add_to_cart", sessionId: "sess-e2e", shopperId: SHOPPER, occurredAt: now },
@@ -311,7 +312,7 @@ describe("privacy redaction across every service", () => {
     const recs = await call("POST", "/v1/recommendations", {
       key: A.pk,
       origin: ORIGIN_A,
-      body: { faceAnalysisId: analysis.body.id, shopperId: SHOPPER },
+      body: { faceAnalysisId: analysis.body.id, shopperId: SHOPPER, consent: true },
     });
     expect(recs.status).toBe(200);
     expect(recs.body.items.length).toBeGreaterThan(0);
@@ -328,11 +329,12 @@ describe("privacy redaction across every service", () => {
 
     const redacted = await call("POST", "/v1/privacy/redact", { token: A.token, body: { shopperId: SHOPPER } });
     expect(redacted.status).toBe(200);
+    // Gone from the bytes on disk when the call returns (secure_delete zeroes them, the
+    // checkpoint empties the WAL), not just unlinked from the tables.
+    expect(await scanDataDir(SHOPPER)).toEqual([]);
     const again = await call("POST", "/v1/privacy/redact", { token: A.token, body: { shopperId: SHOPPER } });
     expect(again.status).toBe(200);
 
-    // Close the runtime so SQLite checkpoints and removes its WAL: erased documents must be gone
-    // from the bytes on disk (secure_delete zeroes them), not just unlinked from the tables.
     for (const m of [...modules].reverse()) await m.stop?.();
     modules = [];
     await closeRuntime(deps);

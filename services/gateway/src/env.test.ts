@@ -18,6 +18,20 @@ function configError(source: Record<string, string>): { message: string; paths: 
 const key32 = (fill: number) => Buffer.alloc(32, fill).toString("base64");
 
 describe("gateway env", () => {
+  it("honours a test clock offset only with NODE_ENV=test, and only forwards", () => {
+    expect(parseGatewayEnv({}).testClockOffsetMs).toBe(0);
+    expect(parseGatewayEnv({ NODE_ENV: "test", VARAI_TEST_CLOCK_OFFSET_MS: "86400000" }).testClockOffsetMs).toBe(
+      86_400_000,
+    );
+    expect(configError({ VARAI_TEST_CLOCK_OFFSET_MS: "86400000" }).paths).toContain("VARAI_TEST_CLOCK_OFFSET_MS");
+    expect(configError({ NODE_ENV: "production", VARAI_TEST_CLOCK_OFFSET_MS: "86400000" }).message).toMatch(
+      /NODE_ENV=test/,
+    );
+    expect(configError({ NODE_ENV: "test", VARAI_TEST_CLOCK_OFFSET_MS: "-1000" }).paths).toContain(
+      "VARAI_TEST_CLOCK_OFFSET_MS",
+    );
+  });
+
   it("runs on embedded defaults with no configuration at all", () => {
     const env = parseGatewayEnv({});
     expect(env).toMatchObject({

@@ -52,6 +52,12 @@ export interface GatewayEnv {
   allowPrivateUpstreams: boolean;
   /** After SIGTERM: how long in-flight requests, then in-flight jobs, get to finish. */
   shutdownTimeoutMs: number;
+  /**
+   * Tests only: the process's clock runs this far ahead of the system clock (expiry tests move
+   * time forward without faking the OS clock). Honoured only with NODE_ENV=test, and only
+   * forwards: moving time back could keep face data past its expiry. 0 = the system clock.
+   */
+  testClockOffsetMs: number;
 }
 
 const optionalString = z.string().optional();
@@ -175,6 +181,9 @@ const EnvSchema = z
     ML_WORKERS: integer(1, 32),
     VARAI_ALLOW_PRIVATE_UPSTREAMS: booleanFlag,
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
+    NODE_ENV: optionalString,
+    // Forwards only, at most 5 years.
+    VARAI_TEST_CLOCK_OFFSET_MS: integer(0, 5 * 366 * 86_400_000),
   })
   // Cross-field rules run even when single fields failed (`when`), so one start lists everything.
   .check(
@@ -186,6 +195,11 @@ const EnvSchema = z
     z.refine((v) => (v.BIGCOMMERCE_CLIENT_ID === undefined) === (v.BIGCOMMERCE_CLIENT_SECRET === undefined), {
       message: "set both BIGCOMMERCE_CLIENT_ID and BIGCOMMERCE_CLIENT_SECRET, or neither",
       path: ["BIGCOMMERCE_CLIENT_SECRET"],
+      when: () => true,
+    }),
+    z.refine((v) => v.VARAI_TEST_CLOCK_OFFSET_MS === undefined || v.NODE_ENV === "test", {
+      message: "VARAI_TEST_CLOCK_OFFSET_MS is for tests: it is refused unless NODE_ENV=test",
+      path: ["VARAI_TEST_CLOCK_OFFSET_MS"],
       when: () => true,
     }),
     z.refine((v) => v.VARAI_ADMIN_PASSWORD === undefined || v.VARAI_ADMIN_EMAIL !== undefined, {
@@ -233,6 +247,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
     mlWorkers: raw.ML_WORKERS ?? null,
     allowPrivateUpstreams: raw.VARAI_ALLOW_PRIVATE_UPSTREAMS ?? false,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    testClockOffsetMs: raw.VARAI_TEST_CLOCK_OFFSET_MS ?? 0,
   };
 }
 

@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import {
+  type Clock,
   createEmbeddedStore,
   createFsBlobStore,
   createLogger,
@@ -19,7 +20,8 @@ import {
 } from "@varai/runtime";
 import type { GatewayEnv } from "./env.ts";
 
-export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "redisKeyPrefix" | "logLevel">;
+export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "redisKeyPrefix" | "logLevel"> &
+  Partial<Pick<GatewayEnv, "testClockOffsetMs">>;
 
 /** The embedded default's one SQLite file (documents and queues), shared by every process on DATA_DIR. */
 export const databaseFile = (dataDir: string) => path.join(dataDir, "varai.sqlite");
@@ -35,10 +37,19 @@ export const databaseFile = (dataDir: string) => path.join(dataDir, "varai.sqlit
 export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger } = {}): Promise<RuntimeDeps> {
   const logger = options.logger ?? createLogger({ level: env.logLevel, name: "varai" });
   await mkdir(env.dataDir, { recursive: true });
+  // NODE_ENV=test only (env.ts refuses it otherwise): expiry tests run the server "91 days later".
+  const offset = env.testClockOffsetMs ?? 0;
+  const clock: Clock = offset > 0 ? () => new Date(Date.now() + offset) : systemClock;
+  if (offset > 0) logger.warn({ offsetMs: offset }, "test clock: this process runs ahead of the system clock");
 
   const store: DocumentStore = env.mongodb
     ? await createMongoStore({ url: env.mongodb.url, dbName: env.mongodb.dbName, logger })
-    : createEmbeddedStore({ file: databaseFile(env.dataDir), nedbDir: path.join(env.dataDir, "db"), logger });
+    : createEmbeddedStore({
+        file: databaseFile(env.dataDir),
+        nedbDir: path.join(env.dataDir, "db"),
+        logger,
+        clock,
+      });
   const redis = env.redisUrl;
   const prefix = env.redisKeyPrefix;
   const deps: RuntimeDeps = {
@@ -46,13 +57,13 @@ export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger 
     cache: redis ? createRedisCache({ redis, logger, keyPrefix: `${prefix}:cache:` }) : createMemoryCache(),
     queue: redis
       ? createRedisQueue({ redis, logger, keyPrefix: `${prefix}:queue:` })
-      : createSqliteQueue({ file: databaseFile(env.dataDir), logger }),
+      : createSqliteQueue({ file: databaseFile(env.dataDir), logger, clock }),
     rateLimiter: redis
       ? createRedisRateLimiter({ redis, logger, keyPrefix: `${prefix}:rl` })
       : createMemoryRateLimiter(),
     blobs: createFsBlobStore({ dir: path.join(env.dataDir, "blobs") }),
     logger,
-    clock: systemClock,
+    clock,
     privacy: createPrivacyRegistry(),
   };
   logger.info(

@@ -1,3 +1,4 @@
+import { hkdfSync } from "node:crypto";
 import { createAnalyticsService } from "@varai/analytics";
 import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@varai/auth";
 import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
@@ -8,6 +9,7 @@ import {
   createSecretBox,
   type PrivacySubject,
   type RuntimeDeps,
+  type SecretBoxOptions,
   type ServiceModule,
 } from "@varai/runtime";
 import { createStorageService } from "@varai/storage";
@@ -42,9 +44,11 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   const localKeys =
     env.jwtKeys && env.encryptionKeys ? null : await loadOrCreateLocalKeys({ dir: `${env.dataDir}/keys` });
   const jwtKeys = env.jwtKeys ?? localKeys!.jwtKeys;
+  const encryptionKeys = env.encryptionKeys ?? localKeys!.encryptionKeys;
 
   const auth = await createAuthService(deps, {
     jwtKeys,
+    subjectDigestKey: deriveSubjectDigestKey(encryptionKeys),
     adminEmail: env.admin.email ?? undefined,
     adminPassword: env.admin.password ?? undefined,
   });
@@ -58,7 +62,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   const analytics = createAnalyticsService(deps);
   const catalog = createCatalogService(deps, {
     publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
-    secretBox: createSecretBox(env.encryptionKeys ?? localKeys!.encryptionKeys),
+    secretBox: createSecretBox(encryptionKeys),
     ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
     ...(env.bigcommerce ? { bigcommerce: env.bigcommerce } : {}),
     fetch: upstreams,
@@ -75,6 +79,16 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
   };
+}
+
+/**
+ * The audit log's shopper-digest key, derived (HKDF) from the current encryption key, so a
+ * deployment configures no extra secret. Rotating the encryption keys changes the digests of
+ * entries written afterwards (older entries keep theirs).
+ */
+function deriveSubjectDigestKey(keys: SecretBoxOptions): Uint8Array {
+  const material = Buffer.from(keys.keys[keys.current] ?? "", "base64");
+  return new Uint8Array(hkdfSync("sha256", material, "", "varai audit subject digest v1", 32));
 }
 
 function toPurchase(order: OrderNotification) {

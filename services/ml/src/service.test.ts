@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { blobKeys, COLLECTIONS, createHttpApp, setPrincipal } from "@varai/runtime";
+import { blobKeys, COLLECTIONS, createHttpApp, createRetentionPolicy, setPrincipal } from "@varai/runtime";
 import type { Principal } from "@varai/schema";
 import type { Express } from "express";
 import sharp from "sharp";
@@ -408,6 +408,32 @@ describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
         .field("productId", "prd_ready")
         .field("faceAnalysisId", res.body.id);
       expect(gone.status).toBe(404);
+    });
+
+    it("keeps a consented analysis and its photo for the tenant's face data retention", async () => {
+      const tenant = "ten_retention1";
+      await createRetentionPolicy(deps.store).set(tenant, { faceDataDays: 2 }, new Date());
+      const before = Date.now();
+      const res = await request(
+        createHttpApp({
+          modules: [ml],
+          logger: deps.logger,
+          authenticate: (_req, res, next) => {
+            setPrincipal(res, { kind: "storefront", tenantId: tenant, keyId: "key_r", origin: null });
+            next();
+          },
+        }),
+      )
+        .post("/v1/face-analysis")
+        .field("consent", "true")
+        .field("shopperId", "shopper-r")
+        .attach("photo", astronaut, "a.png");
+      expect(res.status).toBe(200);
+      const expires = Date.parse(res.body.expiresAt);
+      expect(expires).toBeGreaterThanOrEqual(before + 2 * 86_400_000);
+      expect(expires).toBeLessThan(before + 3 * 86_400_000);
+      const photo = await deps.blobs.head(blobKeys.photo(tenant, res.body.id));
+      expect(Date.parse(photo?.tags.expiresAt ?? "")).toBe(expires);
     });
   });
 

@@ -2,6 +2,8 @@ import {
   blobKeys,
   COLLECTIONS,
   type Consumer,
+  createRetentionPolicy,
+  daysToMs,
   type PrivacyParticipant,
   parseInput,
   QUEUES,
@@ -48,8 +50,6 @@ export interface MlServiceOptions {
   workers?: number;
   /** Analyses allowed to wait for a worker before new ones get 503 OVERLOADED. */
   queueLimit?: number;
-  /** How long a consented analysis (and its photo) is kept. Default 7 days. */
-  faceDataTtlMs?: number;
   modelsDir?: string;
   /**
    * Outbound fetch for merchant product images (frame assets): runtime's guarded fetch, which the
@@ -141,7 +141,8 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     modelsDir: options.modelsDir,
     logger: deps.logger,
   });
-  const ttlMs = options.faceDataTtlMs ?? 7 * 24 * 3600_000;
+  // How long a consented analysis and its photo are kept: the tenant's face data retention.
+  const retention = createRetentionPolicy(deps.store);
   const faces = deps.store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements);
   const products = deps.store.tenantCollection<Product & { id: string }>(COLLECTIONS.products);
   const shopperBlobs = createShopperBlobs(deps.blobs, deps.clock);
@@ -302,6 +303,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     shopperId: string | null,
   ): Promise<FaceAnalysis> {
     const now = deps.clock();
+    const ttlMs = daysToMs((await retention.get(tenantId)).faceDataDays);
     const expiresAt = new Date(now.getTime() + ttlMs);
     const id = newId("faceAnalysis");
     const analysis: FaceAnalysis = { ...analyzed.face, id, expiresAt: expiresAt.toISOString() };
@@ -479,7 +481,8 @@ function mlOpenApi() {
                     consent: {
                       type: "string",
                       enum: ["true", "false"],
-                      description: "Keep the analysis (with a TTL). A withheld analysis is never kept.",
+                      description:
+                        "Keep the analysis and the photo for the tenant's face data retention (default 7 days, 1-30). A withheld analysis is never kept.",
                     },
                     shopperId: { type: "string", maxLength: 128 },
                     child: CHILD_FIELD,

@@ -110,6 +110,7 @@ export async function runOfflineEvaluation(
         measurements: s.measurements,
         faceShape: s.faceShape,
         shopperId: s.id,
+        consent: true,
         limit: K,
         filters: {},
       });

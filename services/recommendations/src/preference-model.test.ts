@@ -36,6 +36,7 @@ describe("preference model", () => {
       limit: 10,
       filters: {},
       shopperId: "shp_1",
+      consent: true,
     });
     expect(response.modelVersion).toBe(`pref-v${report.training.version}`);
     expect(response.items[0]?.parts.preference).not.toBeNull();

@@ -1,4 +1,4 @@
-import { COLLECTIONS, cacheKeys, createHttpApp, noopLogger, setPrincipal } from "@varai/runtime";
+import { COLLECTIONS, cacheKeys, createHttpApp, createRetentionPolicy, noopLogger, setPrincipal } from "@varai/runtime";
 import type { Product } from "@varai/schema";
 import { createTestRuntime } from "@varai/testkit";
 import type { RequestHandler } from "express";
@@ -211,7 +211,7 @@ describe("recommendations service", () => {
       faceShape: { label: "round", scores: { round: 1 } },
       expiresAt: new Date("2001-01-01T00:00:00Z"),
     });
-    const ok = await recommend({ faceAnalysisId: "fa_known", shopperId: "shp_1" });
+    const ok = await recommend({ faceAnalysisId: "fa_known", shopperId: "shp_1", consent: true });
     expect(ok.status).toBe(200);
     expect(ok.body.items[0].reasons).toContain("frame width 138 mm matches your face width 136 mm");
     const missing = await recommend({ faceAnalysisId: "fa_nope" });
@@ -308,9 +308,9 @@ describe("recommendations service", () => {
 
   it("keeps what was recommended to whom and exports and erases it by shopper", async () => {
     await seed(product({ id: "prd_x" }));
-    await recommend({ faceShape: "oval", shopperId: "shp_erase" });
-    await recommend({ faceShape: "oval", shopperId: "shp_erase" });
-    await recommend({ faceShape: "oval", shopperId: "shp_keep" });
+    await recommend({ faceShape: "oval", shopperId: "shp_erase", consent: true });
+    await recommend({ faceShape: "oval", shopperId: "shp_erase", consent: true });
+    await recommend({ faceShape: "oval", shopperId: "shp_keep", consent: true });
     const participant = deps.privacy.participants().find((p) => p.name === "recommendations.history");
     expect(participant).toBeDefined();
     const exported = await participant!.export({ kind: "shopper", tenantId: T, shopperId: "shp_erase" });
@@ -323,6 +323,64 @@ describe("recommendations service", () => {
       .tenantCollection<{ id: string; tenantId: string; expiresAt: Date }>(RECS_COLLECTIONS.recommendations)
       .findOne(T, { shopperId: "shp_keep" });
     expect(new Date(record!.expiresAt).getTime()).toBeGreaterThan(Date.now() + 80 * 86_400_000);
+  });
+
+  it("refuses a shopperId without the shopper's consent, and keeps nothing", async () => {
+    await seed(product({ id: "prd_c" }));
+    const records = deps.store.tenantCollection<{ id: string; tenantId: string }>(RECS_COLLECTIONS.recommendations);
+    for (const body of [
+      { faceShape: "oval", shopperId: "shp_c" },
+      { faceShape: "oval", shopperId: "shp_c", consent: false },
+    ]) {
+      const res = await recommend(body);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: "INVALID_INPUT", reason: "CONSENT_REQUIRED" });
+    }
+    expect(await records.count(T)).toBe(0);
+    // Anonymous requests need no consent.
+    expect((await recommend({ faceShape: "oval" })).status).toBe(200);
+  });
+
+  it("links a recommendation made from a face analysis to that analysis's shopper, and expires it with the analysis", async () => {
+    await seed(product({ id: "prd_f" }));
+    const analysisExpiry = new Date(Date.now() + 3 * 86_400_000);
+    await deps.store
+      .tenantCollection<{ id: string; tenantId: string } & Record<string, unknown>>(COLLECTIONS.faceMeasurements)
+      .insertOne(T, {
+        id: "fa_linked",
+        shopperId: "shp_face",
+        measurements: face,
+        faceShape: { label: "oval", scores: { oval: 1 } },
+        expiresAt: analysisExpiry,
+      });
+    expect((await recommend({ faceAnalysisId: "fa_linked" })).status).toBe(200);
+    // Another shopper cannot use it.
+    expect((await recommend({ faceAnalysisId: "fa_linked", shopperId: "shp_else", consent: true })).status).toBe(404);
+    const participant = deps.privacy.participants().find((p) => p.name === "recommendations.history")!;
+    const exported = await participant.export({ kind: "shopper", tenantId: T, shopperId: "shp_face" });
+    expect(exported).toEqual([
+      expect.objectContaining({
+        faceAnalysisId: "fa_linked",
+        profile: expect.objectContaining({ pupillaryDistanceMm: 63 }),
+        expiresAt: analysisExpiry.toISOString(),
+      }),
+    ]);
+    expect(await participant.erase({ kind: "shopper", tenantId: T, shopperId: "shp_face" })).toBe(1);
+    const records = deps.store.tenantCollection<{ id: string; tenantId: string }>(RECS_COLLECTIONS.recommendations);
+    expect(await records.count(T, { faceAnalysisId: "fa_linked" })).toBe(0);
+  });
+
+  it("keeps history for the tenant's history retention", async () => {
+    await seed(product({ id: "prd_h" }));
+    await createRetentionPolicy(deps.store).set(T, { historyDays: 10 }, new Date());
+    const before = Date.now();
+    const res = await recommend({ faceShape: "oval" });
+    const record = await deps.store
+      .tenantCollection<{ id: string; tenantId: string; expiresAt: Date }>(RECS_COLLECTIONS.recommendations)
+      .findById(T, res.body.id);
+    const expires = new Date(record!.expiresAt).getTime();
+    expect(expires).toBeGreaterThanOrEqual(before + 10 * 86_400_000);
+    expect(expires).toBeLessThan(before + 11 * 86_400_000);
   });
 
   it("skips training with too few events, records the run, and keeps the cold start", async () => {

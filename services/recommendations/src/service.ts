@@ -1,7 +1,17 @@
 import { createHash } from "node:crypto";
-import { COLLECTIONS, cacheKeys, type PrivacySubject, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
+import {
+  COLLECTIONS,
+  cacheKeys,
+  createRetentionPolicy,
+  daysToMs,
+  type PrivacySubject,
+  type RuntimeDeps,
+  type ServiceModule,
+} from "@varai/runtime";
 import {
   AppError,
+  CONSENT_REQUIRED,
+  CONSENT_REQUIRED_MESSAGE,
   type EventType,
   type FaceMeasurements,
   type FaceShape,
@@ -9,6 +19,7 @@ import {
   type Product,
   type RecommendationRequest,
   type RecommendationResponse,
+  shopperIdAllowed,
 } from "@varai/schema";
 import { buildCatalogIndex, type CatalogIndex, priceToMinor } from "./catalog-index.ts";
 import { MODEL_KIND, RECS_COLLECTIONS } from "./collections.ts";
@@ -41,8 +52,6 @@ import {
 export interface RecommendationsOptions {
   /** How long a computed list is reused for the same tenant x profile bucket. Default 10 min. */
   cacheTtlMs?: number;
-  /** How long "what was recommended to whom" is kept. Default 90 days. */
-  recordTtlDays?: number;
   /** Scheduled retraining of every active tenant; null disables the schedule. Default 24 h. */
   retrainIntervalMs?: number | null;
   /** Fewer usable events than this and training is skipped (cold start continues). Default 200. */
@@ -180,7 +189,8 @@ export function createRecommendationsService(
   const { store, cache, clock, privacy } = deps;
   const logger = deps.logger.child({ service: "recommendations" });
   const cacheTtlMs = options.cacheTtlMs ?? 10 * 60_000;
-  const recordTtlMs = (options.recordTtlDays ?? 90) * 86_400_000;
+  // How long "what was recommended to whom" is kept: the tenant's history retention.
+  const retention = createRetentionPolicy(store);
   const indexMaxAgeMs = options.indexMaxAgeMs ?? 5 * 60_000;
   const maxTenants = options.maxTenantsInMemory ?? 50;
 
@@ -303,14 +313,21 @@ export function createRecommendationsService(
     let measurements: Partial<FaceMeasurements> | undefined = request.measurements;
     let probabilities: FaceShapeProbabilities | null = null;
     let label: FaceShape | null = null;
+    let analysis: { shopperId: string | null; expiresAt: Date } | null = null;
     if (request.faceAnalysisId) {
       const doc = await faces.findById(tenantId, request.faceAnalysisId);
-      // Expiry is not instantaneous in MongoDB's TTL monitor: check it here too.
-      if (!doc || new Date(doc.expiresAt).getTime() <= clock().getTime()) {
+      // Expiry is not instantaneous in MongoDB's TTL monitor: check it here too. An analysis
+      // kept for one shopper is not another's to use (it answers as unknown).
+      if (
+        !doc ||
+        new Date(doc.expiresAt).getTime() <= clock().getTime() ||
+        (doc.shopperId && request.shopperId && doc.shopperId !== request.shopperId)
+      ) {
         throw new AppError("NOT_FOUND", "Face analysis not found or expired", {
           details: { field: "faceAnalysisId" },
         });
       }
+      analysis = { shopperId: doc.shopperId, expiresAt: new Date(doc.expiresAt) };
       measurements = { ...doc.measurements, ...request.measurements };
       label = doc.faceShape.label;
       probabilities = toProbabilities(doc.faceShape.scores) ?? { [label]: 1 };
@@ -340,11 +357,17 @@ export function createRecommendationsService(
       }
       probabilities = toProbabilities(rounded) ?? probabilities;
     }
-    return { face, probabilities, label };
+    return { face, probabilities, label, analysis };
   }
 
   async function recommend(tenantId: string, request: RecommendationRequest): Promise<RecommendationResponse> {
-    const { face, probabilities, label } = await resolveProfile(tenantId, request);
+    // Lawful basis (README, "Privacy"): a shopper id is personal data kept only with consent.
+    if (!shopperIdAllowed(request)) {
+      throw new AppError("INVALID_INPUT", CONSENT_REQUIRED_MESSAGE, {
+        details: { reason: CONSENT_REQUIRED, issues: [{ path: "consent", message: CONSENT_REQUIRED_MESSAGE }] },
+      });
+    }
+    const { face, probabilities, label, analysis } = await resolveProfile(tenantId, request);
     const filters = request.filters ?? {};
     const maxPriceMinor = filters.maxPrice === undefined ? undefined : (priceToMinor(filters.maxPrice) ?? undefined);
     const state = tenantState(tenantId);
@@ -396,9 +419,15 @@ export function createRecommendationsService(
 
     const id = newId("recommendation");
     const now = clock();
+    const historyMs = daysToMs((await retention.get(tenantId)).historyDays);
+    // Derived from a face analysis = face data: the record belongs to the analysis's shopper
+    // (exported and erased with them) and goes when the analysis does, if that is sooner.
+    const expiresAt = new Date(
+      Math.min(now.getTime() + historyMs, analysis ? analysis.expiresAt.getTime() : Number.POSITIVE_INFINITY),
+    );
     await records.insertOne(tenantId, {
       id,
-      shopperId: request.shopperId ?? null,
+      shopperId: request.shopperId ?? analysis?.shopperId ?? null,
       faceAnalysisId: request.faceAnalysisId ?? null,
       // Face geometry is biometric: only a profile the shopper consented to store is kept.
       profile: request.faceAnalysisId
@@ -413,7 +442,7 @@ export function createRecommendationsService(
       items: result.items.map((item) => ({ productId: item.productId, score: item.score })),
       modelVersion,
       createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + recordTtlMs),
+      expiresAt,
     });
     return { id, items: result.items, ...(result.reason ? { reason: result.reason } : {}), modelVersion };
   }

@@ -1,5 +1,7 @@
 import {
+  actingTenant,
   type BlobMetadata,
+  createRetentionPolicy,
   type PrivacyParticipant,
   type PrivacySubject,
   parseInput,
@@ -7,20 +9,31 @@ import {
   requireStorefront,
   type ServiceModule,
 } from "@varai/runtime";
-import { AppError, IdSchema } from "@varai/schema";
+import { AppError, IdSchema, RETENTION_BOUNDS, RetentionSettingsSchema, RetentionUpdateSchema } from "@varai/schema";
 import { Router } from "express";
 import { z } from "zod";
-import { createShopperBlobs, isExpired, type ShopperBlobs } from "./shopper-blobs.ts";
+import { createShopperBlobs, type ShopperBlobs } from "./shopper-blobs.ts";
+import { shortenFaceData } from "./shorten-face-data.ts";
+import { type SweepResult, sweepExpired } from "./sweep-expired.ts";
+
+const problem = { description: "Problem", content: { "application/problem+json": {} } };
+const retentionResponse = {
+  description: "Retention periods in days, with their bounds",
+  content: { "application/json": { schema: z.toJSONSchema(RetentionSettingsSchema) } },
+};
 
 export interface StorageServiceOptions {
-  /** How often expired photos and renders are deleted. Default 10 minutes; 0 disables the timer. */
+  /**
+   * How often expired data (every TTL collection, photos and renders) is deleted; also once at
+   * start. Default 10 minutes; 0 disables the timer (and the start-up sweep).
+   */
   sweepIntervalMs?: number;
 }
 
 export interface StorageService extends ServiceModule {
   blobs: ShopperBlobs;
-  /** Deletes every shopper blob whose expiry has passed, across tenants. Returns how many. */
-  sweepExpired(): Promise<number>;
+  /** Deletes everything expired at `now` (default: the clock), across tenants, physically. */
+  sweepExpired(now?: Date): Promise<SweepResult>;
   privacy: PrivacyParticipant;
 }
 
@@ -68,18 +81,23 @@ export function createStorageService(deps: RuntimeDeps, options: StorageServiceO
   };
   deps.privacy.register(privacy);
 
-  async function sweepExpired(): Promise<number> {
-    const now = deps.clock();
-    let removed = 0;
-    // Keys are `<tenant>/photos/...` and `<tenant>/renders/...`; frame assets are not shopper data.
-    for (const m of await deps.blobs.list("")) {
-      if (!/^[^/]+\/(photos|renders)\//.test(m.key)) continue;
-      if (isExpired(m, now) && (await deps.blobs.delete(m.key))) removed++;
-    }
-    return removed;
-  }
+  const sweep = (now: Date = deps.clock()) => sweepExpired(deps, now);
+  const retention = createRetentionPolicy(deps.store);
 
   const router = Router();
+  router.get("/v1/privacy/retention", async (req, res) => {
+    const { tenantId } = actingTenant(req, res, "privacy:manage");
+    res.json({ ...(await retention.get(tenantId)), bounds: RETENTION_BOUNDS });
+  });
+  router.put("/v1/privacy/retention", async (req, res) => {
+    const { tenantId } = actingTenant(req, res, "privacy:manage");
+    const change = parseInput(RetentionUpdateSchema, req.body);
+    const before = await retention.get(tenantId);
+    const now = deps.clock();
+    const settings = await retention.set(tenantId, change, now);
+    if (settings.faceDataDays < before.faceDataDays) await shortenFaceData(deps, tenantId, settings.faceDataDays, now);
+    res.json({ ...settings, bounds: RETENTION_BOUNDS });
+  });
   router.get("/v1/renders/:renderId", async (req, res) => {
     const { tenantId } = requireStorefront(res);
     const { renderId } = parseInput(ParamsSchema, req.params, "path");
@@ -94,9 +112,29 @@ export function createStorageService(deps: RuntimeDeps, options: StorageServiceO
     router,
     blobs,
     privacy,
-    sweepExpired,
+    sweepExpired: sweep,
     openapi: {
       paths: {
+        "/v1/privacy/retention": {
+          get: {
+            summary:
+              "The tenant's retention periods in days (face data, events, recommendation history) and their bounds",
+            security: [{ bearerAuth: [] }],
+            responses: { "200": retentionResponse, "403": problem },
+          },
+          put: {
+            summary:
+              "Changes retention periods (face data 1-30 days, events and history 1-400). Applies to data stored from then on; a shorter face data period also caps the expiry of analyses and photos already kept",
+            security: [{ bearerAuth: [] }],
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": { schema: z.toJSONSchema(RetentionSettingsSchema.partial(), { io: "input" }) },
+              },
+            },
+            responses: { "200": retentionResponse, "400": problem, "403": problem },
+          },
+        },
         "/v1/renders/{renderId}": {
           get: {
             summary: "A stored try-on render (kept only until its expiry)",
@@ -111,8 +149,10 @@ export function createStorageService(deps: RuntimeDeps, options: StorageServiceO
     },
     async start() {
       if (sweepIntervalMs > 0 && !timer) {
+        // At start: what expired while no process ran goes before the first request is served.
+        await sweep().catch((err) => deps.logger.warn({ err }, "retention sweep failed"));
         timer = setInterval(() => {
-          sweepExpired().catch((err) => deps.logger.warn({ err }, "shopper blob sweep failed"));
+          sweep().catch((err) => deps.logger.warn({ err }, "retention sweep failed"));
         }, sweepIntervalMs);
         timer.unref();
       }

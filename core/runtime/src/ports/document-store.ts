@@ -131,6 +131,23 @@ export interface DocumentStore {
   globalCollection<T extends BaseDocument>(definition: CollectionDefinition & { scope: "global" }): GlobalCollection<T>;
   /** Names of every collection declared so far (privacy scans walk these). */
   collectionNames(): string[];
+  /**
+   * Deletes every document whose TTL date (`ttlField`) is at or before `now`, in every TTL
+   * collection declared so far, then `checkpoint()`s. Returns how many were deleted. The caller
+   * passes the time (its clock), so a test can sweep "91 days later" without moving any clock
+   * of the process. MongoDB's TTL monitor does the same on its own within a minute; this
+   * makes it immediate and testable.
+   */
+  sweepExpired(now: Date): Promise<number>;
+  /**
+   * Makes past deletions physical on this store's own files: once it resolves, no file the store
+   * writes still holds the bytes of deleted documents. Embedded: `secure_delete` has zeroed
+   * them in the pages, and a WAL checkpoint (TRUNCATE) copies those pages into the database
+   * file and empties the WAL, which still held the old page images. MongoDB: nothing to do
+   * here; the server's storage engine and its backups are the deployment's (see the README's
+   * privacy section).
+   */
+  checkpoint(): Promise<void>;
   /** Throws when the store cannot serve requests (readiness). */
   ping(): Promise<void>;
   close(): Promise<void>;

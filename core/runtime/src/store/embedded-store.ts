@@ -15,7 +15,7 @@ import type {
   Update,
   UpdateResult,
 } from "../ports/document-store.ts";
-import { type Logger, noopLogger } from "../ports/logger.ts";
+import { type Clock, type Logger, noopLogger, systemClock } from "../ports/logger.ts";
 import {
   isConstraintError,
   openSqlite,
@@ -57,6 +57,8 @@ export interface EmbeddedStoreOptions extends SqliteOptions {
   logger?: Logger;
   /** How often documents past their TTL are deleted (they are never returned meanwhile). Default 60 s. */
   ttlSweepMs?: number;
+  /** What "now" is for TTLs (reads hide, sweeps delete). Default the system clock. */
+  clock?: Clock;
 }
 
 interface CollectionState {
@@ -72,8 +74,12 @@ interface CollectionState {
 
 /** One row per declared collection: its definition, its multikey paths, whether a NeDB file was imported. */
 const CATALOG = "_varai_collections";
-/** Expired documents deleted per sweep statement, so a sweep never holds the write lock for long. */
-const SWEEP_BATCH = 5000;
+/**
+ * Expired documents deleted per sweep statement: each is one short transaction (a batch of face
+ * analyses takes about 0.1 s here), and a sweep yields to the event loop between batches, so a
+ * large backlog (a first start after a long stop) never blocks requests for long.
+ */
+const SWEEP_BATCH = 1000;
 
 function project(docs: Doc[], projection: Record<string, 0 | 1> | undefined): Doc[] {
   if (!projection) return docs;
@@ -116,6 +122,7 @@ function expiryOf(ttlField: string | undefined, doc: Doc): number | null {
  */
 export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStore {
   const logger = (options.logger ?? noopLogger).child({ component: "embedded-store" });
+  const clock = options.clock ?? systemClock;
   const sqlite = openSqlite(options.file, options);
   const { statement, transaction } = sqlite;
   const collections = new Map<string, CollectionState>();
@@ -148,17 +155,61 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStor
     );
   }
 
-  const sweep = setInterval(() => {
-    for (const state of collections.values()) {
-      if (!state.definition.ttlField || state.error || closed) continue;
+  /** Deletes one batch of a collection's expired rows (one short transaction). */
+  function sweepBatch(state: CollectionState, nowMs: number): number {
+    return statement(
+      `DELETE FROM ${state.table} WHERE rid IN (SELECT rid FROM ${state.table} WHERE expires <= ? LIMIT ${SWEEP_BATCH})`,
+    ).run(nowMs).changes as number;
+  }
+
+  /** Every expired row of every TTL collection, batch by batch, yielding between batches. */
+  async function sweepAll(nowMs: number): Promise<number> {
+    let removed = 0;
+    for (const state of [...collections.values()]) {
+      if (!state.definition.ttlField || state.error) continue;
       try {
-        statement(
-          `DELETE FROM ${state.table} WHERE rid IN (SELECT rid FROM ${state.table} WHERE expires <= ? LIMIT ${SWEEP_BATCH})`,
-        ).run(Date.now());
+        for (;;) {
+          if (closed) return removed;
+          const changes = sweepBatch(state, nowMs);
+          removed += changes;
+          if (changes < SWEEP_BATCH) break;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
       } catch (error) {
         logger.warn({ collection: state.definition.name, err: error }, "TTL sweep failed");
       }
     }
+    return removed;
+  }
+
+  /**
+   * Copies the WAL into the database file and truncates it to zero bytes. With secure_delete
+   * the pages copied hold zeros where deleted documents were, so afterwards no file on disk
+   * holds them. A reader of another connection pinning old frames makes it report busy (after
+   * the busy timeout): then the deletion is not yet physical, and the caller is told.
+   */
+  function checkpointNow(): void {
+    if (options.file === null || closed) return;
+    const result = statement("PRAGMA wal_checkpoint(TRUNCATE)").get() as { busy: number } | undefined;
+    if (result && result.busy !== 0) {
+      throw new AppError("UPSTREAM_UNAVAILABLE", "The database is busy; deleted data is not yet purged from disk", {
+        details: { retryAfterMs: 1000 },
+      });
+    }
+  }
+
+  let sweeping = false;
+  const sweep = setInterval(() => {
+    if (closed || sweeping) return;
+    sweeping = true;
+    void sweepAll(clock().getTime())
+      .then((removed) => {
+        if (removed > 0) checkpointNow();
+      })
+      .catch((error: unknown) => logger.warn({ err: error }, "WAL checkpoint after the TTL sweep failed"))
+      .finally(() => {
+        sweeping = false;
+      });
   }, options.ttlSweepMs ?? 60_000);
   sweep.unref();
 
@@ -254,6 +305,15 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStor
         definition.name,
       );
     });
+    // Start-up sweep: what expired while no process ran goes as soon as a process declares it
+    // (one batch here, synchronously; the timer and `sweepExpired` take any rest).
+    if (definition.ttlField) {
+      try {
+        if (sweepBatch(state, clock().getTime()) > 0) checkpointNow();
+      } catch (error) {
+        logger.warn({ collection: definition.name, err: error }, "start-up TTL sweep failed");
+      }
+    }
     const legacy = options.nedbDir ? join(options.nedbDir, `${definition.name}.db`) : null;
     if (legacy && existsSync(legacy)) renameSync(legacy, `${legacy}.migrated`);
   }
@@ -328,7 +388,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStor
     return state;
   }
 
-  const context: StoreContext = { sqlite, refreshMarks, markMultikey, assertOpen };
+  const context: StoreContext = { sqlite, refreshMarks, markMultikey, assertOpen, clock };
 
   return {
     kind: "embedded",
@@ -383,6 +443,16 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): DocumentStor
       };
     },
     collectionNames: () => [...collections.keys()],
+    async sweepExpired(now) {
+      assertOpen();
+      const removed = await sweepAll(now.getTime());
+      checkpointNow();
+      return removed;
+    },
+    async checkpoint() {
+      assertOpen();
+      checkpointNow();
+    },
     async ping() {
       assertOpen();
       for (const state of collections.values()) if (state.error) throw state.error;
@@ -402,6 +472,7 @@ interface StoreContext {
   refreshMarks(): void;
   markMultikey(state: CollectionState, paths: string[]): void;
   assertOpen(): void;
+  clock: Clock;
 }
 
 interface Row {
@@ -429,7 +500,7 @@ function createOperations<T>(state: CollectionState, store: StoreContext) {
     const sql = translateFilter(filter, indexed);
     const order = translateSort(sort, indexed);
     const clauses = ["tenant = ?", ...(ttlField ? ["(expires IS NULL OR expires > ?)"] : []), ...sql.clauses];
-    const params: unknown[] = [scope ?? "", ...(ttlField ? [Date.now()] : []), ...sql.params];
+    const params: unknown[] = [scope ?? "", ...(ttlField ? [store.clock().getTime()] : []), ...sql.params];
     return { where: clauses.join(" AND "), params: params as never[], exact: sql.exact, order };
   }
 
@@ -531,7 +602,7 @@ function createOperations<T>(state: CollectionState, store: StoreContext) {
       if (!isConstraintError(error)) throw error;
       if (ttlField) {
         const purged = transaction(
-          () => statement(`DELETE FROM ${table} WHERE expires <= ?`).run(Date.now()).changes as number,
+          () => statement(`DELETE FROM ${table} WHERE expires <= ?`).run(store.clock().getTime()).changes as number,
         );
         if (purged > 0) {
           try {

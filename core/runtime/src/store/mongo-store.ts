@@ -222,6 +222,26 @@ export async function createMongoStore(options: MongoStoreOptions): Promise<Docu
       };
     },
     collectionNames: () => [...collections.keys()],
+    async sweepExpired(now) {
+      let removed = 0;
+      for (const { definition, collection, ready } of collections.values()) {
+        if (!definition.ttlField) continue;
+        try {
+          // A collection whose indexes could not be created fails its own calls; skip it here.
+          await ready;
+        } catch {
+          continue;
+        }
+        try {
+          removed += (await collection.deleteMany({ [definition.ttlField]: { $lte: now } })).deletedCount;
+        } catch (error) {
+          throw toStoreError(definition.name, error);
+        }
+      }
+      return removed;
+    },
+    // The server's files and its backups are the deployment's to manage (README, privacy).
+    async checkpoint() {},
     async ping() {
       try {
         await db.command({ ping: 1 });

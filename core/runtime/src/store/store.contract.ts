@@ -637,6 +637,21 @@ export function describeDocumentStoreContract(name: string, factory: () => Promi
       expect((await items.findById(A, "live"))?.expiresAt).toEqual(future);
     });
 
+    it("sweepExpired(now) deletes the documents expired at that time, and only those", async () => {
+      const items = tenantItems({ ttlField: "expiresAt" });
+      const now = Date.now();
+      await items.insertMany(A, [
+        { id: "week", expiresAt: new Date(now + 7 * 86_400_000) },
+        { id: "quarter", expiresAt: new Date(now + 90 * 86_400_000) },
+        { id: "forever" },
+      ]);
+      await items.insertOne(B, { id: "week", expiresAt: new Date(now + 7 * 86_400_000) });
+      expect(await harness.store.sweepExpired(new Date(now + 8 * 86_400_000))).toBeGreaterThanOrEqual(2);
+      expect((await items.find(A, {}, { sort: { id: 1 } })).map((doc) => doc.id)).toEqual(["forever", "quarter"]);
+      expect(await items.count(B)).toBe(0);
+      await harness.store.checkpoint();
+    });
+
     describe("concurrency", () => {
       it("applies 50 parallel $inc on one document exactly", async () => {
         const items = tenantItems();
