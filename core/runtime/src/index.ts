@@ -27,6 +27,12 @@ export type {
 } from "./ports/document-store.ts";
 export { type Clock, type Logger, noopLogger, systemClock } from "./ports/logger.ts";
 export {
+  createLoggingNotifier,
+  createWebhookNotifier,
+  type MerchantNotification,
+  type Notifier,
+} from "./ports/notifier.ts";
+export {
   createPrivacyRegistry,
   type PrivacyParticipant,
   type PrivacyRegistry,
@@ -36,4 +42,5 @@ export type { ConsumeOptions, Consumer, DeadLetter, EnqueueOptions, Job, Queue }
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/rate-limiter.ts";
 export { installProcessGuard, type ProcessFault, type ProcessGuard } from "./process-guard.ts";
 export * from "./secret-box.ts";
+export * from "./shopper-identity.ts";
 export * from "./store/index.ts";

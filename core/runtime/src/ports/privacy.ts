@@ -15,6 +15,11 @@ export interface PrivacyParticipant {
   export(subject: PrivacySubject): Promise<Record<string, unknown>[]>;
   /** Erases everything about the subject. Idempotent. Returns how many items were removed. */
   erase(subject: PrivacySubject): Promise<number>;
+  /**
+   * Erased after every other participant succeeded (catalog: the connection a platform's
+   * redaction webhook arrived through, which its retry needs until the rest is done).
+   */
+  eraseLast?: boolean;
 }
 
 export interface PrivacyRegistry {
