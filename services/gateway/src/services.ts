@@ -1,11 +1,14 @@
 import { createAnalyticsService } from "@varai/analytics";
-import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@varai/auth";
+import { type AuthService, createAuthService, loadOrCreateHashKey, loadOrCreateLocalKeys } from "@varai/auth";
 import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createMlService } from "@varai/ml";
 import { createRecommendationsService } from "@varai/recommendations";
 import {
   createGuardedFetch,
+  createLoggingNotifier,
   createSecretBox,
+  createShopperIdentity,
+  createWebhookNotifier,
   type PrivacySubject,
   type RuntimeDeps,
   type ServiceModule,
@@ -42,23 +45,47 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   const localKeys =
     env.jwtKeys && env.encryptionKeys ? null : await loadOrCreateLocalKeys({ dir: `${env.dataDir}/keys` });
   const jwtKeys = env.jwtKeys ?? localKeys!.jwtKeys;
-
-  const auth = await createAuthService(deps, {
-    jwtKeys,
-    adminEmail: env.admin.email ?? undefined,
-    adminPassword: env.admin.password ?? undefined,
+  // One secret box (the configured encryption keys) for everything sealed at rest: platform
+  // credentials, shopper photos, stored privacy exports.
+  const secretBox = createSecretBox(env.encryptionKeys ?? localKeys!.encryptionKeys);
+  // One shopper identity for every service that stores or looks up shopper ids.
+  const shoppers = createShopperIdentity({
+    hashKey: env.hashKey ?? (await loadOrCreateHashKey({ dir: `${env.dataDir}/keys` })),
+    store: deps.store,
+    clock: deps.clock,
   });
   // One guarded fetch for every URL a tenant or a platform gave us (connections, product images).
   const upstreams = createGuardedFetch({
     allowHttp: env.allowPrivateUpstreams,
     allowPrivateAddresses: env.allowPrivateUpstreams,
   });
+
+  const auth = await createAuthService(deps, {
+    jwtKeys,
+    adminEmail: env.admin.email ?? undefined,
+    adminPassword: env.admin.password ?? undefined,
+    shoppers,
+    secretBox,
+    notifier: env.notifyWebhook
+      ? createWebhookNotifier({
+          url: env.notifyWebhook.url,
+          fetch: upstreams,
+          logger: deps.logger,
+          ...(env.notifyWebhook.token ? { token: env.notifyWebhook.token } : {}),
+        })
+      : createLoggingNotifier(deps.logger),
+  });
   const storage = createStorageService(deps);
-  const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined, fetch: upstreams });
-  const analytics = createAnalyticsService(deps);
+  const ml = await createMlService(deps, {
+    workers: env.mlWorkers ?? undefined,
+    fetch: upstreams,
+    shoppers,
+    photoBox: secretBox,
+  });
+  const analytics = createAnalyticsService(deps, { shoppers });
   const catalog = createCatalogService(deps, {
     publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
-    secretBox: createSecretBox(env.encryptionKeys ?? localKeys!.encryptionKeys),
+    secretBox,
     ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
     ...(env.bigcommerce ? { bigcommerce: env.bigcommerce } : {}),
     fetch: upstreams,
@@ -68,7 +95,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onPrivacyRequest: (request) => handlePlatformPrivacy(auth, request),
   });
 
-  const recommendations = createRecommendationsService(deps);
+  const recommendations = createRecommendationsService(deps, { shoppers });
 
   return {
     modules: [auth, storage, ml, analytics, catalog, recommendations, createWidgetsModule(deps)],
@@ -97,6 +124,12 @@ async function handlePlatformPrivacy(auth: AuthService, request: PrivacyRequest)
           ...(request.shopperId ? { shopperId: request.shopperId } : {}),
           ...(request.shopperEmail ? { email: request.shopperEmail } : {}),
         };
-  if (request.kind === "shopper-export") await auth.exportShopper(subject, by);
-  else await auth.redactShopper(subject, by);
+  if (request.kind === "shopper-export") {
+    // Shopify gives no channel to answer through: the merchant downloads it (and is notified).
+    await auth.storePlatformExport(subject, by, {
+      platform: request.platform,
+      connectionId: request.connectionId,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    });
+  } else await auth.redactShopper(subject, by);
 }

@@ -1,5 +1,13 @@
-import { createHash } from "node:crypto";
-import { COLLECTIONS, cacheKeys, type PrivacySubject, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  COLLECTIONS,
+  cacheKeys,
+  createShopperIdentity,
+  type PrivacySubject,
+  type RuntimeDeps,
+  type ServiceModule,
+  type ShopperIdentity,
+} from "@varai/runtime";
 import {
   AppError,
   type EventType,
@@ -39,6 +47,8 @@ import {
 } from "./style-rules.ts";
 
 export interface RecommendationsOptions {
+  /** Normalises request shopper ids (the gateway's one instance). Default: a per-process one. */
+  shoppers?: ShopperIdentity;
   /** How long a computed list is reused for the same tenant x profile bucket. Default 10 min. */
   cacheTtlMs?: number;
   /** How long "what was recommended to whom" is kept. Default 90 days. */
@@ -183,6 +193,7 @@ export function createRecommendationsService(
   const recordTtlMs = (options.recordTtlDays ?? 90) * 86_400_000;
   const indexMaxAgeMs = options.indexMaxAgeMs ?? 5 * 60_000;
   const maxTenants = options.maxTenantsInMemory ?? 50;
+  const shoppers = options.shoppers ?? createShopperIdentity({ hashKey: randomBytes(32), store, clock });
 
   const products = store.tenantCollection<Product & { tenantId: string }>(COLLECTIONS.products);
   const faces = store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements);
@@ -343,7 +354,9 @@ export function createRecommendationsService(
     return { face, probabilities, label };
   }
 
-  async function recommend(tenantId: string, request: RecommendationRequest): Promise<RecommendationResponse> {
+  async function recommend(tenantId: string, given: RecommendationRequest): Promise<RecommendationResponse> {
+    // One stored form per shopper (a gid and the plain id agree; an email is never kept in clear).
+    const request = given.shopperId ? { ...given, shopperId: shoppers.normalise(given.shopperId) } : given;
     const { face, probabilities, label } = await resolveProfile(tenantId, request);
     const filters = request.filters ?? {};
     const maxPriceMinor = filters.maxPrice === undefined ? undefined : (priceToMinor(filters.maxPrice) ?? undefined);
