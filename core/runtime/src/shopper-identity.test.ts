@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createShopperIdentity } from "./shopper-identity.ts";
+import { createShopperIdentity, SHOPPER_LINK_TTL_MS, SHOPPER_LINKS } from "./shopper-identity.ts";
 import { createEmbeddedStore } from "./store/embedded-store.ts";
 
 const T = "ten_identity";
@@ -32,6 +32,19 @@ describe("shopper identity", () => {
     expect(await identity.resolve({ kind: "shopper", tenantId: "ten_other", email: "jo@example.test" })).not.toContain(
       "77",
     );
+  });
+
+  it("keeps a link as long as the longest shopper data retention, renewed at each sighting", async () => {
+    let now = new Date("2026-01-01T00:00:00Z");
+    const clocked = createShopperIdentity({ hashKey: key, store, clock: () => now });
+    await clocked.link("ten_ttl", "5", "ttl@example.test");
+    now = new Date("2026-03-01T00:00:00Z");
+    await clocked.link("ten_ttl", "5", "ttl@example.test");
+    const [doc] = await store
+      .tenantCollection<{ id: string; tenantId: string; expiresAt: Date }>(SHOPPER_LINKS)
+      .find("ten_ttl", {});
+    expect(new Date(doc!.expiresAt).getTime()).toBe(now.getTime() + SHOPPER_LINK_TTL_MS);
+    expect(SHOPPER_LINKS.ttlField).toBe("expiresAt");
   });
 
   it("exports and erases the links with the shopper", async () => {

@@ -41,7 +41,14 @@ export const SHOPPER_LINKS: CollectionDefinition & { scope: "tenant" } = {
     { fields: { shopperId: 1 }, name: "by_shopper" },
     { fields: { emailKey: 1 }, name: "by_email" },
   ],
+  ttlField: "expiresAt",
 };
+
+/**
+ * A link outlives the data it leads to by at most this much: the longest retention any shopper
+ * data may be configured to (events and history, 400 days). Each new sighting renews it.
+ */
+export const SHOPPER_LINK_TTL_MS = 400 * 24 * 3600_000;
 
 interface LinkDoc {
   id: string;
@@ -49,6 +56,7 @@ interface LinkDoc {
   shopperId: string;
   emailKey: string;
   createdAt: string;
+  expiresAt: Date;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -101,6 +109,7 @@ export function createShopperIdentity(options: ShopperIdentityOptions): ShopperI
     const found = await links.find(subject.tenantId, {
       $or: [{ shopperId: { $in: [...ids] } }, { emailKey: { $in: [...emailKeys] } }],
     });
+    // Expired links too (TTL removal may lag): following one more link only erases more.
     for (const l of found) {
       ids.add(l.shopperId);
       ids.add(l.emailKey);
@@ -131,7 +140,10 @@ export function createShopperIdentity(options: ShopperIdentityOptions): ShopperI
       await links.updateOne(
         tenantId,
         { id: `${k}:${id}` },
-        { $setOnInsert: { shopperId: id, emailKey: k, createdAt: clock().toISOString() } },
+        {
+          $set: { expiresAt: new Date(clock().getTime() + SHOPPER_LINK_TTL_MS) },
+          $setOnInsert: { shopperId: id, emailKey: k, createdAt: clock().toISOString() },
+        },
         { upsert: true },
       );
     },
