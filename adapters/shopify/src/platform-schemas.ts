@@ -149,6 +149,7 @@ const Customer = z.object({ id: RestId.nullish(), email: z.string().nullish() })
 export const CustomersDataRequestSchema = z.object({
   customer: Customer,
   orders_requested: z.array(RestId).default([]),
+  data_request: z.object({ id: RestId }).nullish(),
 });
 export const CustomersRedactSchema = z.object({ customer: Customer, orders_to_redact: z.array(RestId).default([]) });
 export const ShopRedactSchema = z.object({ shop_domain: z.string().optional() });

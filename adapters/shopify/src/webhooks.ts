@@ -158,6 +158,7 @@ export function interpretShopifyWebhook(
         request: topic === "customers/redact" ? "shopper-redact" : "shopper-export",
         ...(p.customer?.id ? { shopperId: p.customer.id } : {}),
         ...(p.customer?.email ? { shopperEmail: p.customer.email } : {}),
+        ...("data_request" in p && p.data_request ? { requestId: p.data_request.id } : {}),
         orderIds: orders,
       });
     }

@@ -94,11 +94,13 @@ export function createVaraiClient(options: VaraiClientOptions) {
      */
     analyzeFace(
       photo: Blob,
-      opts: { consent?: boolean; shopperId?: string; child?: boolean } = {},
+      opts: { consent?: boolean; shopperId?: string; shopperEmail?: string; child?: boolean } = {},
     ): Promise<FaceAnalysis> {
       const form = photoForm(photo, {
         consent: opts.consent ? "true" : undefined,
         shopperId: opts.shopperId,
+        // Only a consented analysis keeps anything, the email's hash included: otherwise not sent.
+        shopperEmail: opts.consent ? opts.shopperEmail : undefined,
         child: opts.child ? "true" : undefined,
       });
       return json(FaceAnalysisSchema, "/v1/face-analysis", { method: "POST", headers: headers(), body: form });

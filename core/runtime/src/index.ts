@@ -27,6 +27,12 @@ export type {
 } from "./ports/document-store.ts";
 export { type Clock, type Logger, noopLogger, systemClock } from "./ports/logger.ts";
 export {
+  createLoggingNotifier,
+  createWebhookNotifier,
+  type MerchantNotification,
+  type Notifier,
+} from "./ports/notifier.ts";
+export {
   createPrivacyRegistry,
   type PrivacyParticipant,
   type PrivacyRegistry,
@@ -37,4 +43,5 @@ export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/ra
 export { installProcessGuard, type ProcessFault, type ProcessGuard } from "./process-guard.ts";
 export { createRetentionPolicy, daysToMs, RETENTION_SETTINGS, type RetentionPolicy } from "./retention.ts";
 export * from "./secret-box.ts";
+export * from "./shopper-identity.ts";
 export * from "./store/index.ts";

@@ -65,6 +65,26 @@ describe("createSecretBox", () => {
   });
 });
 
+describe("secret box bytes", () => {
+  it("round-trips bytes, across a rotation, and refuses tampering and truncation", () => {
+    const old = createSecretBox({ keys: { v1: k1 }, current: "v1" });
+    const rotated = createSecretBox({ keys: { v1: k1, v2: k2 }, current: "v2" });
+    const photo = randomBytes(5000);
+    const sealed = old.encryptBytes(photo);
+    expect(sealed.includes(photo.subarray(100, 132))).toBe(false);
+    expect(rotated.decryptBytes(sealed).equals(photo)).toBe(true);
+    expect(rotated.decryptBytes(rotated.encryptBytes(photo)).equals(photo)).toBe(true);
+    const tampered = Buffer.from(sealed);
+    tampered[tampered.length - 1] = (tampered[tampered.length - 1] as number) ^ 1;
+    expect(codeOf(() => rotated.decryptBytes(tampered))).toBe("INVALID_INPUT");
+    expect(codeOf(() => rotated.decryptBytes(sealed.subarray(0, 20)))).toBe("INVALID_INPUT");
+    expect(codeOf(() => rotated.decryptBytes(photo))).toBe("INVALID_INPUT");
+    expect(codeOf(() => createSecretBox({ keys: { v2: k2 }, current: "v2" }).decryptBytes(sealed))).toBe(
+      "INVALID_INPUT",
+    );
+  });
+});
+
 describe("parseEncryptionKeys", () => {
   it("reads version:key pairs and makes the last one current", () => {
     const parsed = parseEncryptionKeys(`v1:${k1}, v2:${k2}`);

@@ -14,7 +14,16 @@ export interface SecretBox {
   decrypt(ciphertext: string): string;
   /** True when the ciphertext was sealed with a key other than the current one. */
   needsRotation(ciphertext: string): boolean;
+  /**
+   * The same sealing for bytes (shopper photos), without the base64 text's third more:
+   * `VSB1 | version length (1 byte) | version | iv | tag | data`.
+   */
+  encryptBytes(plaintext: Uint8Array): Buffer;
+  /** Throws AppError INVALID_INPUT for malformed, tampered or unknown-version bytes. */
+  decryptBytes(sealed: Uint8Array): Buffer;
 }
+
+const BYTES_MAGIC = Buffer.from("VSB1");
 
 export interface SecretBoxOptions {
   /** Version -> base64 (or base64url) of exactly 32 random bytes. */
@@ -73,6 +82,33 @@ export function createSecretBox(options: SecretBoxOptions): SecretBox {
     },
     needsRotation(ciphertext) {
       return ciphertext.split(":", 1)[0] !== current;
+    },
+    encryptBytes(plaintext) {
+      const iv = randomBytes(IV_BYTES);
+      const version = Buffer.from(current);
+      const cipher = createCipheriv("aes-256-gcm", currentKey, iv);
+      cipher.setAAD(version);
+      const data = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+      return Buffer.concat([BYTES_MAGIC, Buffer.from([version.length]), version, iv, cipher.getAuthTag(), data]);
+    },
+    decryptBytes(sealed) {
+      const bytes = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+      if (bytes.length < 5 || !bytes.subarray(0, 4).equals(BYTES_MAGIC)) throw refuse("malformed");
+      const versionEnd = 5 + (bytes[4] as number);
+      if (bytes.length < versionEnd + IV_BYTES + TAG_BYTES) throw refuse("malformed");
+      const version = bytes.subarray(5, versionEnd);
+      const key = keys.get(version.toString("utf8"));
+      if (!key) throw refuse(`unknown key version "${version.toString("utf8").slice(0, 16)}"`);
+      const iv = bytes.subarray(versionEnd, versionEnd + IV_BYTES);
+      const tag = bytes.subarray(versionEnd + IV_BYTES, versionEnd + IV_BYTES + TAG_BYTES);
+      try {
+        const decipher = createDecipheriv("aes-256-gcm", key, iv, { authTagLength: TAG_BYTES });
+        decipher.setAAD(version);
+        decipher.setAuthTag(tag);
+        return Buffer.concat([decipher.update(bytes.subarray(versionEnd + IV_BYTES + TAG_BYTES)), decipher.final()]);
+      } catch (cause) {
+        throw new AppError("INVALID_INPUT", "Cannot decrypt secret: authentication failed", { cause });
+      }
     },
   };
 }

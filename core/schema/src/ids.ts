@@ -19,6 +19,7 @@ export const ID_PREFIXES = {
   asset: "ast",
   blob: "blb",
   model: "mdl",
+  privacyExport: "pex",
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

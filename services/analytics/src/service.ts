@@ -1,13 +1,15 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import {
   actingTenant,
   COLLECTIONS,
   type Consumer,
+  createShopperIdentity,
   parseInput,
   QUEUES,
   type RuntimeDeps,
   requireStorefront,
   type ServiceModule,
+  type ShopperIdentity,
 } from "@varai/runtime";
 import {
   type AnalyticsEventInput,
@@ -50,6 +52,8 @@ export interface AnalyticsServiceOptions {
   maxRangeDays?: number;
   /** Raw events in a tenant privacy export. Default 100 000. */
   maxTenantExportEvents?: number;
+  /** Normalises the events' shopper ids (the gateway's one instance). Default: a per-process one. */
+  shoppers?: ShopperIdentity;
   processor?: {
     /** Run the consumer in this process (start()). Default true. */
     enabled?: boolean;
@@ -80,6 +84,8 @@ const TENANT_CACHE_MAX = 10_000;
 const DEPTH_CACHE_MS = 100;
 
 export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServiceOptions = {}): AnalyticsService {
+  const shoppers =
+    options.shoppers ?? createShopperIdentity({ hashKey: randomBytes(32), store: deps.store, clock: deps.clock });
   const retentionDays = options.retentionDays ?? 90;
   const maxBatch = options.maxBatchSize ?? 500;
   const maxDepth = options.maxQueueDepth ?? 2000;
@@ -174,7 +180,9 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
         });
       } else {
         seen.add(outcome.event.id);
-        events.push(outcome.event);
+        const { shopperId } = outcome.event;
+        // One stored form per shopper (a gid and the plain id agree; an email is never kept in clear).
+        events.push(shopperId ? { ...outcome.event, shopperId: shoppers.normalise(shopperId) } : outcome.event);
       }
     }
 

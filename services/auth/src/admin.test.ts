@@ -1,4 +1,4 @@
-import { createHttpApp } from "@varai/runtime";
+import { createHttpApp, createPrivacyRegistry } from "@varai/runtime";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createAuthService } from "./service.ts";
@@ -284,8 +284,12 @@ describe("regions", () => {
   it("refuses tenants of another region on a regional deployment with FORBIDDEN naming the region", async () => {
     const euTenant = await seedTenant(h, "Euro", "eu");
     const usTenant = await seedTenant(h, "Yank", "us");
-    // A second service on the same data, deployed for the US region with the same signing keys.
-    const auth = createAuthService(h.deps, { region: "us", jwtKeys: { keys: { k1: h.jwtSecret }, current: "k1" } });
+    // A second service on the same data, deployed for the US region with the same signing keys
+    // (another process: its own privacy registry).
+    const auth = createAuthService(
+      { ...h.deps, privacy: createPrivacyRegistry() },
+      { region: "us", jwtKeys: { keys: { k1: h.jwtSecret }, current: "k1" } },
+    );
     const app = createHttpApp({ modules: [auth], logger: h.deps.logger, authenticate: auth.authenticate });
     {
       const me = await request(app).get("/v1/me").set("Authorization", `Bearer ${euTenant.token}`);

@@ -1,7 +1,7 @@
 export { CreateApiKeyInputSchema, OriginSchema } from "./api-keys.ts";
 export { type AuditLog, type AuditRecordInput, setAuditContext, subjectDigest } from "./audit.ts";
 export { PLATFORM_TENANT_ID } from "./collections.ts";
-export { loadOrCreateLocalKeys } from "./local-keys.ts";
+export { loadOrCreateHashKey, loadOrCreateLocalKeys } from "./local-keys.ts";
 export { PrivacyRequestSchema } from "./privacy.ts";
 export { DEFAULT_RATE_LIMITS, type RateLimitPolicies } from "./rate-limits.ts";
 export {

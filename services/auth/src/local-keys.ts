@@ -46,3 +46,29 @@ export async function loadOrCreateLocalKeys(options: {
   }
   return { jwtKeys: keys.jwt, encryptionKeys: keys.encryption, created: true };
 }
+
+/**
+ * The server secret of keyed hashes of shopper identifiers (shopper-identity.ts), generated once
+ * under `<dir>/hash.key` (mode 0600) on the default install; production passes `VARAI_HASH_KEY`.
+ * A separate file from keys.json: unlike the encryption keys it is never rotated (a new key would
+ * orphan every stored email hash), and installs from before it existed keep their keys.json as is.
+ */
+export async function loadOrCreateHashKey(options: { dir: string }): Promise<Buffer> {
+  const file = join(options.dir, "hash.key");
+  try {
+    const key = Buffer.from((await readFile(file, "utf8")).trim(), "base64");
+    if (key.length < 32) throw new AppError("INVALID_CONFIG", `${file} must hold at least 32 bytes (base64)`);
+    return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const key = randomBytes(32);
+  await mkdir(options.dir, { recursive: true });
+  try {
+    await writeFile(file, `${key.toString("base64")}\n`, { mode: 0o600, flag: "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return loadOrCreateHashKey(options);
+    throw error;
+  }
+  return key;
+}

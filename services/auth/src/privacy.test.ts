@@ -1,5 +1,11 @@
-import { createHash } from "node:crypto";
-import type { PrivacyParticipant, PrivacySubject } from "@varai/runtime";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  createEmbeddedStore,
+  createShopperIdentity,
+  type PrivacyParticipant,
+  type PrivacySubject,
+  type ShopperIdentity,
+} from "@varai/runtime";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AUTH_COLLECTIONS } from "./collections.ts";
@@ -35,9 +41,20 @@ function fakeParticipant(
   return { participant, calls, rows };
 }
 
+let shoppers: ShopperIdentity;
+let fakeFaces: ReturnType<typeof fakeParticipant> | null = null;
+/** One shared fake participant per test, registered once. */
+const faces = () => {
+  fakeFaces ??= fakeParticipant("test.faces", []);
+  return fakeFaces;
+};
+
 beforeEach(async () => {
-  h = await createHarness();
+  const store = createEmbeddedStore({ file: null });
+  shoppers = createShopperIdentity({ hashKey: randomBytes(32), store });
+  h = await createHarness({ shoppers }, { store });
   a = await seedTenant(h, "Alpha");
+  fakeFaces = null;
 });
 afterEach(async () => {
   await h.close();
@@ -79,10 +96,10 @@ describe("privacy export and redaction", () => {
 
     const first = await post("/v1/privacy/redact", { shopperId: "shopper-42" });
     expect(first.status).toBe(200);
-    expect(first.body.erased).toEqual({ "test.faces": 1, "test.events": 1 });
+    expect(first.body.erased).toMatchObject({ "test.faces": 1, "test.events": 1 });
     const again = await post("/v1/privacy/redact", { shopperId: "shopper-42" });
     expect(again.status).toBe(200);
-    expect(again.body.erased).toEqual({ "test.faces": 0, "test.events": 0 });
+    expect(again.body.erased).toMatchObject({ "test.faces": 0, "test.events": 0 });
 
     const expectedSubject = { kind: "shopper", tenantId: a.tenant.id, shopperId: "shopper-42" };
     for (const { calls } of [faces, events]) {
@@ -130,19 +147,45 @@ describe("privacy export and redaction", () => {
   });
 
   it("redacts by email and a whole shop by scope", async () => {
-    const faces = fakeParticipant("test.faces", [
-      { tenantId: a.tenant.id, shopperId: "s1", email: "jane@shopper.test", data: "x" },
-      { tenantId: a.tenant.id, shopperId: "s2", email: "kim@shopper.test", data: "y" },
-      { tenantId: "ten_otherxx", shopperId: "s3", email: "lee@shopper.test", data: "z" },
-    ]);
-    h.deps.privacy.register(faces.participant);
+    h.deps.privacy.register(faces().participant);
+    // The widget sent both once (a consented analysis): the email's hash is linked to the id.
+    await shoppers.link(a.tenant.id, "s1", "jane@shopper.test");
+    const rows = faces().rows;
+    rows.push(
+      { tenantId: a.tenant.id, shopperId: "s1", email: "", data: "x" },
+      // Stored before ids were normalised: a storefront that sent the email as the shopper id.
+      { tenantId: a.tenant.id, shopperId: "jane@shopper.test", email: "", data: "legacy" },
+      { tenantId: a.tenant.id, shopperId: "s2", email: "", data: "y" },
+      { tenantId: "ten_otherxx", shopperId: "s3", email: "", data: "z" },
+    );
     const byEmail = await post("/v1/privacy/redact", { email: "Jane@Shopper.test" });
-    expect(byEmail.body.erased).toEqual({ "test.faces": 1 });
-    expect(faces.calls[0]?.subject).toEqual({ kind: "shopper", tenantId: a.tenant.id, email: "jane@shopper.test" });
+    expect(byEmail.body.erased).toMatchObject({ "test.faces": 2, "runtime.shopper-links": 1 });
+    expect(rows.map((r) => r.shopperId)).toEqual(["s2", "s3"]);
     const shop = await post("/v1/privacy/redact", { scope: "tenant" });
-    expect(shop.body.erased).toEqual({ "test.faces": 1 });
+    expect(shop.body.erased).toMatchObject({ "test.faces": 1 });
     // Another tenant's data is out of reach of this tenant's shop redaction.
-    expect(faces.rows.map((r) => r.shopperId)).toEqual(["s3"]);
+    expect(rows.map((r) => r.shopperId)).toEqual(["s3"]);
+  });
+
+  it("finds a Shopify customer under every form of its id: the gid, the plain id, the email", async () => {
+    h.deps.privacy.register(faces().participant);
+    const rows = faces().rows;
+    rows.push(
+      { tenantId: a.tenant.id, shopperId: "191167", email: "", data: "stored normalised" },
+      { tenantId: a.tenant.id, shopperId: "gid://shopify/Customer/191167", email: "", data: "stored as given" },
+      { tenantId: a.tenant.id, shopperId: shoppers.emailKey("john@example.com"), email: "", data: "email as id" },
+      { tenantId: a.tenant.id, shopperId: "1911670", email: "", data: "another customer" },
+    );
+    await shoppers.link(a.tenant.id, "191167", "john@example.com");
+    const exported = await post("/v1/privacy/export", { shopperId: "gid://shopify/Customer/191167" });
+    expect(exported.body.data["test.faces"].map((r: { data: string }) => r.data).sort()).toEqual([
+      "email as id",
+      "stored as given",
+      "stored normalised",
+    ]);
+    const redacted = await post("/v1/privacy/redact", { shopperId: "191167" });
+    expect(redacted.body.erased["test.faces"]).toBe(3);
+    expect(rows.map((r) => r.data)).toEqual(["another customer"]);
   });
 
   it("still calls the other participants when one fails, answers 503 and audits the failure", async () => {
@@ -201,7 +244,7 @@ describe("privacy export and redaction", () => {
       { kind: "shopper", tenantId: a.tenant.id, shopperId: "s9" },
       { actor: { kind: "platform", id: "shopify" } },
     );
-    expect(result.erased).toEqual({ "test.faces": 1 });
+    expect(result.erased).toMatchObject({ "test.faces": 1 });
     const audit = await h.auth.audit.list(a.tenant.id, { limit: 10 });
     expect(audit[0]).toMatchObject({ action: "privacy.redact", actor: { kind: "platform", id: "shopify" } });
   });

@@ -1,4 +1,4 @@
-import { createHttpApp, createRedisRateLimiter, type RateLimiter } from "@varai/runtime";
+import { createHttpApp, createPrivacyRegistry, createRedisRateLimiter, type RateLimiter } from "@varai/runtime";
 import { type RedisTestServer, startRedisServer } from "@varai/testkit";
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -96,7 +96,10 @@ describe("rate limits on a real redis-server", () => {
       return limiter;
     });
     h = await createHarness({ rateLimits: { ip } }, { rateLimiter: apps[0] });
-    const second = createAuthService({ ...h.deps, rateLimiter: apps[1] as RateLimiter }, { rateLimits: { ip } });
+    const second = createAuthService(
+      { ...h.deps, rateLimiter: apps[1] as RateLimiter, privacy: createPrivacyRegistry() },
+      { rateLimits: { ip } },
+    );
     const secondApp = createHttpApp({
       modules: [second],
       logger: h.deps.logger,
@@ -123,7 +126,7 @@ describe("rate limits on a real redis-server", () => {
     }) as [RateLimiter, RateLimiter];
     h = await createHarness({}, { rateLimiter: one });
     const second = createAuthService(
-      { ...h.deps, rateLimiter: two },
+      { ...h.deps, rateLimiter: two, privacy: createPrivacyRegistry() },
       { jwtKeys: { keys: { k1: h.jwtSecret }, current: "k1" }, passwordHashing: { N: 2 ** 10, r: 8, p: 1 } },
     );
     const secondApp = createHttpApp({ modules: [second], logger: h.deps.logger, authenticate: second.authenticate });

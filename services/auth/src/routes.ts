@@ -159,8 +159,35 @@ export function createAuthRouter(auth: AuthService): Router {
     });
   }
 
+  // Exports a platform asked for (Shopify customers/data_request), kept sealed for the merchant.
+  router.get("/v1/privacy/exports", async (req, res) => {
+    const { tenantId } = await tenantFor(req, res, "privacy:manage");
+    res.setHeader("Cache-Control", "no-store");
+    res.json({ items: await auth.listPrivacyExports(tenantId) });
+  });
+
+  router.get("/v1/privacy/exports/:id", async (req, res) => {
+    const { tenantId } = await tenantFor(req, res, "privacy:manage");
+    const { id } = parseInput(ExportParamsSchema, req.params, "path");
+    res.setHeader("Cache-Control", "no-store");
+    res.json(await auth.getPrivacyExport(tenantId, id));
+  });
+
+  router.get("/v1/privacy/exports/:id/download", async (req, res) => {
+    const { tenantId } = await tenantFor(req, res, "privacy:manage");
+    const { id } = parseInput(ExportParamsSchema, req.params, "path");
+    const principal = getPrincipal(res);
+    const by = { actor: principal ? actorOf(principal) : { kind: "unknown", id: "-" }, requestId: requestId(res) };
+    const exported = await auth.downloadPrivacyExport(tenantId, id, by);
+    res.setHeader("Cache-Control", "no-store");
+    res.setHeader("Content-Disposition", `attachment; filename="${id}.json"`);
+    res.json(exported);
+  });
+
   return router;
 }
+
+const ExportParamsSchema = z.object({ id: z.string().regex(/^pex_[a-z0-9]{16}$/, "not a privacy export id") });
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 const problem = { description: "problem+json", content: { "application/problem+json": {} } };
@@ -270,6 +297,33 @@ export function authOpenApi(): OpenApiFragment {
           security: bearer,
           requestBody: body(PrivacyRequestSchema),
           responses: errors(400, 401, 403, 503),
+        },
+      },
+      "/v1/privacy/exports": {
+        get: {
+          summary:
+            "Exports platforms asked for (Shopify customers/data_request), newest first: status (ready, expired), " +
+            "source, size, expiry, downloads; never the contents",
+          security: bearer,
+          responses: errors(401, 403),
+        },
+      },
+      "/v1/privacy/exports/{id}": {
+        get: {
+          summary: "One stored export's metadata",
+          security: bearer,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: errors(400, 401, 403, 404),
+        },
+      },
+      "/v1/privacy/exports/{id}/download": {
+        get: {
+          summary:
+            "Download a stored export (the same document as POST /v1/privacy/export); audited. " +
+            "404 once expired (30 days)",
+          security: bearer,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: errors(400, 401, 403, 404),
         },
       },
       "/v1/privacy/redact": {

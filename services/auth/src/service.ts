@@ -1,5 +1,17 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { COLLECTIONS, type PrivacySubject, type RuntimeDeps, type ServiceModule, setPrincipal } from "@varai/runtime";
+import {
+  COLLECTIONS,
+  createLoggingNotifier,
+  createSecretBox,
+  createShopperIdentity,
+  type Notifier,
+  type PrivacySubject,
+  type RuntimeDeps,
+  type SecretBox,
+  type ServiceModule,
+  type ShopperIdentity,
+  setPrincipal,
+} from "@varai/runtime";
 import {
   type ApiKey,
   type ApiKeyKind,
@@ -37,7 +49,13 @@ import {
   verifyPassword,
 } from "./passwords.ts";
 import type { PrivacyExport, PrivacyRedaction } from "./privacy.ts";
-import { walkParticipants } from "./privacy.ts";
+import { expandSubject, walkParticipants } from "./privacy.ts";
+import {
+  createPrivacyExports,
+  PRIVACY_EXPORTS,
+  type PrivacyExportDoc,
+  type PrivacyExportSummary,
+} from "./privacy-exports.ts";
 import { createRateLimitMiddleware, DEFAULT_RATE_LIMITS, enforce, type RateLimitPolicies } from "./rate-limits.ts";
 import { authOpenApi, createAuthRouter } from "./routes.ts";
 import { createSessionCheck } from "./session-check.ts";
@@ -88,6 +106,17 @@ export interface AuthServiceOptions {
    * the encryption keys.
    */
   subjectDigestKey?: Uint8Array;
+  /**
+   * How shoppers are known (shopper-identity.ts), shared with the services that store shopper
+   * ids. Default: one with a random per-process key (links die with the process).
+   */
+  shoppers?: ShopperIdentity;
+  /** Seals stored privacy exports (the configured encryption keys). Default: a random per-process key. */
+  secretBox?: SecretBox;
+  /** Tells the merchant a platform-requested export is ready. Default: logs. */
+  notifier?: Notifier;
+  /** How long a platform-requested export is kept for download. Default 30 days. */
+  privacyExportTtlMs?: number;
 }
 
 export interface Session {
@@ -134,6 +163,18 @@ export interface AuthService extends ServiceModule {
   revokeApiKey(tenantId: string, keyId: string): Promise<ApiKey>;
   exportShopper(subject: PrivacySubject, by: AuditActor): Promise<PrivacyExport>;
   redactShopper(subject: PrivacySubject, by: AuditActor): Promise<PrivacyRedaction>;
+  /**
+   * A platform's data request (Shopify `customers/data_request`): the export is stored sealed
+   * for the merchant to download, the merchant is notified, and both steps are audited.
+   */
+  storePlatformExport(
+    subject: PrivacySubject,
+    by: AuditActor,
+    source: Record<string, string>,
+  ): Promise<PrivacyExportSummary>;
+  listPrivacyExports(tenantId: string): Promise<PrivacyExportSummary[]>;
+  getPrivacyExport(tenantId: string, id: string): Promise<PrivacyExportSummary>;
+  downloadPrivacyExport(tenantId: string, id: string, by: AuditActor): Promise<PrivacyExport>;
 }
 
 type CachedKey =
@@ -176,6 +217,20 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     clock,
     logger,
   });
+  const shoppers = options.shoppers ?? createShopperIdentity({ hashKey: randomBytes(32), store, clock });
+  const privacyExports = createPrivacyExports({
+    collection: store.tenantCollection<PrivacyExportDoc>(PRIVACY_EXPORTS),
+    box:
+      options.secretBox ??
+      createSecretBox({ keys: { ephemeral: randomBytes(32).toString("base64") }, current: "ephemeral" }),
+    shoppers,
+    notifier: options.notifier ?? createLoggingNotifier(logger),
+    clock,
+    ...(options.privacyExportTtlMs !== undefined ? { ttlMs: options.privacyExportTtlMs } : {}),
+  });
+  // Shopper links and stored exports are shopper data like any other: exported and erased with it.
+  deps.privacy.register(shoppers.participant);
+  deps.privacy.register(privacyExports.participant);
 
   let keySet = options.jwtKeys;
   if (!keySet) {
@@ -609,18 +664,41 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     exportShopper(subject, by) {
       return withPrivacyAudit(subject, "privacy.export", by, async () => ({
         subject,
-        data: await walkParticipants<Record<string, unknown>[]>(deps.privacy, logger, "export", subject),
+        data: await walkParticipants(deps.privacy, logger, "export", await expandSubject(subject, shoppers)),
       }));
     },
 
     redactShopper(subject, by) {
       return withPrivacyAudit(subject, "privacy.redact", by, async () => {
-        const erased = await walkParticipants<number>(deps.privacy, logger, "erase", subject);
+        const erased = await walkParticipants(deps.privacy, logger, "erase", await expandSubject(subject, shoppers));
         // Gone from every file of the store before we answer (embedded: WAL checkpoint), so a
         // backup taken a second later holds none of it. A busy database answers 503: retry.
         await store.checkpoint();
         return { subject, erased };
       });
+    },
+
+    async storePlatformExport(subject, by, source) {
+      const exported = await service.exportShopper(subject, by);
+      return withPrivacyAudit(subject, "privacy.export.stored", by, () =>
+        privacyExports.store(subject, exported, source),
+      );
+    },
+
+    listPrivacyExports: (tenantId) => privacyExports.list(tenantId),
+    getPrivacyExport: (tenantId, id) => privacyExports.get(tenantId, id),
+
+    async downloadPrivacyExport(tenantId, id, by) {
+      const exported = await privacyExports.download(tenantId, id);
+      await auditLog.record({
+        tenantId,
+        actor: by.actor,
+        action: "privacy.export.download",
+        target: { type: "privacy-export", id },
+        outcome: "success",
+        ...(by.requestId ? { requestId: by.requestId } : {}),
+      });
+      return exported;
     },
   };
   service.router = createAuthRouter(service);

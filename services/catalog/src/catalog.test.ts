@@ -1,9 +1,17 @@
 import { gzipSync } from "node:zlib";
-import { createGuardedFetch } from "@varai/runtime";
+import { COLLECTIONS, createGuardedFetch } from "@varai/runtime";
 import { rawRequest, SHOPIFY_FIRST_PRODUCT_ID, sendRaw } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { CATALOG_QUEUES } from "./model.ts";
-import { finishedRun, type Harness, type Json, simConnectionBody, startHarness, waitFor } from "./test-harness.ts";
+import { CATALOG_QUEUES, COLLECTION_DEFS } from "./model.ts";
+import {
+  finishedRun,
+  type Harness,
+  type Json,
+  simConnectionBody,
+  startHarness,
+  TENANT,
+  waitFor,
+} from "./test-harness.ts";
 import { SIGNATURE_FAILURE_POLICY } from "./webhooks.ts";
 
 let h: Harness;
@@ -448,6 +456,43 @@ describe("webhook intake and the worker", () => {
       connectionId: conn.id,
     });
     expect(h.privacy[1]).toMatchObject({ kind: "shop-redact" });
+  });
+
+  it("erases the shop on a tenant redaction: connection with its sealed secrets, routes, products, runs, deliveries, frame assets", async () => {
+    h = await startHarness({ shopify: { products: 3 } });
+    const conn = await h.connect("shopify");
+    await finishedRun(h, conn.id, conn.lastSync.id);
+    expect(await shopifyHook("products/update", { index: 0 })).toBe(200);
+    await waitFor(async () => (await h.deps.queue.depth(CATALOG_QUEUES.events)) === 0);
+    await h.deps.blobs.put(`${TENANT}/frame-assets/ast_1.png`, Buffer.from("png"), { contentType: "image/png" });
+    const participant = h.deps.privacy.participants().find((p) => p.name === "catalog.shop");
+    expect(participant?.eraseLast).toBe(true);
+    // A shopper's redaction leaves the shop alone.
+    expect(await participant?.erase({ kind: "shopper", tenantId: TENANT, shopperId: "191167" })).toBe(0);
+    const exported = await participant?.export({ kind: "tenant", tenantId: TENANT });
+    expect(exported).toEqual(expect.arrayContaining([expect.objectContaining({ kind: "connection", id: conn.id })]));
+    expect(JSON.stringify(exported)).not.toContain(h.sim.shopify.accessToken);
+
+    expect(await participant?.erase({ kind: "tenant", tenantId: TENANT })).toBeGreaterThan(3);
+    const left: Record<string, number> = {};
+    for (const def of Object.values(COLLECTION_DEFS)) {
+      left[def.name] =
+        def.scope === "tenant"
+          ? await h.deps.store.tenantCollection(def).count(TENANT, {})
+          : await h.deps.store.globalCollection(def).count({});
+    }
+    left.products = await h.deps.store.tenantCollection(COLLECTIONS.products).count(TENANT, {});
+    expect(left).toEqual({
+      catalog_connections: 0,
+      catalog_webhook_routes: 0,
+      catalog_sync_runs: 0,
+      catalog_webhook_deliveries: 0,
+      products: 0,
+    });
+    expect(await h.deps.blobs.list(`${TENANT}/frame-assets/`)).toEqual([]);
+    // The store is unknown from now on: its webhooks find no connection.
+    expect(await shopifyHook("products/update", { index: 1 })).toBe(404);
+    expect(await participant?.erase({ kind: "tenant", tenantId: TENANT })).toBe(0);
   });
 });
 

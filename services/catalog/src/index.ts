@@ -15,6 +15,7 @@ import { createCatalogStore } from "./connections-store.ts";
 import { createRateGovernor } from "./governor.ts";
 import { CATALOG_QUEUES, type ConnectionDoc } from "./model.ts";
 import { catalogOpenApi } from "./openapi.ts";
+import { createCatalogPrivacy } from "./privacy.ts";
 import { type AdapterFactory, createAdapterRegistry } from "./registry.ts";
 import { createRoutes } from "./routes.ts";
 import { createSyncEngine, type SyncJob, type SyncOptions } from "./sync.ts";
@@ -51,6 +52,8 @@ export interface CatalogServiceOptions {
   reconcileIntervalMs?: number;
   /** Start a full sync when a connection is created. Default true. */
   autoSync?: boolean;
+  /** After a BigCommerce uninstall, when the shop's data is erased. Default 48 h. */
+  shopRedactDelayMs?: number;
   /** Worker concurrency for webhook events. Default 4. */
   eventConcurrency?: number;
   /** Retries of a failing webhook event before it is dead-lettered. Default 8 attempts, backoff from 1 s. */
@@ -88,6 +91,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
         ? `${base}/webhooks/bigcommerce`
         : `${base}/webhooks/${c.platform}/${c.id}`;
   const store = createCatalogStore(deps);
+  deps.privacy.register(createCatalogPrivacy(deps, store));
   const outbound = options.fetch ?? createGuardedFetch();
   const registry = createAdapterRegistry({
     secretBox: options.secretBox,
@@ -115,6 +119,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     stats,
     ...(options.onOrder ? { onOrder: options.onOrder } : {}),
     ...(options.onPrivacyRequest ? { onPrivacyRequest: options.onPrivacyRequest } : {}),
+    ...(options.shopRedactDelayMs !== undefined ? { shopRedactDelayMs: options.shopRedactDelayMs } : {}),
   });
 
   const webhookIntake = createWebhookIntake({ deps, store, registry, stats, deliveries, activity });

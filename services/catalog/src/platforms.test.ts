@@ -33,6 +33,19 @@ describe("BigCommerce on the engine", () => {
   const send = async (scope: string, options: Parameters<Harness["sim"]["bigcommerce"]["webhook"]>[1] = {}) =>
     (await h.sim.send(hookUrl(), h.sim.bigcommerce.webhook(scope, options)))[0];
 
+  it("erases the shop 48 hours after an uninstall (BigCommerce sends no later redaction), once", async () => {
+    h = await startHarness({ bigcommerce: unregistered(1) }, { autoSync: false, shopRedactDelayMs: 200 });
+    const conn = await h.connect("bigcommerce");
+    expect(await send("store/app/uninstalled")).toBe(200);
+    expect(await send("store/app/uninstalled")).toBe(200);
+    await waitFor(async () => (await h.api("GET", `/v1/connections/${conn.id}`)).body.status === "uninstalled");
+    expect(h.privacy).toEqual([]);
+    await waitFor(async () => h.privacy.length === 1);
+    expect(h.privacy[0]).toMatchObject({ kind: "shop-redact", platform: "bigcommerce", connectionId: conn.id });
+    await settle();
+    expect(h.privacy).toHaveLength(1);
+  });
+
   it("backfills the catalog with custom-field frames and registers its three product hooks with our header", async () => {
     h = await startHarness({ bigcommerce: { products: 12, variableFraction: 0.3 } });
     const conn = await h.connect("bigcommerce");

@@ -5,6 +5,7 @@ import {
   cacheKeys,
   createGuardedFetch,
   createHttpApp,
+  createPrivacyRegistry,
   createSecretBox,
   noopLogger,
   type RuntimeDeps,
@@ -71,18 +72,23 @@ export async function startHarness(
   let url = "";
   let service: CatalogService;
 
+  let booted = false;
   const boot = async () => {
-    service = createCatalogService(deps, {
-      publicBaseUrl: "https://varai.example",
-      secretBox,
-      shopifyApiSecret: sim.shopify.apiSecret,
-      bigcommerce: { clientId: "sim-client", clientSecret: sim.bigcommerce.clientSecret },
-      onOrder: async (o) => void orders.push(o),
-      onPrivacyRequest: async (p) => void privacy.push(p),
-      reconcileIntervalMs: 0,
-      fetch: upstreams,
-      ...serviceOptions,
-    });
+    // A restart is a new process: its own privacy registry (the first boot's is `deps.privacy`).
+    service = createCatalogService(
+      { ...deps, privacy: booted ? createPrivacyRegistry() : deps.privacy },
+      {
+        publicBaseUrl: "https://varai.example",
+        secretBox,
+        shopifyApiSecret: sim.shopify.apiSecret,
+        bigcommerce: { clientId: "sim-client", clientSecret: sim.bigcommerce.clientSecret },
+        onOrder: async (o) => void orders.push(o),
+        onPrivacyRequest: async (p) => void privacy.push(p),
+        reconcileIntervalMs: 0,
+        fetch: upstreams,
+        ...serviceOptions,
+      },
+    );
     const app = createHttpApp({
       modules: [service],
       logger: noopLogger,
@@ -101,6 +107,7 @@ export async function startHarness(
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await service.start?.();
+    booted = true;
   };
   await boot();
 

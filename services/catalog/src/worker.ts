@@ -3,7 +3,7 @@ import { AppError, err, type Platform, ProductDraftSchema } from "@varai/schema"
 import type { ProductWriter } from "./apply.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import type { RateGovernor } from "./governor.ts";
-import type { ConnectionDoc } from "./model.ts";
+import { CATALOG_QUEUES, type ConnectionDoc } from "./model.ts";
 import type { AdapterRegistry } from "./registry.ts";
 import type { EventJob, StatsBuffer } from "./webhooks.ts";
 
@@ -27,6 +27,8 @@ export interface PrivacyRequest {
   shopperId?: string;
   shopperEmail?: string;
   orderIds?: string[];
+  /** The platform's id of the request (Shopify `data_request.id`). */
+  requestId?: string;
 }
 
 export interface WorkerDeps {
@@ -39,7 +41,13 @@ export interface WorkerDeps {
   stats?: StatsBuffer;
   onOrder?: (order: OrderNotification) => Promise<void>;
   onPrivacyRequest?: (request: PrivacyRequest) => Promise<void>;
+  /** After a BigCommerce uninstall, when the shop's data is erased. Default 48 h, as Shopify's shop/redact. */
+  shopRedactDelayMs?: number;
 }
+
+/** The topic of the shop erasure this worker schedules after a BigCommerce uninstall. */
+export const SCHEDULED_SHOP_REDACT = "varai/shop-redact-after-uninstall";
+export const SHOP_REDACT_DELAY_MS = 48 * 3600_000;
 
 /** Throws so the queue retries with backoff (and dead-letters after its attempts). */
 function retryLater(error: AppError, governor: RateGovernor, key: string): never {
@@ -178,6 +186,8 @@ export function createEventHandler(w: WorkerDeps) {
         return;
       }
       case "privacy":
+        // Our own timer after a BigCommerce uninstall: a store reinstalled meanwhile keeps its data.
+        if (event.topic === SCHEDULED_SHOP_REDACT && connection.status !== "uninstalled") return;
         await w.onPrivacyRequest?.({
           tenantId,
           platform: connection.platform,
@@ -186,17 +196,40 @@ export function createEventHandler(w: WorkerDeps) {
           ...(event.shopperId ? { shopperId: event.shopperId } : {}),
           ...(event.shopperEmail ? { shopperEmail: event.shopperEmail } : {}),
           ...(event.orderIds ? { orderIds: event.orderIds } : {}),
+          ...(event.requestId ? { requestId: event.requestId } : {}),
         });
         return;
       case "app.uninstalled": {
         // Delivered more than once and after the fact: only the first one changes anything.
         const now = w.deps.clock().toISOString();
-        await w.store.connections.updateOne(
+        const changed = await w.store.connections.updateOne(
           tenantId,
           { id: connectionId, status: "active" },
           { $set: { status: "uninstalled", uninstalledAt: now, updatedAt: now, health: "unknown" } },
         );
         w.store.invalidate(connection);
+        // Shopify erases a shop itself (`shop/redact`, 48 h after the uninstall). BigCommerce's
+        // uninstall is its only signal, so the same erasure is scheduled here, as durable as
+        // any job; WooCommerce and Magento send none (see the README's privacy section).
+        if (changed.modified > 0 && connection.platform === "bigcommerce") {
+          const job: EventJob = {
+            tenantId,
+            connectionId,
+            receivedAt: now,
+            deliveryId: `shop-redact:${connectionId}:${now}`,
+            event: {
+              kind: "privacy",
+              request: "shop-redact",
+              topic: SCHEDULED_SHOP_REDACT,
+              dedupeKey: `shop-redact:${connectionId}:${now}`,
+              occurredAt: now,
+            },
+          };
+          await w.deps.queue.enqueue(CATALOG_QUEUES.events, job, {
+            id: job.deliveryId,
+            delayMs: w.shopRedactDelayMs ?? SHOP_REDACT_DELAY_MS,
+          });
+        }
         return;
       }
       default:

@@ -54,6 +54,24 @@ describe("gateway env", () => {
     });
   });
 
+  it("reads the shopper hash key and the merchant notification webhook", () => {
+    const env = parseGatewayEnv({
+      VARAI_HASH_KEY: key32(7),
+      VARAI_NOTIFY_WEBHOOK_URL: "https://hooks.example.com/varai",
+      VARAI_NOTIFY_WEBHOOK_TOKEN: "a-long-enough-token",
+    });
+    expect(env.hashKey?.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(env.notifyWebhook).toEqual({ url: "https://hooks.example.com/varai", token: "a-long-enough-token" });
+    expect(parseGatewayEnv({})).toMatchObject({ hashKey: null, notifyWebhook: null });
+    const { paths, message } = configError({
+      VARAI_HASH_KEY: Buffer.alloc(16, 1).toString("base64"),
+      VARAI_NOTIFY_WEBHOOK_URL: "ftp://x",
+      VARAI_NOTIFY_WEBHOOK_TOKEN: "short",
+    });
+    expect(paths.sort()).toEqual(["VARAI_HASH_KEY", "VARAI_NOTIFY_WEBHOOK_TOKEN", "VARAI_NOTIFY_WEBHOOK_URL"]);
+    expect(message).not.toContain(Buffer.alloc(16, 1).toString("base64"));
+  });
+
   it("reads the Redis key prefix, the private-upstreams opt-in and the shutdown timeout", () => {
     expect(
       parseGatewayEnv({

@@ -41,6 +41,10 @@ export interface GatewayEnv {
   encryptionKeys: SecretBoxOptions | null;
   /** Null = generated under DATA_DIR by auth. */
   jwtKeys: JwtKeys | null;
+  /** Server secret of the keyed hashes of shopper emails (never rotated). Null = generated under DATA_DIR. */
+  hashKey: Buffer | null;
+  /** Where merchant notifications (a stored privacy export) are POSTed as JSON; null = logged only. */
+  notifyWebhook: { url: string; token: string | null } | null;
   shopify: { apiSecret: string } | null;
   bigcommerce: { clientId: string; clientSecret: string } | null;
   /** Face-model worker threads; null lets the ml service choose. */
@@ -175,6 +179,13 @@ const EnvSchema = z
     VARAI_ENCRYPTION_KEYS: encryptionKeys,
     VARAI_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     VARAI_JWT_KEYS: jwtKeys,
+    VARAI_HASH_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, "expected base64")
+      .refine((v) => Buffer.from(v, "base64").length >= 32, "must be at least 32 bytes (base64)")
+      .optional(),
+    VARAI_NOTIFY_WEBHOOK_URL: urlWithSchemes(["http:", "https:"], "https://hooks.example.com/varai"),
+    VARAI_NOTIFY_WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     SHOPIFY_API_SECRET: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_ID: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -239,6 +250,10 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
     admin: { email: raw.VARAI_ADMIN_EMAIL ?? null, password: raw.VARAI_ADMIN_PASSWORD ?? null },
     encryptionKeys: raw.VARAI_ENCRYPTION_KEYS ?? null,
     jwtKeys,
+    hashKey: raw.VARAI_HASH_KEY ? Buffer.from(raw.VARAI_HASH_KEY, "base64") : null,
+    notifyWebhook: raw.VARAI_NOTIFY_WEBHOOK_URL
+      ? { url: raw.VARAI_NOTIFY_WEBHOOK_URL, token: raw.VARAI_NOTIFY_WEBHOOK_TOKEN ?? null }
+      : null,
     shopify: raw.SHOPIFY_API_SECRET ? { apiSecret: raw.SHOPIFY_API_SECRET } : null,
     bigcommerce:
       raw.BIGCOMMERCE_CLIENT_ID && raw.BIGCOMMERCE_CLIENT_SECRET

@@ -1,15 +1,17 @@
 import { hkdfSync } from "node:crypto";
 import { createAnalyticsService } from "@varai/analytics";
-import { type AuthService, createAuthService, loadOrCreateLocalKeys } from "@varai/auth";
+import { type AuthService, createAuthService, loadOrCreateHashKey, loadOrCreateLocalKeys } from "@varai/auth";
 import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createMlService } from "@varai/ml";
 import { createRecommendationsService } from "@varai/recommendations";
 import {
   createGuardedFetch,
+  createLoggingNotifier,
   createSecretBox,
+  createShopperIdentity,
+  createWebhookNotifier,
   type PrivacySubject,
   type RuntimeDeps,
-  type SecretBoxOptions,
   type ServiceModule,
 } from "@varai/runtime";
 import { createStorageService } from "@varai/storage";
@@ -45,24 +47,51 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     env.jwtKeys && env.encryptionKeys ? null : await loadOrCreateLocalKeys({ dir: `${env.dataDir}/keys` });
   const jwtKeys = env.jwtKeys ?? localKeys!.jwtKeys;
   const encryptionKeys = env.encryptionKeys ?? localKeys!.encryptionKeys;
-
-  const auth = await createAuthService(deps, {
-    jwtKeys,
-    subjectDigestKey: deriveSubjectDigestKey(encryptionKeys),
-    adminEmail: env.admin.email ?? undefined,
-    adminPassword: env.admin.password ?? undefined,
+  // One secret box (the configured encryption keys) for everything sealed at rest: platform
+  // credentials, shopper photos, stored privacy exports.
+  const secretBox = createSecretBox(encryptionKeys);
+  // One server secret for keyed hashes of shoppers (never rotated, unlike the encryption keys):
+  // the shopper identity's email hashes and, derived from it, the audit log's subject digests.
+  const hashKey = env.hashKey ?? (await loadOrCreateHashKey({ dir: `${env.dataDir}/keys` }));
+  // One shopper identity for every service that stores or looks up shopper ids.
+  const shoppers = createShopperIdentity({
+    hashKey,
+    store: deps.store,
+    clock: deps.clock,
   });
   // One guarded fetch for every URL a tenant or a platform gave us (connections, product images).
   const upstreams = createGuardedFetch({
     allowHttp: env.allowPrivateUpstreams,
     allowPrivateAddresses: env.allowPrivateUpstreams,
   });
+
+  const auth = await createAuthService(deps, {
+    jwtKeys,
+    subjectDigestKey: deriveSubjectDigestKey(hashKey),
+    adminEmail: env.admin.email ?? undefined,
+    adminPassword: env.admin.password ?? undefined,
+    shoppers,
+    secretBox,
+    notifier: env.notifyWebhook
+      ? createWebhookNotifier({
+          url: env.notifyWebhook.url,
+          fetch: upstreams,
+          logger: deps.logger,
+          ...(env.notifyWebhook.token ? { token: env.notifyWebhook.token } : {}),
+        })
+      : createLoggingNotifier(deps.logger),
+  });
   const storage = createStorageService(deps);
-  const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined, fetch: upstreams });
-  const analytics = createAnalyticsService(deps);
+  const ml = await createMlService(deps, {
+    workers: env.mlWorkers ?? undefined,
+    fetch: upstreams,
+    shoppers,
+    photoBox: secretBox,
+  });
+  const analytics = createAnalyticsService(deps, { shoppers });
   const catalog = createCatalogService(deps, {
     publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
-    secretBox: createSecretBox(encryptionKeys),
+    secretBox,
     ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
     ...(env.bigcommerce ? { bigcommerce: env.bigcommerce } : {}),
     fetch: upstreams,
@@ -72,7 +101,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onPrivacyRequest: (request) => handlePlatformPrivacy(auth, request),
   });
 
-  const recommendations = createRecommendationsService(deps);
+  const recommendations = createRecommendationsService(deps, { shoppers });
 
   return {
     modules: [auth, storage, ml, analytics, catalog, recommendations, createWidgetsModule(deps)],
@@ -86,9 +115,8 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
  * deployment configures no extra secret. Rotating the encryption keys changes the digests of
  * entries written afterwards (older entries keep theirs).
  */
-function deriveSubjectDigestKey(keys: SecretBoxOptions): Uint8Array {
-  const material = Buffer.from(keys.keys[keys.current] ?? "", "base64");
-  return new Uint8Array(hkdfSync("sha256", material, "", "varai audit subject digest v1", 32));
+function deriveSubjectDigestKey(hashKey: Uint8Array): Uint8Array {
+  return new Uint8Array(hkdfSync("sha256", hashKey, "", "varai audit subject digest v1", 32));
 }
 
 function toPurchase(order: OrderNotification) {
@@ -111,6 +139,12 @@ async function handlePlatformPrivacy(auth: AuthService, request: PrivacyRequest)
           ...(request.shopperId ? { shopperId: request.shopperId } : {}),
           ...(request.shopperEmail ? { email: request.shopperEmail } : {}),
         };
-  if (request.kind === "shopper-export") await auth.exportShopper(subject, by);
-  else await auth.redactShopper(subject, by);
+  if (request.kind === "shopper-export") {
+    // Shopify gives no channel to answer through: the merchant downloads it (and is notified).
+    await auth.storePlatformExport(subject, by, {
+      platform: request.platform,
+      connectionId: request.connectionId,
+      ...(request.requestId ? { requestId: request.requestId } : {}),
+    });
+  } else await auth.redactShopper(subject, by);
 }

@@ -1,6 +1,15 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { blobKeys, COLLECTIONS, createHttpApp, createRetentionPolicy, setPrincipal } from "@varai/runtime";
+import {
+  blobKeys,
+  COLLECTIONS,
+  createHttpApp,
+  createRetentionPolicy,
+  createSecretBox,
+  createShopperIdentity,
+  setPrincipal,
+} from "@varai/runtime";
 import type { Principal } from "@varai/schema";
 import type { Express } from "express";
 import sharp from "sharp";
@@ -78,6 +87,8 @@ async function makeAsset(frameWidthMm: number, lensDistanceMm: number, lensFill:
 
 describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
   const { deps, cleanup } = createTestDeps();
+  const shoppers = createShopperIdentity({ hashKey: randomBytes(32), store: deps.store });
+  const photoBox = createSecretBox({ keys: { v1: randomBytes(32).toString("base64") }, current: "v1" });
   let ml: MlService;
   let app: Express;
   let astronaut: Buffer;
@@ -121,7 +132,7 @@ describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
   }
 
   beforeAll(async () => {
-    ml = createMlService(deps, { workers: 1, queueLimit: 8, consumeFrameAssets: false });
+    ml = createMlService(deps, { workers: 1, queueLimit: 8, consumeFrameAssets: false, shoppers, photoBox });
     await ml.start();
     app = createHttpApp({
       modules: [ml],
@@ -434,6 +445,66 @@ describe.skipIf(!photoAvailable())("ml service over HTTP", () => {
       expect(expires).toBeLessThan(before + 3 * 86_400_000);
       const photo = await deps.blobs.head(blobKeys.photo(tenant, res.body.id));
       expect(Date.parse(photo?.tags.expiresAt ?? "")).toBe(expires);
+    });
+  });
+
+  describe("a kept photo", () => {
+    it("is re-encoded without EXIF (GPS, artist) and sealed at rest, and still drives a try-on", async () => {
+      const original = await sharp(scene)
+        .withExif({
+          IFD0: { Artist: "Jane Shopper-Artist", Copyright: "Jane 2026" },
+          IFD3: {
+            GPSLatitudeRef: "N",
+            GPSLatitude: "48/1 51/1 2964/100",
+            GPSLongitudeRef: "E",
+            GPSLongitude: "2/1 17/1 4020/100",
+          },
+        })
+        .jpeg({ quality: 90 })
+        .toBuffer();
+      expect((await sharp(original).metadata()).exif).toBeDefined();
+      const res = await analyse(original, { consent: "true", shopperId: "shopper-exif" }, "exif.jpg");
+      expect(res.status).toBe(200);
+      const stored = await deps.blobs.get(blobKeys.photo(TENANT, res.body.id));
+      expect(stored).not.toBeNull();
+      const bytes = stored?.data as Buffer;
+      // At rest: sealed, so neither the photo nor its tags are readable.
+      expect(bytes.equals(original)).toBe(false);
+      expect(bytes.includes(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
+      expect(bytes.includes(Buffer.from("Shopper-Artist"))).toBe(false);
+      expect(bytes.includes(original.subarray(original.length - 4096, original.length - 2048))).toBe(false);
+      // Opened with the key: a JPEG of the same size with no metadata at all.
+      const opened = photoBox.decryptBytes(bytes);
+      const meta = await sharp(opened).metadata();
+      expect(meta.format).toBe("jpeg");
+      expect([meta.width, meta.height]).toEqual([res.body.imageSize.width, res.body.imageSize.height]);
+      expect(meta.exif).toBeUndefined();
+      expect(meta.xmp).toBeUndefined();
+      expect(meta.icc).toBeUndefined();
+      expect(opened.includes(Buffer.from("Shopper-Artist"))).toBe(false);
+      // Read back by the service: the try-on from the kept photo renders.
+      const image = await request(app)
+        .post("/v1/try-on")
+        .field("productId", "prd_ready")
+        .field("faceAnalysisId", res.body.id);
+      expect(image.status).toBe(200);
+      expect(image.headers["content-type"]).toBe("image/jpeg");
+    });
+
+    it("is kept under the shopper's one id (a gid as its plain id) and linked to the email's hash", async () => {
+      const res = await analyse(
+        astronaut,
+        { consent: "true", shopperId: "gid://shopify/Customer/4242", shopperEmail: "Jo@Example.test" },
+        "a.png",
+      );
+      expect(res.status).toBe(200);
+      const faces = deps.store.tenantCollection<{ id: string; tenantId: string; shopperId: string }>(
+        COLLECTIONS.faceMeasurements,
+      );
+      expect((await faces.findById(TENANT, res.body.id))?.shopperId).toBe("4242");
+      expect((await deps.blobs.head(blobKeys.photo(TENANT, res.body.id)))?.tags.shopperId).toBe("4242");
+      const ids = await shoppers.resolve({ kind: "shopper", tenantId: TENANT, email: "jo@example.test" });
+      expect(ids).toContain("4242");
     });
   });
 

@@ -1,15 +1,19 @@
+import { randomBytes } from "node:crypto";
 import {
   blobKeys,
   COLLECTIONS,
   type Consumer,
   createRetentionPolicy,
+  createShopperIdentity,
   daysToMs,
   type PrivacyParticipant,
   parseInput,
   QUEUES,
   type RuntimeDeps,
   requireStorefront,
+  type SecretBox,
   type ServiceModule,
+  type ShopperIdentity,
 } from "@varai/runtime";
 import {
   AppError,
@@ -35,7 +39,7 @@ import {
 import { createFacePool, type FacePool } from "./engine/face-pool.ts";
 import { createFetchImage, createFrameAssetPreparer } from "./frame-assets/prepare.ts";
 import { readPhotoForm } from "./http/multipart.ts";
-import { decodeFull, inspectPhoto, type RawImage } from "./image/decode.ts";
+import { decodeFull, inspectPhoto, type RawImage, withoutMetadata } from "./image/decode.ts";
 import { computePlacement, type FrameAssetInfo, type Placement } from "./render/placement.ts";
 import {
   type DecodedAsset,
@@ -58,6 +62,13 @@ export interface MlServiceOptions {
   fetch?: typeof globalThis.fetch;
   /** Consume QUEUES.frameAssets in start(). Default true. */
   consumeFrameAssets?: boolean;
+  /** Normalises shopper ids and links them to emails (the gateway's one instance). Default: a per-process one. */
+  shoppers?: ShopperIdentity;
+  /**
+   * Seals kept photos at rest (the configured encryption keys). Default: none, the photo is kept
+   * re-encoded without metadata but in clear (tests, tools); the gateway always passes one.
+   */
+  photoBox?: SecretBox;
 }
 
 /** A stored consented analysis (COLLECTIONS.faceMeasurements). */
@@ -109,6 +120,8 @@ const TruthySchema = z
 const AnalysisFieldsSchema = z.object({
   consent: TruthySchema.optional(),
   shopperId: z.string().min(1).max(128).optional(),
+  /** The logged-in shopper's email when the storefront gives it: only its keyed hash is kept, as a link to shopperId. */
+  shopperEmail: z.string().trim().toLowerCase().email().max(320).optional(),
   child: TruthySchema.optional(),
 });
 
@@ -145,7 +158,9 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
   const retention = createRetentionPolicy(deps.store);
   const faces = deps.store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements);
   const products = deps.store.tenantCollection<Product & { id: string }>(COLLECTIONS.products);
-  const shopperBlobs = createShopperBlobs(deps.blobs, deps.clock);
+  const shoppers =
+    options.shoppers ?? createShopperIdentity({ hashKey: randomBytes(32), store: deps.store, clock: deps.clock });
+  const shopperBlobs = createShopperBlobs(deps.blobs, deps.clock, options.photoBox ? { box: options.photoBox } : {});
   const preparer = createFrameAssetPreparer(deps, createFetchImage(options.fetch));
   // Decoded frame assets, small and reused by every try-on of a product; bounded.
   const assetCache = new Map<string, Promise<DecodedAsset>>();
@@ -324,7 +339,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
       tenantId,
       kind: "photo",
       id,
-      data: photo,
+      data: await withoutMetadata(photo, analyzed.header.type),
       contentType: `image/${analyzed.header.type}`,
       ttlMs,
       shopperId,
@@ -351,9 +366,14 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     if (!form.photo)
       throw new AppError("INVALID_INPUT", "The form needs a `photo` file", { details: { reason: "PHOTO_MISSING" } });
     const analyzed = await analyzePhoto(pool, form.photo, { child: fields.child });
+    const shopperId = fields.shopperId ? shoppers.normalise(fields.shopperId) : null;
     const result: FaceAnalysis = fields.consent
-      ? await storeConsented(tenantId, analyzed, form.photo, fields.shopperId ?? null)
+      ? await storeConsented(tenantId, analyzed, form.photo, shopperId)
       : { ...analyzed.face, id: null, expiresAt: null };
+    // Nothing about the shopper is kept without consent, the link to the email included.
+    if (fields.consent && result.id && shopperId && fields.shopperEmail) {
+      await shoppers.link(tenantId, shopperId, fields.shopperEmail);
+    }
     serverTiming(res, analyzed.timings as unknown as Record<string, number>);
     res.setHeader("Cache-Control", "no-store");
     res.json(result);
@@ -484,7 +504,18 @@ function mlOpenApi() {
                       description:
                         "Keep the analysis and the photo for the tenant's face data retention (default 7 days, 1-30). A withheld analysis is never kept.",
                     },
-                    shopperId: { type: "string", maxLength: 128 },
+                    shopperId: {
+                      type: "string",
+                      maxLength: 128,
+                      description:
+                        "The storefront's logged-in customer id (Shopify customer.id or its gid://shopify/Customer/ form, " +
+                        "WordPress user id, Magento or BigCommerce customer id); stored normalised",
+                    },
+                    shopperEmail: {
+                      type: "string",
+                      format: "email",
+                      description: "The shopper's email, when known: only a keyed hash is kept, linked to shopperId",
+                    },
                     child: CHILD_FIELD,
                   },
                 },

@@ -1,12 +1,14 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   COLLECTIONS,
   cacheKeys,
   createRetentionPolicy,
+  createShopperIdentity,
   daysToMs,
   type PrivacySubject,
   type RuntimeDeps,
   type ServiceModule,
+  type ShopperIdentity,
 } from "@varai/runtime";
 import {
   AppError,
@@ -50,6 +52,8 @@ import {
 } from "./style-rules.ts";
 
 export interface RecommendationsOptions {
+  /** Normalises request shopper ids (the gateway's one instance). Default: a per-process one. */
+  shoppers?: ShopperIdentity;
   /** How long a computed list is reused for the same tenant x profile bucket. Default 10 min. */
   cacheTtlMs?: number;
   /** Scheduled retraining of every active tenant; null disables the schedule. Default 24 h. */
@@ -193,6 +197,7 @@ export function createRecommendationsService(
   const retention = createRetentionPolicy(store);
   const indexMaxAgeMs = options.indexMaxAgeMs ?? 5 * 60_000;
   const maxTenants = options.maxTenantsInMemory ?? 50;
+  const shoppers = options.shoppers ?? createShopperIdentity({ hashKey: randomBytes(32), store, clock });
 
   const products = store.tenantCollection<Product & { tenantId: string }>(COLLECTIONS.products);
   const faces = store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements);
@@ -360,13 +365,15 @@ export function createRecommendationsService(
     return { face, probabilities, label, analysis };
   }
 
-  async function recommend(tenantId: string, request: RecommendationRequest): Promise<RecommendationResponse> {
+  async function recommend(tenantId: string, given: RecommendationRequest): Promise<RecommendationResponse> {
     // Lawful basis (README, "Privacy"): a shopper id is personal data kept only with consent.
-    if (!shopperIdAllowed(request)) {
+    if (!shopperIdAllowed(given)) {
       throw new AppError("INVALID_INPUT", CONSENT_REQUIRED_MESSAGE, {
         details: { reason: CONSENT_REQUIRED, issues: [{ path: "consent", message: CONSENT_REQUIRED_MESSAGE }] },
       });
     }
+    // One stored form per shopper (a gid and the plain id agree; an email is never kept in clear).
+    const request = given.shopperId ? { ...given, shopperId: shoppers.normalise(given.shopperId) } : given;
     const { face, probabilities, label, analysis } = await resolveProfile(tenantId, request);
     const filters = request.filters ?? {};
     const maxPriceMinor = filters.maxPrice === undefined ? undefined : (priceToMinor(filters.maxPrice) ?? undefined);

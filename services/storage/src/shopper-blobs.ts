@@ -1,4 +1,4 @@
-import { type BlobMetadata, type BlobStore, blobKeys } from "@varai/runtime";
+import { type BlobMetadata, type BlobStore, blobKeys, type SecretBox } from "@varai/runtime";
 import { newId } from "@varai/schema";
 
 /**
@@ -42,7 +42,17 @@ export function isExpired(metadata: BlobMetadata, now: Date): boolean {
   return Number.isNaN(expiresAt) || expiresAt <= now.getTime();
 }
 
-export function createShopperBlobs(blobs: BlobStore, clock: () => Date = () => new Date()): ShopperBlobs {
+/**
+ * `box`: when given, the bytes are sealed with it at rest (the configured encryption keys, as
+ * for connection credentials) and opened on read; a blob is tagged `sealed` so one written
+ * before encryption was configured still reads. Without a box only metadata and deletion work
+ * on sealed blobs (listing, the sweep, the privacy participant), which is all they need.
+ */
+export function createShopperBlobs(
+  blobs: BlobStore,
+  clock: () => Date = () => new Date(),
+  options: { box?: SecretBox } = {},
+): ShopperBlobs {
   return {
     async save(input) {
       const id = input.id ?? newId("blob");
@@ -52,7 +62,9 @@ export function createShopperBlobs(blobs: BlobStore, clock: () => Date = () => n
       };
       if (input.shopperId) tags.shopperId = input.shopperId;
       if (input.ref) tags.ref = input.ref;
-      const metadata = await blobs.put(shopperBlobKey(input.tenantId, input.kind, id), input.data, {
+      if (options.box) tags.sealed = "secret-box";
+      const data = options.box ? options.box.encryptBytes(input.data) : input.data;
+      const metadata = await blobs.put(shopperBlobKey(input.tenantId, input.kind, id), data, {
         contentType: input.contentType,
         tags,
       });
@@ -62,7 +74,9 @@ export function createShopperBlobs(blobs: BlobStore, clock: () => Date = () => n
       const found = await blobs.get(shopperBlobKey(tenantId, kind, id));
       // Expired blobs are invisible even before the sweep removes them.
       if (!found || isExpired(found.metadata, clock())) return null;
-      return found;
+      if (found.metadata.tags.sealed === undefined) return found;
+      if (!options.box) throw new Error(`shopper blob ${found.metadata.key} is sealed and no secret box was given`);
+      return { data: options.box.decryptBytes(found.data), metadata: found.metadata };
     },
     delete(tenantId, kind, id) {
       return blobs.delete(shopperBlobKey(tenantId, kind, id));

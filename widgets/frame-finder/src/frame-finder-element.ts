@@ -191,8 +191,11 @@ export class VaraiFrameFinderElement extends VaraiElement<typeof FrameFinderAttr
     fallback?: Partial<RecommendationRequest>,
   ): Promise<void> {
     try {
-      let response = await this.runtime.client.recommend(request);
-      if (response.items.length === 0 && fallback) response = await this.runtime.client.recommend(fallback);
+      const { shopperId } = this.runtime.shopper;
+      const who = shopperId ? { shopperId } : {};
+      let response = await this.runtime.client.recommend({ ...request, ...who });
+      if (response.items.length === 0 && fallback)
+        response = await this.runtime.client.recommend({ ...fallback, ...who });
       const products = response.items.length
         ? await this.runtime.products({ ids: response.items.map((i) => i.productId) })
         : [];

@@ -3,6 +3,7 @@ import {
   DEFAULT_WIDGET_CONFIG,
   parseAttributes,
   RecommendationsAttributesSchema,
+  ShopperAttributesSchema,
   TryOnAttributesSchema,
   WidgetConfigSchema,
 } from "./config.ts";
@@ -18,6 +19,27 @@ describe("widget config", () => {
   it("refuses theme values that could break out of a CSS declaration", () => {
     expect(WidgetConfigSchema.safeParse({ theme: { primary: "red;} body{display:none" } }).success).toBe(false);
     expect(WidgetConfigSchema.parse({ theme: { primary: "#ff0066" } }).theme.primary).toBe("#ff0066");
+  });
+});
+
+describe("shopper attributes", () => {
+  it("reads the storefront's logged-in customer, and treats a guest's empty id as anonymous", () => {
+    const read = (values: Record<string, string>) => parseAttributes(ShopperAttributesSchema, attrs(values)).value;
+    expect(read({ "shopper-id": " 191167 ", "shopper-email": "jo@example.test" })).toEqual({
+      "shopper-id": "191167",
+      "shopper-email": "jo@example.test",
+    });
+    expect(read({ "shopper-id": "gid://shopify/Customer/191167" })["shopper-id"]).toBe("gid://shopify/Customer/191167");
+    // Liquid renders `{{ customer.id }}` as nothing for a guest; WordPress's user id is 0.
+    expect(read({ "shopper-id": "", "shopper-email": "" })).toEqual({});
+    expect(read({ "shopper-id": "0" })["shopper-id"]).toBeUndefined();
+    // A malformed email is dropped, the id kept.
+    const { value, problems } = parseAttributes(
+      ShopperAttributesSchema,
+      attrs({ "shopper-id": "7", "shopper-email": "not-an-email" }),
+    );
+    expect(value).toEqual({ "shopper-id": "7" });
+    expect(problems).toEqual(["invalid attribute shopper-email"]);
   });
 });
 

@@ -123,6 +123,28 @@ export const TryOnAttributesSchema = z.object({
   lang: z.string().max(35).optional(),
 });
 
+/**
+ * The logged-in shopper, on any VARAi element, as the storefront's app or plugin writes it:
+ * Shopify Liquid `shopper-id="{{ customer.id }}"`, WordPress `get_current_user_id()`, Magento
+ * and BigCommerce customer ids. Empty (a guest) means anonymous. `shopper-email` is optional;
+ * it is only sent with a consented face analysis, and the server keeps only its keyed hash.
+ */
+export const ShopperAttributesSchema = z.object({
+  "shopper-id": z
+    .string()
+    .trim()
+    .max(128)
+    .transform((v) => (v === "" || v === "0" ? undefined : v))
+    .optional(),
+  "shopper-email": z
+    .string()
+    .trim()
+    .transform((v) => (v === "" ? undefined : v))
+    .pipe(z.email().max(320).optional())
+    .optional(),
+});
+export type ShopperAttributes = z.infer<typeof ShopperAttributesSchema>;
+
 export const FrameFinderAttributesSchema = z.object({
   limit: z.coerce.number().int().min(1).max(24).default(6),
   lang: z.string().max(35).optional(),

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { DEFAULT_WIDGET_CONFIG, parseAttributes, type WidgetConfig } from "./config.ts";
+import { DEFAULT_WIDGET_CONFIG, parseAttributes, ShopperAttributesSchema, type WidgetConfig } from "./config.ts";
 import { createTranslator, type Locale, pickLocale, type Translate } from "./i18n.ts";
 import { getRuntime, type WidgetRuntime } from "./runtime.ts";
 import { BASE_CSS, themeCss } from "./styles.ts";
@@ -47,6 +47,14 @@ export abstract class VaraiElement<S extends z.ZodObject> extends HTMLElement {
 
   private readAttributes(): void {
     this.attrs = parseAttributes(this.schema, (name) => this.getAttribute(name)).value;
+    // The shopper is the page's, whichever element names it (see ShopperAttributesSchema).
+    const shopper = parseAttributes(ShopperAttributesSchema, (name) => this.getAttribute(name)).value;
+    if (shopper["shopper-id"]) {
+      this.runtime.identify({
+        shopperId: shopper["shopper-id"],
+        ...(shopper["shopper-email"] ? { shopperEmail: shopper["shopper-email"] } : {}),
+      });
+    }
   }
 
   private resolveLocale(): void {

@@ -49,6 +49,16 @@ describe("event batcher", () => {
     expect(sent[0]![1]).toMatchObject({ type: "try_on_started", productId: "prd_1", sessionId: "ses_1" });
   });
 
+  it("carries the shopper an element names from then on (shopper-id), not before", async () => {
+    const { batcher, sent, fire } = setup();
+    batcher.track("widget_shown");
+    batcher.setShopperId("gid://shopify/Customer/191167");
+    batcher.track("try_on_started", { productId: "prd_1" });
+    fire();
+    await Promise.resolve();
+    expect(sent[0]?.map((e) => e.shopperId)).toEqual([undefined, "gid://shopify/Customer/191167"]);
+  });
+
   it("flushes at once when a batch is full", async () => {
     const { batcher, sent } = setup({ maxBatch: 3 });
     for (let i = 0; i < 3; i++) batcher.track("product_viewed");

@@ -25,6 +25,8 @@ export interface EventBatcher {
   flush(): Promise<void>;
   /** Page hide: hands what is queued to the beacon, since a fetch may be cancelled. */
   flushOnHide(): void;
+  /** The logged-in shopper, for events tracked from now on (an element's `shopper-id`). */
+  setShopperId(shopperId: string | undefined): void;
   readonly pending: number;
 }
 
@@ -48,6 +50,7 @@ export function createEventBatcher(options: EventBatcherOptions): EventBatcher {
   const clearTimer = options.clearTimer ?? ((h) => clearTimeout(h as ReturnType<typeof setTimeout>));
   let queue: AnalyticsEventInput[] = [];
   let timer: unknown = null;
+  let shopperId = options.shopperId;
 
   function cancelTimer() {
     if (timer !== null) clearTimer(timer);
@@ -77,7 +80,7 @@ export function createEventBatcher(options: EventBatcherOptions): EventBatcher {
         id: newId(),
         type,
         sessionId: options.sessionId,
-        ...(options.shopperId ? { shopperId: options.shopperId } : {}),
+        ...(shopperId ? { shopperId } : {}),
         ...(data.productId ? { productId: data.productId } : {}),
         occurredAt: now().toISOString(),
         properties: data.properties ?? {},
@@ -98,6 +101,9 @@ export function createEventBatcher(options: EventBatcherOptions): EventBatcher {
       for (const batch of take()) {
         if (!options.beacon(batch)) void options.send(batch).catch(() => {});
       }
+    },
+    setShopperId(id) {
+      shopperId = id;
     },
     get pending() {
       return queue.length;

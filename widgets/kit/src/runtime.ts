@@ -23,6 +23,14 @@ export interface WidgetRuntime {
   config: Promise<WidgetConfig>;
   products(query: { ids?: readonly string[]; sku?: string; limit?: number }): Promise<WidgetProduct[]>;
   events: EventBatcher;
+  /** The logged-in shopper (an element's `shopper-id`), sent with events, analyses and recommendations. */
+  readonly shopper: Shopper;
+  identify(shopper: Shopper): void;
+}
+
+export interface Shopper {
+  shopperId?: string;
+  shopperEmail?: string;
 }
 
 declare global {
@@ -84,7 +92,22 @@ export function createRuntime(base: string, key: string | null): WidgetRuntime {
     if (document.visibilityState === "hidden") events.flushOnHide();
   });
 
-  return { base, key, client, config, products, events };
+  let shopper: Shopper = {};
+  return {
+    base,
+    key,
+    client,
+    config,
+    products,
+    events,
+    get shopper() {
+      return shopper;
+    },
+    identify(next) {
+      shopper = { ...next };
+      events.setShopperId(next.shopperId);
+    },
+  };
 }
 
 /**

@@ -58,7 +58,12 @@ export class VaraiRecommendationsElement extends VaraiElement<typeof Recommendat
     const limit = this.attrs.limit ?? this.config.recommendations.limit;
     const exclude = this.attrs["exclude-product"];
     try {
-      const response = await this.runtime.client.recommend({ ...input, limit: exclude ? limit + 1 : limit });
+      const { shopperId } = this.runtime.shopper;
+      const response = await this.runtime.client.recommend({
+        ...input,
+        ...(shopperId ? { shopperId } : {}),
+        limit: exclude ? limit + 1 : limit,
+      });
       const items = response.items.filter((i) => i.productId !== exclude).slice(0, limit);
       const products = items.length ? await this.runtime.products({ ids: items.map((i) => i.productId) }) : [];
       if (seq !== this.requestSeq) return;

@@ -333,7 +333,7 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     // PD and face shape after the render, not beside it: on a small server the two would share
     // the CPU and the shopper would wait longer for the picture.
     if (this.photo !== photo) return;
-    await this.runtime.client.analyzeFace(photo).then(
+    await this.runtime.client.analyzeFace(photo, this.runtime.shopper).then(
       (a) => {
         const { measurements: m, faceShape } = a;
         // No numbers for a photo the method cannot measure: how to take one it can.

@@ -125,6 +125,8 @@ export interface PrivacyEvent extends WebhookEventBase {
   shopperEmail?: string;
   /** Platform order ids named by the request (export / redaction scope). */
   orderIds?: string[];
+  /** The platform's id of the request (Shopify `data_request.id`), for the merchant's records. */
+  requestId?: string;
 }
 
 export interface AppUninstalledEvent extends WebhookEventBase {

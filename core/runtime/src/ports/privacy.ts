@@ -4,6 +4,12 @@
  * webhooks) walk all registered participants, so adding a store of shopper data without
  * registering here is the bug to look for in review.
  */
+/**
+ * `shopperId` / `email` as the caller gave them. Auth expands a shopper subject to every stored
+ * form of the shopper (ShopperIdentity.resolve: normalised id, gid form, email hash, linked ids)
+ * and calls each participant once per form with `{ kind: "shopper", tenantId, shopperId }`, so a
+ * participant matches a plain `shopperId` and never sees an email.
+ */
 export type PrivacySubject =
   | { kind: "shopper"; tenantId: string; shopperId?: string; email?: string }
   | { kind: "tenant"; tenantId: string };
@@ -15,6 +21,11 @@ export interface PrivacyParticipant {
   export(subject: PrivacySubject): Promise<Record<string, unknown>[]>;
   /** Erases everything about the subject. Idempotent. Returns how many items were removed. */
   erase(subject: PrivacySubject): Promise<number>;
+  /**
+   * Erased after every other participant succeeded (catalog: the connection a platform's
+   * redaction webhook arrived through, which its retry needs until the rest is done).
+   */
+  eraseLast?: boolean;
 }
 
 export interface PrivacyRegistry {

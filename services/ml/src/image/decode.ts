@@ -166,3 +166,20 @@ export async function downscaleForDetection(image: RawImage): Promise<RawImage> 
     ),
   );
 }
+
+/**
+ * The photo as it is kept (consented analyses only): the pixels the analysis saw (orientation
+ * applied, sRGB) re-encoded in the same format with NO metadata: EXIF (GPS position, camera,
+ * artist, time), XMP, IPTC and ICC profiles are all dropped (sharp keeps none unless asked).
+ * Its size after orientation equals the analysis's `imageSize`, as try-on checks.
+ */
+export async function withoutMetadata(data: Uint8Array, type: AcceptedType): Promise<Buffer> {
+  const pipeline = normalised(data);
+  const encoded =
+    type === "png" ? pipeline.png() : type === "webp" ? pipeline.webp({ quality: 92 }) : pipeline.jpeg({ quality: 92 });
+  try {
+    return await encoded.toBuffer();
+  } catch {
+    throw refuse("INVALID_INPUT", PHOTO_REASONS.corrupt, "The photo could not be read");
+  }
+}
