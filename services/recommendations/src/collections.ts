@@ -25,6 +25,8 @@ export const RECS_COLLECTIONS = {
     scope: "tenant",
     indexes: [{ fields: { kind: 1, version: -1 }, unique: true, name: "by_kind_version" }],
   },
+  /** One-time data migrations done on this store (id = the migration). */
+  migrations: { name: "recommendations_migrations", scope: "global" },
   /** One document per version of a tenant's style rules; the highest version is in force. */
   rules: {
     name: "recommendation_rules",

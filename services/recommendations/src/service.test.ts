@@ -1,4 +1,12 @@
-import { COLLECTIONS, cacheKeys, createHttpApp, createRetentionPolicy, noopLogger, setPrincipal } from "@varai/runtime";
+import {
+  COLLECTIONS,
+  cacheKeys,
+  createHttpApp,
+  createPrivacyRegistry,
+  createRetentionPolicy,
+  noopLogger,
+  setPrincipal,
+} from "@varai/runtime";
 import type { Product } from "@varai/schema";
 import { createTestRuntime } from "@varai/testkit";
 import type { RequestHandler } from "express";
@@ -368,6 +376,35 @@ describe("recommendations service", () => {
     expect(await participant.erase({ kind: "shopper", tenantId: T, shopperId: "shp_face" })).toBe(1);
     const records = deps.store.tenantCollection<{ id: string; tenantId: string }>(RECS_COLLECTIONS.recommendations);
     expect(await records.count(T, { faceAnalysisId: "fa_linked" })).toBe(0);
+  });
+
+  it("at start, brings records of earlier releases made from an analysis under its shopper and expiry", async () => {
+    const day = 86_400_000;
+    await deps.store.globalCollection<{ id: string }>(COLLECTIONS.tenants).insertOne({ id: T });
+    const analysisExpiry = new Date(Date.now() + 2 * day);
+    await deps.store
+      .tenantCollection<{ id: string; tenantId: string } & Record<string, unknown>>(COLLECTIONS.faceMeasurements)
+      .insertOne(T, { id: "fa_old", shopperId: "shp_old", expiresAt: analysisExpiry });
+    const records = deps.store.tenantCollection<{ id: string; tenantId: string } & Record<string, unknown>>(
+      RECS_COLLECTIONS.recommendations,
+    );
+    const late = new Date(Date.now() + 90 * day);
+    await records.insertMany(T, [
+      { id: "rec_linked", shopperId: null, faceAnalysisId: "fa_old", profile: { faceWidthMm: 136 }, expiresAt: late },
+      { id: "rec_orphan", shopperId: null, faceAnalysisId: "fa_gone", profile: { faceWidthMm: 140 }, expiresAt: late },
+      { id: "rec_plain", shopperId: null, faceAnalysisId: null, profile: null, expiresAt: late },
+    ]);
+    const restarted = createRecommendationsService(
+      { ...deps, privacy: createPrivacyRegistry() },
+      { retrainIntervalMs: null },
+    );
+    await restarted.start?.();
+    await restarted.stop?.();
+    expect(await records.findById(T, "rec_linked")).toMatchObject({ shopperId: "shp_old", expiresAt: analysisExpiry });
+    expect(await records.findById(T, "rec_orphan")).toBeNull();
+    expect(await records.findById(T, "rec_plain")).toMatchObject({ shopperId: null, expiresAt: late });
+    const participant = deps.privacy.participants().find((p) => p.name === "recommendations.history")!;
+    expect(await participant.export({ kind: "shopper", tenantId: T, shopperId: "shp_old" })).toHaveLength(1);
   });
 
   it("keeps history for the tenant's history retention", async () => {

@@ -27,6 +27,7 @@ import { buildCatalogIndex, type CatalogIndex, priceToMinor } from "./catalog-in
 import { MODEL_KIND, RECS_COLLECTIONS } from "./collections.ts";
 import { CONTEXT_DIM, contextFeatures, HISTORY_DIM, historyFeatures, ITEM_DIM, POPULARITY_OFFSET } from "./features.ts";
 import { combinedFit, type FaceSize } from "./fit.ts";
+import { linkFaceRecords } from "./link-face-records.ts";
 import {
   deserialiseWeights,
   type ItemSide,
@@ -779,6 +780,14 @@ export function createRecommendationsService(
     trainPreferenceModel,
     listModels,
     async start() {
+      await linkFaceRecords({
+        records,
+        faces,
+        tenants: store.globalCollection<{ id: string }>(COLLECTIONS.tenants),
+        migrations: store.globalCollection<{ id: string; at: string }>(RECS_COLLECTIONS.migrations),
+        logger,
+        now: clock(),
+      }).catch((error: unknown) => logger.warn({ err: error }, "linking recommendation records failed"));
       const interval = options.retrainIntervalMs === undefined ? 86_400_000 : options.retrainIntervalMs;
       if (interval === null || timer) return;
       timer = setInterval(() => {
