@@ -6,6 +6,7 @@ import {
   esc,
   FrameFinderAttributesSchema,
   type MessageKey,
+  personalisation,
   productCard,
   retakeAdvice,
   saveLastAnalysis,
@@ -191,8 +192,7 @@ export class VaraiFrameFinderElement extends VaraiElement<typeof FrameFinderAttr
     fallback?: Partial<RecommendationRequest>,
   ): Promise<void> {
     try {
-      const { shopperId } = this.runtime.shopper;
-      const who = shopperId ? { shopperId } : {};
+      const who = personalisation(this.runtime.shopper);
       let response = await this.runtime.client.recommend({ ...request, ...who });
       if (response.items.length === 0 && fallback)
         response = await this.runtime.client.recommend({ ...fallback, ...who });

@@ -128,6 +128,11 @@ export const TryOnAttributesSchema = z.object({
  * Shopify Liquid `shopper-id="{{ customer.id }}"`, WordPress `get_current_user_id()`, Magento
  * and BigCommerce customer ids. Empty (a guest) means anonymous. `shopper-email` is optional;
  * it is only sent with a consented face analysis, and the server keeps only its keyed hash.
+ * `shopper-consent="true"`: the storefront's consent banner (Shopify's Customer Privacy API,
+ * a WordPress or Magento cookie consent) says the shopper agreed to personalised analytics and
+ * recommendations. Without it the shopper id stays on the page: events and recommendation
+ * requests go anonymous, because the API keeps a shopper id only with that consent. It is not
+ * the consent to keep a photo, which the shopper gives in the try-on itself.
  */
 export const ShopperAttributesSchema = z.object({
   "shopper-id": z
@@ -141,6 +146,10 @@ export const ShopperAttributesSchema = z.object({
     .trim()
     .transform((v) => (v === "" ? undefined : v))
     .pipe(z.email().max(320).optional())
+    .optional(),
+  "shopper-consent": z
+    .enum(["true", "false", ""])
+    .transform((v) => v === "true")
     .optional(),
 });
 export type ShopperAttributes = z.infer<typeof ShopperAttributesSchema>;

@@ -53,6 +53,7 @@ export abstract class VaraiElement<S extends z.ZodObject> extends HTMLElement {
       this.runtime.identify({
         shopperId: shopper["shopper-id"],
         ...(shopper["shopper-email"] ? { shopperEmail: shopper["shopper-email"] } : {}),
+        consent: shopper["shopper-consent"] === true,
       });
     }
   }

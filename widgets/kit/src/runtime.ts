@@ -31,6 +31,16 @@ export interface WidgetRuntime {
 export interface Shopper {
   shopperId?: string;
   shopperEmail?: string;
+  /** `shopper-consent`: personalised analytics and recommendations (not photo storage). */
+  consent?: boolean;
+}
+
+/**
+ * What events and recommendation requests say of the shopper: the id with `consent: true` when
+ * the storefront reported consent, nothing otherwise (the API refuses a shopper id without it).
+ */
+export function personalisation(shopper: Shopper): { shopperId?: string; consent?: true } {
+  return shopper.shopperId && shopper.consent ? { shopperId: shopper.shopperId, consent: true } : {};
 }
 
 declare global {
@@ -83,7 +93,8 @@ export function createRuntime(base: string, key: string | null): WidgetRuntime {
 
   const events = createEventBatcher({
     sessionId: sessionId(),
-    send: (batch) => client.sendEvents(batch),
+    // A batch that carries the shopper carries the consent it was given under (see identify).
+    send: (batch) => client.sendEvents(batch, batch.some((e) => e.shopperId) ? { consent: true } : {}),
     beacon: (batch) => beacon(base, key, batch),
   });
   // pagehide is the last reliable moment on mobile (unload is not fired); hidden tabs may never come back.
@@ -105,7 +116,7 @@ export function createRuntime(base: string, key: string | null): WidgetRuntime {
     },
     identify(next) {
       shopper = { ...next };
-      events.setShopperId(next.shopperId);
+      events.setShopperId(personalisation(shopper).shopperId);
     },
   };
 }
@@ -119,7 +130,8 @@ function beacon(base: string, key: string | null, batch: AnalyticsEventInput[]):
   if (typeof navigator.sendBeacon !== "function") return false;
   const url = `${base}/v1/events${key ? `?key=${encodeURIComponent(key)}` : ""}`;
   try {
-    return navigator.sendBeacon(url, new Blob([JSON.stringify({ events: batch })], { type: "text/plain" }));
+    const consent = batch.some((e) => e.shopperId) ? { consent: true } : {};
+    return navigator.sendBeacon(url, new Blob([JSON.stringify({ events: batch, ...consent })], { type: "text/plain" }));
   } catch {
     return false;
   }

@@ -4,6 +4,7 @@ import {
   ANALYSIS_EVENT,
   CARD_CSS,
   esc,
+  personalisation,
   productCard,
   RecommendationsAttributesSchema,
   readLastAnalysis,
@@ -58,10 +59,9 @@ export class VaraiRecommendationsElement extends VaraiElement<typeof Recommendat
     const limit = this.attrs.limit ?? this.config.recommendations.limit;
     const exclude = this.attrs["exclude-product"];
     try {
-      const { shopperId } = this.runtime.shopper;
       const response = await this.runtime.client.recommend({
         ...input,
-        ...(shopperId ? { shopperId } : {}),
+        ...personalisation(this.runtime.shopper),
         limit: exclude ? limit + 1 : limit,
       });
       const items = response.items.filter((i) => i.productId !== exclude).slice(0, limit);

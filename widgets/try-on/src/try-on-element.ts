@@ -333,28 +333,32 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     // PD and face shape after the render, not beside it: on a small server the two would share
     // the CPU and the shopper would wait longer for the picture.
     if (this.photo !== photo) return;
-    await this.runtime.client.analyzeFace(photo, this.runtime.shopper).then(
-      (a) => {
-        const { measurements: m, faceShape } = a;
-        // No numbers for a photo the method cannot measure: how to take one it can.
-        if (m.status === "withheld") return this.showRetake(m);
-        if (faceShape.status === "withheld") return this.showRetake(faceShape);
-        saveLastAnalysis({
-          ...(a.id ? { faceAnalysisId: a.id } : {}),
-          pupillaryDistanceMm: m.pupillaryDistance.valueMm,
-          faceWidthMm: m.faceWidth.valueMm,
-          faceShape: faceShape.label,
-          source: "photo",
-        });
-        this.showMeasure(m.pupillaryDistance.valueMm, m.pupillaryDistance.uncertaintyMm, faceShape.label);
-        this.emit("varai:face-analyzed", {
-          pupillaryDistanceMm: m.pupillaryDistance.valueMm,
-          faceShape: faceShape.label,
-        });
-        this.runtime.events.track("face_analyzed", { properties: { source: "photo" } });
-      },
-      () => {}, // the render already reported a missing face; PD is a bonus
-    );
+    // Who the shopper is, never `shopper-consent` (that is not consent to keep a face).
+    const { shopperId, shopperEmail } = this.runtime.shopper;
+    await this.runtime.client
+      .analyzeFace(photo, { ...(shopperId ? { shopperId } : {}), ...(shopperEmail ? { shopperEmail } : {}) })
+      .then(
+        (a) => {
+          const { measurements: m, faceShape } = a;
+          // No numbers for a photo the method cannot measure: how to take one it can.
+          if (m.status === "withheld") return this.showRetake(m);
+          if (faceShape.status === "withheld") return this.showRetake(faceShape);
+          saveLastAnalysis({
+            ...(a.id ? { faceAnalysisId: a.id } : {}),
+            pupillaryDistanceMm: m.pupillaryDistance.valueMm,
+            faceWidthMm: m.faceWidth.valueMm,
+            faceShape: faceShape.label,
+            source: "photo",
+          });
+          this.showMeasure(m.pupillaryDistance.valueMm, m.pupillaryDistance.uncertaintyMm, faceShape.label);
+          this.emit("varai:face-analyzed", {
+            pupillaryDistanceMm: m.pupillaryDistance.valueMm,
+            faceShape: faceShape.label,
+          });
+          this.runtime.events.track("face_analyzed", { properties: { source: "photo" } });
+        },
+        () => {}, // the render already reported a missing face; PD is a bonus
+      );
   }
 
   private async renderPhoto(): Promise<void> {
