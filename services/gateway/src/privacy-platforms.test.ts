@@ -172,12 +172,14 @@ function describePrivacy(
                 occurredAt: new Date().toISOString(),
               },
             ],
+            // The storefront reported the shopper's consent (a shopper id is refused without it).
+            consent: true,
           },
         });
         expect(events.status).toBe(202);
         const recs = await call(server.base, "POST", "/v1/recommendations", {
           key: publishableKey,
-          body: { shopperId, faceAnalysisId: analysis.id },
+          body: { shopperId, faceAnalysisId: analysis.id, consent: true },
         });
         expect(recs.status).toBe(200);
         return {
