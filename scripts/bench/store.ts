@@ -11,11 +11,14 @@
 // analytics services, test principal):
 //   startupMs          process start -> store opened, every collection declared, first query answered
 //   productListMs      GET /v1/products?limit=25 (first page and pages after random cursors), p50/p95
-//   summary90dMs       GET /v1/analytics/summary over the last 90 days, p50/p95
+//   summary90dFirstMs  the first GET /v1/analytics/summary over the last 90 days in this process
+//                      (on a file no summary ran on yet, it also groups every day's sessions once
+//                      and keeps them in analytics_funnel_days: later processes find them)
+//   summary90dMs       the summaries after it, p50/p95
 //   rssMb              the process's peak resident set
 // Targets (issue 15): RSS <= 600 MB, list page p95 <= 20 ms, summary p95 <= 100 ms, start-up <= 3 s.
 // Options (env): BENCH_STORE_FILE (default /tmp/varai-bench-store/varai.sqlite), BENCH_EVENTS
-// (5 000 000), BENCH_PRODUCTS (100 000), BENCH_ROUNDS (list pages, 200), BENCH_SUMMARIES (20).
+// (5 000 000), BENCH_PRODUCTS (100 000), BENCH_ROUNDS (list pages, 200), BENCH_SUMMARIES (50, after the first).
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync } from "node:fs";
@@ -226,9 +229,11 @@ async function measure(): Promise<void> {
   }
   const to = new Date().toISOString().slice(0, 10);
   const from = new Date(Date.now() - (DAYS - 1) * DAY_MS).toISOString().slice(0, 10);
+  const summaryUrl = `/v1/analytics/summary?from=${from}&to=${to}`;
+  const firstSummary = await timed(summaryUrl);
   const summaries: number[] = [];
-  let summaryBody = "";
-  for (let i = 0; i < Number(process.env.BENCH_SUMMARIES ?? 20); i++) {
+  let summaryBody = firstSummary.body;
+  for (let i = 0; i < Number(process.env.BENCH_SUMMARIES ?? 50); i++) {
     const { ms, body } = await timed(`/v1/analytics/summary?from=${from}&to=${to}`);
     summaries.push(ms);
     summaryBody = body;
@@ -250,6 +255,7 @@ async function measure(): Promise<void> {
         startupMs,
         storeOpenToFirstPageMs: Math.round(ready - openedAt),
         productListMs: listQ,
+        summary90dFirstMs: Math.round(firstSummary.ms),
         summary90dMs: summaryQ,
         summaryTotals: { productViewed: summary.totals.productViewed, sessions: summary.totals.sessions },
         rssMb,
@@ -276,8 +282,9 @@ if (process.argv.includes("--measure")) {
       (performance.now() - startedAt) / 1000
     ).toFixed(0)} s since start)\n`,
   );
-  // Start-up and memory are measured in a fresh process that only opens the file.
-  const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--measure"], {
+  // Start-up and memory are measured in a fresh process that only opens the file, started as
+  // `pnpm start` starts the gateway: Node 24 itself, stripping the types (no tsx loader).
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), "--measure"], {
     stdio: "inherit",
     env: process.env,
   });

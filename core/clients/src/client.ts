@@ -12,13 +12,19 @@ import { z } from "zod";
 /** A problem+json answer from the API, with its stable code. */
 export class VaraiApiError extends Error {
   override readonly name = "VaraiApiError";
+  readonly status: number;
+  readonly code: ErrorCode | "NETWORK" | "INVALID_RESPONSE";
+  readonly problem: Record<string, unknown>;
   constructor(
-    readonly status: number,
-    readonly code: ErrorCode | "NETWORK" | "INVALID_RESPONSE",
+    status: number,
+    code: ErrorCode | "NETWORK" | "INVALID_RESPONSE",
     message: string,
-    readonly problem: Record<string, unknown> = {},
+    problem: Record<string, unknown> = {},
   ) {
     super(message);
+    this.status = status;
+    this.code = code;
+    this.problem = problem;
   }
 }
 

@@ -52,6 +52,33 @@ export interface SessionDayDoc {
   expiresAt: Date;
 }
 
+/**
+ * One day's session funnel, grouped as the summary needs it (funnel-days.ts): a cache of a
+ * `$group` over that day's session-day docs, valid while the day's tenant-wide daily doc still
+ * has the counts (`fingerprint`) it had when the groups were read.
+ */
+export interface FunnelDayDoc {
+  id: string;
+  tenantId: string;
+  fingerprint: string;
+  groups: FunnelGroup[];
+  /** The day's first session-day docs expire then: from that day on the groups are read again. */
+  expiresAt: Date;
+}
+
+/** The session-day docs of one day with one (tried, purchased, seen): how many, and their funnel flags summed. */
+export interface FunnelGroup {
+  tried: number;
+  purchased: number;
+  seen: number;
+  sessions: number;
+  widgetShown: number;
+  tryOnStarted: number;
+  tryOnRendered: number;
+  addToCart: number;
+  purchasedSessions: number;
+}
+
 /** A batch whose aggregate increments are fully applied: a redelivery of it is a no-op. */
 export interface AppliedBatchDoc {
   id: string;
@@ -66,7 +93,13 @@ export const ANALYTICS_COLLECTIONS = {
   daily: {
     name: "analytics_daily",
     scope: "tenant",
-    indexes: [{ fields: { day: 1, productId: 1 }, name: "by_day_product" }],
+    indexes: [
+      { fields: { day: 1, productId: 1 }, name: "by_day_product" },
+      // The summary's top frames: each day's most tried-on products, then those products' range (top-frames.ts).
+      // Ascending: scanned backwards it yields the most tried-on first, ties in the order SQL pages them.
+      { fields: { day: 1, tryOnStarted: 1 }, name: "by_day_try_ons" },
+      { fields: { productId: 1, day: 1 }, name: "by_product_day" },
+    ],
   },
   sessionDays: {
     name: "analytics_session_days",
@@ -79,6 +112,7 @@ export const ANALYTICS_COLLECTIONS = {
     ttlField: "expiresAt",
   },
   appliedBatches: { name: "analytics_applied_batches", scope: "tenant", ttlField: "expiresAt" },
+  funnelDays: { name: "analytics_funnel_days", scope: "tenant", ttlField: "expiresAt" },
 } as const satisfies Record<string, CollectionDefinition>;
 
 // Ids are unique per tenant (the store scopes them), so they need no tenant prefix. Documents

@@ -1,6 +1,7 @@
 import { COLLECTIONS, createRetentionPolicy, QUEUES, type Queue, type RuntimeDeps } from "@varai/runtime";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
+import { ANALYTICS_COLLECTIONS } from "./collections.ts";
 import type { RawEventDoc } from "./schemas.ts";
 import { type AnalyticsService, createAnalyticsService } from "./service.ts";
 import { createDeps, createTestApp } from "./test-harness.ts";
@@ -165,6 +166,37 @@ describe("POST /v1/events", () => {
 });
 
 describe("daily aggregates and GET /v1/analytics/summary", () => {
+  it("keeps each day's funnel between summaries, and reads a day again once more events of it are counted", async () => {
+    const { send, summary, deps } = await setup();
+    await send([ev("widget_shown", "f1"), ev("try_on_started", "f1", { productId: "prd_a" })]);
+    await send([ev("widget_shown", "f2", { occurredAt: `${YESTERDAY}T10:00:00.000Z` })]);
+    const range = `from=${YESTERDAY}&to=${TODAY}`;
+    const first = await summary(range);
+    expect(first.funnel.map((step: { sessions: number }) => step.sessions)).toEqual([2, 1, 0, 0, 0]);
+    // Both days' groups are kept, each with the counts it was read under.
+    const kept = deps.store.tenantCollection<{ id: string; tenantId: string; fingerprint: string }>(
+      ANALYTICS_COLLECTIONS.funnelDays,
+    );
+    expect((await kept.find(TENANT, {})).map((doc) => doc.id).sort()).toEqual([YESTERDAY, TODAY]);
+    const yesterdayBefore = (await kept.findById(TENANT, YESTERDAY))?.fingerprint;
+
+    // Today gets a new session that tries on and buys: today's groups are read again, yesterday's are not.
+    await send([
+      ev("widget_shown", "f3"),
+      ev("try_on_started", "f3", { productId: "prd_b" }),
+      ev("add_to_cart", "f3", { productId: "prd_b" }),
+      ev("try_on_rendered", "f1", { productId: "prd_a" }),
+    ]);
+    const second = await summary(range);
+    expect(second.funnel.map((step: { sessions: number }) => step.sessions)).toEqual([3, 2, 1, 1, 0]);
+    expect(second.conversion.triedOn.sessions).toBe(2);
+    expect(second.topFrames.map((frame: { productId: string }) => frame.productId)).toEqual(["prd_a", "prd_b"]);
+    expect((await kept.findById(TENANT, YESTERDAY))?.fingerprint).toBe(yesterdayBefore);
+    // Kept groups, not a new read, answer an unchanged day: a stale one shows through.
+    await kept.updateOne(TENANT, { id: YESTERDAY }, { $set: { "groups.0.sessions": 7, "groups.0.widgetShown": 7 } });
+    expect((await summary(range)).funnel[0].sessions).toBe(9);
+  });
+
   it("reports totals, series, funnel, top frames and try-on conversion for a known scenario", async () => {
     const { send, summary, service } = await setup();
     // s1: tries on prd_a twice (renders once), adds to cart, buys (order attributed to s1).

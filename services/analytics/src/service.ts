@@ -100,7 +100,7 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
     retentionDays,
     ...(processorOptions.onProcessed ? { onProcessed: processorOptions.onProcessed } : {}),
   });
-  const queries = createSummaryQueries(deps.store);
+  const queries = createSummaryQueries(deps.store, { retentionDays });
   deps.privacy.register(
     createAnalyticsPrivacy(deps.store, { maxTenantExportEvents: options.maxTenantExportEvents ?? 100_000 }),
   );

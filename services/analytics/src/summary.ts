@@ -1,14 +1,9 @@
 import type { DocumentStore } from "@varai/runtime";
 import { COLLECTIONS } from "@varai/runtime";
 import { AppError } from "@varai/schema";
-import {
-  ALL_PRODUCTS,
-  ANALYTICS_COLLECTIONS,
-  type DailyDoc,
-  METRICS,
-  type Metric,
-  type SessionDayDoc,
-} from "./collections.ts";
+import { ALL_PRODUCTS, ANALYTICS_COLLECTIONS, type DailyDoc, METRICS, type Metric } from "./collections.ts";
+import { createFunnelDays } from "./funnel-days.ts";
+import { createTopFrames } from "./top-frames.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -61,58 +56,16 @@ const FUNNEL_STEPS = [
   ["purchase", "purchased"],
 ] as const;
 
-interface SessionGroupRow {
-  _id?: { tried: number; purchased: number; seen: number };
-  id?: { tried: number; purchased: number; seen: number };
-  sessions: number;
-  widgetShown: number;
-  tryOnStarted: number;
-  tryOnRendered: number;
-  addToCart: number;
-  purchased: number;
-}
-
-export function createSummaryQueries(store: DocumentStore) {
+export function createSummaryQueries(store: DocumentStore, options: { retentionDays: number }) {
   const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
-  const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
+  const funnelDays = createFunnelDays(store, options);
+  const topFrameQueries = createTopFrames(store);
   const products = store.tenantCollection<{ id: string; tenantId: string; title?: string }>(COLLECTIONS.products);
 
   async function summary(tenantId: string, range: DayRange, topLimit = 10) {
     const dayFilter = { day: { $gte: range.from, $lte: range.to } };
-    const [totalDocs, sessionRows, topRows] = await Promise.all([
-      daily.find(tenantId, { ...dayFilter, productId: ALL_PRODUCTS }),
-      sessionDays.aggregate<SessionGroupRow>(tenantId, [
-        { $match: dayFilter },
-        {
-          $group: {
-            _id: { tried: "$tryOnStarted", purchased: "$purchased", seen: "$seen" },
-            sessions: { $sum: 1 },
-            widgetShown: { $sum: "$widgetShown" },
-            tryOnStarted: { $sum: "$tryOnStarted" },
-            tryOnRendered: { $sum: "$tryOnRendered" },
-            addToCart: { $sum: "$addToCart" },
-            purchased: { $sum: "$purchased" },
-          },
-        },
-      ]),
-      daily.aggregate<Record<string, number | string>>(tenantId, [
-        { $match: { ...dayFilter, productId: { $ne: ALL_PRODUCTS } } },
-        {
-          $group: {
-            _id: "$productId",
-            tryOnStarted: { $sum: "$tryOnStarted" },
-            tryOnRendered: { $sum: "$tryOnRendered" },
-            productViewed: { $sum: "$productViewed" },
-            addToCart: { $sum: "$addToCart" },
-            purchases: { $sum: "$purchases" },
-            sessions: { $sum: "$sessions" },
-          },
-        },
-        { $sort: { tryOnStarted: -1, purchases: -1, _id: 1 } },
-        { $limit: topLimit },
-      ]),
-    ]);
-
+    // The tenant-wide docs first: the funnel's per-day groups are valid against what they count.
+    const totalDocs = await daily.find(tenantId, { ...dayFilter, productId: ALL_PRODUCTS });
     // Usually one tenant-wide doc per day; aggregates written before ids were scoped per tenant
     // (see README "Upgrading") can add a second one for the same day, so docs are summed.
     const byDay = new Map<string, DailyDoc[]>();
@@ -131,6 +84,10 @@ export function createSummaryQueries(store: DocumentStore) {
       return { date: day, ...counts };
     });
     // Daily `sessions` are distinct per day; over the range a session seen on two days counts twice.
+    const [sessionRows, topRows] = await Promise.all([
+      funnelDays.groups(tenantId, range.days, byDay),
+      topFrameQueries.top(tenantId, range.days, topLimit, (day) => byDay.get(day)?.length ?? 1),
+    ]);
 
     const funnelCounts = { widgetShown: 0, tryOnStarted: 0, tryOnRendered: 0, addToCart: 0, purchased: 0 };
     const conversion = {
@@ -139,17 +96,20 @@ export function createSummaryQueries(store: DocumentStore) {
       unattributedPurchaseSessions: 0,
     };
     for (const row of sessionRows) {
-      const key = row._id ?? row.id ?? { tried: 0, purchased: 0, seen: 0 };
-      if (key.seen)
-        for (const step of Object.keys(funnelCounts) as (keyof typeof funnelCounts)[]) funnelCounts[step] += row[step];
-      if (!key.seen) {
+      if (row.seen) {
+        funnelCounts.widgetShown += row.widgetShown;
+        funnelCounts.tryOnStarted += row.tryOnStarted;
+        funnelCounts.tryOnRendered += row.tryOnRendered;
+        funnelCounts.addToCart += row.addToCart;
+        funnelCounts.purchased += row.purchasedSessions;
+      } else {
         // Orders with no VARAi session: the widget never saw these shoppers.
-        if (key.purchased) conversion.unattributedPurchaseSessions += row.sessions;
+        if (row.purchased) conversion.unattributedPurchaseSessions += row.sessions;
         continue;
       }
-      const group = key.tried ? conversion.triedOn : conversion.notTriedOn;
+      const group = row.tried ? conversion.triedOn : conversion.notTriedOn;
       group.sessions += row.sessions;
-      if (key.purchased) group.purchased += row.sessions;
+      if (row.purchased) group.purchased += row.sessions;
     }
     conversion.triedOn.rate = rate(conversion.triedOn.purchased, conversion.triedOn.sessions);
     conversion.notTriedOn.rate = rate(conversion.notTriedOn.purchased, conversion.notTriedOn.sessions);
@@ -166,7 +126,7 @@ export function createSummaryQueries(store: DocumentStore) {
       return entry;
     });
 
-    const topIds = topRows.map((row) => String(row._id ?? row.id));
+    const topIds = topRows.map((row) => row.productId);
     const titles = new Map<string, string>();
     if (topIds.length > 0) {
       // One `$in` read (served by the `_id` index) instead of one read per frame.
@@ -174,19 +134,16 @@ export function createSummaryQueries(store: DocumentStore) {
         if (product.title) titles.set(product.id, product.title);
       }
     }
-    const topFrames = topRows.map((row) => {
-      const productId = String(row._id ?? row.id);
-      return {
-        productId,
-        title: titles.get(productId) ?? null,
-        tryOns: Number(row.tryOnStarted),
-        rendered: Number(row.tryOnRendered),
-        views: Number(row.productViewed),
-        addToCart: Number(row.addToCart),
-        purchases: Number(row.purchases),
-        sessions: Number(row.sessions),
-      };
-    });
+    const topFrames = topRows.map((row) => ({
+      productId: row.productId,
+      title: titles.get(row.productId) ?? null,
+      tryOns: row.tryOnStarted,
+      rendered: row.tryOnRendered,
+      views: row.productViewed,
+      addToCart: row.addToCart,
+      purchases: row.purchases,
+      sessions: row.sessions,
+    }));
 
     return {
       tenantId,

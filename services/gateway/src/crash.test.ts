@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, ORIGIN, type Server, startServer } from "./test-process.ts";
 
 /**
- * Acknowledged means durable, tried the hard way: the real server (a spawned `node --import tsx
+ * Acknowledged means durable, tried the hard way: the real server (a spawned `node
  * src/main.ts`) takes a burst of signed Shopify `products/update` webhooks and analytics event
  * batches, is killed with SIGKILL at a random moment of the burst, and restarts on the same
  * DATA_DIR. Every delivery that got a 2xx must become a product, and every event of a batch that

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_FRAMES } from "./demo/frames.ts";
 
 // The package's start script, for real, spawned directly (not through pnpm) so that signals reach
-// the server process itself: `node --import tsx src/main.ts`.
+// the server process itself: `node src/main.ts` (Node 24 strips the types; no loader).
 const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const START = (
   JSON.parse(await readFile(path.join(PACKAGE_DIR, "package.json"), "utf8")) as {
@@ -75,7 +75,7 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe("pnpm start (node --import tsx src/main.ts)", () => {
+describe("pnpm start (node src/main.ts)", () => {
   it("starts on a fresh DATA_DIR, serves /healthz, /demo and /openapi.json, and exits 0 on SIGTERM", async () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), "varai-main-"));
     dirs.push(dataDir);

@@ -86,8 +86,8 @@ async function validTryOn(): Promise<Response> {
 beforeAll(async () => {
   astronaut = await readFile(PHOTO);
   dataDir = await mkdtemp(path.join(tmpdir(), "varai-fuzz-"));
-  // node itself rather than the tsx binary (which runs node as its child): one pid to watch.
-  child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  // node itself rather than pnpm (which runs node as its child): one pid to watch.
+  child = spawn(process.execPath, ["src/main.ts"], {
     cwd: PACKAGE_DIR,
     env: {
       PATH: process.env.PATH ?? "",

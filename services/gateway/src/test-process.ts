@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * The real server as a child process (`node --import tsx src/main.ts`), for tests that must
+ * The real server as a child process (`node src/main.ts`, as `pnpm start` runs it), for tests that must
  * kill it, restart it, or read what it left on disk: the crash test, the privacy suite.
  */
 
@@ -18,8 +18,8 @@ export interface Server {
 }
 
 export async function startServer(env: Record<string, string>): Promise<Server> {
-  // node itself, not the tsx CLI: the CLI runs the server in a child process that SIGKILL would orphan.
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  // node itself, not pnpm: one pid, which SIGKILL reaches.
+  const child = spawn(process.execPath, ["src/main.ts"], {
     cwd: PACKAGE_DIR,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -259,12 +259,24 @@ export function createSqliteQueue(options: SqliteQueueOptions): Queue {
       }
     };
 
+    let immediate: NodeJS.Immediate | null = null;
     function schedule(ms: number) {
       if (!running) return;
-      if (timer) {
-        if (ms > 0) return;
-        clearTimeout(timer);
+      if (ms <= 0) {
+        // Now: on the next turn of the event loop. setTimeout(0) waits at least 1 ms, which with
+        // a handful of jobs in flight capped a consumer at a few thousand jobs a second.
+        if (timer) {
+          clearTimeout(timer);
+          timer = null;
+        }
+        if (!immediate)
+          immediate = setImmediate(() => {
+            immediate = null;
+            pump();
+          });
+        return;
       }
+      if (timer || immediate) return;
       timer = setTimeout(pump, ms);
       timer.unref();
     }
@@ -302,6 +314,7 @@ export function createSqliteQueue(options: SqliteQueueOptions): Queue {
         stopping ??= (async () => {
           running = false;
           if (timer) clearTimeout(timer);
+          if (immediate) clearImmediate(immediate);
           queueListeners.delete(onEnqueued);
           while (inFlight.size > 0) await new Promise<void>((resolve) => idle.add(resolve));
           clearInterval(heartbeat);

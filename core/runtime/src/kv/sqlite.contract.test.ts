@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { openSqlite } from "../sqlite/database.ts";
 import { describeQueueContract } from "./contracts.ts";
 import { createSqliteQueue } from "./sqlite-queue.ts";
@@ -53,5 +53,33 @@ describe("sqlite queue across processes", () => {
     expect(seen.sort()).toEqual([...ids].sort());
     expect(await producer.depth(q)).toBe(0);
     await Promise.all([producer.close(), a.close(), b.close()]);
+  });
+});
+
+describe("sqlite queue consumer pace", () => {
+  it("claims the next job on the next turn of the event loop, not after a timer", async () => {
+    const queue = createSqliteQueue({ file: null, pollMs: 60_000 });
+    const q = "pace";
+    await Promise.all(Array.from({ length: 50 }, (_, n) => queue.enqueue(q, { n })));
+    // Timers frozen: only setImmediate turns run. A consumer that waited for setTimeout(0) (at
+    // least 1 ms) between jobs handled one batch here and then stalled.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let handled = 0;
+      const consumer = queue.consume(
+        q,
+        async () => {
+          handled++;
+        },
+        { concurrency: 2 },
+      );
+      for (let turn = 0; turn < 2000 && handled < 50; turn++) await new Promise((r) => setImmediate(r));
+      expect(handled).toBe(50);
+      vi.useRealTimers();
+      await consumer.stop();
+    } finally {
+      vi.useRealTimers();
+      await queue.close();
+    }
   });
 });

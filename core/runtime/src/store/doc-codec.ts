@@ -37,12 +37,15 @@ export function encodeDoc(doc: Doc): string {
   }
 }
 
+/** A stored SQL text value (as `json_extract` returns it) back to the string or Date it was. */
+export function decodeScalar(text: string): string | Date {
+  if (text.startsWith(DATE_TAG)) return new Date(text.slice(DATE_TAG.length));
+  if (text.startsWith(STRING_TAG)) return text.slice(STRING_TAG.length);
+  return text;
+}
+
 function revive(value: unknown): unknown {
-  if (typeof value === "string") {
-    if (value.startsWith(DATE_TAG)) return new Date(value.slice(DATE_TAG.length));
-    if (value.startsWith(STRING_TAG)) return value.slice(STRING_TAG.length);
-    return value;
-  }
+  if (typeof value === "string") return decodeScalar(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) value[i] = revive(value[i]);
     return value;

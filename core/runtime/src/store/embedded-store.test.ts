@@ -2,7 +2,7 @@ import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { find as mingoFind } from "mingo";
+import { Aggregator, find as mingoFind } from "mingo";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CollectionDefinition } from "../ports/document-store.ts";
 import { createEmbeddedStore } from "./embedded-store.ts";
@@ -105,6 +105,97 @@ describe("embedded store (SQLite)", () => {
     await store.close();
     // About 1,000 queries against both collections: seconds on a loaded machine.
   }, 30_000);
+
+  it("runs a $group of $sums as SQL GROUP BY with MongoDB's results, whatever the stored types", async () => {
+    const keys: unknown[] = [
+      1,
+      2.5,
+      true,
+      false,
+      "1",
+      "a",
+      "\u0001odd",
+      null,
+      undefined,
+      new Date("2024-01-01T00:00:00Z"),
+    ];
+    const amounts: unknown[] = [1, 2.5, -4, "7", true, null, undefined, [1, 2], { n: 1 }, new Date(0)];
+    const docs = keys.flatMap((k, i) =>
+      amounts.map((n, j) => ({
+        id: `d${i}_${j}`,
+        k,
+        m: j % 2 ? "odd" : undefined,
+        n,
+        w: { n: j % 3 === 0 ? n : 3 },
+        day: `2024-01-${String(10 + (j % 5))}`,
+      })),
+    );
+    const pipelines: Record<string, unknown>[][] = [
+      [{ $group: { _id: "$k", s: { $sum: "$n" }, c: { $sum: 1 }, two: { $sum: 2 }, none: { $sum: "x" } } }],
+      [{ $group: { _id: { k: "$k", m: "$m" }, s: { $sum: "$w.n" }, c: { $sum: 1 } } }],
+      [{ $group: { _id: null, s: { $sum: "$n" }, t: { $sum: "$w.n" } } }],
+      [{ $group: { _id: "fixed", c: { $sum: 1 } } }],
+      [{ $match: { day: { $gte: "2024-01-11", $lte: "2024-01-13" } } }, { $group: { _id: "$m", s: { $sum: "$n" } } }],
+      [
+        { $match: { day: { $ne: "2024-01-10" } } },
+        { $group: { _id: "$k", s: { $sum: "$w.n" } } },
+        { $sort: { s: -1, _id: 1 } },
+        { $limit: 3 },
+      ],
+      [{ $match: { day: "2099-01-01" } }, { $group: { _id: null, c: { $sum: 1 } } }],
+    ];
+    const store = createEmbeddedStore({ file: null });
+    const items = store.tenantCollection<Row>({ name: "grouped", scope: "tenant", indexes: [{ fields: { day: 1 } }] });
+    await items.insertMany(T, docs);
+    const reference = docs.map((doc) => ({ ...doc, tenantId: T }));
+    const canonical = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort();
+    for (const pipeline of pipelines) {
+      const expected = new Aggregator(pipeline).run(reference);
+      const got = await items.aggregate(T, pipeline);
+      const ordered = pipeline.some((stage) => "$sort" in stage);
+      expect({ pipeline, got: ordered ? got : canonical(got) }).toEqual({
+        pipeline,
+        got: ordered ? expected : canonical(expected),
+      });
+    }
+    // Where MongoDB walks into arrays (a key or a path through one), the stage stays in mingo.
+    const nested = store.tenantCollection<Row>({ name: "nested", scope: "tenant" });
+    const arrays = [
+      { id: "a1", k: ["x", "y"], w: [{ n: 1 }, { n: 2 }] },
+      { id: "a2", k: "x", w: { n: 5 } },
+      { id: "a3", k: { o: 1 }, w: { n: 1 } },
+    ];
+    await nested.insertMany(T, arrays);
+    for (const pipeline of [
+      [{ $group: { _id: "$k", s: { $sum: "$w.n" } } }],
+      [{ $group: { _id: null, s: { $sum: "$w.n" } } }],
+    ]) {
+      expect(canonical(await nested.aggregate(T, pipeline))).toEqual(
+        canonical(new Aggregator(pipeline).run(arrays.map((doc) => ({ ...doc, tenantId: T })))),
+      );
+    }
+    await store.close();
+  });
+
+  it("groups without building the documents in JS (SQLite reads what JSON.parse would refuse)", async () => {
+    const store = createEmbeddedStore({ file });
+    const items = store.tenantCollection<Row>({ name: "sums", scope: "tenant", indexes: [{ fields: { k: 1 } }] });
+    await items.insertMany(T, [{ id: "r1", k: "a", n: 2 }]);
+    // JSON5 (unquoted keys): SQLite's JSON functions accept it, JSON.parse (decoding a document) does not.
+    const raw = new DatabaseSync(file);
+    raw
+      .prepare("INSERT INTO doc_sums (tenant, id, doc) VALUES (?, ?, ?)")
+      .run(T, "r2", `{id: "r2", tenantId: "${T}", k: "a", n: 3}`);
+    raw.close();
+    expect(await items.aggregate(T, [{ $match: { k: "a" } }, { $group: { _id: "$k", n: { $sum: "$n" } } }])).toEqual([
+      { _id: "a", n: 5 },
+    ]);
+    // The same rows through a stage SQL does not run: mingo has to decode them, and cannot.
+    await expect(
+      items.aggregate(T, [{ $match: { k: "a" } }, { $group: { _id: "$k", n: { $max: "$n" } } }]),
+    ).rejects.toThrow();
+    await store.close();
+  });
 
   it("pages an indexed query in SQL in index order, with a filter SQL answers only in part", async () => {
     const store = createEmbeddedStore({ file: null });

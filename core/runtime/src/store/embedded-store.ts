@@ -45,6 +45,7 @@ import {
 } from "./mql.ts";
 import { readNedbDatafile } from "./nedb-datafile.ts";
 import { assertIndexPath, jsonPath, keyExpression, translateFilter, translateSort } from "./sql-filter.ts";
+import { planSqlGroup } from "./sql-group.ts";
 
 export interface EmbeddedStoreOptions extends SqliteOptions {
   /** The SQLite database file (the gateway's is `<DATA_DIR>/varai.sqlite`); `null` = a private in-memory database (tests). */
@@ -567,6 +568,21 @@ function createOperations<T>(state: CollectionState, store: StoreContext) {
     }
   }
 
+  /**
+   * A `$group` of `$sum`s over an exactly translated `$match`, as one SQL GROUP BY (sql-group.ts):
+   * the groups, or null when mingo must run it (another shape, a filter SQL cannot answer alone,
+   * arrays where MongoDB would unwind them).
+   */
+  function groupInSql(scope: string | null, filter: Filter, stage: Doc): Doc[] | null {
+    if (!("$group" in stage)) return null;
+    const plan = planSqlGroup(stage);
+    if (!plan) return null;
+    const { where, params, exact } = select(scope, filter, undefined);
+    if (!exact) return null;
+    const rows = statement(plan.sql(table, where)).all(...params) as Record<string, unknown>[];
+    return plan.decode(rows);
+  }
+
   function toStoredRow(scope: string | null, input: unknown): { id: string; doc: Doc } {
     validateDocument(input);
     const { id, _id, ...rest } = input;
@@ -730,6 +746,16 @@ function createOperations<T>(state: CollectionState, store: StoreContext) {
       const filter = matches.length === 0 ? {} : matches.length === 1 ? matches[0]! : { $and: matches };
       const rest = pipeline.slice(first);
       if (rest.length === 0) return [...stream(scope, filter)] as R[];
+      const grouped = groupInSql(scope, filter, rest[0] as Doc);
+      if (grouped) {
+        if (rest.length === 1) return grouped as R[];
+        try {
+          // What follows the $group (a $sort and $limit of the groups, say) runs on the groups alone.
+          return new Aggregator(rest.slice(1)).run(grouped) as R[];
+        } catch (error) {
+          throw new AppError("INVALID_INPUT", "Invalid aggregation pipeline", { cause: error });
+        }
+      }
       try {
         // Streamed: a $group holds its groups, never the documents it reads.
         return new Aggregator(rest).run(stream(scope, filter)) as R[];

@@ -12,7 +12,10 @@ export function escapeHtml(value: unknown): string {
 
 /** A tagged template whose interpolations are escaped unless wrapped in `raw()`. */
 class Raw {
-  constructor(readonly html: string) {}
+  readonly html: string;
+  constructor(html: string) {
+    this.html = html;
+  }
 }
 export const raw = (html: string) => new Raw(html);
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Raw {
