@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   let demoKey: string | null = null;
   const server = createHttpServer();
   let lifecycle: Lifecycle;
+  let liveSockets: { close(): Promise<void> } | null = null;
   try {
     const composition: Composition = await composeServices(deps, env);
     const { modules } = composition;
@@ -54,6 +55,8 @@ async function main(): Promise<void> {
       readinessChecks: { startup: () => lifecycle.readiness() },
     });
     server.on("request", app);
+    composition.live.sockets.attach(server);
+    liveSockets = composition.live.sockets;
     server.requestTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -105,6 +108,8 @@ async function main(): Promise<void> {
   }
 
   const shutdown = async (reason: string, exitCode: number) => {
+    // Sockets first: open WebSockets would hold the HTTP server's drain until its timeout.
+    await liveSockets?.close();
     await lifecycle.stop(reason);
     logger.info({ exitCode }, "stopped");
     process.exit(exitCode);

@@ -13,6 +13,7 @@ import {
 import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
+import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
 import { createWidgetsModule } from "./widgets.ts";
 
 export interface GatewayMiddleware {
@@ -29,6 +30,8 @@ export interface Composition {
   modules: ServiceModule[];
   middleware: GatewayMiddleware;
   auth: AuthService;
+  /** Live updates: main attaches `live.sockets` to the HTTP server's upgrade requests. */
+  live: LiveModule;
 }
 
 /**
@@ -53,9 +56,26 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     allowHttp: env.allowPrivateUpstreams,
     allowPrivateAddresses: env.allowPrivateUpstreams,
   });
+  const live = createLiveModule(deps, createLiveBus(env, deps.logger));
+  // Live updates are best effort on top of durable state: a failed publish is logged, never thrown.
+  const publish = (tenantId: string, topic: "sync" | "webhooks" | "analytics", data: Record<string, unknown>) => {
+    live.bus.publish(tenantId, topic, data).catch((error: unknown) => {
+      deps.logger.warn({ err: error, topic }, "live update not published");
+    });
+  };
   const storage = createStorageService(deps);
   const ml = await createMlService(deps, { workers: env.mlWorkers ?? undefined, fetch: upstreams });
-  const analytics = createAnalyticsService(deps);
+  const analytics = createAnalyticsService(deps, {
+    processor: {
+      onProcessed: (batch) =>
+        publish(batch.tenantId, "analytics", {
+          batchId: batch.batchId,
+          events: batch.events,
+          counted: batch.counted,
+          receivedAt: batch.receivedAt,
+        }),
+    },
+  });
   const catalog = createCatalogService(deps, {
     publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
     secretBox: createSecretBox(env.encryptionKeys ?? localKeys!.encryptionKeys),
@@ -66,14 +86,17 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onOrder: (order) => analytics.ingestPurchase(toPurchase(order)),
     // Shopify's mandatory compliance topics run the same export / redaction as the admin API.
     onPrivacyRequest: (request) => handlePlatformPrivacy(auth, request),
+    onActivity: ({ kind, tenantId, ...data }) => publish(tenantId, kind === "sync" ? "sync" : "webhooks", data),
   });
 
   const recommendations = createRecommendationsService(deps);
 
   return {
-    modules: [auth, storage, ml, analytics, catalog, recommendations, createWidgetsModule(deps)],
+    // Live last: it stops after the services that publish to it.
+    modules: [auth, storage, ml, analytics, catalog, recommendations, createWidgetsModule(deps), live],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
+    live,
   };
 }
 
