@@ -71,3 +71,12 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
     remove: temp.remove,
   };
 }
+
+/** Stops what startTestGateway started (sockets, modules, server, runtime) and deletes DATA_DIR. */
+export async function stopTestGateway(gateway: TestGateway): Promise<void> {
+  await gateway.live.sockets.close();
+  for (const m of gateway.modules) await m.stop?.();
+  await new Promise((resolve) => gateway.server.close(resolve));
+  await closeRuntime(gateway.deps);
+  await gateway.remove();
+}
