@@ -14,6 +14,7 @@ import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
 import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
+import { createStudioModule } from "./studio.ts";
 import { createWidgetsModule } from "./widgets.ts";
 
 export interface GatewayMiddleware {
@@ -93,7 +94,17 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
 
   return {
     // Live last: it stops after the services that publish to it.
-    modules: [auth, storage, ml, analytics, catalog, recommendations, createWidgetsModule(deps), live],
+    modules: [
+      auth,
+      storage,
+      ml,
+      analytics,
+      catalog,
+      recommendations,
+      createWidgetsModule(deps),
+      createStudioModule(),
+      live,
+    ],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
     live,
