@@ -106,6 +106,18 @@ describe("widget settings", () => {
     expect((await call("GET", "/v1/widget-settings", admin)).body).toEqual(before);
   });
 
+  it("is exported and erased with its tenant (privacy participant)", async () => {
+    const participant = gateway.deps.privacy.participants().find((p) => p.name === "gateway.widget-settings");
+    const tenantId = (await call("GET", "/v1/me", admin)).body.user.tenantId;
+    const subject = { kind: "tenant" as const, tenantId };
+    expect(await participant?.export({ kind: "shopper", tenantId, shopperId: "s1" })).toEqual([]);
+    const exported = (await participant?.export(subject)) ?? [];
+    expect(exported.length).toBeGreaterThanOrEqual(3); // the current document and two versions
+    expect(await participant?.erase(subject)).toBe(exported.length);
+    expect((await call("GET", "/v1/widget-settings", admin)).body.version).toBe(0);
+    expect((await call("GET", "/v1/widget-settings/versions", admin)).body.items).toEqual([]);
+  });
+
   it("lets a viewer read but not save", async () => {
     expect((await call("GET", "/v1/widget-settings", viewer)).status).toBe(200);
     const version = (await call("GET", "/v1/widget-settings", viewer)).body.version;

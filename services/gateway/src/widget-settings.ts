@@ -83,6 +83,23 @@ export function parseWidgetSettings(config: unknown): WidgetConfig {
 export function createWidgetSettingsRouter(deps: RuntimeDeps): Router {
   const settings = deps.store.tenantCollection<WidgetSettingsDoc>(WIDGET_SETTINGS);
   const versions = deps.store.tenantCollection<WidgetSettingsVersionDoc>(WIDGET_SETTINGS_VERSIONS);
+  // No shopper data here, but the documents name the users who saved them: a tenant's erasure
+  // (shop redact) removes them with everything else of the tenant.
+  deps.privacy.register({
+    name: "gateway.widget-settings",
+    async export(subject) {
+      if (subject.kind !== "tenant") return [];
+      const [current, saved] = await Promise.all([
+        settings.find(subject.tenantId, {}),
+        versions.find(subject.tenantId, {}, { sort: { version: 1 } }),
+      ]);
+      return [...current, ...saved].map((doc) => ({ ...doc }));
+    },
+    async erase(subject) {
+      if (subject.kind !== "tenant") return 0;
+      return (await settings.deleteMany(subject.tenantId, {})) + (await versions.deleteMany(subject.tenantId, {}));
+    },
+  });
   const router = Router();
 
   const view = (doc: WidgetSettingsDoc | null) => {
