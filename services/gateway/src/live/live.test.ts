@@ -156,6 +156,15 @@ describe("GET /v1/live", () => {
     expect(again.messages.filter((m) => m.type === "event").map((m) => m.data?.n)).toEqual([2, 3, 4]);
   });
 
+  it("is documented in /openapi.json, the socket's messages under x-varai-websocket", async () => {
+    const doc = (await call("GET", "/openapi.json")).body;
+    expect(doc.paths["/v1/live/tickets"].post.responses["201"]).toBeDefined();
+    const live = doc.paths["/v1/live"].get;
+    expect(live.responses["401"]).toBeDefined();
+    expect(Object.keys(live["x-varai-websocket"].topics)).toEqual(["sync", "webhooks", "analytics"]);
+    expect(doc.paths["/v1/widget-settings"].put.responses["409"]).toBeDefined();
+  });
+
   it("tells a client resuming from an unknown id to reload (resync)", async () => {
     const socket = await connect(tenants.A.token, { lastEventId: "1-1" });
     expect(socket.messages.map((m) => m.type)).toEqual(["resync", "ready"]);
