@@ -42,4 +42,13 @@ source scripts/node24.sh
 # CI and a clean clone must get exactly the locked versions.
 pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE '^(Progress|Downloading)' | tail -5
 
+# Commerce Studio is served by the gateway from its build (apps/commerce-studio/dist): built here,
+# and rebuilt only when one of its sources is newer than the build (about 5 s).
+studio=apps/commerce-studio
+if [ ! -f "$studio/dist/index.html" ] || [ -n "$(find "$studio/src" "$studio/index.html" "$studio/vite.config.ts" \
+  apps/admin-kit/src core/clients/src core/schema/src widgets/kit/src -newer "$studio/dist/index.html" -print -quit)" ]; then
+  echo "setup: building Commerce Studio"
+  pnpm --filter @varai/commerce-studio exec vite build --logLevel error
+fi
+
 if [ $# -gt 0 ]; then exec "$@"; fi

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createVaraiClient, VaraiApiError } from "./index.ts";
 
 /** A stand-in for the remote API: records requests and answers what the test says. */
@@ -29,6 +30,27 @@ const recommendation = {
 };
 
 describe("createVaraiClient", () => {
+  it("sends PUT and PATCH as JSON with the current access token, and maps their problems", async () => {
+    const { fetch, seen } = fakeFetch((req) =>
+      req.method === "PATCH"
+        ? Response.json({ code: "FORBIDDEN", detail: "Missing permission catalog:write" }, { status: 403 })
+        : Response.json({ version: 2 }),
+    );
+    let token = "t1";
+    const client = createVaraiClient({ baseUrl: "https://api.test", accessToken: () => token, fetch });
+    const schema = z.object({ version: z.number() });
+    expect(await client.put(schema, "/v1/widget-settings", { version: 1, config: {} })).toEqual({ version: 2 });
+    token = "t2";
+    const refused = await client.patch(schema, "/v1/products/p1/frame", { shape: "round" }).catch((e) => e);
+    expect(refused).toBeInstanceOf(VaraiApiError);
+    expect(refused).toMatchObject({ status: 403, code: "FORBIDDEN" });
+    expect(seen.map((r) => [r.method, r.headers.get("authorization"), r.headers.get("content-type")])).toEqual([
+      ["PUT", "Bearer t1", "application/json"],
+      ["PATCH", "Bearer t2", "application/json"],
+    ]);
+    expect(await seen[1]?.json()).toEqual({ shape: "round" });
+  });
+
   it("sends the publishable key and parses a recommendation response", async () => {
     const { fetch, seen } = fakeFetch(() => Response.json(recommendation));
     const client = createVaraiClient({ baseUrl: "https://api.test/", publishableKey: "pk_abc", fetch });

@@ -162,6 +162,24 @@ export function createVaraiClient(options: VaraiClientOptions) {
         body: JSON.stringify(body),
       });
     },
+
+    /** PUT JSON (a whole resource, e.g. widget settings), parsed with the caller's schema. */
+    put<S extends z.ZodType>(schema: S, path: string, body: unknown): Promise<z.infer<S>> {
+      return json(schema, path, {
+        method: "PUT",
+        headers: headers({ "Content-Type": "application/json" }),
+        body: JSON.stringify(body),
+      });
+    },
+
+    /** PATCH JSON (e.g. a product's frame overrides), parsed with the caller's schema. */
+    patch<S extends z.ZodType>(schema: S, path: string, body: unknown): Promise<z.infer<S>> {
+      return json(schema, path, {
+        method: "PATCH",
+        headers: headers({ "Content-Type": "application/json" }),
+        body: JSON.stringify(body),
+      });
+    },
   };
 }
 

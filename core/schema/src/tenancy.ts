@@ -35,6 +35,7 @@ export const PERMISSIONS = [
   "catalog:write",
   "analytics:read",
   "recommendations:manage",
+  "widgets:manage",
   "privacy:manage",
   "audit:read",
 ] as const;
@@ -52,6 +53,7 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
     "catalog:write",
     "analytics:read",
     "recommendations:manage",
+    "widgets:manage",
   ],
   viewer: ["tenants:read", "connections:read", "catalog:read", "analytics:read"],
 };

@@ -18,7 +18,7 @@ import { catalogOpenApi } from "./openapi.ts";
 import { createCatalogPrivacy } from "./privacy.ts";
 import { type AdapterFactory, createAdapterRegistry } from "./registry.ts";
 import { createRoutes } from "./routes.ts";
-import { createSyncEngine, type SyncJob, type SyncOptions } from "./sync.ts";
+import { createSyncEngine, type SyncJob, type SyncOptions, type SyncProgress } from "./sync.ts";
 import { createDeliveryLog, createStatsBuffer, createWebhookIntake, type EventJob } from "./webhooks.ts";
 import { createEventHandler, type OrderNotification, type PrivacyRequest } from "./worker.ts";
 
@@ -37,6 +37,11 @@ export interface CatalogServiceOptions {
   /** BIGCOMMERCE_CLIENT_ID / _SECRET: the client secret verifies Standard Webhooks signatures. */
   bigcommerce?: { clientId: string; clientSecret: string };
   onOrder?(event: OrderNotification): Promise<void>;
+  /**
+   * Told about sync progress and accepted webhook deliveries as they happen (the gateway's live
+   * updates). Called synchronously on the hot path: it must be cheap and must not throw.
+   */
+  onActivity?(event: CatalogActivity): void;
   onPrivacyRequest?(request: PrivacyRequest): Promise<void>;
   /**
    * Outbound fetch for adapters: a connection's URLs are the tenant's, so runtime's guarded fetch,
@@ -59,6 +64,10 @@ export interface CatalogServiceOptions {
   /** Retries of a failing webhook event before it is dead-lettered. Default 8 attempts, backoff from 1 s. */
   eventRetry?: { maxAttempts?: number; backoffMs?: number };
 }
+
+export type CatalogActivity =
+  | ({ kind: "sync" } & SyncProgress)
+  | { kind: "webhook"; tenantId: string; connectionId: string; topic: string; receivedAt: string };
 
 export interface CatalogService extends ServiceModule {
   /** Runs one reconciliation pass now (the schedule calls the same). */
@@ -108,8 +117,34 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   const governor = createRateGovernor();
   const stats = createStatsBuffer(store, deps.logger);
   const activity = createIntakeActivity();
-  const deliveries = createDeliveryLog(store, deps.logger, activity);
-  const sync = createSyncEngine({ deps, store, registry, writer, governor, webhookUrlOf }, options.sync);
+  const deliveryLog = createDeliveryLog(store, deps.logger, activity);
+  const onActivity = options.onActivity;
+  const deliveries: typeof deliveryLog = onActivity
+    ? {
+        ...deliveryLog,
+        record(doc) {
+          deliveryLog.record(doc);
+          try {
+            const { tenantId, connectionId, topic, receivedAt } = doc;
+            onActivity({ kind: "webhook", tenantId, connectionId, topic, receivedAt });
+          } catch (error) {
+            deps.logger.warn({ err: error }, "catalog activity listener failed");
+          }
+        },
+      }
+    : deliveryLog;
+  const sync = createSyncEngine(
+    {
+      deps,
+      store,
+      registry,
+      writer,
+      governor,
+      webhookUrlOf,
+      ...(onActivity ? { onProgress: (progress) => onActivity({ kind: "sync", ...progress }) } : {}),
+    },
+    options.sync,
+  );
   const handleEvent = createEventHandler({
     deps,
     store,

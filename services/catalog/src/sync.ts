@@ -25,6 +25,18 @@ export interface SyncJob {
 
 const ACTIVE = ["queued", "running"] as const;
 
+/** A run's state after each step (queued, every page written, finished), for live progress. */
+export interface SyncProgress {
+  tenantId: string;
+  connectionId: string;
+  runId: string;
+  mode: SyncMode;
+  status: SyncRunDoc["status"];
+  pages: number;
+  counts: SyncRunDoc["counts"];
+  error: string | null;
+}
+
 export function createSyncEngine(
   x: {
     deps: RuntimeDeps;
@@ -33,10 +45,28 @@ export function createSyncEngine(
     writer: ProductWriter;
     governor: RateGovernor;
     webhookUrlOf: (c: ConnectionDoc) => string;
+    /** Told after every step of a run; it must not throw (a listener's failure is not the sync's). */
+    onProgress?: (progress: SyncProgress) => void;
   },
   options: SyncOptions = {},
 ) {
   const { deps, store, registry, writer, governor } = x;
+  const report = (run: SyncRunDoc, status: SyncRunDoc["status"], error: string | null = run.error) => {
+    try {
+      x.onProgress?.({
+        tenantId: run.tenantId,
+        connectionId: run.connectionId,
+        runId: run.id,
+        mode: run.mode,
+        status,
+        pages: run.pages,
+        counts: { ...run.counts },
+        error,
+      });
+    } catch (listenerError) {
+      deps.logger.warn({ err: listenerError }, "sync progress listener failed");
+    }
+  };
   const overlapMs = options.overlapMs ?? 10 * 60_000;
   const leaseMs = options.leaseMs ?? 60_000;
   const maxWaits = options.maxRateLimitWaits ?? 50;
@@ -76,6 +106,7 @@ export function createSyncEngine(
     });
     await store.connections.updateOne(connection.tenantId, { id: connection.id }, { $set: { lastSyncRunId: run.id } });
     await deps.queue.enqueue<SyncJob>(CATALOG_QUEUES.sync, { tenantId: connection.tenantId, runId: run.id });
+    report(run, "queued");
     return run;
   }
 
@@ -116,6 +147,7 @@ export function createSyncEngine(
     await store.connections.updateOne(run.tenantId, { id: run.connectionId }, { $set: set });
     const doc = await store.connections.findById(run.tenantId, run.connectionId);
     if (doc) store.invalidate(doc);
+    report(run, status, error);
   };
 
   /** Runs (or resumes) a sync from its persisted cursor. The queue retries it if it throws. */
@@ -174,6 +206,7 @@ export function createSyncEngine(
       // The next page is requested while this one is written (the platform's budget, not our
       // writes, should set the pace); it is only ever applied after this page's cursor is saved.
       let prefetched: ReturnType<typeof fetchPage> | null = null;
+      const totals = { pages: run.pages, counts: { ...run.counts } };
       while (!stopping) {
         const page = await (prefetched ?? fetchPage(cursor));
         prefetched = null;
@@ -227,8 +260,12 @@ export function createSyncEngine(
           await prefetched; // lease lost to another worker: it continues
           return;
         }
+        // The same increments the store applied, so listeners see the persisted totals.
+        totals.pages += 1;
+        for (const key of ["fetched", "upserted", "failed", "skipped"] as const) totals.counts[key] += counts[key];
+        report({ ...run, ...totals }, "running");
         cursor = page.value.nextCursor;
-        if (cursor === null) return finish({ ...run, startedAt: run.startedAt }, "succeeded", null);
+        if (cursor === null) return finish({ ...run, ...totals, startedAt: run.startedAt }, "succeeded", null);
       }
       await prefetched; // stopping: its page is re-read by whoever resumes
       // Stopping: hand the lease back so the next process resumes from the persisted cursor.

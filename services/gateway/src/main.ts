@@ -39,6 +39,8 @@ async function main(): Promise<void> {
   let demoKey: string | null = null;
   const server = createHttpServer();
   let lifecycle: Lifecycle;
+  let liveSockets: { close(): Promise<void> } | null = null;
+  let adminEmail = "";
   try {
     const composition: Composition = await composeServices(deps, env);
     const { modules } = composition;
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
       readinessChecks: { startup: () => lifecycle.readiness() },
     });
     server.on("request", app);
+    composition.live.sockets.attach(server);
+    liveSockets = composition.live.sockets;
     server.requestTimeout = 60_000;
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -72,6 +76,7 @@ async function main(): Promise<void> {
         name: "platform admin",
         run: async () => {
           const admin = await composition.auth.bootstrap();
+          adminEmail = admin.adminEmail;
           if (admin.generatedPassword) {
             // Printed once, to the terminal only: passwords never go to the log.
             console.log(
@@ -94,9 +99,14 @@ async function main(): Promise<void> {
         },
       },
     ]);
+    // To the terminal: where to sign in (the password was printed above when it was generated).
+    console.log(
+      `\nCommerce Studio: ${publicBaseUrl}/studio/  (sign in as ${adminEmail}` +
+        `${env.demo ? "; to see the demo store, act on tenant ten_demo" : ""})\n`,
+    );
     logger.info(
-      { port, host: env.host, demo: `${publicBaseUrl}/demo` },
-      `VARAi gateway listening; demo store at ${publicBaseUrl}/demo`,
+      { port, host: env.host, demo: `${publicBaseUrl}/demo`, studio: `${publicBaseUrl}/studio/` },
+      `VARAi gateway listening; demo store at ${publicBaseUrl}/demo, Commerce Studio at ${publicBaseUrl}/studio/`,
     );
   } catch (error) {
     server.close();
@@ -105,6 +115,8 @@ async function main(): Promise<void> {
   }
 
   const shutdown = async (reason: string, exitCode: number) => {
+    // Sockets first: open WebSockets would hold the HTTP server's drain until its timeout.
+    await liveSockets?.close();
     await lifecycle.stop(reason);
     logger.info({ exitCode }, "stopped");
     process.exit(exitCode);

@@ -17,6 +17,8 @@ import {
 import { createStorageService } from "@varai/storage";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
+import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
+import { createStudioModule } from "./studio.ts";
 import { createWidgetsModule } from "./widgets.ts";
 
 export interface GatewayMiddleware {
@@ -33,6 +35,8 @@ export interface Composition {
   modules: ServiceModule[];
   middleware: GatewayMiddleware;
   auth: AuthService;
+  /** Live updates: main attaches `live.sockets` to the HTTP server's upgrade requests. */
+  live: LiveModule;
 }
 
 /**
@@ -81,6 +85,13 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
         })
       : createLoggingNotifier(deps.logger),
   });
+  const live = createLiveModule(deps, createLiveBus(env, deps.logger));
+  // Live updates are best effort on top of durable state: a failed publish is logged, never thrown.
+  const publish = (tenantId: string, topic: "sync" | "webhooks" | "analytics", data: Record<string, unknown>) => {
+    live.bus.publish(tenantId, topic, data).catch((error: unknown) => {
+      deps.logger.warn({ err: error, topic }, "live update not published");
+    });
+  };
   const storage = createStorageService(deps);
   const ml = await createMlService(deps, {
     workers: env.mlWorkers ?? undefined,
@@ -88,7 +99,18 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     shoppers,
     photoBox: secretBox,
   });
-  const analytics = createAnalyticsService(deps, { shoppers });
+  const analytics = createAnalyticsService(deps, {
+    shoppers,
+    processor: {
+      onProcessed: (batch) =>
+        publish(batch.tenantId, "analytics", {
+          batchId: batch.batchId,
+          events: batch.events,
+          counted: batch.counted,
+          receivedAt: batch.receivedAt,
+        }),
+    },
+  });
   const catalog = createCatalogService(deps, {
     publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
     secretBox,
@@ -99,14 +121,27 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onOrder: (order) => analytics.ingestPurchase(toPurchase(order)),
     // Shopify's mandatory compliance topics run the same export / redaction as the admin API.
     onPrivacyRequest: (request) => handlePlatformPrivacy(auth, request),
+    onActivity: ({ kind, tenantId, ...data }) => publish(tenantId, kind === "sync" ? "sync" : "webhooks", data),
   });
 
   const recommendations = createRecommendationsService(deps, { shoppers });
 
   return {
-    modules: [auth, storage, ml, analytics, catalog, recommendations, createWidgetsModule(deps)],
+    // Live last: it stops after the services that publish to it.
+    modules: [
+      auth,
+      storage,
+      ml,
+      analytics,
+      catalog,
+      recommendations,
+      createWidgetsModule(deps),
+      createStudioModule(),
+      live,
+    ],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
+    live,
   };
 }
 

@@ -7,6 +7,7 @@ import type { AuthService } from "@varai/auth";
 import { createLogger, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
 import { createGatewayApp } from "./app.ts";
 import { parseGatewayEnv } from "./env.ts";
+import type { LiveModule } from "./live/module.ts";
 import { closeRuntime, createRuntime } from "./runtime.ts";
 import { composeServices } from "./services.ts";
 
@@ -34,6 +35,7 @@ export interface TestGateway {
   deps: RuntimeDeps;
   modules: ServiceModule[];
   auth: AuthService;
+  live: LiveModule;
   dataDir: string;
   /** Deletes DATA_DIR (after the caller stopped modules, server and runtime). */
   remove(): Promise<void>;
@@ -53,9 +55,28 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
   const server = http.createServer();
   let base = "";
   server.on("request", createGatewayApp({ deps, modules, publicBaseUrl: () => base, ...composition.middleware }));
+  composition.live.sockets.attach(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const m of modules) await m.start?.();
   await composition.auth.bootstrap();
-  return { server, base, deps, modules, auth: composition.auth, dataDir: temp.dataDir, remove: temp.remove };
+  return {
+    server,
+    base,
+    deps,
+    modules,
+    auth: composition.auth,
+    live: composition.live,
+    dataDir: temp.dataDir,
+    remove: temp.remove,
+  };
+}
+
+/** Stops what startTestGateway started (sockets, modules, server, runtime) and deletes DATA_DIR. */
+export async function stopTestGateway(gateway: TestGateway): Promise<void> {
+  await gateway.live.sockets.close();
+  for (const m of gateway.modules) await m.stop?.();
+  await new Promise((resolve) => gateway.server.close(resolve));
+  await closeRuntime(gateway.deps);
+  await gateway.remove();
 }

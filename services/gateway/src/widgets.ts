@@ -8,22 +8,16 @@ import {
   type WidgetBundles,
   type WidgetProductQuery,
 } from "@varai/widget-server";
+import { Router } from "express";
 import { DEMO_TENANT } from "./demo/frames.ts";
+import {
+  createWidgetSettingsRouter,
+  WIDGET_SETTINGS,
+  type WidgetSettingsDoc,
+  widgetSettingsOpenApi,
+} from "./widget-settings.ts";
 
-/**
- * A tenant's widget settings (theme, language, features; see `WidgetConfigSchema` in
- * @varai/widget-kit). One document per tenant, id `widget-settings`; absent means defaults.
- */
-export const WIDGET_SETTINGS = {
-  name: "widget_settings",
-  scope: "tenant",
-} as const;
-
-interface WidgetSettingsDoc {
-  id: string;
-  tenantId: string;
-  config: Record<string, unknown>;
-}
+export { WIDGET_SETTINGS } from "./widget-settings.ts";
 
 /** Products a widget may show: active ones, and only what `toWidgetProduct` exposes. */
 async function findWidgetProducts(deps: RuntimeDeps, tenantId: string, query: WidgetProductQuery): Promise<Product[]> {
@@ -53,16 +47,24 @@ export function createWidgetsModule(
 ): ServiceModule {
   const bundles = options.bundles ?? getWidgetBundles();
   const settings = deps.store.tenantCollection<WidgetSettingsDoc>(WIDGET_SETTINGS);
+  const settingsOpenApi = widgetSettingsOpenApi();
   const productUrl = (p: Product) => (p.tenantId === DEMO_TENANT.id ? `/demo/products/${p.id}` : null);
   return {
     name: "widgets",
-    openapi: WIDGET_OPENAPI,
-    router: createWidgetRouter({
-      bundles,
-      getConfig: async (tenantId) => (await settings.findById(tenantId, "widget-settings"))?.config ?? {},
-      getProducts: async (tenantId, query) =>
-        (await findWidgetProducts(deps, tenantId, query)).map((p) => toWidgetProduct(p, { url: productUrl })),
-    }),
+    openapi: {
+      paths: { ...WIDGET_OPENAPI.paths, ...settingsOpenApi.paths },
+      schemas: { ...WIDGET_OPENAPI.schemas, ...settingsOpenApi.schemas },
+    },
+    router: Router()
+      .use(createWidgetSettingsRouter(deps))
+      .use(
+        createWidgetRouter({
+          bundles,
+          getConfig: async (tenantId) => (await settings.findById(tenantId, "widget-settings"))?.config ?? {},
+          getProducts: async (tenantId, query) =>
+            (await findWidgetProducts(deps, tenantId, query)).map((p) => toWidgetProduct(p, { url: productUrl })),
+        }),
+      ),
     ready: async () => {
       await bundles;
     },

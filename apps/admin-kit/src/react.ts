@@ -1,0 +1,213 @@
+import { type QueryClient, type UseQueryResult, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { VaraiApiError } from "@varai/clients";
+import { type Permission, roleHasPermission } from "@varai/schema";
+import {
+  createContext,
+  createElement,
+  type ReactNode,
+  useContext,
+  useEffect,
+  useState,
+  useSyncExternalStore,
+} from "react";
+import type { AdminApi, AnalyticsSummary } from "./api.ts";
+import type { LiveConnection, LiveEvent, LiveStatus, LiveTopic, SyncProgressData } from "./live.ts";
+import type { AdminSession, SessionState } from "./session.ts";
+
+/**
+ * React bindings. Only hooks and one provider, no components or styles, so the Shopify app
+ * (Polaris, React 18) and Studio (React 19) share them. Uses no React-19-only API.
+ */
+interface AdminContextValue {
+  session: AdminSession;
+  api: AdminApi;
+  live: LiveConnection;
+}
+const AdminContext = createContext<AdminContextValue | null>(null);
+
+/** Query keys, exported so an app can invalidate or prefetch. */
+export const adminKeys = {
+  connections: ["connections"] as const,
+  connection: (id: string) => ["connections", id] as const,
+  products: ["products"] as const,
+  analytics: ["analytics"] as const,
+  widgetSettings: ["widget-settings"] as const,
+};
+
+export function AdminProvider(props: AdminContextValue & { children: ReactNode }) {
+  const { session, api, live, children } = props;
+  return createElement(AdminContext.Provider, { value: { session, api, live } }, children);
+}
+
+function useAdmin(): AdminContextValue {
+  const value = useContext(AdminContext);
+  if (!value) throw new Error("@varai/admin-kit hooks need an <AdminProvider>");
+  return value;
+}
+
+export function useAdminApi(): AdminApi {
+  return useAdmin().api;
+}
+
+export function useSession(): SessionState & { session: AdminSession } {
+  const { session } = useAdmin();
+  const state = useSyncExternalStore(session.subscribe, session.getState, session.getState);
+  return { ...state, session };
+}
+
+/** Whether the signed-in role holds the permission (the same table the API enforces). */
+export function useCan(permission: Permission): boolean {
+  const state = useSession();
+  return state.status === "signed-in" && roleHasPermission(state.role, permission);
+}
+
+export function useLiveStatus(): LiveStatus {
+  const { live } = useAdmin();
+  return useSyncExternalStore(
+    live.onStatus,
+    () => live.status,
+    () => live.status,
+  );
+}
+
+/** Calls `handler` for every live event of `topic` while mounted. */
+export function useLiveEvent<T = Record<string, unknown>>(topic: LiveTopic, handler: (event: LiveEvent<T>) => void) {
+  const { live } = useAdmin();
+  const [latest] = useState(() => ({ handler }));
+  latest.handler = handler;
+  useEffect(
+    () =>
+      live.onEvent((event) => {
+        if (event.topic === topic) latest.handler(event as LiveEvent<T>);
+      }),
+    [live, topic, latest],
+  );
+}
+
+/**
+ * Connects the live socket while signed in and turns its events into cache updates: sync and
+ * webhook events refresh connections (and products once a run ends), analytics events refresh
+ * the summary, and `resync` refreshes everything. Mount once, near the root.
+ */
+export function useLiveQueryBridge(queryClient: QueryClient): void {
+  const { live } = useAdmin();
+  const signedIn = useSession().status === "signed-in";
+  useEffect(() => {
+    if (!signedIn) return;
+    live.connect();
+    const offEvent = live.onEvent((event) => {
+      if (event.topic === "analytics") void queryClient.invalidateQueries({ queryKey: adminKeys.analytics });
+      if (event.topic === "webhooks") void queryClient.invalidateQueries({ queryKey: adminKeys.connections });
+      if (event.topic === "sync") {
+        const data = event.data as unknown as SyncProgressData;
+        if (data.status !== "running") void queryClient.invalidateQueries({ queryKey: adminKeys.connections });
+        if (data.status === "succeeded") void queryClient.invalidateQueries({ queryKey: adminKeys.products });
+      }
+    });
+    const offResync = live.onResync(() => void queryClient.invalidateQueries());
+    return () => {
+      offEvent();
+      offResync();
+      live.close();
+    };
+  }, [live, queryClient, signedIn]);
+}
+
+/** The latest live progress of each connection's sync run, by connection id. */
+export function useSyncProgress(): Record<string, SyncProgressData> {
+  const [progress, setProgress] = useState<Record<string, SyncProgressData>>({});
+  useLiveEvent<SyncProgressData>("sync", (event) =>
+    setProgress((previous) => ({ ...previous, [event.data.connectionId]: event.data })),
+  );
+  return progress;
+}
+
+export function useConnections() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.connections, queryFn: api.connections });
+}
+
+export function useCreateConnection() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.createConnection,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.connections }),
+  });
+}
+
+export function useStartSync() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, mode }: { id: string; mode: "full" | "incremental" }) => api.startSync(id, mode),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.connections }),
+  });
+}
+
+/** Every product (pages of 100 followed to the end, at most `max`), for search and filtering. */
+export function useAllProducts(max = 2000) {
+  const api = useAdminApi();
+  return useQuery({
+    queryKey: adminKeys.products,
+    queryFn: async () => {
+      const items = [];
+      let after: string | undefined;
+      do {
+        const page = await api.products({ limit: 100, ...(after ? { after } : {}) });
+        items.push(...page.items);
+        after = page.nextCursor ?? undefined;
+      } while (after && items.length < max);
+      return items;
+    },
+  });
+}
+
+export function useUpdateFrame() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: Parameters<AdminApi["updateFrame"]>[1] }) =>
+      api.updateFrame(id, patch),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.products }),
+  });
+}
+
+export function useAnalyticsSummary(range: { from?: string; to?: string }): UseQueryResult<AnalyticsSummary> {
+  const api = useAdminApi();
+  return useQuery({
+    queryKey: [...adminKeys.analytics, range.from ?? null, range.to ?? null],
+    queryFn: () => api.analyticsSummary(range),
+    // Live events invalidate it; keep showing the old numbers meanwhile (no flash of loading).
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useWidgetSettings() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.widgetSettings, queryFn: api.widgetSettings });
+}
+
+export function useSaveWidgetSettings() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ version, config }: { version: number; config: unknown }) => api.saveWidgetSettings(version, config),
+    onSuccess: (saved) => queryClient.setQueryData(adminKeys.widgetSettings, saved),
+  });
+}
+
+/**
+ * The API's problem details by field (`issues[].path`, e.g. `config.theme.primary` or
+ * `dimensions.lensWidthMm`), for showing next to the inputs; `form` holds the detail otherwise.
+ */
+export function problemsByField(error: unknown): { form: string | null; fields: Record<string, string> } {
+  if (!(error instanceof VaraiApiError))
+    return { form: error ? String((error as Error).message ?? error) : null, fields: {} };
+  const issues = Array.isArray(error.problem.issues)
+    ? (error.problem.issues as Array<{ path?: string; message?: string }>)
+    : [];
+  const fields: Record<string, string> = {};
+  for (const issue of issues) if (issue.path) fields[issue.path] = issue.message ?? "invalid";
+  return { form: issues.length > 0 ? null : error.message, fields };
+}

@@ -1,0 +1,119 @@
+import { type QueryClient, useQueryClient } from "@tanstack/react-query";
+import { useCan, useLiveQueryBridge, useLiveStatus, useSession } from "@varai/admin-kit";
+import type { Permission } from "@varai/schema";
+import { lazy, Suspense, useState, useSyncExternalStore } from "react";
+import { Button, Input, Label, TextField } from "react-aria-components";
+import { BrowserRouter, Navigate, NavLink, Route, Routes } from "react-router";
+import { actingTenant } from "./acting-tenant.ts";
+import { Loading } from "./parts.tsx";
+import { CatalogScreen } from "./screens/catalog.tsx";
+import { ConnectionsScreen } from "./screens/connections.tsx";
+import { LoginScreen } from "./screens/login.tsx";
+import { WidgetSettingsScreen } from "./screens/widget-settings.tsx";
+
+// The charts library is the biggest dependency: loaded with the analytics screen, not at login.
+const AnalyticsScreen = lazy(() => import("./screens/analytics.tsx"));
+
+const SCREENS: ReadonlyArray<{ path: string; label: string; permission: Permission }> = [
+  { path: "connections", label: "Connections", permission: "connections:read" },
+  { path: "catalog", label: "Catalog", permission: "catalog:read" },
+  { path: "analytics", label: "Analytics", permission: "analytics:read" },
+  { path: "widget-settings", label: "Widget settings", permission: "tenants:read" },
+];
+
+const ROLE_LABELS = {
+  platform_admin: "Platform admin",
+  tenant_admin: "Tenant admin",
+  tenant_staff: "Staff",
+  viewer: "Viewer (read-only)",
+} as const;
+
+export function App({ queryClient }: { queryClient: QueryClient }) {
+  const state = useSession();
+  useLiveQueryBridge(queryClient);
+  if (state.status !== "signed-in") return <LoginScreen expired={state.reason === "expired"} />;
+  return (
+    <BrowserRouter basename="/studio">
+      <Shell />
+    </BrowserRouter>
+  );
+}
+
+function NavItem({ path, label, permission }: (typeof SCREENS)[number]) {
+  const allowed = useCan(permission);
+  if (!allowed) return null;
+  return (
+    <li>
+      <NavLink to={`/${path}`}>{label}</NavLink>
+    </li>
+  );
+}
+
+function TenantPicker() {
+  const tenant = useSyncExternalStore(actingTenant.subscribe, actingTenant.get);
+  const [draft, setDraft] = useState(tenant ?? "");
+  const queryClient = useQueryClient();
+  return (
+    <form
+      className="tenant-picker"
+      onSubmit={(e) => {
+        e.preventDefault();
+        actingTenant.set(draft.trim() || null);
+        void queryClient.invalidateQueries();
+      }}
+    >
+      <TextField value={draft} onChange={setDraft}>
+        <Label>Act on tenant</Label>
+        <Input placeholder="ten_…" />
+      </TextField>
+      <Button type="submit">Switch</Button>
+    </form>
+  );
+}
+
+function Shell() {
+  const state = useSession();
+  const live = useLiveStatus();
+  if (state.status !== "signed-in") return null;
+  const { me, role, session } = state;
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <span className="brand">VARAi Commerce Studio</span>
+        <span className="tenant">{me.tenant?.name ?? "Platform"}</span>
+        {role === "platform_admin" && <TenantPicker />}
+        <span className={`live live-${live}`} role="status" aria-live="polite">
+          {live === "open" ? "Live" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
+        </span>
+        <span className="who">
+          {me.user.email} · {ROLE_LABELS[role]}
+        </span>
+        <Button className="button secondary" onPress={() => void session.logout()}>
+          Sign out
+        </Button>
+      </header>
+      <nav aria-label="Screens" className="sidebar">
+        <ul>
+          {SCREENS.map((screen) => (
+            <NavItem key={screen.path} {...screen} />
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content">
+        <Suspense fallback={<Loading what="screen" />}>
+          <Routes>
+            <Route path="/" element={<Navigate to="/connections" replace />} />
+            <Route path="/connections" element={<ConnectionsScreen />} />
+            <Route path="/catalog" element={<CatalogScreen />} />
+            <Route path="/analytics" element={<AnalyticsScreen />} />
+            <Route path="/widget-settings" element={<WidgetSettingsScreen />} />
+            <Route path="*" element={<Navigate to="/connections" replace />} />
+          </Routes>
+        </Suspense>
+      </main>
+    </div>
+  );
+}

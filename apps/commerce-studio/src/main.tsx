@@ -1,0 +1,45 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { AdminProvider, createAdminApi, createAdminSession, createLiveConnection } from "@varai/admin-kit";
+import { createVaraiClient } from "@varai/clients";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { actingTenant } from "./acting-tenant.ts";
+import { App } from "./app.tsx";
+import "./styles.css";
+
+// Same origin: the gateway serves Studio at /studio (in dev, Vite proxies /v1 to it).
+const baseUrl = window.location.origin;
+const session = createAdminSession({ baseUrl });
+const client = createVaraiClient({
+  baseUrl,
+  fetch: (input, init) => {
+    // A platform admin acts on the tenant they picked (X-VARAi-Tenant); everyone else on their own.
+    const tenant = actingTenant.get();
+    const headers = { ...(init?.headers as Record<string, string>), ...(tenant ? { "X-VARAi-Tenant": tenant } : {}) };
+    return session.authorizedFetch(String(input), { ...init, headers });
+  },
+});
+const api = createAdminApi(client);
+const live = createLiveConnection({ baseUrl, getTicket: api.liveTicket });
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 30_000,
+      refetchOnWindowFocus: false,
+      // A 4xx will not get better by asking again.
+      retry: (count, error) => count < 2 && !(error as { status?: number }).status?.toString().startsWith("4"),
+    },
+  },
+});
+
+const root = document.getElementById("root");
+if (root)
+  createRoot(root).render(
+    <StrictMode>
+      <QueryClientProvider client={queryClient}>
+        <AdminProvider session={session} api={api} live={live}>
+          <App queryClient={queryClient} />
+        </AdminProvider>
+      </QueryClientProvider>
+    </StrictMode>,
+  );

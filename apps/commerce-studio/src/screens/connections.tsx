@@ -1,0 +1,264 @@
+import {
+  type ConnectionView,
+  problemsByField,
+  type SyncProgressData,
+  useCan,
+  useConnections,
+  useCreateConnection,
+  useStartSync,
+  useSyncProgress,
+} from "@varai/admin-kit";
+import { useState } from "react";
+import {
+  Button,
+  Dialog,
+  DialogTrigger,
+  FieldError,
+  Form,
+  Heading,
+  Input,
+  Label,
+  ListBox,
+  ListBoxItem,
+  Modal,
+  Popover,
+  ProgressBar,
+  Select,
+  SelectValue,
+  TextField,
+} from "react-aria-components";
+import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+
+type Platform = "woocommerce" | "shopify" | "bigcommerce" | "magento";
+
+/** Each platform's fields: [name in the API body, label, secret?, required?]. */
+const FIELDS: Record<Platform, ReadonlyArray<[string, string, boolean, boolean]>> = {
+  woocommerce: [
+    ["storeUrl", "Store URL", false, true],
+    ["credentials.consumerKey", "Consumer key", true, true],
+    ["credentials.consumerSecret", "Consumer secret", true, true],
+    ["webhookSecret", "Webhook secret", true, true],
+    ["apiBaseUrl", "API base URL (optional)", false, false],
+  ],
+  shopify: [
+    ["shopDomain", "Shop domain (<shop>.myshopify.com)", false, true],
+    ["credentials.accessToken", "Admin API access token", true, true],
+    ["apiBaseUrl", "API base URL (optional)", false, false],
+  ],
+  bigcommerce: [
+    ["storeHash", "Store hash", false, true],
+    ["credentials.accessToken", "API access token", true, true],
+    ["apiBaseUrl", "API base URL (optional)", false, false],
+  ],
+  magento: [
+    ["storeUrl", "Store URL", false, true],
+    ["storeCode", "Store code", false, false],
+    ["credentials.accessToken", "Integration access token", true, true],
+    ["webhookSecret", "Webhook secret", true, true],
+    ["apiBaseUrl", "API base URL (optional)", false, false],
+  ],
+};
+
+function toBody(platform: Platform, form: FormData): Record<string, unknown> {
+  const body: Record<string, unknown> = { platform, name: String(form.get("name") ?? "") };
+  const credentials: Record<string, string> = {};
+  for (const [field] of FIELDS[platform]) {
+    const value = String(form.get(field) ?? "").trim();
+    if (!value) continue;
+    if (field.startsWith("credentials.")) credentials[field.slice("credentials.".length)] = value;
+    else body[field] = value;
+  }
+  body.credentials = credentials;
+  return body;
+}
+
+function AddConnection() {
+  const [platform, setPlatform] = useState<Platform>("woocommerce");
+  const create = useCreateConnection();
+  const { form, fields } = problemsByField(create.error);
+  return (
+    <DialogTrigger>
+      <Button className="button primary">Add a store</Button>
+      <Modal className="modal" isDismissable>
+        <Dialog className="dialog">
+          {({ close }) => (
+            <Form
+              validationErrors={fields}
+              onSubmit={(e) => {
+                e.preventDefault();
+                create.mutate(toBody(platform, new FormData(e.currentTarget)), { onSuccess: close });
+              }}
+            >
+              <Heading slot="title">Add a store</Heading>
+              <Select
+                selectedKey={platform}
+                onSelectionChange={(key) => {
+                  setPlatform(key as Platform);
+                  create.reset();
+                }}
+              >
+                <Label>Platform</Label>
+                <Button className="select-button">
+                  <SelectValue />
+                </Button>
+                <Popover>
+                  <ListBox>
+                    <ListBoxItem id="woocommerce">WooCommerce</ListBoxItem>
+                    <ListBoxItem id="shopify">Shopify</ListBoxItem>
+                    <ListBoxItem id="bigcommerce">BigCommerce</ListBoxItem>
+                    <ListBoxItem id="magento">Magento</ListBoxItem>
+                  </ListBox>
+                </Popover>
+              </Select>
+              <TextField name="name" isRequired maxLength={200}>
+                <Label>Name</Label>
+                <Input />
+                <FieldError />
+              </TextField>
+              {FIELDS[platform].map(([field, label, secret, required]) => (
+                <TextField
+                  key={`${platform}-${field}`}
+                  name={field}
+                  isRequired={required}
+                  type={secret ? "password" : "text"}
+                >
+                  <Label>{label}</Label>
+                  <Input autoComplete="off" />
+                  <FieldError />
+                </TextField>
+              ))}
+              {form && (
+                <p className="form-error" role="alert">
+                  {form}
+                </p>
+              )}
+              <div className="dialog-actions">
+                <Button className="button secondary" onPress={close}>
+                  Cancel
+                </Button>
+                <Button type="submit" className="button primary" isDisabled={create.isPending}>
+                  {create.isPending ? "Connecting…" : "Connect"}
+                </Button>
+              </div>
+            </Form>
+          )}
+        </Dialog>
+      </Modal>
+    </DialogTrigger>
+  );
+}
+
+function SyncStatus({ connection, live }: { connection: ConnectionView; live: SyncProgressData | undefined }) {
+  // The live event is newer than the list whenever it is about the same or a later run.
+  const run =
+    live ?? (connection.lastSync ? { ...connection.lastSync, pages: 0, runId: connection.lastSync.id } : null);
+  if (!run) return <p className="muted">No sync running.</p>;
+  const active = run.status === "queued" || run.status === "running";
+  return (
+    <div className="sync-status">
+      {active ? (
+        <ProgressBar
+          isIndeterminate
+          aria-label={`Sync of ${connection.name}`}
+          valueLabel={`${run.counts.fetched} products`}
+        >
+          {({ valueText }) => (
+            <>
+              <span className="progress-label">
+                {run.mode} sync {run.status}: {valueText}
+              </span>
+              <div className="bar">
+                <div className="fill" />
+              </div>
+            </>
+          )}
+        </ProgressBar>
+      ) : (
+        <span className={`badge run-${run.status}`}>
+          Last {run.mode} sync {run.status}: {run.counts.upserted} written, {run.counts.failed} failed
+          {run.error ? ` (${run.error})` : ""}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function ConnectionCard({ connection, live }: { connection: ConnectionView; live: SyncProgressData | undefined }) {
+  const canManage = useCan("connections:manage");
+  const sync = useStartSync();
+  const stats = connection.webhookStats;
+  return (
+    <article className="card" aria-labelledby={`con-${connection.id}`}>
+      <header>
+        <h2 id={`con-${connection.id}`}>{connection.name}</h2>
+        <span className={`badge health-${connection.health}`}>{connection.health}</span>
+      </header>
+      <dl className="facts">
+        <dt>Platform</dt>
+        <dd>{connection.platform}</dd>
+        <dt>Store</dt>
+        <dd>{connection.shopDomain ?? connection.storeUrl ?? connection.storeHash ?? "—"}</dd>
+        <dt>Webhooks accepted</dt>
+        <dd>{stats.accepted}</dd>
+        <dt>Rejected signatures</dt>
+        <dd>{stats.rejectedSignatures}</dd>
+        <dt>Duplicates / malformed</dt>
+        <dd>
+          {stats.duplicates} / {stats.malformed}
+        </dd>
+        <dt>Last delivery</dt>
+        <dd>{connection.lastDeliveryAt ? new Date(connection.lastDeliveryAt).toLocaleString() : "none yet"}</dd>
+        <dt>Last sync</dt>
+        <dd>{connection.lastSyncAt ? new Date(connection.lastSyncAt).toLocaleString() : "never"}</dd>
+      </dl>
+      <SyncStatus connection={connection} live={live} />
+      {canManage && connection.status === "active" && (
+        <div className="card-actions">
+          <Button
+            className="button secondary"
+            isDisabled={sync.isPending}
+            onPress={() => sync.mutate({ id: connection.id, mode: "incremental" })}
+          >
+            Incremental sync
+          </Button>
+          <Button
+            className="button secondary"
+            isDisabled={sync.isPending}
+            onPress={() => sync.mutate({ id: connection.id, mode: "full" })}
+          >
+            Full sync
+          </Button>
+        </div>
+      )}
+      {sync.error ? <ErrorState error={sync.error} /> : null}
+    </article>
+  );
+}
+
+export function ConnectionsScreen() {
+  const connections = useConnections();
+  const progress = useSyncProgress();
+  const canManage = useCan("connections:manage");
+  return (
+    <section>
+      <PageHeader title="Connections">{canManage && <AddConnection />}</PageHeader>
+      {connections.isPending ? (
+        <Loading what="connections" />
+      ) : connections.isError ? (
+        <ErrorState error={connections.error} retry={() => void connections.refetch()} />
+      ) : connections.data.items.length === 0 ? (
+        <Empty>
+          <p>No store is connected yet.</p>
+          {canManage ? <p>Add one to sync its catalog.</p> : <p>Ask a tenant admin to connect one.</p>}
+        </Empty>
+      ) : (
+        <div className="cards">
+          {connections.data.items.map((c) => {
+            // Live events arrived after the list was loaded, so they are the newer state.
+            return <ConnectionCard key={c.id} connection={c} live={progress[c.id]} />;
+          })}
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,60 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createGatewayApp } from "./app.ts";
+import { createStudioModule } from "./studio.ts";
+import { createTempRuntime } from "./test-helpers.ts";
+
+let runtime: Awaited<ReturnType<typeof createTempRuntime>>;
+let dist: string;
+
+beforeAll(async () => {
+  runtime = await createTempRuntime();
+  dist = await mkdtemp(path.join(tmpdir(), "varai-studio-"));
+  await mkdir(path.join(dist, "assets"));
+  await writeFile(path.join(dist, "index.html"), "<!doctype html><title>Studio</title>");
+  await writeFile(path.join(dist, "assets", "index-abc.js"), "console.log(1)");
+});
+afterAll(async () => {
+  await runtime.close();
+  await runtime.remove();
+  await rm(dist, { recursive: true, force: true });
+});
+
+const app = (studioDist: string) =>
+  createGatewayApp({
+    deps: runtime.deps,
+    modules: [createStudioModule({ dist: studioDist })],
+    publicBaseUrl: () => "",
+  });
+
+describe("/studio", () => {
+  it("serves the app for every client-side route, with a strict CSP", async () => {
+    for (const url of ["/studio/", "/studio/catalog", "/studio/widget-settings"]) {
+      const res = await request(app(dist)).get(url);
+      expect(res.status).toBe(200);
+      expect(res.text).toContain("<title>Studio</title>");
+      expect(res.headers["content-security-policy"]).toContain("script-src 'self'");
+      expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      expect(res.headers["cache-control"]).toBe("no-cache");
+    }
+    expect((await request(app(dist)).get("/studio")).headers.location).toBe("/studio/");
+  });
+
+  it("caches hashed assets for a year, and a missing asset is a 404 problem, not index.html", async () => {
+    const asset = await request(app(dist)).get("/studio/assets/index-abc.js");
+    expect(asset.status).toBe(200);
+    expect(asset.headers["cache-control"]).toContain("immutable");
+    const missing = await request(app(dist)).get("/studio/assets/nope.js");
+    expect(missing.status).toBe(404);
+    expect(missing.headers["content-type"]).toMatch(/problem\+json/);
+  });
+
+  it("says how to build it when there is no build", async () => {
+    const res = await request(app(path.join(dist, "absent"))).get("/studio/");
+    expect(res.status).toBe(503);
+    expect(res.body.detail).toContain("pnpm --filter @varai/commerce-studio build");
+  });
+});
