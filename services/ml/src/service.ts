@@ -342,6 +342,8 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
       data: await withoutMetadata(photo, analyzed.header.type),
       contentType: `image/${analyzed.header.type}`,
       ttlMs,
+      // Exactly the analysis's expiry (re-encoding takes a while; the clock has moved on).
+      expiresAt,
       shopperId,
       ref: id,
     });

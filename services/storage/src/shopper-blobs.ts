@@ -18,6 +18,8 @@ export interface SaveShopperBlobInput {
   contentType: string;
   /** Kept until now + ttlMs; never without an expiry. */
   ttlMs: number;
+  /** Instead of now + ttlMs: the expiry of the record the blob belongs to (a photo's analysis). */
+  expiresAt?: Date;
   shopperId?: string | null;
   /** Caller's id for the blob (defaults to a new one), e.g. the face analysis id. */
   id?: string;
@@ -58,7 +60,7 @@ export function createShopperBlobs(
       const id = input.id ?? newId("blob");
       const tags: Record<string, string> = {
         kind: input.kind,
-        expiresAt: new Date(clock().getTime() + input.ttlMs).toISOString(),
+        expiresAt: (input.expiresAt ?? new Date(clock().getTime() + input.ttlMs)).toISOString(),
       };
       if (input.shopperId) tags.shopperId = input.shopperId;
       if (input.ref) tags.ref = input.ref;
