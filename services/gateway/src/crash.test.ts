@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createShopifySim, type RedisTestServer, seededRandom, startRedisServer } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, ORIGIN, type Server, startServer } from "./test-process.ts";
+import { call, createMerchant, killServer, type Server, startServer } from "./test-process.ts";
 
 /**
  * Acknowledged means durable, tried the hard way: the real server (a spawned `node
@@ -70,30 +70,11 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
         ...(await backend()),
       };
       server = await startServer(env);
-      const root = await call(server.base, "POST", "/v1/auth/login", { body: ADMIN });
-      expect(root.status).toBe(200);
-      const tenant = await call(server.base, "POST", "/v1/tenants", {
-        token: root.body.accessToken,
-        body: { name: "Crash Shop", region: "us" },
-      });
-      expect(tenant.status).toBe(201);
-      const tenantId = tenant.body.id ?? tenant.body.tenant?.id;
-      const user = { email: "owner@crash-shop.test", password: "owner-password-long-0001" };
-      expect(
-        (
-          await call(server.base, "POST", `/v1/tenants/${tenantId}/users`, {
-            token: root.body.accessToken,
-            body: { ...user, role: "tenant_admin" },
-          })
-        ).status,
-      ).toBe(201);
-      token = (await call(server.base, "POST", "/v1/auth/login", { body: user })).body.accessToken;
-      const key = await call(server.base, "POST", "/v1/api-keys", {
-        token,
-        body: { kind: "publishable", allowedOrigins: [ORIGIN] },
-      });
-      expect(key.status).toBe(201);
-      publishableKey = key.body.key;
+      ({ token, publishableKey } = await createMerchant(server.base, {
+        admin: ADMIN,
+        owner: { email: "owner@crash-shop.test", password: "owner-password-long-0001" },
+        name: "Crash Shop",
+      }));
       // The Admin API is unreachable on purpose: no sync runs, products come from the webhooks alone.
       const connection = await call(server.base, "POST", "/v1/connections", {
         token,
@@ -109,10 +90,7 @@ function describeCrash(name: string, backend: () => Promise<Record<string, strin
     }, 120_000);
 
     afterAll(async () => {
-      if (server && server.child.exitCode === null) {
-        server.child.kill("SIGKILL");
-        await server.exited;
-      }
+      await killServer(server);
       await rm(dataDir, { recursive: true, force: true });
     });
 

@@ -12,7 +12,7 @@ import {
 } from "@varai/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, ORIGIN, type Server, startServer } from "./test-process.ts";
+import { call, createMerchant, killServer, ORIGIN, type Server, startServer } from "./test-process.ts";
 
 /**
  * Shoppers known across the platforms' forms of one customer, tried as an outside tester would,
@@ -82,23 +82,11 @@ function describePrivacy(
         Object.assign(env, chosen.env);
         redisUrl = chosen.redisUrl;
         server = await startServer(env);
-        const root = await call(server.base, "POST", "/v1/auth/login", { body: ADMIN });
-        const tenant = await call(server.base, "POST", "/v1/tenants", {
-          token: root.body.accessToken,
-          body: { name: "Privacy Shop", region: "us" },
-        });
-        expect(tenant.status).toBe(201);
-        const user = await call(server.base, "POST", `/v1/tenants/${tenant.body.id}/users`, {
-          token: root.body.accessToken,
-          body: { ...OWNER, role: "tenant_admin" },
-        });
-        expect(user.status).toBe(201);
-        await login();
-        const key = await call(server.base, "POST", "/v1/api-keys", {
-          token,
-          body: { kind: "publishable", allowedOrigins: [ORIGIN] },
-        });
-        publishableKey = key.body.key;
+        ({ token, publishableKey } = await createMerchant(server.base, {
+          admin: ADMIN,
+          owner: OWNER,
+          name: "Privacy Shop",
+        }));
         // The Admin API is unreachable on purpose: products come from webhooks only.
         const connection = await call(server.base, "POST", "/v1/connections", {
           token,
@@ -127,10 +115,7 @@ function describePrivacy(
       }, 180_000);
 
       afterAll(async () => {
-        if (server && server.child.exitCode === null) {
-          server.child.kill("SIGKILL");
-          await server.exited;
-        }
+        await killServer(server);
         await rm(dataDir, { recursive: true, force: true });
       });
 

@@ -11,7 +11,7 @@ import {
   startRedisServer,
 } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, ORIGIN, type Server, startServer } from "./test-process.ts";
+import { call, createMerchant, killServer, ORIGIN, type Server, startServer } from "./test-process.ts";
 
 /**
  * Privacy on the real server, checked the way an outside tester would: a spawned gateway on a
@@ -119,33 +119,15 @@ function describePrivacy(name: string, backend: () => Promise<{ env: Record<stri
         ...chosen.env,
       };
       server = await startServer(env);
-      const root = await call(server.base, "POST", "/v1/auth/login", { body: ADMIN });
-      expect(root.status).toBe(200);
-      const tenant = await call(server.base, "POST", "/v1/tenants", {
-        token: root.body.accessToken,
-        body: { name: "Privacy Shop", region: "us" },
-      });
-      expect(tenant.status).toBe(201);
-      const tenantId = tenant.body.id ?? tenant.body.tenant?.id;
-      const user = await call(server.base, "POST", `/v1/tenants/${tenantId}/users`, {
-        token: root.body.accessToken,
-        body: { ...OWNER, role: "tenant_admin" },
-      });
-      expect(user.status).toBe(201);
-      await login();
-      const created = await call(server.base, "POST", "/v1/api-keys", {
-        token,
-        body: { kind: "publishable", allowedOrigins: [ORIGIN] },
-      });
-      expect(created.status).toBe(201);
-      key = created.body.key;
+      ({ token, publishableKey: key } = await createMerchant(server.base, {
+        admin: ADMIN,
+        owner: OWNER,
+        name: "Privacy Shop",
+      }));
     }, 120_000);
 
     afterAll(async () => {
-      if (server && server.child.exitCode === null) {
-        server.child.kill("SIGKILL");
-        await server.exited;
-      }
+      await killServer(server);
       await rm(dataDir, { recursive: true, force: true });
     });
 

@@ -80,3 +80,52 @@ export async function call(
     body: type.startsWith("application/json") ? await response.json() : await response.text(),
   };
 }
+
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+/**
+ * A merchant on a fresh server, as an operator sets one up: the platform admin (from
+ * VARAI_ADMIN_EMAIL/PASSWORD) creates the tenant and its tenant admin, who signs in and creates
+ * the publishable key a storefront uses (allowed on `ORIGIN`). Throws on any step's failure.
+ */
+export async function createMerchant(
+  base: string,
+  options: { admin: Credentials; owner: Credentials; name: string },
+): Promise<{ tenantId: string; token: string; publishableKey: string }> {
+  const expectStatus = (step: string, response: { status: number; body: unknown }, status: number) => {
+    if (response.status !== status)
+      throw new Error(`${step}: ${response.status} ${JSON.stringify(response.body).slice(0, 300)}`);
+  };
+  const root = await call(base, "POST", "/v1/auth/login", { body: options.admin });
+  expectStatus("platform admin login", root, 200);
+  const tenant = await call(base, "POST", "/v1/tenants", {
+    token: root.body.accessToken,
+    body: { name: options.name, region: "us" },
+  });
+  expectStatus("create tenant", tenant, 201);
+  const tenantId: string = tenant.body.id ?? tenant.body.tenant?.id;
+  const user = await call(base, "POST", `/v1/tenants/${tenantId}/users`, {
+    token: root.body.accessToken,
+    body: { ...options.owner, role: "tenant_admin" },
+  });
+  expectStatus("create tenant admin", user, 201);
+  const login = await call(base, "POST", "/v1/auth/login", { body: options.owner });
+  expectStatus("tenant admin login", login, 200);
+  const key = await call(base, "POST", "/v1/api-keys", {
+    token: login.body.accessToken,
+    body: { kind: "publishable", allowedOrigins: [ORIGIN] },
+  });
+  expectStatus("create publishable key", key, 201);
+  return { tenantId, token: login.body.accessToken, publishableKey: key.body.key };
+}
+
+/** SIGKILLs the server if it still runs and waits for it to exit. */
+export async function killServer(server: Server | null | undefined): Promise<void> {
+  if (server && server.child.exitCode === null) {
+    server.child.kill("SIGKILL");
+    await server.exited;
+  }
+}
