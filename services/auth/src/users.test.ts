@@ -76,7 +76,7 @@ describe("users of a tenant", () => {
       email: "staff@alpha.test",
       role: "tenant_staff",
     });
-    const patch = (id: string, body: unknown) =>
+    const patch = (id: string, body: object) =>
       request(h.app).patch(`/v1/tenants/${a.tenant.id}/users/${id}`).set(bearer(a.token)).send(body);
     const bad = await patch(user.id, { role: "owner" });
     expect(bad.status).toBe(400);
