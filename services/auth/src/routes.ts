@@ -3,33 +3,24 @@ import {
   ApiKeySchema,
   AppError,
   AuditEntrySchema,
+  ChangeRoleInputSchema,
+  CreateApiKeyInputSchema,
   CreateTenantInputSchema,
+  CreateUserInputSchema,
   IsoDateTimeSchema,
-  RoleSchema,
   TenantSchema,
   UserSchema,
 } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { CreateApiKeyInputSchema } from "./api-keys.ts";
 import { actorOf, setAuditContext } from "./audit.ts";
 import { PrivacyRequestSchema, toSubject } from "./privacy.ts";
 import type { AuthService } from "./service.ts";
 
-// Passwords are bounded: scrypt's cost grows with input, and nobody types more than 1 KB.
-const PasswordSchema = z.string().min(12).max(1024);
 const LoginInputSchema = z
   .object({ email: z.string().trim().max(320), password: z.string().min(1).max(1024) })
   .strict();
 const RefreshInputSchema = z.object({ refreshToken: z.string().min(1).max(512) }).strict();
-const CreateUserInputSchema = z
-  .object({
-    email: z.string().trim().toLowerCase().email().max(320),
-    role: RoleSchema.exclude(["platform_admin"]),
-    password: PasswordSchema.optional(),
-  })
-  .strict();
-const ChangeRoleInputSchema = z.object({ role: RoleSchema.exclude(["platform_admin"]) }).strict();
 const UserParamsSchema = z.object({ id: z.string(), userId: z.string().regex(/^usr_[a-z0-9]{16}$/, "not a user id") });
 const AuditQuerySchema = z
   .object({
