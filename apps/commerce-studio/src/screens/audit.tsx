@@ -16,7 +16,7 @@ import {
 } from "react-aria-components";
 import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
-const PAGE_SIZES = [25, 50, 100, 200] as const;
+const PAGE_SIZES = [10, 25, 50, 100, 200] as const;
 
 /** `datetime-local` gives local time without a zone; the API takes an ISO instant. */
 function toIso(local: string): string | null {

@@ -103,7 +103,10 @@ function ShopperRequests() {
         validationErrors={errors}
         onSubmit={(e) => {
           e.preventDefault();
-          submit((body) => exporter.mutate(body));
+          submit((body) => {
+            redactor.reset();
+            exporter.mutate(body);
+          });
         }}
       >
         <div className="grid-2">
@@ -168,6 +171,7 @@ function ShopperRequests() {
                   <Button
                     className="button danger"
                     onPress={() => {
+                      exporter.reset();
                       redactor.mutate(confirming);
                       setConfirming(null);
                     }}
@@ -280,6 +284,10 @@ function RetentionSettings() {
   }, [retention.data]);
   const api = problemsByField(save.error);
   const errors = { ...api.fields, ...local };
+  const cleared = () => {
+    setLocal({});
+    if (save.error) save.reset();
+  };
   return (
     <section className="card" aria-labelledby="retention">
       <h2 id="retention">Retention</h2>
@@ -318,16 +326,14 @@ function RetentionSettings() {
                 // No min/max clamping in the input: an out-of-range number is shown as refused instead.
                 step={1}
                 formatOptions={{ maximumFractionDigits: 0 }}
-                onChange={(value) => {
-                  setLocal({});
-                  if (save.error) save.reset();
-                  setDraft((d) => (d ? { ...d, [field]: value } : d));
-                }}
+                onChange={(value) => setDraft((d) => (d ? { ...d, [field]: value } : d))}
               >
                 <Label>
                   {label}: {bounds.min}–{bounds.max} days (default {bounds.default})
                 </Label>
-                <Input />
+                {/* Cleared while typing, not on commit (blur): otherwise the message vanishes under
+                    the pointer pressing Save, the button moves and the click misses it. */}
+                <Input onInput={cleared} />
                 <FieldError />
               </NumberField>
             );
