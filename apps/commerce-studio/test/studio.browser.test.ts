@@ -303,12 +303,14 @@ describe("Commerce Studio, the tenant admin's administration screens", () => {
     await shot(page, "22-user-generated-password");
     await shown.getByRole("button", { name: "Done" }).click();
 
-    // The same email again: the API's 409 is shown in the form.
+    // The same email again: the API's 409 is shown next to the email field.
     await page.getByRole("button", { name: "Add a user" }).click();
     await dialog.getByLabel("Email").fill("staff@studio.test");
     await dialog.getByRole("button", { name: "Add user" }).click();
-    await dialog.getByRole("alert").waitFor();
-    expect(await dialog.getByRole("alert").textContent()).toMatch(/already|exists|taken/i);
+    await expect
+      .poll(() => dialog.getByLabel("Email").evaluate((input) => (input as HTMLInputElement).validationMessage))
+      .toMatch(/already|exists|taken/i);
+    await shot(page, "22b-user-email-taken");
     await dialog.getByRole("button", { name: "Cancel" }).click();
 
     const row = page.getByRole("row", { name: /staff@studio\.test/ });

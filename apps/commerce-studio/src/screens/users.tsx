@@ -51,7 +51,8 @@ function RoleSelect(props: {
     >
       {!props.hideLabel && <Label>{props.label}</Label>}
       <Button className="select-button">
-        <SelectValue />
+        {/* The role's name only; the list explains each. */}
+        <SelectValue>{({ selectedText }) => selectedText}</SelectValue>
       </Button>
       <Popover>
         <ListBox>
@@ -71,7 +72,10 @@ function AddUserDialog(props: { tenantId: string; onClose: () => void; onCreated
   const create = useCreateUser(props.tenantId);
   const [role, setRole] = useState<TenantRole>("tenant_staff");
   const [local, setLocal] = useState<Record<string, string>>({});
-  const api = problemsByField(create.error);
+  const problems = problemsByField(create.error);
+  // A 409 is the email being taken (emails are unique across tenants): shown on that field.
+  const taken = (create.error as { code?: string } | null)?.code === "CONFLICT";
+  const api = taken && problems.form ? { form: null, fields: { email: problems.form } } : problems;
   const errors = { ...api.fields, ...local };
   const edited = () => {
     setLocal({});
