@@ -115,6 +115,32 @@ export const RetentionViewSchema = RetentionSettingsSchema.extend({
 });
 export type RetentionView = z.infer<typeof RetentionViewSchema>;
 
+/** The tenant's style rules; their shape is checked by the editor with the service's `StyleRulesSchema`. */
+export const RulesViewSchema = z.object({
+  version: z.number().int(),
+  rules: z.record(z.string(), z.unknown()),
+  isDefault: z.boolean(),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+export type RulesView = z.infer<typeof RulesViewSchema>;
+export const RankedItemSchema = z.object({
+  productId: z.string(),
+  title: z.string(),
+  score: z.number(),
+  parts: z.object({
+    fit: z.number().nullable(),
+    style: z.number(),
+    preference: z.number().nullable(),
+    merchantBoost: z.number(),
+  }),
+  fitBadges: z.array(z.string()),
+  reasons: z.array(z.string()),
+  sizeUnknown: z.boolean(),
+});
+export const RankingPreviewSchema = z.object({ items: z.array(RankedItemSchema), reason: z.string().optional() });
+export type RankingPreview = z.infer<typeof RankingPreviewSchema>;
+
 /** Who a privacy request is about: one shopper (id and/or email) or the whole shop. */
 export type PrivacyRequestInput = { shopperId?: string; email?: string } | { scope: "tenant" };
 
@@ -165,6 +191,11 @@ export function createAdminApi(client: VaraiClient) {
       client.get(PrivacyExportResultSchema, `/v1/privacy/exports/${encodeURIComponent(id)}/download`),
     retention: () => client.get(RetentionViewSchema, "/v1/privacy/retention"),
     saveRetention: (change: Record<string, number>) => client.put(RetentionViewSchema, "/v1/privacy/retention", change),
+    rules: () => client.get(RulesViewSchema, "/v1/recommendations/rules"),
+    saveRules: (rules: unknown, expectedVersion: number) =>
+      client.put(RulesViewSchema, "/v1/recommendations/rules", { rules, expectedVersion }),
+    previewRanking: (input: Record<string, unknown>) =>
+      client.post(RankingPreviewSchema, "/v1/recommendations/preview", input),
     liveTicket: async () => (await client.post(TicketSchema, "/v1/live/tickets", {})).ticket,
   };
 }

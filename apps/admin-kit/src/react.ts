@@ -37,6 +37,7 @@ export const adminKeys = {
   audit: ["audit"] as const,
   storedExports: ["privacy-exports"] as const,
   retention: ["retention"] as const,
+  rules: ["recommendation-rules"] as const,
 };
 
 export function AdminProvider(props: AdminContextValue & { children: ReactNode }) {
@@ -319,6 +320,27 @@ export function useSaveRetention() {
     mutationFn: api.saveRetention,
     onSuccess: (saved) => queryClient.setQueryData(adminKeys.retention, saved),
   });
+}
+
+export function useRules() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.rules, queryFn: api.rules });
+}
+
+export function useSaveRules() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ rules, expectedVersion }: { rules: unknown; expectedVersion: number }) =>
+      api.saveRules(rules, expectedVersion),
+    onSuccess: (saved) => queryClient.setQueryData(adminKeys.rules, saved),
+  });
+}
+
+/** The ranking of a sample face with a draft of the rules (nothing stored). */
+export function useRankingPreview() {
+  const api = useAdminApi();
+  return useMutation({ mutationFn: api.previewRanking });
 }
 
 /**

@@ -12,6 +12,7 @@ import { CatalogScreen } from "./screens/catalog.tsx";
 import { ConnectionsScreen } from "./screens/connections.tsx";
 import { LoginScreen } from "./screens/login.tsx";
 import { PrivacyScreen } from "./screens/privacy.tsx";
+import { RecommendationRulesScreen } from "./screens/recommendation-rules.tsx";
 import { UsersScreen } from "./screens/users.tsx";
 import { WidgetSettingsScreen } from "./screens/widget-settings.tsx";
 
@@ -23,6 +24,7 @@ const SCREENS: ReadonlyArray<{ path: string; label: string; permission: Permissi
   { path: "catalog", label: "Catalog", permission: "catalog:read" },
   { path: "analytics", label: "Analytics", permission: "analytics:read" },
   { path: "widget-settings", label: "Widget settings", permission: "tenants:read" },
+  { path: "recommendation-rules", label: "Recommendation rules", permission: "recommendations:manage" },
   { path: "api-keys", label: "API keys", permission: "api-keys:manage" },
   { path: "users", label: "Users and roles", permission: "users:manage" },
   { path: "audit", label: "Audit log", permission: "audit:read" },
@@ -125,6 +127,14 @@ function Shell() {
             <Route path="/catalog" element={<CatalogScreen />} />
             <Route path="/analytics" element={<AnalyticsScreen />} />
             <Route path="/widget-settings" element={<WidgetSettingsScreen />} />
+            <Route
+              path="/recommendation-rules"
+              element={
+                <Allowed permission="recommendations:manage">
+                  <RecommendationRulesScreen />
+                </Allowed>
+              }
+            />
             <Route
               path="/api-keys"
               element={

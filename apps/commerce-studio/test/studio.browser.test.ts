@@ -412,6 +412,42 @@ describe("Commerce Studio, the tenant admin's administration screens", () => {
     await shot(page, "30-privacy");
     await expectAccessible(page, "privacy");
   }, 60_000);
+
+  it("edits the recommendation rules, refuses an affinity above 1, and previews a sample face's ranking", async () => {
+    const products = (await api("GET", "/v1/products?limit=100", ownerToken)).body.items as Array<{
+      title: string;
+      frame: { shape?: string };
+    }>;
+    const favourite = products.find((p) => p.frame.shape)?.frame.shape as string;
+    await page.getByRole("link", { name: "Recommendation rules" }).click();
+    await page.getByRole("group", { name: "Frame shapes for a round face" }).waitFor({ timeout: 15_000 });
+    await shot(page, "32-rules");
+    await expectAccessible(page, "recommendation rules");
+
+    const table = page.getByRole("group", { name: "Frame shapes for a round face" });
+    await table.getByLabel(favourite, { exact: true }).fill("2");
+    await page.getByRole("button", { name: "Save rules" }).click();
+    await page.getByText(/<=1/).waitFor();
+    await shot(page, "33-rules-invalid");
+
+    // Only the favourite shape suits a round face: the preview of a round face puts it first.
+    for (const input of await table.getByRole("textbox").all()) await input.fill("0");
+    await table.getByLabel(favourite, { exact: true }).fill("1");
+    await page.getByRole("button", { name: "Preview ranking" }).click();
+    const ranking = page.getByRole("list", { name: "Preview ranking" });
+    await ranking.waitFor({ timeout: 15_000 });
+    const firstTitle = await ranking.locator(".ranking-title").first().textContent();
+    expect(products.find((p) => p.title === firstTitle)?.frame.shape).toBe(favourite);
+    // A preview stores nothing: the rules in force are still the defaults.
+    expect((await api("GET", "/v1/recommendations/rules", ownerToken)).body.version).toBe(0);
+    await shot(page, "34-rules-preview");
+
+    await page.getByRole("button", { name: "Save rules" }).click();
+    await page.getByText("Saved as version 1.").waitFor();
+    const saved = (await api("GET", "/v1/recommendations/rules", ownerToken)).body;
+    expect(saved.rules.shapes.round[favourite]).toBe(1);
+    await expectAccessible(page, "recommendation rules (saved)");
+  }, 60_000);
 });
 
 describe("Commerce Studio, as a viewer", () => {
@@ -439,7 +475,7 @@ describe("Commerce Studio, as a viewer", () => {
     expect((await api("PUT", "/v1/widget-settings", viewerToken, { version: 1, config: {} })).status).toBe(403);
 
     // No administration screen for a viewer: not in the navigation, refused by URL, refused by the API.
-    for (const name of ["API keys", "Users and roles", "Audit log", "Privacy requests"])
+    for (const name of ["Recommendation rules", "API keys", "Users and roles", "Audit log", "Privacy requests"])
       expect(await page.getByRole("link", { name }).count()).toBe(0);
     // Client-side navigation (a reload signs out: tokens are in memory only).
     await page.evaluate(() => {
@@ -460,7 +496,9 @@ describe("Commerce Studio, as a viewer", () => {
       await api("GET", "/v1/audit", viewerToken),
       await api("POST", "/v1/privacy/redact", viewerToken, { shopperId: "shopper-77" }),
       await api("PUT", "/v1/privacy/retention", viewerToken, { faceDataDays: 30 }),
+      await api("POST", "/v1/recommendations/preview", viewerToken, { faceShape: "round" }),
+      await api("PUT", "/v1/recommendations/rules", viewerToken, { rules: {} }),
     ];
-    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403]);
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403]);
   }, 60_000);
 });
