@@ -1,5 +1,16 @@
 import type { VaraiClient } from "@varai/clients";
-import { ConnectionSchema, type FramePatch, ProductSchema, SyncRunSchema } from "@varai/schema";
+import {
+  ApiKeySchema,
+  AuditEntrySchema,
+  ConnectionSchema,
+  type FramePatch,
+  ProductSchema,
+  RETENTION_BOUNDS,
+  RetentionSettingsSchema,
+  type Role,
+  SyncRunSchema,
+  UserSchema,
+} from "@varai/schema";
 import { WidgetConfigSchema } from "@varai/widget-kit/config";
 import { z } from "zod";
 
@@ -58,6 +69,81 @@ export type WidgetSettings = z.infer<typeof WidgetSettingsSchema>;
 
 const TicketSchema = z.object({ ticket: z.string() });
 
+export type ApiKeyView = z.infer<typeof ApiKeySchema>;
+export const ApiKeyListSchema = z.object({ items: z.array(ApiKeySchema) });
+/** `POST /v1/api-keys`: the key itself is in this answer only. */
+export const CreatedApiKeySchema = z.object({ apiKey: ApiKeySchema, key: z.string() });
+export type CreatedApiKey = z.infer<typeof CreatedApiKeySchema>;
+
+export type UserView = z.infer<typeof UserSchema>;
+export const UserListSchema = z.object({ items: z.array(UserSchema) });
+/** `POST /v1/tenants/:id/users`: a generated password is in this answer only. */
+export const CreatedUserSchema = z.object({ user: UserSchema, generatedPassword: z.string().optional() });
+export type CreatedUser = z.infer<typeof CreatedUserSchema>;
+
+export type AuditEntryView = z.infer<typeof AuditEntrySchema>;
+export const AuditPageSchema = z.object({ items: z.array(AuditEntrySchema), nextBefore: z.string().nullable() });
+export type AuditPage = z.infer<typeof AuditPageSchema>;
+
+const SubjectSchema = z.looseObject({ kind: z.string() });
+export const PrivacyExportResultSchema = z.object({
+  subject: SubjectSchema,
+  data: z.record(z.string(), z.array(z.record(z.string(), z.unknown()))),
+});
+export type PrivacyExportResult = z.infer<typeof PrivacyExportResultSchema>;
+export const PrivacyRedactionResultSchema = z.object({
+  subject: SubjectSchema,
+  erased: z.record(z.string(), z.number()),
+});
+export type PrivacyRedactionResult = z.infer<typeof PrivacyRedactionResultSchema>;
+export const StoredExportSchema = z.object({
+  id: z.string(),
+  status: z.enum(["ready", "expired"]),
+  source: z.record(z.string(), z.string()),
+  sizeBytes: z.number(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  downloads: z.number(),
+  lastDownloadedAt: z.string().nullable(),
+  downloadPath: z.string(),
+});
+export type StoredExport = z.infer<typeof StoredExportSchema>;
+export const StoredExportListSchema = z.object({ items: z.array(StoredExportSchema) });
+const Bound = z.object({ min: z.number(), max: z.number(), default: z.number() });
+export const RetentionViewSchema = RetentionSettingsSchema.extend({
+  bounds: z.object({ faceDataDays: Bound, eventDays: Bound, historyDays: Bound }).default(RETENTION_BOUNDS),
+});
+export type RetentionView = z.infer<typeof RetentionViewSchema>;
+
+/** The tenant's style rules; their shape is checked by the editor with the service's `StyleRulesSchema`. */
+export const RulesViewSchema = z.object({
+  version: z.number().int(),
+  rules: z.record(z.string(), z.unknown()),
+  isDefault: z.boolean(),
+  updatedAt: z.string().nullable(),
+  updatedBy: z.string().nullable(),
+});
+export type RulesView = z.infer<typeof RulesViewSchema>;
+export const RankedItemSchema = z.object({
+  productId: z.string(),
+  title: z.string(),
+  score: z.number(),
+  parts: z.object({
+    fit: z.number().nullable(),
+    style: z.number(),
+    preference: z.number().nullable(),
+    merchantBoost: z.number(),
+  }),
+  fitBadges: z.array(z.string()),
+  reasons: z.array(z.string()),
+  sizeUnknown: z.boolean(),
+});
+export const RankingPreviewSchema = z.object({ items: z.array(RankedItemSchema), reason: z.string().optional() });
+export type RankingPreview = z.infer<typeof RankingPreviewSchema>;
+
+/** Who a privacy request is about: one shopper (id and/or email) or the whole shop. */
+export type PrivacyRequestInput = { shopperId?: string; email?: string } | { scope: "tenant" };
+
 /** The admin API calls the hooks use, one function per operation. */
 export function createAdminApi(client: VaraiClient) {
   return {
@@ -81,6 +167,35 @@ export function createAdminApi(client: VaraiClient) {
     widgetSettings: () => client.get(WidgetSettingsSchema, "/v1/widget-settings"),
     saveWidgetSettings: (version: number, config: unknown) =>
       client.put(WidgetSettingsSchema, "/v1/widget-settings", { version, config }),
+    apiKeys: () => client.get(ApiKeyListSchema, "/v1/api-keys"),
+    createApiKey: (input: Record<string, unknown>) => client.post(CreatedApiKeySchema, "/v1/api-keys", input),
+    revokeApiKey: (id: string) => client.delete(ApiKeySchema, `/v1/api-keys/${encodeURIComponent(id)}`),
+    users: (tenantId: string) => client.get(UserListSchema, `/v1/tenants/${encodeURIComponent(tenantId)}/users`),
+    createUser: (tenantId: string, input: Record<string, unknown>) =>
+      client.post(CreatedUserSchema, `/v1/tenants/${encodeURIComponent(tenantId)}/users`, input),
+    changeUserRole: (tenantId: string, userId: string, role: Exclude<Role, "platform_admin">) =>
+      client.patch(UserSchema, `/v1/tenants/${encodeURIComponent(tenantId)}/users/${encodeURIComponent(userId)}`, {
+        role,
+      }),
+    audit: (query: { limit?: number; before?: string } = {}) => {
+      const params = new URLSearchParams();
+      if (query.limit) params.set("limit", String(query.limit));
+      if (query.before) params.set("before", query.before);
+      return client.get(AuditPageSchema, `/v1/audit${params.size ? `?${params}` : ""}`);
+    },
+    exportShopper: (input: PrivacyRequestInput) => client.post(PrivacyExportResultSchema, "/v1/privacy/export", input),
+    redactShopper: (input: PrivacyRequestInput) =>
+      client.post(PrivacyRedactionResultSchema, "/v1/privacy/redact", input),
+    storedExports: () => client.get(StoredExportListSchema, "/v1/privacy/exports"),
+    downloadStoredExport: (id: string) =>
+      client.get(PrivacyExportResultSchema, `/v1/privacy/exports/${encodeURIComponent(id)}/download`),
+    retention: () => client.get(RetentionViewSchema, "/v1/privacy/retention"),
+    saveRetention: (change: Record<string, number>) => client.put(RetentionViewSchema, "/v1/privacy/retention", change),
+    rules: () => client.get(RulesViewSchema, "/v1/recommendations/rules"),
+    saveRules: (rules: unknown, expectedVersion: number) =>
+      client.put(RulesViewSchema, "/v1/recommendations/rules", { rules, expectedVersion }),
+    previewRanking: (input: Record<string, unknown>) =>
+      client.post(RankingPreviewSchema, "/v1/recommendations/preview", input),
     liveTicket: async () => (await client.post(TicketSchema, "/v1/live/tickets", {})).ticket,
   };
 }

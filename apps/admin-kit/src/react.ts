@@ -10,7 +10,7 @@ import {
   useState,
   useSyncExternalStore,
 } from "react";
-import type { AdminApi, AnalyticsSummary } from "./api.ts";
+import type { AdminApi, AnalyticsSummary, PrivacyRequestInput } from "./api.ts";
 import type { LiveConnection, LiveEvent, LiveStatus, LiveTopic, SyncProgressData } from "./live.ts";
 import type { AdminSession, SessionState } from "./session.ts";
 
@@ -32,6 +32,12 @@ export const adminKeys = {
   products: ["products"] as const,
   analytics: ["analytics"] as const,
   widgetSettings: ["widget-settings"] as const,
+  apiKeys: ["api-keys"] as const,
+  users: (tenantId: string) => ["users", tenantId] as const,
+  audit: ["audit"] as const,
+  storedExports: ["privacy-exports"] as const,
+  retention: ["retention"] as const,
+  rules: ["recommendation-rules"] as const,
 };
 
 export function AdminProvider(props: AdminContextValue & { children: ReactNode }) {
@@ -195,6 +201,146 @@ export function useSaveWidgetSettings() {
     mutationFn: ({ version, config }: { version: number; config: unknown }) => api.saveWidgetSettings(version, config),
     onSuccess: (saved) => queryClient.setQueryData(adminKeys.widgetSettings, saved),
   });
+}
+
+export function useApiKeys() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.apiKeys, queryFn: api.apiKeys });
+}
+
+/** Creates a key; the answer (kept by the mutation, never in the query cache) holds the key once. */
+export function useCreateApiKey() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.createApiKey,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.apiKeys }),
+  });
+}
+
+export function useRevokeApiKey() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.revokeApiKey,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.apiKeys }),
+  });
+}
+
+/** The users of a tenant (`null`: none named yet, e.g. a platform admin before picking one). */
+export function useUsers(tenantId: string | null) {
+  const api = useAdminApi();
+  return useQuery({
+    queryKey: adminKeys.users(tenantId ?? ""),
+    queryFn: () => api.users(tenantId as string),
+    enabled: tenantId !== null,
+  });
+}
+
+export function useCreateUser(tenantId: string) {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Record<string, unknown>) => api.createUser(tenantId, input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.users(tenantId) }),
+  });
+}
+
+export function useChangeUserRole(tenantId: string) {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ userId, role }: { userId: string; role: Parameters<AdminApi["changeUserRole"]>[2] }) =>
+      api.changeUserRole(tenantId, userId, role),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.users(tenantId) }),
+  });
+}
+
+/** One page of the audit log, newest first; `before` is the previous page's `nextBefore`. */
+export function useAuditPage(query: { limit: number; before?: string }) {
+  const api = useAdminApi();
+  return useQuery({
+    queryKey: [...adminKeys.audit, query.limit, query.before ?? null],
+    queryFn: () => api.audit(query),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** Exports a shopper's data; the result is the mutation's data (shown, not cached). */
+export function useExportShopper() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: PrivacyRequestInput) => api.exportShopper(input),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.audit }),
+  });
+}
+
+/** Erases a shopper's data; the result counts what each participant erased. */
+export function useRedactShopper() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (input: PrivacyRequestInput) => api.redactShopper(input),
+    // Audited, and stored exports of the shopper are erased with the rest.
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: adminKeys.audit });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.storedExports });
+    },
+  });
+}
+
+export function useStoredExports() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.storedExports, queryFn: api.storedExports });
+}
+
+export function useDownloadStoredExport() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.downloadStoredExport,
+    // The download count and the audit log move.
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: adminKeys.storedExports });
+      void queryClient.invalidateQueries({ queryKey: adminKeys.audit });
+    },
+  });
+}
+
+export function useRetention() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.retention, queryFn: api.retention });
+}
+
+export function useSaveRetention() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.saveRetention,
+    onSuccess: (saved) => queryClient.setQueryData(adminKeys.retention, saved),
+  });
+}
+
+export function useRules() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.rules, queryFn: api.rules });
+}
+
+export function useSaveRules() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ rules, expectedVersion }: { rules: unknown; expectedVersion: number }) =>
+      api.saveRules(rules, expectedVersion),
+    onSuccess: (saved) => queryClient.setQueryData(adminKeys.rules, saved),
+  });
+}
+
+/** The ranking of a sample face with a draft of the rules (nothing stored). */
+export function useRankingPreview() {
+  const api = useAdminApi();
+  return useMutation({ mutationFn: api.previewRanking });
 }
 
 /**

@@ -1,14 +1,19 @@
 import { type QueryClient, useQueryClient } from "@tanstack/react-query";
 import { useCan, useLiveQueryBridge, useLiveStatus, useSession } from "@varai/admin-kit";
 import type { Permission } from "@varai/schema";
-import { lazy, Suspense, useState, useSyncExternalStore } from "react";
+import { lazy, type ReactNode, Suspense, useState, useSyncExternalStore } from "react";
 import { Button, Input, Label, TextField } from "react-aria-components";
 import { BrowserRouter, Navigate, NavLink, Route, Routes } from "react-router";
 import { actingTenant } from "./acting-tenant.ts";
-import { Loading } from "./parts.tsx";
+import { Empty, Loading } from "./parts.tsx";
+import { ApiKeysScreen } from "./screens/api-keys.tsx";
+import { AuditScreen } from "./screens/audit.tsx";
 import { CatalogScreen } from "./screens/catalog.tsx";
 import { ConnectionsScreen } from "./screens/connections.tsx";
 import { LoginScreen } from "./screens/login.tsx";
+import { PrivacyScreen } from "./screens/privacy.tsx";
+import { RecommendationRulesScreen } from "./screens/recommendation-rules.tsx";
+import { UsersScreen } from "./screens/users.tsx";
 import { WidgetSettingsScreen } from "./screens/widget-settings.tsx";
 
 // The charts library is the biggest dependency: loaded with the analytics screen, not at login.
@@ -19,7 +24,19 @@ const SCREENS: ReadonlyArray<{ path: string; label: string; permission: Permissi
   { path: "catalog", label: "Catalog", permission: "catalog:read" },
   { path: "analytics", label: "Analytics", permission: "analytics:read" },
   { path: "widget-settings", label: "Widget settings", permission: "tenants:read" },
+  { path: "recommendation-rules", label: "Recommendation rules", permission: "recommendations:manage" },
+  { path: "api-keys", label: "API keys", permission: "api-keys:manage" },
+  { path: "users", label: "Users and roles", permission: "users:manage" },
+  { path: "audit", label: "Audit log", permission: "audit:read" },
+  { path: "privacy", label: "Privacy requests", permission: "privacy:manage" },
 ];
+
+/** A screen the role may not use: said plainly (the API would refuse its calls anyway). */
+function Allowed({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const allowed = useCan(permission);
+  if (!allowed) return <Empty>Your role does not give access to this screen.</Empty>;
+  return children;
+}
 
 const ROLE_LABELS = {
   platform_admin: "Platform admin",
@@ -110,6 +127,46 @@ function Shell() {
             <Route path="/catalog" element={<CatalogScreen />} />
             <Route path="/analytics" element={<AnalyticsScreen />} />
             <Route path="/widget-settings" element={<WidgetSettingsScreen />} />
+            <Route
+              path="/recommendation-rules"
+              element={
+                <Allowed permission="recommendations:manage">
+                  <RecommendationRulesScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/api-keys"
+              element={
+                <Allowed permission="api-keys:manage">
+                  <ApiKeysScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/users"
+              element={
+                <Allowed permission="users:manage">
+                  <UsersScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/audit"
+              element={
+                <Allowed permission="audit:read">
+                  <AuditScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/privacy"
+              element={
+                <Allowed permission="privacy:manage">
+                  <PrivacyScreen />
+                </Allowed>
+              }
+            />
             <Route path="*" element={<Navigate to="/connections" replace />} />
           </Routes>
         </Suspense>

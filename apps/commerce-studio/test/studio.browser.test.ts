@@ -225,6 +225,231 @@ describe("Commerce Studio, as a tenant admin", () => {
   }, 60_000);
 });
 
+describe("Commerce Studio, the tenant admin's administration screens", () => {
+  let page: Page;
+  let tenantId = "";
+  beforeAll(async () => {
+    ({ page } = await newPage());
+    tenantId = (await api("GET", "/v1/me", ownerToken)).body.user.tenantId;
+    await login(page, OWNER);
+  });
+
+  it("creates an API key shown once, refuses a bad origin next to the field, and revokes a key", async () => {
+    await page.getByRole("link", { name: "API keys" }).click();
+    await expect.poll(() => page.locator("tbody tr").count(), { timeout: 15_000 }).toBe(1);
+    await shot(page, "16-api-keys");
+    await expectAccessible(page, "API keys");
+
+    await page.getByRole("button", { name: "Create a key" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel(/Allowed origins/).fill("https://new-shop.test/checkout");
+    await dialog.getByRole("button", { name: "Create key" }).click();
+    await dialog.getByText(/must be an origin like/).waitFor();
+    await shot(page, "17-api-key-invalid");
+    await expectAccessible(page, "create key dialog");
+    await dialog.getByLabel(/Allowed origins/).fill("https://new-shop.test");
+    await dialog.getByRole("button", { name: "Create key" }).click();
+
+    const shown = page.getByRole("alertdialog");
+    await shown.getByText("it is shown only this once").waitFor();
+    const key = (await shown.getByTestId("new-key").textContent()) ?? "";
+    expect(key).toMatch(/^pk_[A-Za-z0-9_-]{43}$/);
+    await shot(page, "18-api-key-shown-once");
+    await expectAccessible(page, "new key");
+    const config = () =>
+      api("GET", "/widget/config", undefined, undefined, { "x-varai-key": key, origin: "https://new-shop.test" });
+    expect((await config()).status).toBe(200);
+    await shown.getByRole("button", { name: "Done" }).click();
+    await expect.poll(() => page.locator("tbody tr").count()).toBe(2);
+    // Never listed again: the page knows the prefix only.
+    expect(await page.content()).not.toContain(key);
+
+    const prefix = `${key.slice(0, 11)}…`;
+    await page.getByRole("button", { name: `Revoke ${prefix}` }).click();
+    await page.getByRole("alertdialog").getByText("This cannot be undone").waitFor();
+    await shot(page, "19-api-key-revoke-confirm");
+    await page.getByRole("alertdialog").getByRole("button", { name: "Revoke key" }).click();
+    await page
+      .getByRole("row", { name: new RegExp(prefix) })
+      .getByText(/^revoked/)
+      .waitFor();
+    expect((await config()).status).toBe(401);
+    await shot(page, "20-api-key-revoked");
+  }, 60_000);
+
+  it("adds a user with a generated password, refuses a short password and a taken email, and changes a role", async () => {
+    await page.getByRole("link", { name: "Users and roles" }).click();
+    await page.getByRole("row", { name: /viewer@studio\.test/ }).waitFor({ timeout: 15_000 });
+    expect(
+      await page
+        .getByRole("row", { name: /owner@studio\.test \(you\)/ })
+        .getByRole("button")
+        .count(),
+    ).toBe(0);
+
+    await page.getByRole("button", { name: "Add a user" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Email").fill("staff@studio.test");
+    await dialog.getByLabel(/^Password/).fill("short");
+    await dialog.getByRole("button", { name: "Add user" }).click();
+    await dialog.getByText(/>=12 characters/).waitFor();
+    await shot(page, "21-user-invalid");
+    await dialog.getByLabel(/^Password/).fill("");
+    await dialog.getByRole("button", { name: "Add user" }).click();
+    const shown = page.getByRole("alertdialog");
+    const password = (await shown.getByTestId("generated-password").textContent()) ?? "";
+    expect(password.length).toBeGreaterThanOrEqual(12);
+    expect((await api("POST", "/v1/auth/login", undefined, { email: "staff@studio.test", password })).status).toBe(200);
+    await shot(page, "22-user-generated-password");
+    await shown.getByRole("button", { name: "Done" }).click();
+
+    // The same email again: the API's 409 is shown next to the email field.
+    await page.getByRole("button", { name: "Add a user" }).click();
+    await dialog.getByLabel("Email").fill("staff@studio.test");
+    await dialog.getByRole("button", { name: "Add user" }).click();
+    await expect
+      .poll(() => dialog.getByLabel("Email").evaluate((input) => (input as HTMLInputElement).validationMessage))
+      .toMatch(/already|exists|taken/i);
+    await shot(page, "22b-user-email-taken");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    const row = page.getByRole("row", { name: /staff@studio\.test/ });
+    await row.getByRole("button", { name: /Role of staff@studio\.test/ }).click();
+    await page.getByRole("option", { name: "Viewer" }).click();
+    await row.getByText("Now Viewer.").waitFor();
+    const users = (await api("GET", `/v1/tenants/${tenantId}/users`, ownerToken)).body.items;
+    expect(users.find((u: { email: string }) => u.email === "staff@studio.test").role).toBe("viewer");
+    await shot(page, "23-users");
+    await expectAccessible(page, "users");
+  }, 60_000);
+
+  it("pages through the audit log, newest first", async () => {
+    await page.getByRole("link", { name: "Audit log" }).click();
+    const rows = page.locator("tbody tr");
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    await page.getByRole("cell", { name: "PATCH /v1/tenants/:id/users/:userId" }).waitFor();
+    await page.getByRole("cell", { name: "DELETE /v1/api-keys/:id" }).waitFor();
+    await shot(page, "24-audit");
+    await expectAccessible(page, "audit log");
+
+    await page.getByRole("button", { name: /Per page/ }).click();
+    await page.getByRole("option", { name: "10", exact: true }).click();
+    await expect.poll(() => rows.count()).toBe(10);
+    const firstOfPage1 = await rows.first().textContent();
+    await page.getByRole("button", { name: "Older" }).click();
+    await page.getByText("Page 2").waitFor();
+    await expect.poll(() => rows.first().textContent()).not.toBe(firstOfPage1);
+    await shot(page, "25-audit-page-2");
+    await page.getByRole("button", { name: "Newer" }).click();
+    await expect.poll(() => rows.first().textContent()).toBe(firstOfPage1);
+  }, 60_000);
+
+  it("exports and erases a shopper (after confirming), downloads a stored export, and bounds retention", async () => {
+    const events = ["a", "b"].map((n) => ({
+      id: `evt-shopper-${n}-${Date.now()}`,
+      type: "widget_shown",
+      sessionId: `sess-${n}`,
+      shopperId: "shopper-42",
+      occurredAt: new Date().toISOString(),
+    }));
+    const sent = await api(
+      "POST",
+      "/v1/events",
+      undefined,
+      { events, consent: true },
+      { "x-varai-key": pk, origin: ORIGIN },
+    );
+    expect(sent.status).toBe(202);
+    const stored = await gateway.auth.storePlatformExport(
+      { kind: "shopper", tenantId, shopperId: "shopper-77" },
+      { actor: { kind: "platform", id: "shopify" } },
+      { platform: "shopify", dataRequestId: "9999" },
+    );
+
+    await page.getByRole("link", { name: "Privacy requests" }).click();
+    await page.getByRole("button", { name: "Export data" }).click();
+    await page.getByText("shopperId or email is required").waitFor();
+    await page.getByLabel("Shopper email").fill("not-an-email");
+    await page.getByRole("button", { name: "Export data" }).click();
+    // The browser's own check of type="email" or the API schema's: either way, next to the field.
+    await page.getByText(/Invalid email|include an '@'/i).waitFor();
+    await shot(page, "26-privacy-invalid");
+    await page.getByLabel("Shopper email").fill("");
+    await page.getByLabel("Shopper id").fill("shopper-42");
+    await page.getByRole("button", { name: "Export data" }).click();
+    await page.getByText(/Export ready: [1-9]\d* records/).waitFor({ timeout: 15_000 });
+    await shot(page, "27-privacy-exported");
+    await expectAccessible(page, "privacy (export result)");
+
+    await page.getByRole("button", { name: "Erase data…" }).click();
+    const confirm = page.getByRole("alertdialog");
+    await confirm.getByText("shopper-42").waitFor();
+    await shot(page, "28-privacy-erase-confirm");
+    await expectAccessible(page, "erase confirmation");
+    await confirm.getByRole("button", { name: "Erase" }).click();
+    await page.getByText(/Erased [1-9]\d* records/).waitFor({ timeout: 15_000 });
+    const again = await api("POST", "/v1/privacy/export", ownerToken, { shopperId: "shopper-42" });
+    expect(Object.values(again.body.data as Record<string, unknown[]>).flat()).toEqual([]);
+
+    const exportRow = page.locator(`tr[data-export-id="${stored.id}"]`);
+    const download = page.waitForEvent("download");
+    await exportRow.getByRole("button", { name: `Download export ${stored.id}` }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe(`${stored.id}.json`);
+    const saved = JSON.parse(await readFile((await file.path()) as string, "utf8"));
+    expect(saved.subject).toMatchObject({ kind: "shopper", shopperId: "shopper-77" });
+    await expect.poll(() => exportRow.locator(".downloads").textContent()).toBe("1");
+
+    const face = page.getByLabel(/Face data/);
+    await face.fill("45");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.getByText(/<=30/).waitFor();
+    await shot(page, "29-retention-invalid");
+    await face.fill("14");
+    await page.getByRole("button", { name: "Save retention" }).click();
+    await page.getByText("Saved.").waitFor();
+    expect((await api("GET", "/v1/privacy/retention", ownerToken)).body.faceDataDays).toBe(14);
+    await shot(page, "30-privacy");
+    await expectAccessible(page, "privacy");
+  }, 60_000);
+
+  it("edits the recommendation rules, refuses an affinity above 1, and previews a sample face's ranking", async () => {
+    const products = (await api("GET", "/v1/products?limit=100", ownerToken)).body.items as Array<{
+      title: string;
+      frame: { shape?: string };
+    }>;
+    const favourite = products.find((p) => p.frame.shape)?.frame.shape as string;
+    await page.getByRole("link", { name: "Recommendation rules" }).click();
+    await page.getByRole("group", { name: "Frame shapes for a round face" }).waitFor({ timeout: 15_000 });
+    await shot(page, "32-rules");
+    await expectAccessible(page, "recommendation rules");
+
+    const table = page.getByRole("group", { name: "Frame shapes for a round face" });
+    await table.getByLabel(favourite, { exact: true }).fill("2");
+    await page.getByRole("button", { name: "Save rules" }).click();
+    await page.getByText(/<=1/).waitFor();
+    await shot(page, "33-rules-invalid");
+
+    // Only the favourite shape suits a round face: the preview of a round face puts it first.
+    for (const input of await table.getByRole("textbox").all()) await input.fill("0");
+    await table.getByLabel(favourite, { exact: true }).fill("1");
+    await page.getByRole("button", { name: "Preview ranking" }).click();
+    const ranking = page.getByRole("list", { name: "Preview ranking" });
+    await ranking.waitFor({ timeout: 15_000 });
+    const firstTitle = await ranking.locator(".ranking-title").first().textContent();
+    expect(products.find((p) => p.title === firstTitle)?.frame.shape).toBe(favourite);
+    // A preview stores nothing: the rules in force are still the defaults.
+    expect((await api("GET", "/v1/recommendations/rules", ownerToken)).body.version).toBe(0);
+    await shot(page, "34-rules-preview");
+
+    await page.getByRole("button", { name: "Save rules" }).click();
+    await page.getByText("Saved as version 1.").waitFor();
+    const saved = (await api("GET", "/v1/recommendations/rules", ownerToken)).body;
+    expect(saved.rules.shapes.round[favourite]).toBe(1);
+    await expectAccessible(page, "recommendation rules (saved)");
+  }, 60_000);
+});
+
 describe("Commerce Studio, as a viewer", () => {
   it("shows every screen read-only, and the API refuses the viewer's changes anyway", async () => {
     const { page } = await newPage();
@@ -248,5 +473,32 @@ describe("Commerce Studio, as a viewer", () => {
     const product = (await api("GET", "/v1/products?limit=1", viewerToken)).body.items[0];
     expect((await api("PATCH", `/v1/products/${product.id}/frame`, viewerToken, { shape: "round" })).status).toBe(403);
     expect((await api("PUT", "/v1/widget-settings", viewerToken, { version: 1, config: {} })).status).toBe(403);
+
+    // No administration screen for a viewer: not in the navigation, refused by URL, refused by the API.
+    for (const name of ["Recommendation rules", "API keys", "Users and roles", "Audit log", "Privacy requests"])
+      expect(await page.getByRole("link", { name }).count()).toBe(0);
+    // Client-side navigation (a reload signs out: tokens are in memory only).
+    await page.evaluate(() => {
+      history.pushState({}, "", "/studio/api-keys");
+      dispatchEvent(new PopStateEvent("popstate"));
+    });
+    expect(await page.getByRole("button", { name: "Create a key" }).count()).toBe(0);
+    await page.getByText("Your role does not give access to this screen.").waitFor();
+    await shot(page, "31-viewer-no-admin-screens");
+    await expectAccessible(page, "viewer, refused screen");
+    const tenantId = (await api("GET", "/v1/me", viewerToken)).body.user.tenantId;
+    const viewerId = (await api("GET", "/v1/me", viewerToken)).body.user.id;
+    const refused = [
+      await api("GET", "/v1/api-keys", viewerToken),
+      await api("POST", "/v1/api-keys", viewerToken, { kind: "secret" }),
+      await api("GET", `/v1/tenants/${tenantId}/users`, viewerToken),
+      await api("PATCH", `/v1/tenants/${tenantId}/users/${viewerId}`, viewerToken, { role: "tenant_admin" }),
+      await api("GET", "/v1/audit", viewerToken),
+      await api("POST", "/v1/privacy/redact", viewerToken, { shopperId: "shopper-77" }),
+      await api("PUT", "/v1/privacy/retention", viewerToken, { faceDataDays: 30 }),
+      await api("POST", "/v1/recommendations/preview", viewerToken, { faceShape: "round" }),
+      await api("PUT", "/v1/recommendations/rules", viewerToken, { rules: {} }),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403]);
   }, 60_000);
 });

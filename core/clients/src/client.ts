@@ -180,6 +180,11 @@ export function createVaraiClient(options: VaraiClientOptions) {
         body: JSON.stringify(body),
       });
     },
+
+    /** DELETE a resource (e.g. revoke an API key), the answer parsed with the caller's schema. */
+    delete<S extends z.ZodType>(schema: S, path: string): Promise<z.infer<S>> {
+      return json(schema, path, { method: "DELETE", headers: headers() });
+    },
   };
 }
 

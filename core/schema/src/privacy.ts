@@ -30,6 +30,19 @@ export const RetentionUpdateSchema = RetentionSettingsSchema.partial()
   .strict()
   .refine((v) => Object.keys(v).length > 0, "give at least one of faceDataDays, eventDays, historyDays");
 
+/** `POST /v1/privacy/export` and `/redact`: one shopper (by id and/or email), or the whole shop. */
+export const PrivacyRequestSchema = z.union([
+  z.object({ scope: z.literal("tenant") }).strict(),
+  z
+    .object({
+      shopperId: z.string().trim().min(1).max(128).optional(),
+      email: z.string().trim().toLowerCase().email().max(320).optional(),
+    })
+    .strict()
+    .refine((v) => v.shopperId !== undefined || v.email !== undefined, "shopperId or email is required"),
+]);
+export type PrivacyRequest = z.infer<typeof PrivacyRequestSchema>;
+
 export const RETENTION_DEFAULTS: RetentionSettings = {
   faceDataDays: RETENTION_BOUNDS.faceDataDays.default,
   eventDays: RETENTION_BOUNDS.eventDays.default,

@@ -91,6 +91,56 @@ export const ApiKeySchema = z.object({
 });
 export type ApiKey = z.infer<typeof ApiKeySchema>;
 
+/** `POST /v1/tenants/:id/users` (platform admins are made at bootstrap, never through the API). */
+export const TenantRoleSchema = RoleSchema.exclude(["platform_admin"]);
+export type TenantRole = z.infer<typeof TenantRoleSchema>;
+// Passwords are bounded: scrypt's cost grows with input, and nobody types more than 1 KB.
+export const PasswordSchema = z.string().min(12).max(1024);
+export const CreateUserInputSchema = z
+  .object({
+    email: z.string().trim().toLowerCase().email().max(320),
+    role: TenantRoleSchema,
+    password: PasswordSchema.optional(),
+  })
+  .strict();
+/** `PATCH /v1/tenants/:id/users/:userId`. */
+export const ChangeRoleInputSchema = z.object({ role: TenantRoleSchema }).strict();
+
+/** An exact web origin: scheme, host and optional port, nothing else (what browsers send in `Origin`). */
+export const OriginSchema = z
+  .string()
+  .max(300)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, "must be an origin like https://shop.example.com (no path, no trailing slash)");
+
+export const CreateApiKeyInputSchema = z
+  .discriminatedUnion("kind", [
+    z
+      .object({
+        kind: z.literal("publishable"),
+        // `["*"]` is the explicit opt-in to any origin; an empty list is refused rather than read as "all".
+        allowedOrigins: z.union([z.tuple([z.literal("*")]), z.array(OriginSchema).min(1).max(50)]),
+        name: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal("secret"),
+        // Secret keys are for servers and are refused from any browser origin.
+        allowedOrigins: z.array(z.never()).max(0).default([]),
+        name: z.string().trim().min(1).max(100).optional(),
+      })
+      .strict(),
+  ])
+  .describe("CreateApiKeyInput");
+export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInputSchema>;
+
 /** Who is calling: set by the gateway's auth middleware, read by every route. */
 export type Principal =
   | { kind: "user"; userId: string; tenantId: string; role: Role; email: string }

@@ -1,6 +1,5 @@
 import { randomBytes } from "node:crypto";
 import type { ApiKeyKind } from "@varai/schema";
-import { z } from "zod";
 import { sha256 } from "./tokens.ts";
 
 /** `pk_<43 chars>` (publishable, storefronts) and `sk_<43 chars>` (secret, servers): 32 random bytes, base64url. */
@@ -19,40 +18,8 @@ export function hashPresentedKey(value: string): { kind: ApiKeyKind; hash: strin
   return { kind: value.startsWith("pk_") ? "publishable" : "secret", hash: sha256(value) };
 }
 
-/** An exact web origin: scheme, host and optional port, nothing else (what browsers send in `Origin`). */
-export const OriginSchema = z
-  .string()
-  .max(300)
-  .refine((value) => {
-    try {
-      const url = new URL(value);
-      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
-    } catch {
-      return false;
-    }
-  }, "must be an origin like https://shop.example.com (no path, no trailing slash)");
-
-export const CreateApiKeyInputSchema = z
-  .discriminatedUnion("kind", [
-    z
-      .object({
-        kind: z.literal("publishable"),
-        // `["*"]` is the explicit opt-in to any origin; an empty list is refused rather than read as "all".
-        allowedOrigins: z.union([z.tuple([z.literal("*")]), z.array(OriginSchema).min(1).max(50)]),
-        name: z.string().trim().min(1).max(100).optional(),
-      })
-      .strict(),
-    z
-      .object({
-        kind: z.literal("secret"),
-        // Secret keys are for servers and are refused from any browser origin.
-        allowedOrigins: z.array(z.never()).max(0).default([]),
-        name: z.string().trim().min(1).max(100).optional(),
-      })
-      .strict(),
-  ])
-  .describe("CreateApiKeyInput");
-export type CreateApiKeyInput = z.infer<typeof CreateApiKeyInputSchema>;
+// The input schemas live in @varai/schema, so Studio validates its forms with the same ones.
+export { type CreateApiKeyInput, CreateApiKeyInputSchema, OriginSchema } from "@varai/schema";
 
 /** Whether a publishable key may be used from this request's `Origin` (exact match or an explicit `*`). */
 export function originAllowed(allowedOrigins: readonly string[], origin: string | undefined): boolean {

@@ -1,18 +1,8 @@
 import type { Logger, PrivacyParticipant, PrivacyRegistry, PrivacySubject, ShopperIdentity } from "@varai/runtime";
-import { AppError } from "@varai/schema";
-import { z } from "zod";
+import { AppError, type PrivacyRequest } from "@varai/schema";
 
-export const PrivacyRequestSchema = z.union([
-  z.object({ scope: z.literal("tenant") }).strict(),
-  z
-    .object({
-      shopperId: z.string().trim().min(1).max(128).optional(),
-      email: z.string().trim().toLowerCase().email().max(320).optional(),
-    })
-    .strict()
-    .refine((v) => v.shopperId !== undefined || v.email !== undefined, "shopperId or email is required"),
-]);
-export type PrivacyRequest = z.infer<typeof PrivacyRequestSchema>;
+// In @varai/schema, so Studio validates its privacy form with the same schema.
+export { type PrivacyRequest, PrivacyRequestSchema } from "@varai/schema";
 
 export function toSubject(tenantId: string, request: PrivacyRequest): PrivacySubject {
   if ("scope" in request) return { kind: "tenant", tenantId };

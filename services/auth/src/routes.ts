@@ -3,32 +3,25 @@ import {
   ApiKeySchema,
   AppError,
   AuditEntrySchema,
+  ChangeRoleInputSchema,
+  CreateApiKeyInputSchema,
   CreateTenantInputSchema,
+  CreateUserInputSchema,
   IsoDateTimeSchema,
-  RoleSchema,
   TenantSchema,
   UserSchema,
 } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { CreateApiKeyInputSchema } from "./api-keys.ts";
 import { actorOf, setAuditContext } from "./audit.ts";
 import { PrivacyRequestSchema, toSubject } from "./privacy.ts";
 import type { AuthService } from "./service.ts";
 
-// Passwords are bounded: scrypt's cost grows with input, and nobody types more than 1 KB.
-const PasswordSchema = z.string().min(12).max(1024);
 const LoginInputSchema = z
   .object({ email: z.string().trim().max(320), password: z.string().min(1).max(1024) })
   .strict();
 const RefreshInputSchema = z.object({ refreshToken: z.string().min(1).max(512) }).strict();
-const CreateUserInputSchema = z
-  .object({
-    email: z.string().trim().toLowerCase().email().max(320),
-    role: RoleSchema.exclude(["platform_admin"]),
-    password: PasswordSchema.optional(),
-  })
-  .strict();
+const UserParamsSchema = z.object({ id: z.string(), userId: z.string().regex(/^usr_[a-z0-9]{16}$/, "not a user id") });
 const AuditQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -99,6 +92,21 @@ export function createAuthRouter(auth: AuthService): Router {
     setAuditContext(res, { target: { type: "user", id: created.user.id } });
     // A generated password is shown here once and never again.
     res.status(201).json(created.generatedPassword ? created : { user: created.user });
+  });
+
+  router.get("/v1/tenants/:id/users", async (req, res) => {
+    ownTenantOr404(res, req.params.id, "users:manage");
+    const tenant = await auth.getTenant(req.params.id);
+    res.json({ items: await auth.listUsers(tenant.id) });
+  });
+
+  router.patch("/v1/tenants/:id/users/:userId", async (req, res) => {
+    const principal = ownTenantOr404(res, req.params.id, "users:manage");
+    const tenant = await auth.getTenant(req.params.id);
+    const { userId } = parseInput(UserParamsSchema, req.params, "path");
+    setAuditContext(res, { tenantId: tenant.id, target: { type: "user", id: userId } });
+    const { role } = parseInput(ChangeRoleInputSchema, req.body);
+    res.json(await auth.changeUserRole({ tenantId: tenant.id, userId, role, changedBy: principal.userId }));
   });
 
   /** The acting tenant for tenant-scoped calls: it must exist and be served by this deployment. */
@@ -255,6 +263,24 @@ export function authOpenApi(): OpenApiFragment {
             ...ok(z.object({ user: UserSchema, generatedPassword: z.string().optional() }), "201"),
             ...errors(400, 401, 403, 404, 409),
           },
+        },
+        get: {
+          summary: "The tenant's users, oldest first (never passwords)",
+          security: bearer,
+          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          responses: { ...ok(z.object({ items: z.array(UserSchema) })), ...errors(401, 403, 404) },
+        },
+      },
+      "/v1/tenants/{id}/users/{userId}": {
+        patch: {
+          summary: "Change a user's role (not your own: 409); takes effect within seconds on their current session",
+          security: bearer,
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string" } },
+            { name: "userId", in: "path", required: true, schema: { type: "string" } },
+          ],
+          requestBody: body(ChangeRoleInputSchema),
+          responses: { ...ok(UserSchema), ...errors(400, 401, 403, 404, 409) },
         },
       },
       "/v1/api-keys": {

@@ -153,6 +153,14 @@ export interface AuthService extends ServiceModule {
     role: Role;
     password?: string;
   }): Promise<{ user: User; generatedPassword: string | null }>;
+  /** The tenant's users, oldest first (never a password hash). */
+  listUsers(tenantId: string): Promise<User[]>;
+  /**
+   * Gives a user another tenant role; NOT_FOUND for a user of another tenant, CONFLICT for the
+   * caller's own account (so an admin cannot lock the tenant out by demoting themself). Takes
+   * effect within the session check's TTL, with no new sign-in.
+   */
+  changeUserRole(input: { tenantId: string; userId: string; role: Role; changedBy: string }): Promise<User>;
   createApiKey(input: {
     tenantId: string;
     kind: ApiKeyKind;
@@ -645,6 +653,20 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     getTenant,
     createUser,
     createApiKey,
+
+    async listUsers(tenantId) {
+      const docs = await users.find(tenantId, {}, { sort: { createdAt: 1 }, limit: 1000 });
+      return docs.map(publicUser);
+    },
+
+    async changeUserRole({ tenantId, userId, role, changedBy }) {
+      if (role === "platform_admin") throw new AppError("INVALID_INPUT", "A tenant user cannot be a platform admin");
+      const doc = await users.findById(tenantId, userId);
+      if (!doc) throw new AppError("NOT_FOUND", "User not found");
+      if (userId === changedBy) throw new AppError("CONFLICT", "You cannot change your own role");
+      if (doc.role !== role) await users.updateOne(tenantId, { id: userId }, { $set: { role, updatedAt: now() } });
+      return publicUser((await users.findById(tenantId, userId)) as UserDoc);
+    },
 
     async listApiKeys(tenantId) {
       const docs = await apiKeys.find(tenantId, {}, { sort: { createdAt: -1 }, limit: 500 });

@@ -3,7 +3,7 @@ import { RecommendationRequestSchema, RecommendationResponseSchema } from "@vara
 import { Router } from "express";
 import { z } from "zod";
 import type { RecommendationsService } from "./service.ts";
-import { PutRulesBodySchema, StyleRulesSchema } from "./style-rules.ts";
+import { PreviewRequestSchema, PutRulesBodySchema, StyleRulesSchema } from "./style-rules.ts";
 
 /** Lets the gateway's audit middleware name what a call changed (see services/auth audit.ts). */
 function auditTarget(res: { locals: Record<string, unknown> }, target: { type: string; id: string }) {
@@ -30,6 +30,13 @@ export function createRecommendationsRouter(service: RecommendationsService): Ro
     const view = await service.putRules(tenantId, body.rules, principal.userId, body.expectedVersion);
     auditTarget(res, { type: "recommendation_rules", id: String(view.version) });
     res.json(view);
+  });
+
+  // For the rules editor: a read (nothing stored), POST because a draft of the rules is the body.
+  router.post("/v1/recommendations/preview", async (req, res) => {
+    const { tenantId } = actingTenant(req, res, "recommendations:manage");
+    const request = parseInput(PreviewRequestSchema, req.body);
+    res.json(await service.previewRanking(tenantId, request));
   });
 
   router.post("/v1/recommendations/model/train", async (req, res) => {
@@ -92,6 +99,23 @@ export function recommendationsOpenApi(): OpenApiFragment {
             "200": { description: "The new version", ...json(RulesViewSchema) },
             "400": problem,
             "409": problem,
+          },
+        },
+      },
+      "/v1/recommendations/preview": {
+        post: {
+          summary:
+            "The ranking a sample face (faceShape and/or measurements) gets with the rules in force or a draft " +
+            "(`rules`): fit, style and merchant boost, no preference model; nothing is stored (the rules editor)",
+          security: [{ bearerAuth: [] }],
+          requestBody: { required: true, ...json(PreviewRequestSchema, "input") },
+          responses: {
+            "200": {
+              description: "Ranked items",
+              ...json(RecommendationResponseSchema.pick({ items: true, reason: true })),
+            },
+            "400": problem,
+            "403": problem,
           },
         },
       },

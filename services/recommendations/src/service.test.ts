@@ -304,6 +304,41 @@ describe("recommendations service", () => {
     expect((await request(app).get("/v1/recommendations/rules").set("x-test-principal", "admin")).body.version).toBe(1);
   });
 
+  it("previews the ranking of a sample face with a draft of the rules, storing and changing nothing", async () => {
+    await seed(
+      product({ id: "prd_rect", frame: { shape: "rectangle", dimensions: {} } }),
+      product({ id: "prd_round", frame: { shape: "round", dimensions: {} } }),
+    );
+    const preview = (body: Record<string, unknown>, who = "admin") =>
+      request(app).post("/v1/recommendations/preview").set("x-test-principal", who).send(body);
+    const inForce = await preview({ faceShape: "round" });
+    expect(inForce.status).toBe(200);
+    expect(inForce.body.items.map((i: { productId: string }) => i.productId)).toEqual(["prd_rect", "prd_round"]);
+
+    const draft = structuredClone(DEFAULT_STYLE_RULES);
+    draft.shapes.round = { ...draft.shapes.round, round: 1, rectangle: 0 };
+    const drafted = await preview({ faceShape: "round", rules: draft });
+    expect(drafted.body.items[0].productId).toBe("prd_round");
+    expect(drafted.body.items[0].parts.preference).toBeNull();
+
+    // A draft is only a draft: the rules in force, the storefront's ranking and the history are unchanged.
+    expect((await request(app).get("/v1/recommendations/rules").set("x-test-principal", "admin")).body.version).toBe(0);
+    expect((await recommend({ faceShape: "round" })).body.items[0].productId).toBe("prd_rect");
+    const kept = await deps.store.tenantCollection(RECS_COLLECTIONS.recommendations).count(T);
+    expect(kept).toBe(1);
+
+    const bad = structuredClone(draft) as unknown as { shapes: Record<string, Record<string, number>> };
+    (bad.shapes.round as Record<string, number>).round = 2;
+    const refused = await preview({ faceShape: "round", rules: bad });
+    expect(refused.status).toBe(400);
+    expect(refused.body.issues[0].path).toBe("rules.shapes.round.round");
+    const noFace = await preview({});
+    expect(noFace.status).toBe(400);
+    expect(noFace.body.issues[0].path).toBe("faceShape");
+    expect((await preview({ faceShape: "round" }, "viewer")).status).toBe(403);
+    expect((await preview({ faceShape: "round" }, "storefront")).status).toBe(403);
+  });
+
   it("keys the cache on the catalog version, so a catalog change shows at once", async () => {
     await seed(product({ id: "prd_old", frame: { shape: "oval" } }));
     expect((await recommend({ faceShape: "round" })).body.items.map((i: { productId: string }) => i.productId)).toEqual(

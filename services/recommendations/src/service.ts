@@ -45,6 +45,7 @@ import { createRecommendationsRouter, recommendationsOpenApi } from "./routes.ts
 import {
   DEFAULT_STYLE_RULES,
   type FaceShapeProbabilities,
+  type PreviewRequest,
   RIM_SLOTS,
   type StyleRules,
   StyleRulesSchema,
@@ -179,6 +180,12 @@ export type TrainResult =
 export interface RecommendationsService extends ServiceModule {
   recommend(tenantId: string, request: RecommendationRequest): Promise<RecommendationResponse>;
   getRules(tenantId: string): Promise<RulesView>;
+  /**
+   * The ranking a sample face gets with the rules in force or a draft: fit, style and merchant
+   * boost only (the preference model learns from real shoppers, so a sample has none); nothing
+   * is recorded or cached.
+   */
+  previewRanking(tenantId: string, request: PreviewRequest): Promise<Pick<RecommendationResponse, "items" | "reason">>;
   putRules(tenantId: string, rules: StyleRules, actor: string, expectedVersion?: number): Promise<RulesView>;
   trainPreferenceModel(tenantId: string): Promise<TrainResult>;
   listModels(tenantId: string): Promise<Array<Omit<ModelDoc, "weights" | "popularity">>>;
@@ -453,6 +460,30 @@ export function createRecommendationsService(
       expiresAt,
     });
     return { id, items: result.items, ...(result.reason ? { reason: result.reason } : {}), modelVersion };
+  }
+
+  async function previewRanking(tenantId: string, request: PreviewRequest) {
+    const { face, probabilities, label } = await resolveProfile(tenantId, {
+      limit: request.limit,
+      filters: {},
+      ...(request.faceShape ? { faceShape: request.faceShape } : {}),
+      ...(request.measurements ? { measurements: request.measurements } : {}),
+    });
+    const state = tenantState(tenantId);
+    const [catVersion, current] = await Promise.all([catalogVersion(tenantId), versions(tenantId, state)]);
+    const index = await catalogIndex(tenantId, state, catVersion);
+    const result = rank({
+      index,
+      face,
+      faceShape: probabilities,
+      faceShapeLabel: label,
+      rules: request.rules ?? current.rules.rules,
+      filters: {},
+      limit: request.limit,
+      preference: null,
+      diversity: options.diversity,
+    });
+    return { items: result.items, ...(result.reason ? { reason: result.reason } : {}) };
   }
 
   async function invalidate(tenantId: string): Promise<void> {
@@ -776,6 +807,7 @@ export function createRecommendationsService(
     openapi: recommendationsOpenApi(),
     recommend,
     getRules,
+    previewRanking,
     putRules,
     trainPreferenceModel,
     listModels,

@@ -1,5 +1,6 @@
 import {
   FACE_SHAPES,
+  FaceMeasurementsSchema,
   type FaceShape,
   FaceShapeSchema,
   FRAME_SHAPES,
@@ -48,6 +49,24 @@ export const PutRulesBodySchema = z
     expectedVersion: z.number().int().min(0).optional(),
   })
   .strict();
+
+/**
+ * `POST /v1/recommendations/preview`: the ranking a sample face would get, with the rules in
+ * force or a draft (`rules`), for the rules editor. Nothing is stored.
+ */
+export const PreviewRequestSchema = z
+  .object({
+    rules: StyleRulesSchema.optional(),
+    faceShape: FaceShapeSchema.optional(),
+    measurements: FaceMeasurementsSchema.optional(),
+    limit: z.number().int().min(1).max(50).default(10),
+  })
+  .strict()
+  .refine((v) => v.faceShape !== undefined || v.measurements !== undefined, {
+    message: "give a faceShape or measurements",
+    path: ["faceShape"],
+  });
+export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
 
 /** The default table, from TRYON.md's "usually recommended / usually avoided". */
 export const DEFAULT_STYLE_RULES: StyleRules = {
