@@ -6,6 +6,7 @@ import {
   type FramePatch,
   ProductSchema,
   RETENTION_BOUNDS,
+  RecommendationItemSchema,
   RetentionSettingsSchema,
   type Role,
   SyncRunSchema,
@@ -124,21 +125,11 @@ export const RulesViewSchema = z.object({
   updatedBy: z.string().nullable(),
 });
 export type RulesView = z.infer<typeof RulesViewSchema>;
-export const RankedItemSchema = z.object({
-  productId: z.string(),
-  title: z.string(),
-  score: z.number(),
-  parts: z.object({
-    fit: z.number().nullable(),
-    style: z.number(),
-    preference: z.number().nullable(),
-    merchantBoost: z.number(),
-  }),
-  fitBadges: z.array(z.string()),
-  reasons: z.array(z.string()),
-  sizeUnknown: z.boolean(),
+// The preview ranks as POST /v1/recommendations does: the same item shape.
+export const RankingPreviewSchema = z.object({
+  items: z.array(RecommendationItemSchema),
+  reason: z.string().optional(),
 });
-export const RankingPreviewSchema = z.object({ items: z.array(RankedItemSchema), reason: z.string().optional() });
 export type RankingPreview = z.infer<typeof RankingPreviewSchema>;
 
 /** Who a privacy request is about: one shopper (id and/or email) or the whole shop. */
