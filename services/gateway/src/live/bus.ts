@@ -25,6 +25,8 @@ export interface LiveBus {
    * older than the history kept, so the client must reload rather than trust a gap.
    */
   since(tenantId: string, lastEventId: string): Promise<LiveEvent[] | null>;
+  /** Resolves once this process receives what any process publishes from now on. */
+  ready(): Promise<void>;
   close(): Promise<void>;
 }
 

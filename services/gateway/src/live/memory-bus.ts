@@ -15,6 +15,7 @@ export function createMemoryLiveBus(options: { historySize?: number; now?: () =>
 
   return {
     kind: "memory",
+    async ready() {},
     async publish(tenantId, topic, data) {
       const event: LiveEvent = { id: `${boot}-${++seq}`, tenantId, topic, at: now().toISOString(), data };
       const kept = history.get(tenantId) ?? [];

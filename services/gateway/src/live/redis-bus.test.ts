@@ -53,11 +53,13 @@ describe("the Redis live bus", () => {
     const gotB: unknown[] = [];
     two.subscribe("ten_a", (e) => gotA.push(e.data));
     two.subscribe("ten_b", (e) => gotB.push(e.data));
+    // A SUBSCRIBE still in flight would drop these messages, as pub/sub does.
+    await two.ready();
     await one.publish("ten_a", "sync", { n: 1 });
     await one.publish("ten_a", "sync", { n: 2 });
-    await expect.poll(() => gotA, { timeout: 5000 }).toEqual([{ n: 1 }, { n: 2 }]);
+    await expect.poll(() => gotA, { timeout: 10_000 }).toEqual([{ n: 1 }, { n: 2 }]);
     expect(gotB).toEqual([]);
-  });
+  }, 20_000);
 
   it("replays a tenant's history after an id from any process, and nulls an id older than it", async () => {
     const one = bus();
@@ -76,6 +78,7 @@ describe("the Redis live bus", () => {
   it("lets a ticket issued by one process open a socket on another, once, and fans out to it", async () => {
     const a = await process();
     const b = await process();
+    await b.bus.ready();
     const ticket = await a.tickets.issue({ tenantId: "ten_x", userId: "usr_1", role: "viewer" });
     const opened = await openLive(b.base, { ticket });
     expect("opened" in opened).toBe(true);

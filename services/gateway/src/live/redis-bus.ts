@@ -53,6 +53,9 @@ export function createRedisLiveBus(options: {
 
   return {
     kind: "redis",
+    async ready() {
+      await subscribed;
+    },
     async publish(tenantId, topic, data) {
       await subscribed;
       const body = { tenantId, topic, at: new Date().toISOString(), data };
