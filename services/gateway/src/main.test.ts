@@ -6,15 +6,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEMO_FRAMES } from "./demo/frames.ts";
+import { PACKAGE_DIR, startCommand } from "./test-process.ts";
 
 // The package's start script, for real, spawned directly (not through pnpm) so that signals reach
 // the server process itself: `node src/main.ts` (Node 24 strips the types; no loader).
-const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const START = (
-  JSON.parse(await readFile(path.join(PACKAGE_DIR, "package.json"), "utf8")) as {
-    scripts: { start: string };
-  }
-).scripts.start.split(" ");
+const START = startCommand();
 
 interface Started {
   child: ChildProcess;
@@ -31,12 +27,11 @@ afterEach(async () => {
 });
 
 function start(env: Record<string, string>): Started {
-  const [command, ...args] = START;
   // `node` is this test's own node, whichever version runs the suite.
-  const child = spawn(command === "node" ? process.execPath : command!, args, {
+  const child = spawn(process.execPath, START.args, {
     cwd: PACKAGE_DIR,
     // Only what the server needs: no inherited configuration from the developer's shell.
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...START.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   children.push(child);

@@ -16,7 +16,7 @@ import { call, createMerchant, killServer, ORIGIN, type Server, startServer } fr
 
 /**
  * Shoppers known across the platforms' forms of one customer, tried as an outside tester would,
- * on the real server (a spawned `node --import tsx src/main.ts` on the embedded default): a
+ * on the real server (the spawned start script on the embedded default): a
  * shopper's face analysis (photo with EXIF GPS and artist), events and recommendations are
  * stored under one form of their Shopify customer id, then exported and redacted by another
  * form, by the email alone, and through Shopify's signed `customers/data_request`,

@@ -1,13 +1,33 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * The real server as a child process (`node src/main.ts`, as `pnpm start` runs it), for tests that must
+ * The real server as a child process (the `start` script, as `pnpm start` runs it), for tests that must
  * kill it, restart it, or read what it left on disk: the crash test, the privacy suite.
  */
 
-const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/**
+ * The package's `start` script (`NAME=value ... node <flags> src/main.ts`) as spawn arguments, so
+ * the tests run the server exactly as `pnpm start` does (allocator settings and V8 flags included)
+ * but as one process, which a signal reaches. `node` is this test's own node.
+ */
+export function startCommand(): { env: Record<string, string>; args: string[] } {
+  const { scripts } = JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as {
+    scripts: { start: string };
+  };
+  const words = scripts.start.trim().split(/\s+/);
+  const env: Record<string, string> = {};
+  while (words[0] && /^[A-Z_]+=/.test(words[0])) {
+    const [name, value] = words.shift()!.split("=", 2) as [string, string];
+    env[name] = value;
+  }
+  if (words.shift() !== "node") throw new Error(`the start script must run node: ${scripts.start}`);
+  return { env, args: words };
+}
 /** The Origin sent with a publishable key (`call(..., { key })`); allow it on the key. */
 export const ORIGIN = "https://crash-shop.test";
 
@@ -19,9 +39,17 @@ export interface Server {
 
 export async function startServer(env: Record<string, string>): Promise<Server> {
   // node itself, not pnpm: one pid, which SIGKILL reaches.
-  const child = spawn(process.execPath, ["src/main.ts"], {
+  const start = startCommand();
+  const child = spawn(process.execPath, start.args, {
     cwd: PACKAGE_DIR,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", HOST: "127.0.0.1", ...env },
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...start.env,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
