@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
+import { sharedTestOptions } from "./vitest.shared.ts";
 
 const WORKSPACE_FOLDERS = ["core", "adapters", "services", "apps", "widgets"];
 
@@ -27,9 +28,7 @@ function projects() {
 export default defineConfig({
   test: {
     projects: projects(),
-    restoreMocks: true,
-    testTimeout: 20_000,
-    hookTimeout: 60_000,
+    ...sharedTestOptions,
     // 2-core machines: a few workers, not one per file.
     maxWorkers: 2,
   },
