@@ -1,4 +1,5 @@
-import { actingTenant, FRAME_FIELDS, isUpstreamRefused, parseInput, type SecretBox } from "@varai/runtime";
+import { FRAME_FIELDS } from "@varai/commerce";
+import { actingTenant, isUpstreamRefused, parseInput, type SecretBox } from "@varai/runtime";
 import {
   AppError,
   type Connection,

@@ -1,16 +1,12 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { bigCommerceStoreHashOf } from "@varai/adapter-bigcommerce";
+import type { AcceptedWebhook, WebhookEvent, WebhookRequest } from "@varai/commerce";
 import {
-  type AcceptedWebhook,
-  headerValue,
   type Logger,
   type RateLimitPolicy,
   type RawRoute,
   type RuntimeDeps,
   toHttpError,
-  type WebhookEvent,
-  type WebhookRequest,
   writeProblem,
 } from "@varai/runtime";
 import { AppError, isAppError, type Platform } from "@varai/schema";
@@ -235,28 +231,6 @@ function createBlockList(max = 10_000) {
 const TRUST_LOOPBACK = proxyAddr.compile("loopback");
 const clientIp = (req: IncomingMessage) => proxyAddr(req, TRUST_LOOPBACK);
 
-/** How a platform's delivery names its connection (read before verification, used only for lookup). */
-type RouteOf = (
-  req: IncomingMessage,
-  connectionId: string | undefined,
-  body: Buffer,
-) => { key: string } | { missing: string };
-
-const ROUTES: Partial<Record<Platform, RouteOf>> = {
-  shopify: (req) => {
-    const shop = headerValue(req.headers, "x-shopify-shop-domain") ?? headerValue(req.headers, "shopify-shop-domain");
-    return shop ? { key: routeKey.shop(shop) } : { missing: "X-Shopify-Shop-Domain is missing" };
-  },
-  woocommerce: (_req, connectionId) => ({ key: routeKey.connection(String(connectionId)) }),
-  magento: (_req, connectionId) => ({ key: routeKey.connection(String(connectionId)) }),
-  // One URL per app: the (unverified) `producer: "stores/{hash}"` names the store; the adapter
-  // then authenticates the delivery and checks that `producer` is its own store.
-  bigcommerce: (_req, _connectionId, body) => {
-    const hash = bigCommerceStoreHashOf(body);
-    return hash ? { key: routeKey.storeHash(hash) } : { missing: "producer (stores/{hash}) is missing" };
-  },
-};
-
 /** Plain node write: the acks are the hot path. */
 const plain = (res: ServerResponse, status: number, body = "") => {
   res.writeHead(status, { "content-type": "text/plain; charset=utf-8", "content-length": Buffer.byteLength(body) });
@@ -341,18 +315,18 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
         encoding === undefined || encoding.toLowerCase() === "identity"
           ? await readRawBody(req, WEBHOOK_BODY_LIMIT_BYTES)
           : await readCompressed(req, res);
-      const route = ROUTES[platform]?.(req, connectionId, rawBody);
-      if (!route) throw new AppError("NOT_FOUND", `No ${platform} webhook intake`);
-      if ("missing" in route) return plain(res, 400, route.missing);
-      const connection = await store.byRoute(route.key);
-      if (!connection || connection.platform !== platform) throw new AppError("NOT_FOUND", "Unknown connection");
-
       const request: WebhookRequest = {
         rawBody,
         headers: req.headers,
         method: req.method ?? "POST",
         pathParams: connectionId === undefined ? {} : { connectionId },
       };
+      // The delivery names its connection (unverified); that connection's adapter verifies it.
+      const route = registry.routeWebhook(platform, request);
+      if (!route.ok) return plain(res, route.error.status, route.error.message);
+      const connection = await store.byRoute(routeKey.of(route.value));
+      if (!connection || connection.platform !== platform) throw new AppError("NOT_FOUND", "Unknown connection");
+
       // Where the adapter can (acceptWebhook), the payload is mapped by the worker after the ack.
       const adapter = registry.adapterFor(connection);
       const parsed = adapter.acceptWebhook ? adapter.acceptWebhook(request) : adapter.parseWebhook(request);

@@ -1,4 +1,5 @@
-import { type Job, type RuntimeDeps, webhookFailure } from "@varai/runtime";
+import { webhookFailure } from "@varai/commerce";
+import type { Job, RuntimeDeps } from "@varai/runtime";
 import { AppError, err, type Platform, ProductDraftSchema } from "@varai/schema";
 import type { ProductWriter } from "./apply.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
