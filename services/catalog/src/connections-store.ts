@@ -1,6 +1,12 @@
 import type { WebhookRoute } from "@varai/commerce";
 import type { GlobalCollection, RuntimeDeps, TenantCollection } from "@varai/runtime";
-import { COLLECTION_DEFS, type ConnectionDoc, type DeliveryDoc, type RouteDoc, type SyncRunDoc } from "./model.ts";
+import {
+  COLLECTION_DEFS,
+  type ConnectionDoc,
+  type DeliveryDoc,
+  type RouteDoc,
+  type SyncRunDoc,
+} from "./collections.ts";
 
 export const routeKey = {
   connection: (id: string) => `con:${id}`,

@@ -5,7 +5,7 @@ import { createWooCommerceAdapter, routeWooWebhook } from "@varai/adapter-woocom
 import type { AdapterDeps, CommerceAdapter, FrameAttributeNames, WebhookRequest, WebhookRouter } from "@varai/commerce";
 import type { SecretBox } from "@varai/runtime";
 import { AppError, type Platform } from "@varai/schema";
-import type { ConnectionDoc } from "./model.ts";
+import type { ConnectionDoc } from "./collections.ts";
 
 /** A connection with its secrets opened: lives only in memory, never logged. */
 export interface ResolvedConnection {

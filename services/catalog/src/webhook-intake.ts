@@ -1,22 +1,17 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AcceptedWebhook, WebhookEvent, WebhookRequest } from "@varai/commerce";
-import {
-  type Logger,
-  type RateLimitPolicy,
-  type RawRoute,
-  type RuntimeDeps,
-  toHttpError,
-  writeProblem,
-} from "@varai/runtime";
-import { AppError, isAppError, type Platform } from "@varai/schema";
+import { type RawRoute, type RuntimeDeps, toHttpError, writeProblem } from "@varai/runtime";
+import { AppError, type Platform } from "@varai/schema";
 import express, { type Request, type Response } from "express";
-import proxyAddr from "proxy-addr";
 import getRawBody from "raw-body";
-import { createIntakeActivity, type IntakeActivity } from "./acks-first.ts";
+import { CATALOG_QUEUES, type ConnectionDoc } from "./collections.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
-import { CATALOG_QUEUES, type ConnectionDoc, type DeliveryDoc } from "./model.ts";
+import type { DeliveryLog } from "./delivery-log.ts";
+import type { IntakeActivity } from "./intake-activity.ts";
 import type { AdapterRegistry } from "./registry.ts";
+import { createSignatureGuard } from "./signature-guard.ts";
+import type { StatsBuffer } from "./webhook-stats.ts";
 
 /** Shopify retries for 4 h, BigCommerce for 48 h: keep dedupe keys past the longest window. */
 const DEDUPE_TTL_MS = 72 * 3600 * 1000;
@@ -31,139 +26,13 @@ export interface EventJob {
   event: WebhookEvent | AcceptedWebhook;
 }
 
-type StatName = "accepted" | "duplicates" | "rejectedSignatures" | "malformed";
-
-/**
- * Webhook counters are buffered in memory and flushed about once a second: one document write
- * per delivery would dominate intake latency. A crash loses at most a second of counts.
- */
-export function createStatsBuffer(store: CatalogStore, logger: Logger) {
-  const pending = new Map<
-    string,
-    { tenantId: string; id: string; inc: Record<StatName, number>; lastDeliveryAt: string | null }
-  >();
-  const flush = async () => {
-    const batch = [...pending.values()];
-    pending.clear();
-    for (const p of batch) {
-      const $inc: Record<string, number> = {};
-      for (const [k, v] of Object.entries(p.inc)) if (v) $inc[`webhookStats.${k}`] = v;
-      try {
-        await store.connections.updateOne(
-          p.tenantId,
-          { id: p.id },
-          {
-            ...(Object.keys($inc).length ? { $inc } : {}),
-            ...(p.lastDeliveryAt ? { $max: { lastDeliveryAt: p.lastDeliveryAt } } : {}),
-          },
-        );
-      } catch (error) {
-        logger.warn({ connectionId: p.id, err: error }, "webhook stats flush failed");
-      }
-    }
-  };
-  return {
-    count(conn: Pick<ConnectionDoc, "tenantId" | "id">, stat: StatName, at: string | null) {
-      const key = `${conn.tenantId}/${conn.id}`;
-      let p = pending.get(key);
-      if (!p) {
-        p = {
-          tenantId: conn.tenantId,
-          id: conn.id,
-          inc: { accepted: 0, duplicates: 0, rejectedSignatures: 0, malformed: 0 },
-          lastDeliveryAt: null,
-        };
-        pending.set(key, p);
-      }
-      p.inc[stat]++;
-      if (at && (!p.lastDeliveryAt || at > p.lastDeliveryAt)) p.lastDeliveryAt = at;
-    },
-    flush,
-  };
-}
-export type StatsBuffer = ReturnType<typeof createStatsBuffer>;
-
-/**
- * The delivery records (audit and health: what arrived when) are written in batches off the ack
- * path: one store write per delivery, behind the embedded store's write lock, was most of the
- * intake latency. Nothing accepted is lost by deferring them: the job is already in the queue
- * (the durable record in production) before the 200, dedupe is the cache's `setIfAbsent`, and a
- * duplicate the cache forgot (restart of the in-process cache, eviction) is processed again
- * harmlessly (last-writer-wins; thin payloads re-fetch the current state). A crash loses at most
- * the records of the last second.
- *
- * The writes wait for a gap between deliveries (`activity`, at most a second) and go in chunks of
- * `batchSize` with other callbacks in between: an insert of 100 records is a few milliseconds of
- * one event loop the acks share.
- */
-export function createDeliveryLog(
-  store: CatalogStore,
-  logger: Logger,
-  activity: IntakeActivity = createIntakeActivity({ maxDeferMs: 0 }),
-  batchSize = 100,
-) {
-  let pending: DeliveryDoc[] = [];
-  let flushing: Promise<void> = Promise.resolve();
-  let scheduled = false;
-  const insert = async (tenantId: string, rows: Array<Omit<DeliveryDoc, "tenantId">>) => {
-    try {
-      await store.deliveries.insertMany(tenantId, rows);
-    } catch (error) {
-      if (!(isAppError(error) && error.code === "CONFLICT")) {
-        logger.warn({ tenantId, count: rows.length, err: error }, "webhook delivery records not written");
-        return;
-      }
-      // A record with that id exists already (a replay after a cache restart): the rest one by one.
-      for (const row of rows)
-        await store.deliveries.insertOne(tenantId, row).catch((e) => {
-          if (!(isAppError(e) && e.code === "CONFLICT")) logger.warn({ tenantId, err: e }, "delivery record");
-        });
-    }
-  };
-  const write = async (batch: DeliveryDoc[]) => {
-    const byTenant = new Map<string, Array<Omit<DeliveryDoc, "tenantId">>>();
-    for (const { tenantId, ...row } of batch) {
-      const list = byTenant.get(tenantId) ?? [];
-      list.push(row);
-      byTenant.set(tenantId, list);
-    }
-    for (const [tenantId, rows] of byTenant) {
-      for (let i = 0; i < rows.length; i += batchSize) {
-        if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        await insert(tenantId, rows.slice(i, i + batchSize));
-      }
-    }
-  };
-  const flush = () => {
-    if (pending.length === 0) return flushing;
-    const batch = pending;
-    pending = [];
-    flushing = flushing.then(() => write(batch));
-    return flushing;
-  };
-  return {
-    record(doc: DeliveryDoc) {
-      pending.push(doc);
-      if (scheduled) return;
-      scheduled = true;
-      void activity.idle(performance.now()).then(() => {
-        scheduled = false;
-        return flush();
-      });
-    },
-    /** Writes everything recorded so far (stop, and readers that need the records now). */
-    flush,
-  };
-}
-export type DeliveryLog = ReturnType<typeof createDeliveryLog>;
-
 interface IntakeDeps {
   deps: RuntimeDeps;
   store: CatalogStore;
   registry: AdapterRegistry;
   stats: StatsBuffer;
   deliveries: DeliveryLog;
-  /** Told about every delivery, so deferrable work waits for a gap (acks-first.ts). */
+  /** Told about every delivery, so deferrable work waits for a gap (intake-activity.ts). */
   activity?: IntakeActivity;
 }
 
@@ -191,45 +60,16 @@ function matchPath(url: string): { platform: Platform; connectionId?: string } |
   return null;
 }
 
-/**
- * Webhooks skip the gateway's per-IP budget (they arrive in platform bursts), so refused
- * signatures have their own: a client that sends more than 60 in a minute is refused (429) for 15 minutes
- * before its bodies are read or hashed. Platforms sign correctly, so only forgers and a
- * misconfigured secret spend it; the latter shows as `rejectedSignatures` in the connection's health.
- */
-export const SIGNATURE_FAILURE_POLICY: RateLimitPolicy = {
-  name: "webhook-signature-failure-ip",
-  points: 60,
-  windowMs: 60_000,
-  blockMs: 15 * 60_000,
-};
-
-/**
- * Clients whose signature budget is spent, remembered in-process so that the check costs no
- * limiter call on the ack path. Bounded: past `max` entries the oldest block is forgotten (the
- * shared limiter still counts its next failure).
- */
-function createBlockList(max = 10_000) {
-  const until = new Map<string, number>();
-  return {
-    blocked(ip: string, now: number): number {
-      const t = until.get(ip);
-      if (t === undefined) return 0;
-      if (t > now) return t - now;
-      until.delete(ip);
-      return 0;
-    },
-    block(ip: string, untilMs: number) {
-      until.delete(ip);
-      until.set(ip, untilMs);
-      if (until.size > max) until.delete(until.keys().next().value as string);
-    },
-  };
+/** The URL a connection's platform delivers to (what registerWebhooks subscribes). */
+export function webhookUrlFor(publicBaseUrl: string) {
+  const base = publicBaseUrl.replace(/\/+$/, "");
+  return (c: Pick<ConnectionDoc, "id" | "platform">) =>
+    c.platform === "shopify"
+      ? `${base}/webhooks/shopify`
+      : c.platform === "bigcommerce"
+        ? `${base}/webhooks/bigcommerce`
+        : `${base}/webhooks/${c.platform}/${c.id}`;
 }
-
-/** The client's address as express would give it with "trust proxy" = loopback (http-app.ts). */
-const TRUST_LOOPBACK = proxyAddr.compile("loopback");
-const clientIp = (req: IncomingMessage) => proxyAddr(req, TRUST_LOOPBACK);
 
 /** Plain node write: the acks are the hot path. */
 const plain = (res: ServerResponse, status: number, body = "") => {
@@ -270,6 +110,7 @@ async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer>
  * gateway's middleware; the signature is these deliveries' authentication.
  */
 export function createWebhookIntake({ deps, store, registry, stats, deliveries, activity }: IntakeDeps): RawRoute {
+  const guard = createSignatureGuard(deps);
   // body-parser's raw (what express.raw is) works on node's own request and response.
   const inflate = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT_BYTES });
   const readCompressed = (req: IncomingMessage, res: ServerResponse) =>
@@ -282,27 +123,11 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
       }),
     );
 
-  const blockList = createBlockList();
-  /** Spends the caller's refused-signature budget; once spent, its next deliveries get 429 unread. */
-  const signatureRefused = async (ip: string) => {
-    try {
-      const decision = await deps.rateLimiter.consume(SIGNATURE_FAILURE_POLICY, ip);
-      if (!decision.allowed) blockList.block(ip, Date.now() + (decision.retryAfterMs ?? decision.resetMs));
-    } catch (error) {
-      // The limiter's store is down: the delivery is still refused (401), only not counted.
-      deps.logger.warn({ err: error }, "refused-signature budget not counted");
-    }
-  };
-
   const intake = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     activity?.touch();
     try {
-      const ip = clientIp(req);
-      const blockedForMs = blockList.blocked(ip, Date.now());
-      if (blockedForMs > 0)
-        throw new AppError("RATE_LIMITED", "Too many refused signatures, retry later", {
-          details: { retryAfterMs: blockedForMs },
-        });
+      const ip = guard.clientIp(req);
+      guard.check(ip);
       const target = matchPath(req.url ?? "/");
       if (!target) throw new AppError("NOT_FOUND", `No route for ${req.method} ${(req.url ?? "/").split("?", 1)[0]}`);
       const { platform, connectionId } = target;
@@ -337,7 +162,7 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
         // No credential at all counts like a wrong one: both spend the client's refused-signature budget.
         if (failure.reason === "bad-signature" || failure.reason === "unauthenticated") {
           stats.count(connection, "rejectedSignatures", null);
-          await signatureRefused(ip);
+          await guard.refused(ip);
         }
         if (failure.reason === "malformed") {
           // Signed by the platform but unreadable: counted and logged (never the body), nothing else stored.
