@@ -1,4 +1,4 @@
-import { noopLogger } from "@varai/runtime";
+import { noopLogger } from "@varai/commerce";
 import { bigCommerceHandlers, createBigCommerceSim } from "@varai/testkit";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -10,6 +10,7 @@ import {
   createBigCommerceAdapter,
   deriveWebhookToken,
   PLATFORM_LOAD_BACKOFF_MS,
+  routeBigCommerceWebhook,
   verifyStandardWebhook,
 } from "./index.ts";
 import { parseBigCommerceJson } from "./json.ts";
@@ -294,6 +295,19 @@ describe("BigCommerce webhooks", () => {
     const sim = createBigCommerceSim({ products: 1 });
     expect(bigCommerceStoreHashOf(sim.webhook("store/product/updated").body)).toBe(sim.storeHash);
     expect(bigCommerceStoreHashOf(Buffer.from("not json"))).toBeUndefined();
+  });
+
+  it("routes a delivery by the store hash it names, and refuses one that names none (400)", () => {
+    const sim = createBigCommerceSim({ products: 1 });
+    const w = sim.webhook("store/product/updated");
+    expect(routeBigCommerceWebhook({ rawBody: w.body, headers: w.headers, method: "POST" })).toEqual({
+      ok: true,
+      value: { by: "storeHash", value: sim.storeHash },
+    });
+    expect(routeBigCommerceWebhook({ rawBody: Buffer.from("{}"), headers: w.headers, method: "POST" })).toMatchObject({
+      ok: false,
+      error: { reason: "missing-headers", status: 400 },
+    });
   });
 
   it("derives a stable per-store hook token when none is configured", () => {

@@ -1,4 +1,4 @@
-import type { AdapterDeps, RateLimitSignal } from "@varai/runtime";
+import { type AdapterDeps, errorBodyField, type RateLimitSignal, restRequest } from "@varai/commerce";
 import { type AppError, err, ok, type Result } from "@varai/schema";
 import { toAdapterError } from "./errors.ts";
 import { parseBigCommerceJson } from "./json.ts";
@@ -52,33 +52,22 @@ export function createBigCommerceClient(options: { storeBase: string; accessToke
   ): Promise<Result<BigCommerceResponse, AppError>> {
     const url = new URL(`${options.storeBase}${path}`);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { accept: "application/json", "x-auth-token": options.accessToken };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    let response: Response;
-    try {
-      response = await deps.fetch(url, {
-        method,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      });
-    } catch (cause) {
-      return err(toAdapterError({ kind: "network", cause }));
+    const r = await restRequest(deps.fetch, {
+      url,
+      method,
+      headers: { "x-auth-token": options.accessToken },
+      body,
+      // An empty 2xx body is null, not a parse error.
+      parse: (text) => (text ? parseBigCommerceJson(text) : null),
+    });
+    if (!r.ok) {
+      const f = r.error;
+      if (f.kind !== "http") return err(toAdapterError(f));
+      const title = errorBodyField(f.errorBody, "title");
+      const rateLimit = readRateLimit(f.headers);
+      return err(toAdapterError({ kind: "http", status: f.status, rateLimit, ...(title ? { title } : {}) }));
     }
-    const receivedAt = performance.now();
-    const rateLimit = readRateLimit(response.headers);
-    const text = await response.text().catch(() => "");
-    if (response.status === 404 && method === "GET") return ok({ status: 404, body: null, rateLimit, receivedAt });
-    if (!response.ok) {
-      let title: string | undefined;
-      try {
-        title = (JSON.parse(text) as { title?: string }).title;
-      } catch {}
-      return err(toAdapterError({ kind: "http", status: response.status, rateLimit, ...(title ? { title } : {}) }));
-    }
-    try {
-      return ok({ status: response.status, body: text ? parseBigCommerceJson(text) : null, rateLimit, receivedAt });
-    } catch {
-      return err(toAdapterError({ kind: "invalid-response", message: "body is not JSON" }));
-    }
+    const { status, receivedAt } = r.value;
+    return ok({ status, body: r.value.body, rateLimit: readRateLimit(r.value.headers), receivedAt });
   };
 }

@@ -3,10 +3,11 @@ import {
   type AdapterDeps,
   type CommerceAdapter,
   FRAME_FIELDS,
+  parseAdapterOptions,
   type RegisterWebhooksResult,
   type WebhookSubscription,
-} from "@varai/runtime";
-import { AppError, err, ok } from "@varai/schema";
+} from "@varai/commerce";
+import { err, ok } from "@varai/schema";
 import { z } from "zod";
 import { createBigCommerceClient, rateLimitAsOfNow } from "./client.ts";
 import { toAdapterError } from "./errors.ts";
@@ -20,6 +21,7 @@ export {
   BIGCOMMERCE_TOKEN_HEADER,
   bigCommerceStoreHashOf,
   REPLAY_WINDOW_MS,
+  routeBigCommerceWebhook,
   verifyStandardWebhook,
 } from "./webhooks.ts";
 
@@ -61,12 +63,7 @@ export function deriveWebhookToken(key: string, storeHash: string): string {
 }
 
 export function createBigCommerceAdapter(options: BigCommerceAdapterOptions, deps: AdapterDeps): CommerceAdapter {
-  const parsed = BigCommerceAdapterOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new AppError("INVALID_CONFIG", `BigCommerce adapter options: ${problems.join("; ")}`);
-  }
-  const o = parsed.data;
+  const o = parseAdapterOptions(BigCommerceAdapterOptionsSchema, options, "BigCommerce");
   const base = (o.apiBaseUrl ?? "https://api.bigcommerce.com").replace(/\/+$/, "");
   const request = createBigCommerceClient(
     { storeBase: `${base}/stores/${o.storeHash}`, accessToken: o.accessToken },

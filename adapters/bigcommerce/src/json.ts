@@ -1,4 +1,4 @@
-import { createExactJsonParser } from "@varai/runtime";
+import { createExactJsonParser } from "@varai/commerce";
 
 /** BigCommerce JSON: 64-bit-safe ids, and prices kept as their exact decimal text. */
 export const parseBigCommerceJson = createExactJsonParser([

@@ -4,8 +4,9 @@ import {
   type WebhookEvent,
   type WebhookFailure,
   type WebhookRequest,
+  type WebhookRouter,
   webhookFailure,
-} from "@varai/runtime";
+} from "@varai/commerce";
 import { err, ok, type Result } from "@varai/schema";
 import { parseBigCommerceJson } from "./json.ts";
 import { BcWebhookSchema } from "./platform-schemas.ts";
@@ -59,6 +60,17 @@ export function bigCommerceStoreHashOf(rawBody: Buffer): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * One URL per app: the (unverified) `producer: "stores/{hash}"` names the store; the adapter then
+ * authenticates the delivery and checks that `producer` is its own store.
+ */
+export const routeBigCommerceWebhook: WebhookRouter = (request) => {
+  const hash = bigCommerceStoreHashOf(request.rawBody);
+  return hash
+    ? ok({ by: "storeHash", value: hash })
+    : err(webhookFailure("missing-headers", "producer (stores/{hash}) is missing"));
+};
 
 const DELETE_SCOPES = new Set(["store/product/deleted"]);
 const UPSERT_SCOPES = new Set([

@@ -1,5 +1,11 @@
 import { createHmac, randomBytes } from "node:crypto";
-import type { AdapterDeps, RateLimitSignal } from "@varai/runtime";
+import {
+  type AdapterDeps,
+  errorBodyField,
+  type RateLimitSignal,
+  readIetfRateLimit,
+  restRequest,
+} from "@varai/commerce";
 import { type AppError, err, ok, type Result } from "@varai/schema";
 import OAuth from "oauth-1.0a";
 import { toAdapterError } from "./errors.ts";
@@ -63,32 +69,6 @@ export interface MagentoResponse {
   rateLimit: RateLimitSignal | null;
 }
 
-/**
- * Magento has no API quota, but hosts and proxies in front of it often send the IETF
- * `RateLimit-*` headers (limit, remaining, reset in seconds): reported so the governor paces.
- */
-export function readRateLimit(headers: Headers): RateLimitSignal | null {
-  const limit = Number(headers.get("ratelimit-limit"));
-  const remaining = Number(headers.get("ratelimit-remaining"));
-  const reset = Number(headers.get("ratelimit-reset"));
-  if (!headers.has("ratelimit-remaining") || !Number.isFinite(remaining) || !Number.isFinite(limit)) return null;
-  // IETF RateLimit-Policy `20;w=1`: 20 requests per 1-second window.
-  const window = /;\s*w=(\d+)/.exec(headers.get("ratelimit-policy") ?? "")?.[1];
-  // A host quota with a policy window is read as restored continuously over that window (the
-  // token / leaky buckets of proxies such as nginx limit_req), so the governor paces to the
-  // refill instead of idling until the reset. A fixed-window host then answers the odd 429 at a
-  // window boundary, which maps to RATE_LIMITED with Retry-After and is waited out.
-  const restorePerSecond = window && Number(window) > 0 && limit > 0 ? limit / Number(window) : null;
-  return {
-    remaining,
-    capacity: limit,
-    restorePerSecond,
-    resetMs: headers.has("ratelimit-reset") && Number.isFinite(reset) ? reset * 1000 : null,
-    windowMs: window ? Number(window) * 1000 : null,
-    cost: 1,
-  };
-}
-
 /** One REST call relative to `/rest/{store}/V1`; never retries (the engine's governor waits). */
 export function createMagentoClient(options: { restBase: string; auth: MagentoAuth }, deps: AdapterDeps) {
   const sign = options.auth.kind === "oauth1" ? createMagentoOAuthSigner(options.auth, { clock: deps.clock }) : null;
@@ -97,38 +77,27 @@ export function createMagentoClient(options: { restBase: string; auth: MagentoAu
   return async function request(path: string, query: Query = []): Promise<Result<MagentoResponse, AppError>> {
     const base = `${options.restBase}${path}`;
     const qs = encodeQuery(query);
-    const headers: Record<string, string> = {
-      accept: "application/json",
-      authorization: sign ? sign("GET", base, query) : (bearer as string),
-    };
-    let response: Response;
-    try {
-      response = await deps.fetch(qs ? `${base}?${qs}` : base, { method: "GET", headers });
-    } catch (cause) {
-      return err(toAdapterError({ kind: "network", cause }));
-    }
-    const text = await response.text().catch(() => "");
-    const rateLimit = readRateLimit(response.headers);
-    if (response.status === 404) return ok({ status: 404, body: null, rateLimit });
-    if (!response.ok) {
-      let message: string | undefined;
-      try {
-        message = (JSON.parse(text) as { message?: string }).message;
-      } catch {}
+    const r = await restRequest(deps.fetch, {
+      url: qs ? `${base}?${qs}` : base,
+      method: "GET",
+      headers: { authorization: sign ? sign("GET", base, query) : (bearer as string) },
+      parse: parseMagentoJson,
+    });
+    if (!r.ok) {
+      const f = r.error;
+      if (f.kind !== "http") return err(toAdapterError(f));
+      const message = errorBodyField(f.errorBody, "message");
       return err(
         toAdapterError({
           kind: "http",
-          status: response.status,
-          retryAfter: response.headers.get("retry-after"),
+          status: f.status,
+          retryAfter: f.headers.get("retry-after"),
           ...(message ? { message } : {}),
         }),
       );
     }
-    try {
-      return ok({ status: response.status, body: parseMagentoJson(text), rateLimit });
-    } catch {
-      // Maintenance pages and PHP notices arrive as HTML with a 200.
-      return err(toAdapterError({ kind: "invalid-response", message: "body is not JSON" }));
-    }
+    // Magento has no API quota, but hosts and proxies in front of it often send the IETF
+    // `RateLimit-*` headers: reported so the governor paces.
+    return ok({ status: r.value.status, body: r.value.body, rateLimit: readIetfRateLimit(r.value.headers) });
   };
 }

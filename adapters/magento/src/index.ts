@@ -5,9 +5,10 @@ import {
   DEFAULT_FRAME_ATTRIBUTE_NAMES,
   FRAME_FIELDS,
   type GetProductResult,
+  parseAdapterOptions,
   type RateLimitSignal,
-} from "@varai/runtime";
-import { AppError, err, ok, type Result } from "@varai/schema";
+} from "@varai/commerce";
+import { type AppError, err, ok, type Result } from "@varai/schema";
 import { z } from "zod";
 import { createMagentoClient, type MagentoAuth, type Query } from "./client.ts";
 import { toAdapterError } from "./errors.ts";
@@ -15,9 +16,9 @@ import { AttributeListSchema, SearchResultSchema, StoreConfigSchema } from "./pl
 import { BRAND_CODES, customAttributePairs, fromMagento, OPTION_ID_VALUE, type TransformContext } from "./transform.ts";
 import { parseMagentoWebhook } from "./webhooks.ts";
 
-export { createMagentoOAuthSigner, encodeQuery, readRateLimit } from "./client.ts";
+export { createMagentoOAuthSigner, encodeQuery } from "./client.ts";
 export { toAdapterError } from "./errors.ts";
-export { MAGENTO_EVENT_TOPICS, signMagentoBody, verifyMagentoSignature } from "./webhooks.ts";
+export { MAGENTO_EVENT_TOPICS, routeMagentoWebhook } from "./webhooks.ts";
 
 export const MAGENTO_API_VERSION = "V1";
 /** Magento has no hard cap, but without `pageSize` it returns the WHOLE catalog: always send one. */
@@ -65,12 +66,7 @@ export interface MagentoAdapter extends CommerceAdapter {
 }
 
 export function createMagentoAdapter(options: MagentoAdapterOptions, deps: AdapterDeps): MagentoAdapter {
-  const parsed = MagentoAdapterOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new AppError("INVALID_CONFIG", `Magento adapter options: ${problems.join("; ")}`);
-  }
-  const o = parsed.data;
+  const o = parseAdapterOptions(MagentoAdapterOptionsSchema, options, "Magento");
   const base = (o.apiBaseUrl ?? o.storeUrl).replace(/\/+$/, "");
   const auth: MagentoAuth =
     "consumerKey" in o.credentials

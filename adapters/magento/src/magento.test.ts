@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { noopLogger } from "@varai/runtime";
+import { noopLogger, signBase64HmacSha256 } from "@varai/commerce";
 import { createMagentoSim, magentoHandlers } from "@varai/testkit";
 import { HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
@@ -8,7 +8,7 @@ import {
   createMagentoAdapter,
   createMagentoOAuthSigner,
   type MagentoAdapterOptions,
-  signMagentoBody,
+  routeMagentoWebhook,
 } from "./index.ts";
 import { parseMagentoJson } from "./json.ts";
 
@@ -280,6 +280,15 @@ describe("Magento OAuth 1.0a signing", () => {
 describe("Magento module events", () => {
   const { adapter } = make();
 
+  it("routes an event by the connection id in its URL", () => {
+    const request = { rawBody: Buffer.from("{}"), headers: {}, method: "POST" };
+    expect(routeMagentoWebhook({ ...request, pathParams: { connectionId: "con_9" } })).toEqual({
+      ok: true,
+      value: { by: "connectionId", value: "con_9" },
+    });
+    expect(routeMagentoWebhook(request)).toMatchObject({ ok: false, error: { status: 400 } });
+  });
+
   it("accepts a signed thin event as an upsert keyed by event_id, for the engine to fetch by SKU", () => {
     const result = deliver(adapter, sim.webhook("product.updated", { index: 3, eventId: "evt-42" }));
     expect(result).toEqual({
@@ -324,7 +333,7 @@ describe("Magento module events", () => {
       headers: {
         "x-varai-topic": "connection.test",
         "x-varai-event-id": "t1",
-        "x-varai-signature": signMagentoBody(body, sim.webhookSecret),
+        "x-varai-signature": signBase64HmacSha256(body, sim.webhookSecret),
       },
     });
     expect(ping).toEqual({ ok: true, value: { kind: "ping" } });

@@ -1,4 +1,4 @@
-import { type FrameAttributeNames, frameFromNamedValues, type TransformFailure, toIsoUtc } from "@varai/runtime";
+import { type FrameAttributeNames, frameFromNamedValues, type TransformFailure, toIsoUtc } from "@varai/commerce";
 import { err, ok, type ProductDraft, ProductDraftSchema, type ProductStatus, type Result } from "@varai/schema";
 import { type MagentoProduct, MagentoProductSchema } from "./platform-schemas.ts";
 

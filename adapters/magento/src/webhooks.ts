@@ -1,12 +1,13 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   headerValue,
   toIsoUtc,
+  verifyBase64HmacSha256,
   type WebhookEvent,
   type WebhookFailure,
   type WebhookRequest,
+  type WebhookRouter,
   webhookFailure,
-} from "@varai/runtime";
+} from "@varai/commerce";
 import { err, ok, type Result } from "@varai/schema";
 import { parseMagentoJson } from "./json.ts";
 import { MagentoEventSchema } from "./platform-schemas.ts";
@@ -19,16 +20,16 @@ export const MAGENTO_EVENT_TOPICS = {
   ping: ["connection.test"],
 } as const;
 
-/** base64(HMAC-SHA256(connection secret, raw body)), compared in constant time. */
-export function verifyMagentoSignature(rawBody: Buffer, signature: string, secret: string): boolean {
-  const expected = createHmac("sha256", secret).update(rawBody).digest();
-  const given = Buffer.from(signature, "base64");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export function signMagentoBody(rawBody: Buffer | string, secret: string): string {
-  return createHmac("sha256", secret).update(rawBody).digest("base64");
-}
+/**
+ * One webhook URL per connection (`/webhooks/magento/:connectionId`): the path names it; the
+ * module signs with that connection's secret.
+ */
+export const routeMagentoWebhook: WebhookRouter = (request) => {
+  const connectionId = request.pathParams?.connectionId;
+  return connectionId
+    ? ok({ by: "connectionId", value: connectionId })
+    : err(webhookFailure("missing-headers", "The webhook URL names no connection"));
+};
 
 const has = (list: readonly string[], topic: string) => list.includes(topic);
 
@@ -46,7 +47,8 @@ export function parseMagentoWebhook(request: WebhookRequest, secret: string): Re
   if (!signature) return err(webhookFailure("unauthenticated", "X-Varai-Signature is missing"));
   if (!topic || !eventId)
     return err(webhookFailure("missing-headers", "X-Varai-Topic and X-Varai-Event-Id are required"));
-  if (!verifyMagentoSignature(request.rawBody, signature, secret))
+  // base64(HMAC-SHA256(connection secret, raw body)), compared in constant time.
+  if (!verifyBase64HmacSha256(request.rawBody, signature, secret))
     return err(webhookFailure("bad-signature", "Signature mismatch"));
 
   let json: unknown;

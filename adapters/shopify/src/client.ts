@@ -1,4 +1,4 @@
-import type { AdapterDeps, RateLimitSignal } from "@varai/runtime";
+import { type AdapterDeps, type RateLimitSignal, restRequest } from "@varai/commerce";
 import { type AppError, err, ok, type Result } from "@varai/schema";
 import { toAdapterError } from "./errors.ts";
 import { GqlResponseSchema } from "./platform-schemas.ts";
@@ -19,33 +19,18 @@ export function createGraphqlClient(options: ShopifyClientOptions, deps: Adapter
     query: string,
     variables: Record<string, unknown> = {},
   ): Promise<Result<GraphqlResult, AppError>> {
-    let response: Response;
-    try {
-      response = await deps.fetch(options.endpoint, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          accept: "application/json",
-          "x-shopify-access-token": options.accessToken,
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-    } catch (cause) {
-      return err(toAdapterError({ kind: "network", cause }));
+    const r = await restRequest(deps.fetch, {
+      url: options.endpoint,
+      method: "POST",
+      headers: { "x-shopify-access-token": options.accessToken },
+      body: { query, variables },
+    });
+    if (!r.ok) {
+      const f = r.error;
+      if (f.kind !== "http") return err(toAdapterError(f));
+      return err(toAdapterError({ kind: "http", status: f.status, retryAfter: f.headers.get("retry-after") }));
     }
-    if (!response.ok) {
-      await response.text().catch(() => "");
-      return err(
-        toAdapterError({ kind: "http", status: response.status, retryAfter: response.headers.get("retry-after") }),
-      );
-    }
-    let json: unknown;
-    try {
-      json = await response.json();
-    } catch {
-      return err(toAdapterError({ kind: "invalid-response", message: "body is not JSON" }));
-    }
-    const parsed = GqlResponseSchema.safeParse(json);
+    const parsed = GqlResponseSchema.safeParse(r.value.body);
     if (!parsed.success) return err(toAdapterError({ kind: "invalid-response", message: "not a GraphQL response" }));
     const body = parsed.data;
     const cost = body.extensions?.cost;

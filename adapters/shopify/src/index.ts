@@ -3,10 +3,11 @@ import {
   type AdapterDeps,
   type CommerceAdapter,
   FRAME_FIELDS,
+  parseAdapterOptions,
   type RegisterWebhooksResult,
   type WebhookSubscription,
-} from "@varai/runtime";
-import { AppError, err, ok } from "@varai/schema";
+} from "@varai/commerce";
+import { err, ok } from "@varai/schema";
 import { z } from "zod";
 import { createGraphqlClient } from "./client.ts";
 import { toAdapterError } from "./errors.ts";
@@ -22,7 +23,7 @@ import { acceptShopifyWebhook, interpretShopifyWebhook, parseShopifyWebhook } fr
 
 export { toAdapterError } from "./errors.ts";
 export { parseJsonLossless } from "./json.ts";
-export { shopDomainOf, signShopifyBody, verifyShopifyHmac } from "./webhooks.ts";
+export { routeShopifyWebhook, shopDomainOf } from "./webhooks.ts";
 
 /** Pinned Admin API version: behaviour changes arrive by changing this on purpose, never implicitly. */
 export const SHOPIFY_API_VERSION = "2025-10";
@@ -102,12 +103,7 @@ const SUBSCRIPTION_CREATE = `mutation VaraiWebhookCreate($topic: WebhookSubscrip
 }`;
 
 export function createShopifyAdapter(options: ShopifyAdapterOptions, deps: AdapterDeps): CommerceAdapter {
-  const parsed = ShopifyAdapterOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new AppError("INVALID_CONFIG", `Shopify adapter options: ${problems.join("; ")}`);
-  }
-  const o = parsed.data;
+  const o = parseAdapterOptions(ShopifyAdapterOptionsSchema, options, "Shopify");
   const base = (o.apiBaseUrl ?? `https://${o.shopDomain}`).replace(/\/+$/, "");
   const graphql = createGraphqlClient(
     { endpoint: `${base}/admin/api/${o.apiVersion}/graphql.json`, accessToken: o.accessToken },

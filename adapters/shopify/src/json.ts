@@ -1,4 +1,4 @@
-import { createExactJsonParser } from "@varai/runtime";
+import { createExactJsonParser } from "@varai/commerce";
 
 /**
  * JSON.parse that keeps integers beyond 2^53 exact, as strings. Shopify's REST-shaped webhook

@@ -1,4 +1,4 @@
-import { noopLogger } from "@varai/runtime";
+import { noopLogger } from "@varai/commerce";
 import {
   createShopifySim,
   describeCommerceAdapterContract,

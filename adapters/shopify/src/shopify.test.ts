@@ -1,7 +1,7 @@
-import { noopLogger } from "@varai/runtime";
+import { noopLogger } from "@varai/commerce";
 import { createShopifySim, SHOPIFY_FIRST_PRODUCT_ID } from "@varai/testkit";
 import { describe, expect, it } from "vitest";
-import { createShopifyAdapter, parseJsonLossless } from "./index.ts";
+import { createShopifyAdapter, parseJsonLossless, routeShopifyWebhook } from "./index.ts";
 
 const sim = createShopifySim({ products: 3 });
 const adapter = createShopifyAdapter(
@@ -20,6 +20,20 @@ const parse = (topic: string, options: Parameters<typeof sim.webhook>[1] = {}) =
 };
 
 describe("Shopify webhooks", () => {
+  it("routes a delivery by its shop domain (either header flavour, lower-cased), 400 without one", () => {
+    const route = (headers: Record<string, string>) =>
+      routeShopifyWebhook({ rawBody: Buffer.from("{}"), headers, method: "POST" });
+    expect(route({ "x-shopify-shop-domain": "My-Shop.myshopify.com" })).toEqual({
+      ok: true,
+      value: { by: "shopDomain", value: "my-shop.myshopify.com" },
+    });
+    expect(route({ "shopify-shop-domain": "b.myshopify.com" })).toMatchObject({
+      ok: true,
+      value: { value: "b.myshopify.com" },
+    });
+    expect(route({})).toMatchObject({ ok: false, error: { reason: "missing-headers", status: 400 } });
+  });
+
   it("keeps 788032119674292922 exact where JSON.parse would round it", () => {
     expect(JSON.parse('{"id":788032119674292922}').id).not.toBe(788032119674292922n.toString());
     expect(parseJsonLossless('{"id":788032119674292922,"n":3,"p":1.5}')).toEqual({

@@ -5,7 +5,7 @@ import {
   parseSizeLabel,
   type TransformFailure,
   toIsoUtc,
-} from "@varai/runtime";
+} from "@varai/commerce";
 import {
   err,
   type FrameAttributes,

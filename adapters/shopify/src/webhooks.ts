@@ -1,14 +1,16 @@
-import { createHmac, type KeyObject, timingSafeEqual } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import {
   type AcceptedWebhook,
   headerValue,
   type IgnoredEvent,
   toIsoUtc,
+  verifyBase64HmacSha256,
   type WebhookEvent,
   type WebhookFailure,
   type WebhookRequest,
+  type WebhookRouter,
   webhookFailure,
-} from "@varai/runtime";
+} from "@varai/commerce";
 import { err, ok, type Result } from "@varai/schema";
 import type { z } from "zod";
 import { parseJsonLossless } from "./json.ts";
@@ -27,24 +29,18 @@ function shopifyHeader(headers: WebhookRequest["headers"], name: string): string
   return headerValue(headers, `x-shopify-${name}`) ?? headerValue(headers, `shopify-${name}`);
 }
 
-/**
- * base64(HMAC-SHA256(app secret, raw body)), compared in constant time. `secret` may be a
- * KeyObject made once (`createSecretKey`): the adapter verifies every delivery with the same key.
- */
-export function verifyShopifyHmac(rawBody: Buffer, hmacHeader: string, secret: string | KeyObject): boolean {
-  const expected = createHmac("sha256", secret).update(rawBody).digest();
-  const given = Buffer.from(hmacHeader, "base64");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export function signShopifyBody(rawBody: Buffer | string, secret: string): string {
-  return createHmac("sha256", secret).update(rawBody).digest("base64");
-}
-
 /** The shop a delivery claims to come from (unverified: only used to find the connection). */
 export function shopDomainOf(headers: WebhookRequest["headers"]): string | undefined {
   return shopifyHeader(headers, "shop-domain")?.toLowerCase();
 }
+
+/** One webhook URL per app: the (unverified) shop domain header names the connection. */
+export const routeShopifyWebhook: WebhookRouter = (request) => {
+  const shop = shopDomainOf(request.headers);
+  return shop
+    ? ok({ by: "shopDomain", value: shop })
+    : err(webhookFailure("missing-headers", "X-Shopify-Shop-Domain is missing"));
+};
 
 /** The topics mapped by `interpretShopifyWebhook`; any other topic is acknowledged and ignored. */
 const MAPPED_TOPICS = new Set([
@@ -76,7 +72,9 @@ export function acceptShopifyWebhook(
   if (!topic || !shop || !eventId)
     return err(webhookFailure("missing-headers", "X-Shopify-Topic, -Shop-Domain and -Event-Id are required"));
   if (request.rawBody.length === 0) return err(webhookFailure("missing-headers", "Empty body"));
-  if (!verifyShopifyHmac(request.rawBody, hmac, secret)) return err(webhookFailure("bad-signature", "HMAC mismatch"));
+  // base64(HMAC-SHA256(app secret, raw body)); `secret` is a KeyObject made once per adapter.
+  if (!verifyBase64HmacSha256(request.rawBody, hmac, secret))
+    return err(webhookFailure("bad-signature", "HMAC mismatch"));
 
   const body = request.rawBody.toString("utf8");
   try {

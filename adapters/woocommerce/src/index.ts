@@ -2,10 +2,11 @@ import {
   type AdapterDeps,
   type CommerceAdapter,
   FRAME_FIELDS,
+  parseAdapterOptions,
   type RegisterWebhooksResult,
   type WebhookSubscription,
-} from "@varai/runtime";
-import { AppError, err, ok } from "@varai/schema";
+} from "@varai/commerce";
+import { err, ok } from "@varai/schema";
 import { z } from "zod";
 import { createWooClient } from "./client.ts";
 import { toAdapterError } from "./errors.ts";
@@ -14,7 +15,7 @@ import { fromWoo } from "./transform.ts";
 import { parseWooWebhook } from "./webhooks.ts";
 
 export { toAdapterError } from "./errors.ts";
-export { signWooBody, verifyWooSignature } from "./webhooks.ts";
+export { routeWooWebhook } from "./webhooks.ts";
 
 export const WOO_API_VERSION = "wc/v3";
 /** WP REST collections cap `per_page` at 100. */
@@ -42,12 +43,7 @@ export const WooAdapterOptionsSchema = z.object({
 export type WooAdapterOptions = z.input<typeof WooAdapterOptionsSchema>;
 
 export function createWooCommerceAdapter(options: WooAdapterOptions, deps: AdapterDeps): CommerceAdapter {
-  const parsed = WooAdapterOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
-    throw new AppError("INVALID_CONFIG", `WooCommerce adapter options: ${problems.join("; ")}`);
-  }
-  const o = parsed.data;
+  const o = parseAdapterOptions(WooAdapterOptionsSchema, options, "WooCommerce");
   const base = (o.apiBaseUrl ?? o.storeUrl).replace(/\/+$/, "");
   const request = createWooClient(
     {

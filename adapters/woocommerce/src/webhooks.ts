@@ -1,26 +1,27 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   headerValue,
   toIsoUtc,
+  verifyBase64HmacSha256,
   type WebhookEvent,
   type WebhookFailure,
   type WebhookRequest,
+  type WebhookRouter,
   webhookFailure,
-} from "@varai/runtime";
+} from "@varai/commerce";
 import { err, ok, type Result } from "@varai/schema";
 import { WooDeleteSchema, WooOrderSchema, WooProductSchema } from "./platform-schemas.ts";
 import { fromWoo, type TransformContext } from "./transform.ts";
 
-/** base64(HMAC-SHA256(webhook secret, raw body)), compared in constant time. */
-export function verifyWooSignature(rawBody: Buffer, signature: string, secret: string): boolean {
-  const expected = createHmac("sha256", secret).update(rawBody).digest();
-  const given = Buffer.from(signature, "base64");
-  return given.length === expected.length && timingSafeEqual(given, expected);
-}
-
-export function signWooBody(rawBody: Buffer | string, secret: string): string {
-  return createHmac("sha256", secret).update(rawBody).digest("base64");
-}
+/**
+ * One webhook URL per connection (`/webhooks/woocommerce/:connectionId`): the path names it. Woo
+ * signs with the connection's own secret, so only that connection's adapter can verify it.
+ */
+export const routeWooWebhook: WebhookRouter = (request) => {
+  const connectionId = request.pathParams?.connectionId;
+  return connectionId
+    ? ok({ by: "connectionId", value: connectionId })
+    : err(webhookFailure("missing-headers", "The webhook URL names no connection"));
+};
 
 /**
  * WooCommerce pings a new webhook with the form body `webhook_id=<id>`, unsigned and without
@@ -41,8 +42,9 @@ export function parseWooWebhook(
   }
   if (!signature) return err(webhookFailure("unauthenticated", "X-WC-Webhook-Signature is missing"));
   if (!topic) return err(webhookFailure("missing-headers", "X-WC-Webhook-Topic is missing"));
-  // The connection's own secret, never the consumer secret (a classic mistake: woocommerce #16106).
-  if (!verifyWooSignature(request.rawBody, signature, secret))
+  // base64(HMAC-SHA256) of the raw body with the connection's own webhook secret, never the
+  // consumer secret (a classic mistake: woocommerce #16106).
+  if (!verifyBase64HmacSha256(request.rawBody, signature, secret))
     return err(webhookFailure("bad-signature", "Signature mismatch"));
 
   let json: unknown;

@@ -1,4 +1,4 @@
-import { noopLogger } from "@varai/runtime";
+import { noopLogger } from "@varai/commerce";
 import { createWooSim, describeCommerceAdapterContract, wooCommerceHandlers } from "@varai/testkit";
 import { createWooCommerceAdapter } from "./index.ts";
 

@@ -1,8 +1,8 @@
-import { noopLogger } from "@varai/runtime";
+import { noopLogger } from "@varai/commerce";
 import { createWooSim, wooCommerceHandlers } from "@varai/testkit";
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createWooCommerceAdapter, type WooAdapterOptions } from "./index.ts";
+import { createWooCommerceAdapter, routeWooWebhook, type WooAdapterOptions } from "./index.ts";
 
 const sim = createWooSim({ products: 4, variableFraction: 0.5 });
 const server = setupServer(...wooCommerceHandlers(sim, "http://plain.example"));
@@ -25,6 +25,15 @@ const deliver = (adapter = make(), ...args: Parameters<typeof sim.webhooksFor>) 
   sim.webhooksFor(...args).map((w) => adapter.parseWebhook({ rawBody: w.body, headers: w.headers, method: "POST" }));
 
 describe("WooCommerce adapter", () => {
+  it("routes a delivery by the connection id in its URL", () => {
+    const request = { rawBody: Buffer.from("{}"), headers: {}, method: "POST" };
+    expect(routeWooWebhook({ ...request, pathParams: { connectionId: "con_1" } })).toEqual({
+      ok: true,
+      value: { by: "connectionId", value: "con_1" },
+    });
+    expect(routeWooWebhook(request)).toMatchObject({ ok: false, error: { status: 400 } });
+  });
+
   it("answers the unsigned form-encoded creation ping with a ping event", () => {
     const ping = sim.ping(12);
     expect(make().parseWebhook({ rawBody: ping.body, headers: ping.headers, method: "POST" })).toEqual({

@@ -2,7 +2,6 @@ export * from "./blobs/index.ts";
 export { blobKeys, COLLECTIONS, cacheKeys, QUEUES } from "./collections.ts";
 export type { OpenApiFragment, RawRoute, RuntimeDeps, ServiceModule } from "./deps.ts";
 export { parseEnv } from "./env.ts";
-export { createExactJsonParser } from "./exact-json.ts";
 export * from "./http.ts";
 export { createHttpApp, type HttpAppOptions, requestIdFor, withRawRoutes } from "./http-app.ts";
 export { createHttpServer } from "./http-server.ts";
@@ -11,7 +10,6 @@ export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
 export * from "./outbound/index.ts";
 export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";
 export type { Cache } from "./ports/cache.ts";
-export * from "./ports/commerce-adapter.ts";
 export type {
   BaseDocument,
   CollectionDefinition,

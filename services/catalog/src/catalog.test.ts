@@ -2,7 +2,8 @@ import { gzipSync } from "node:zlib";
 import { COLLECTIONS, createGuardedFetch } from "@varai/runtime";
 import { rawRequest, SHOPIFY_FIRST_PRODUCT_ID, sendRaw } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { CATALOG_QUEUES, COLLECTION_DEFS } from "./model.ts";
+import { CATALOG_QUEUES, COLLECTION_DEFS } from "./collections.ts";
+import { SIGNATURE_FAILURE_POLICY } from "./signature-guard.ts";
 import {
   finishedRun,
   type Harness,
@@ -12,7 +13,6 @@ import {
   TENANT,
   waitFor,
 } from "./test-harness.ts";
-import { SIGNATURE_FAILURE_POLICY } from "./webhooks.ts";
 
 let h: Harness;
 afterEach(async () => {

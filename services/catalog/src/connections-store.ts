@@ -1,10 +1,28 @@
+import type { WebhookRoute } from "@varai/commerce";
 import type { GlobalCollection, RuntimeDeps, TenantCollection } from "@varai/runtime";
-import { COLLECTION_DEFS, type ConnectionDoc, type DeliveryDoc, type RouteDoc, type SyncRunDoc } from "./model.ts";
+import {
+  COLLECTION_DEFS,
+  type ConnectionDoc,
+  type DeliveryDoc,
+  type RouteDoc,
+  type SyncRunDoc,
+} from "./collections.ts";
 
 export const routeKey = {
   connection: (id: string) => `con:${id}`,
   shop: (domain: string) => `shop:${domain.toLowerCase()}`,
   storeHash: (hash: string) => `bc:${hash.toLowerCase()}`,
+  /** The key of the connection field a webhook delivery names (the adapter's `WebhookRouter`). */
+  of: (route: WebhookRoute): string => {
+    switch (route.by) {
+      case "connectionId":
+        return routeKey.connection(route.value);
+      case "shopDomain":
+        return routeKey.shop(route.value);
+      case "storeHash":
+        return routeKey.storeHash(route.value);
+    }
+  },
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { RateLimitSignal } from "@varai/runtime";
+import type { RateLimitSignal } from "@varai/commerce";
 import { describe, expect, it } from "vitest";
 import { createRateGovernor } from "./governor.ts";
 

@@ -1,4 +1,4 @@
-import type { RateLimitSignal } from "@varai/runtime";
+import type { RateLimitSignal } from "@varai/commerce";
 
 /**
  * Per-store rate governor: keeps an estimate of each store's remaining budget (the platform's

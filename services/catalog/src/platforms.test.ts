@@ -1,6 +1,6 @@
 import { deriveWebhookToken } from "@varai/adapter-bigcommerce";
 import { afterEach, describe, expect, it } from "vitest";
-import { COLLECTION_DEFS, type DeliveryDoc } from "./model.ts";
+import { COLLECTION_DEFS, type DeliveryDoc } from "./collections.ts";
 import { finishedRun, type Harness, type Json, startHarness, TENANT, waitFor } from "./test-harness.ts";
 
 // Engine scenarios for the thin-payload platforms (Magento module events, BigCommerce callbacks)

@@ -1,6 +1,6 @@
 import { COLLECTIONS, type PrivacyParticipant, type RuntimeDeps } from "@varai/runtime";
+import type { ProductDoc } from "./collections.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
-import type { ProductDoc } from "./model.ts";
 
 /**
  * The shop's own data, erased when the shop is (Shopify `shop/redact` 48 hours after an

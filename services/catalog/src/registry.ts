@@ -1,10 +1,11 @@
-import { createBigCommerceAdapter } from "@varai/adapter-bigcommerce";
-import { createMagentoAdapter } from "@varai/adapter-magento";
-import { createShopifyAdapter } from "@varai/adapter-shopify";
-import { createWooCommerceAdapter } from "@varai/adapter-woocommerce";
-import type { AdapterDeps, CommerceAdapter, FrameAttributeNames, SecretBox } from "@varai/runtime";
+import { createBigCommerceAdapter, routeBigCommerceWebhook } from "@varai/adapter-bigcommerce";
+import { createMagentoAdapter, routeMagentoWebhook } from "@varai/adapter-magento";
+import { createShopifyAdapter, routeShopifyWebhook } from "@varai/adapter-shopify";
+import { createWooCommerceAdapter, routeWooWebhook } from "@varai/adapter-woocommerce";
+import type { AdapterDeps, CommerceAdapter, FrameAttributeNames, WebhookRequest, WebhookRouter } from "@varai/commerce";
+import type { SecretBox } from "@varai/runtime";
 import { AppError, type Platform } from "@varai/schema";
-import type { ConnectionDoc } from "./model.ts";
+import type { ConnectionDoc } from "./collections.ts";
 
 /** A connection with its secrets opened: lives only in memory, never logged. */
 export interface ResolvedConnection {
@@ -60,6 +61,17 @@ const adapterKeyOf = (doc: ConnectionDoc) => {
     keys.set(doc, key);
   }
   return key;
+};
+
+/**
+ * How each platform's deliveries name their connection, before the connection (and so its
+ * adapter) is known: the adapters' `WebhookRouter`s, read by the webhook intake.
+ */
+const WEBHOOK_ROUTERS: Readonly<Record<Platform, WebhookRouter>> = {
+  shopify: routeShopifyWebhook,
+  woocommerce: routeWooWebhook,
+  magento: routeMagentoWebhook,
+  bigcommerce: routeBigCommerceWebhook,
 };
 
 /** One exhaustive switch from platform to adapter (`adapterFactories` can replace any of them). */
@@ -143,6 +155,9 @@ export function createAdapterRegistry(options: RegistryOptions) {
 
   return {
     supports: (platform: Platform) => factoryFor(platform) !== null,
+
+    /** Which connection a delivery to `platform`'s webhook URL names (unverified: only for lookup). */
+    routeWebhook: (platform: Platform, request: WebhookRequest) => WEBHOOK_ROUTERS[platform](request),
 
     resolve(doc: ConnectionDoc): ResolvedConnection {
       return {

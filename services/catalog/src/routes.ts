@@ -1,4 +1,5 @@
-import { actingTenant, FRAME_FIELDS, isUpstreamRefused, parseInput, type SecretBox } from "@varai/runtime";
+import { FRAME_FIELDS } from "@varai/commerce";
+import { actingTenant, isUpstreamRefused, parseInput, type SecretBox } from "@varai/runtime";
 import {
   AppError,
   type Connection,
@@ -10,12 +11,12 @@ import {
 } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
-import { mergeFrame, type ProductWriter } from "./apply.ts";
+import type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./collections.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
-import type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./model.ts";
+import { mergeFrame, type ProductWriter } from "./product-writer.ts";
 import type { AdapterRegistry } from "./registry.ts";
 import type { SyncEngine } from "./sync.ts";
-import type { StatsBuffer } from "./webhooks.ts";
+import type { StatsBuffer } from "./webhook-stats.ts";
 
 const Secret = z.string().min(1).max(512);
 const common = {

@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import type { Job, RuntimeDeps } from "@varai/runtime";
 import { type AppError, newId, type SyncMode } from "@varai/schema";
-import type { ProductWriter } from "./apply.ts";
+import { CATALOG_QUEUES, type ConnectionDoc, type SyncRunDoc } from "./collections.ts";
 import type { CatalogStore } from "./connections-store.ts";
 import type { RateGovernor } from "./governor.ts";
-import { CATALOG_QUEUES, type ConnectionDoc, type SyncRunDoc } from "./model.ts";
+import type { ProductWriter } from "./product-writer.ts";
 import type { AdapterRegistry } from "./registry.ts";
 
 export interface SyncOptions {

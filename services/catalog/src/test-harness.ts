@@ -24,7 +24,7 @@ import {
   createCatalogService,
   type OrderNotification,
   type PrivacyRequest,
-} from "./index.ts";
+} from "./service.ts";
 
 /** Loosely typed JSON for test assertions on API responses. */
 // biome-ignore lint/suspicious/noExplicitAny: test-only response bodies are asserted, not typed

@@ -1,11 +1,13 @@
-import { type Job, type RuntimeDeps, webhookFailure } from "@varai/runtime";
+import { webhookFailure } from "@varai/commerce";
+import type { Job, RuntimeDeps } from "@varai/runtime";
 import { AppError, err, type Platform, ProductDraftSchema } from "@varai/schema";
-import type { ProductWriter } from "./apply.ts";
+import { CATALOG_QUEUES, type ConnectionDoc } from "./collections.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import type { RateGovernor } from "./governor.ts";
-import { CATALOG_QUEUES, type ConnectionDoc } from "./model.ts";
+import type { ProductWriter } from "./product-writer.ts";
 import type { AdapterRegistry } from "./registry.ts";
-import type { EventJob, StatsBuffer } from "./webhooks.ts";
+import type { EventJob } from "./webhook-intake.ts";
+import type { StatsBuffer } from "./webhook-stats.ts";
 
 export interface OrderNotification {
   tenantId: string;

@@ -1,24 +1,3 @@
-/**
- * Logger: the minimal interface libraries take. Services get a pino logger with
- * redaction; libraries default to `noopLogger`.
- */
-export interface Logger {
-  debug(attrs: Record<string, unknown>, msg?: string): void;
-  info(attrs: Record<string, unknown>, msg?: string): void;
-  warn(attrs: Record<string, unknown>, msg?: string): void;
-  error(attrs: Record<string, unknown>, msg?: string): void;
-  child(bindings: Record<string, unknown>): Logger;
-}
-
-export const noopLogger: Logger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-  child() {
-    return noopLogger;
-  },
-};
-
-export type Clock = () => Date;
-export const systemClock: Clock = () => new Date();
+// Moved to @varai/commerce (the lowest package adapters and runtime share); re-exported so
+// runtime's users keep one Logger.
+export { type Clock, type Logger, noopLogger, systemClock } from "@varai/commerce";

@@ -1,4 +1,4 @@
-import type { CommerceAdapter, WebhookRequest } from "@varai/runtime";
+import type { CommerceAdapter, WebhookRequest } from "@varai/commerce";
 import { isAppError, ProductDraftSchema } from "@varai/schema";
 import type { RequestHandler } from "msw";
 import { setupServer } from "msw/node";

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createIntakeActivity } from "./acks-first.ts";
+import { createIntakeActivity } from "./intake-activity.ts";
 
 describe("acks first (deferrable work waits for a gap between deliveries)", () => {
   afterEach(() => {

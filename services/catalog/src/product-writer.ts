@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { COLLECTIONS, cacheKeys, QUEUES, type RuntimeDeps, type TenantCollection } from "@varai/runtime";
 import { type FrameAttributes, type FramePatch, isAppError, type ProductDraft } from "@varai/schema";
-import type { ProductDoc } from "./model.ts";
+import type { ProductDoc } from "./collections.ts";
 
 export type ApplyOutcome = "created" | "updated" | "deleted" | "skipped";
 

@@ -1,4 +1,5 @@
-import type { CollectionDefinition, FrameAttributeNames } from "@varai/runtime";
+import type { FrameAttributeNames } from "@varai/commerce";
+import type { CollectionDefinition } from "@varai/runtime";
 import type { Connection, FrameAttributes, FramePatch, Platform, Product, SyncRun } from "@varai/schema";
 
 /**

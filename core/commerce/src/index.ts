@@ -1,0 +1,10 @@
+export * from "./adapter.ts";
+export * from "./adapter-errors.ts";
+export { createExactJsonParser } from "./exact-json.ts";
+export * from "./frame-attributes.ts";
+export { signBase64HmacSha256, verifyBase64HmacSha256 } from "./hmac.ts";
+export { type Clock, type Logger, noopLogger, systemClock } from "./logger.ts";
+export { parseAdapterOptions } from "./options.ts";
+export { readIetfRateLimit } from "./rate-limit-headers.ts";
+export { errorBodyField, type RestFailure, type RestRequest, type RestResponse, restRequest } from "./rest.ts";
+export * from "./webhooks.ts";

@@ -1,0 +1,17 @@
+import { AppError } from "@varai/schema";
+import type { z } from "zod";
+
+/**
+ * An adapter factory's options checked against its schema, every problem listed at once
+ * (Shopify's `validateConfig`): INVALID_CONFIG `"<Platform> adapter options: path: message; ..."`.
+ */
+export function parseAdapterOptions<S extends z.ZodType>(
+  schema: S,
+  options: unknown,
+  platformName: string,
+): z.output<S> {
+  const parsed = schema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  throw new AppError("INVALID_CONFIG", `${platformName} adapter options: ${problems.join("; ")}`);
+}

@@ -1,0 +1,55 @@
+import type { Logger } from "@varai/runtime";
+import type { ConnectionDoc } from "./collections.ts";
+import type { CatalogStore } from "./connections-store.ts";
+
+type StatName = "accepted" | "duplicates" | "rejectedSignatures" | "malformed";
+
+/**
+ * Webhook counters are buffered in memory and flushed about once a second: one document write
+ * per delivery would dominate intake latency. A crash loses at most a second of counts.
+ */
+export function createStatsBuffer(store: CatalogStore, logger: Logger) {
+  const pending = new Map<
+    string,
+    { tenantId: string; id: string; inc: Record<StatName, number>; lastDeliveryAt: string | null }
+  >();
+  const flush = async () => {
+    const batch = [...pending.values()];
+    pending.clear();
+    for (const p of batch) {
+      const $inc: Record<string, number> = {};
+      for (const [k, v] of Object.entries(p.inc)) if (v) $inc[`webhookStats.${k}`] = v;
+      try {
+        await store.connections.updateOne(
+          p.tenantId,
+          { id: p.id },
+          {
+            ...(Object.keys($inc).length ? { $inc } : {}),
+            ...(p.lastDeliveryAt ? { $max: { lastDeliveryAt: p.lastDeliveryAt } } : {}),
+          },
+        );
+      } catch (error) {
+        logger.warn({ connectionId: p.id, err: error }, "webhook stats flush failed");
+      }
+    }
+  };
+  return {
+    count(conn: Pick<ConnectionDoc, "tenantId" | "id">, stat: StatName, at: string | null) {
+      const key = `${conn.tenantId}/${conn.id}`;
+      let p = pending.get(key);
+      if (!p) {
+        p = {
+          tenantId: conn.tenantId,
+          id: conn.id,
+          inc: { accepted: 0, duplicates: 0, rejectedSignatures: 0, malformed: 0 },
+          lastDeliveryAt: null,
+        };
+        pending.set(key, p);
+      }
+      p.inc[stat]++;
+      if (at && (!p.lastDeliveryAt || at > p.lastDeliveryAt)) p.lastDeliveryAt = at;
+    },
+    flush,
+  };
+}
+export type StatsBuffer = ReturnType<typeof createStatsBuffer>;
