@@ -6,14 +6,14 @@
  *   (target <= 1.5 s; median of several uploads of astronaut.png),
  * - live tracking FPS in headless Chromium with the fake camera (target >= 15 FPS here).
  */
-import { buildWidgetBundles } from "@varai/widget-server";
+import { buildWidgetBundles } from "@varai/widgets";
 import {
   ASTRONAUT,
   browserAvailable,
   fakeCameraVideo,
   launchChromium,
   startWidgetHarness,
-} from "@varai/widget-server/testing";
+} from "@varai/widgets/testing";
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -64,7 +64,7 @@ async function liveFps(): Promise<Record<string, unknown>> {
 
 async function photoTryOn(): Promise<Record<string, unknown>> {
   // The demo gateway helper exists once the gateway serves the widgets.
-  const helper = "../../services/gateway/src/demo/testing.ts";
+  const helper = "../../services/gateway/src/test-demo-gateway.ts";
   let startDemoGateway: (() => Promise<{ baseUrl: string; close(): Promise<void> }>) | undefined;
   try {
     ({ startDemoGateway } = await import(helper));

@@ -1,22 +1,23 @@
+import { createDemoModule, DEMO_FRAMES, DEMO_TENANT, type DemoModule, demoProductId, seedDemo } from "@varai/demo";
 import { COLLECTIONS, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
 import type { Product } from "@varai/schema";
 import { Router } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "./app.ts";
-import { DEMO_FRAMES, DEMO_TENANT } from "./demo/frames.ts";
-import { demoProductId, seedDemo } from "./demo/seed.ts";
 import { PUBLIC_CONTRACT } from "./openapi.ts";
-import { createTempRuntime } from "./test-helpers.ts";
+import { createTempPorts } from "./test-helpers.ts";
 
 const BASE = "http://varai.test";
-let runtime: Awaited<ReturnType<typeof createTempRuntime>>;
+let runtime: Awaited<ReturnType<typeof createTempPorts>>;
 let deps: RuntimeDeps;
+let demo: DemoModule;
 
 beforeAll(async () => {
-  runtime = await createTempRuntime();
+  runtime = await createTempPorts();
   deps = runtime.deps;
   await seedDemo(deps, { publicBaseUrl: BASE });
+  demo = createDemoModule(deps);
 });
 
 afterAll(async () => {
@@ -24,8 +25,9 @@ afterAll(async () => {
   await runtime.remove();
 });
 
+/** The gateway with the demo store, as composed in production, unless a test brings its own modules. */
 const app = (options: Partial<Parameters<typeof createGatewayApp>[0]> = {}) =>
-  createGatewayApp({ deps, modules: [], publicBaseUrl: () => BASE, ...options });
+  createGatewayApp({ deps, modules: [demo], publicBaseUrl: () => BASE, ...options });
 
 function expectProblem(res: request.Response, status: number, code: string) {
   expect(res.status).toBe(status);

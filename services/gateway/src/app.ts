@@ -3,7 +3,6 @@ import { createHttpApp, type RuntimeDeps, type ServiceModule, sendProblem, withR
 import { AppError } from "@varai/schema";
 import type { RequestHandler } from "express";
 import { storefrontCorsMiddleware } from "./cors.ts";
-import { createDemoRouter } from "./demo/routes.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 
 export const API_VERSION = "1.0.0";
@@ -28,10 +27,6 @@ export interface GatewayAppOptions {
   jsonLimit?: string;
   /** Each readiness check fails after this long. Default 2 s. */
   readinessTimeoutMs?: number;
-  /** Widget loader for the demo pages, once the widgets ship. */
-  widgetScriptSrc?: string;
-  /** The demo tenant's publishable key for the demo pages (known after the seed). */
-  demoPublishableKey?: () => string | null;
 }
 
 /** Probes stay cheap and always answer: orchestrators call them without credentials, many times a minute. */
@@ -51,7 +46,7 @@ function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
 
 /**
  * The gateway's request listener: the services' raw routes (platform webhooks), then the express
- * app (the shared skeleton plus probes, OpenAPI, the demo store and every service router).
+ * app (the shared skeleton plus probes, OpenAPI and every service router).
  */
 export function createGatewayApp(options: GatewayAppOptions): RequestListener {
   const { deps, modules } = options;
@@ -126,13 +121,6 @@ export function createGatewayApp(options: GatewayAppOptions): RequestListener {
       app.get("/openapi.json", (_req, res) => {
         res.type("application/json").send(openapiJson());
       });
-
-      app.use(
-        createDemoRouter(deps, {
-          widgetScriptSrc: options.widgetScriptSrc,
-          publishableKey: options.demoPublishableKey,
-        }),
-      );
     },
   });
   return withRawRoutes(app, modules);

@@ -4,7 +4,7 @@ import path from "node:path";
 import type { RuntimeDeps, ServiceModule } from "@varai/runtime";
 import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { closeRuntime } from "./runtime.ts";
+import { closePorts } from "./ports.ts";
 import { startTestGateway } from "./test-helpers.ts";
 
 /**
@@ -170,7 +170,7 @@ afterAll(async () => {
   for (const m of [...modules].reverse()) await m.stop?.();
   await new Promise<void>((resolve) => server?.close(() => resolve()));
   await sim?.close();
-  if (deps) await closeRuntime(deps);
+  if (deps) await closePorts(deps);
   await removeDir?.();
 });
 
@@ -337,7 +337,7 @@ describe("privacy redaction across every service", () => {
 
     for (const m of [...modules].reverse()) await m.stop?.();
     modules = [];
-    await closeRuntime(deps);
+    await closePorts(deps);
     deps = undefined as unknown as RuntimeDeps;
     expect(await scanDataDir(SHOPPER)).toEqual([]);
     // B's consented analysis of another shopper is untouched.

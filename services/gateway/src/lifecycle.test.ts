@@ -6,7 +6,7 @@ import { Router } from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { createGatewayApp } from "./app.ts";
 import { createLifecycle } from "./lifecycle.ts";
-import { createTempRuntime } from "./test-helpers.ts";
+import { createTempPorts } from "./test-helpers.ts";
 
 /** A promise the test resolves: a start-up step, a request or a job that takes as long as the test says. */
 function gate() {
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 /** The gateway app on a real server, with one test module: `/slow` answers when `slow` opens, and a queue consumer. */
 async function start(timeoutMs = 5_000) {
-  const runtime = await createTempRuntime();
+  const runtime = await createTempPorts();
   cleanups.push(() => runtime.remove());
   const { deps } = runtime;
   const slow = gate();

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { Logger, RuntimeDeps, ServiceModule } from "@varai/runtime";
-import { closeRuntime } from "./runtime.ts";
+import { closePorts } from "./ports.ts";
 
 export interface LifecycleOptions {
   server: Server;
@@ -89,7 +89,7 @@ export function createLifecycle(options: LifecycleOptions): Lifecycle {
         await drainRequests();
         if ((await Promise.race([stopServices().then(() => "stopped" as const), sleep(timeoutMs)])) === "timeout")
           logger.warn({ timeoutMs }, "services still stopping after the shutdown timeout; closing the ports");
-        await closeRuntime(options.deps);
+        await closePorts(options.deps);
       })();
       return stopping;
     },

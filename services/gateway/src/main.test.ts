@@ -4,8 +4,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DEMO_FRAMES } from "@varai/demo";
 import { afterEach, describe, expect, it } from "vitest";
-import { DEMO_FRAMES } from "./demo/frames.ts";
 import { PACKAGE_DIR, startCommand } from "./test-process.ts";
 
 // The package's start script, for real, spawned directly (not through pnpm) so that signals reach

@@ -2,11 +2,9 @@ import type { AddressInfo } from "node:net";
 import { createHttpServer, installProcessGuard, type Logger, type RuntimeDeps } from "@varai/runtime";
 import { isAppError } from "@varai/schema";
 import { createGatewayApp } from "./app.ts";
-import { ensureDemoKey } from "./demo/demo-key.ts";
-import { seedDemo } from "./demo/seed.ts";
 import { type GatewayEnv, loadGatewayEnv } from "./env.ts";
 import { createLifecycle, type Lifecycle } from "./lifecycle.ts";
-import { closeRuntime, createRuntime } from "./runtime.ts";
+import { closePorts, openPorts } from "./ports.ts";
 import { type Composition, composeServices } from "./services.ts";
 
 function failStart(error: unknown, logger?: Logger): never {
@@ -27,7 +25,7 @@ async function main(): Promise<void> {
 
   let deps: RuntimeDeps;
   try {
-    deps = await createRuntime(env);
+    deps = await openPorts(env);
   } catch (error) {
     failStart(error);
   }
@@ -36,7 +34,6 @@ async function main(): Promise<void> {
   installProcessGuard({ logger });
 
   let publicBaseUrl = env.publicBaseUrl ?? "";
-  let demoKey: string | null = null;
   const server = createHttpServer();
   let lifecycle: Lifecycle;
   let liveSockets: { close(): Promise<void> } | null = null;
@@ -50,8 +47,6 @@ async function main(): Promise<void> {
       modules,
       publicBaseUrl: () => publicBaseUrl,
       ...composition.middleware,
-      demoPublishableKey: () => demoKey,
-      widgetScriptSrc: "/widget/varai.js",
       // Not ready until the start-up steps below are done, nor once shutdown begins.
       readinessChecks: { startup: () => lifecycle.readiness() },
     });
@@ -89,13 +84,8 @@ async function main(): Promise<void> {
         name: "demo store",
         run: async () => {
           if (!env.demo) return;
-          const seed = await seedDemo(deps, { publicBaseUrl });
+          const seed = await composition.demo.seed({ publicBaseUrl, dataDir: env.dataDir, auth: composition.auth });
           logger.info({ ...seed }, "demo store");
-          if (seed.status !== "skipped")
-            demoKey = await ensureDemoKey(composition.auth, {
-              dataDir: env.dataDir,
-              origin: new URL(publicBaseUrl).origin,
-            });
         },
       },
     ]);
@@ -110,7 +100,7 @@ async function main(): Promise<void> {
     );
   } catch (error) {
     server.close();
-    await closeRuntime(deps);
+    await closePorts(deps);
     failStart(error, logger);
   }
 

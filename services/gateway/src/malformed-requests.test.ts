@@ -2,12 +2,11 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { DEMO_FRAMES, demoProductId } from "@varai/demo";
 import { rawRequest, sendRaw } from "@varai/testkit";
 import fc from "fast-check";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_FRAMES } from "./demo/frames.ts";
-import { demoProductId } from "./demo/seed.ts";
 import {
   type FuzzRequest,
   malformedForm,

@@ -6,7 +6,7 @@ import { type RedisTestServer, startRedisServer } from "@varai/testkit";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseGatewayEnv } from "./env.ts";
-import { closeRuntime, createRuntime } from "./runtime.ts";
+import { closePorts, openPorts } from "./ports.ts";
 
 /**
  * Two installs on one real redis-server, each with its own REDIS_KEY_PREFIX, as the gateway builds
@@ -21,7 +21,7 @@ async function install(name: string) {
   // Under the test server's own prefix, so a shared REDIS_URL only ever sees this run's keys.
   const prefix = `${redis.keyPrefix}${name}`;
   const env = parseGatewayEnv({ DATA_DIR: dataDir, REDIS_URL: redis.url, REDIS_KEY_PREFIX: prefix });
-  const deps = await createRuntime(env, { logger: createLogger({ level: "silent" }) });
+  const deps = await openPorts(env, { logger: createLogger({ level: "silent" }) });
   installs.push({ deps, prefix, dataDir });
   return { deps, prefix };
 }
@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const { deps, dataDir } of installs.splice(0)) {
-    await closeRuntime(deps);
+    await closePorts(deps);
     await rm(dataDir, { recursive: true, force: true });
   }
   await redis?.stop();

@@ -2,6 +2,7 @@ import { hkdfSync } from "node:crypto";
 import { createAnalyticsService } from "@varai/analytics";
 import { type AuthService, createAuthService, loadOrCreateHashKey, loadOrCreateLocalKeys } from "@varai/auth";
 import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
+import { createDemoModule, type DemoModule, demoProductUrl } from "@varai/demo";
 import { createMlService } from "@varai/ml";
 import { createRecommendationsService } from "@varai/recommendations";
 import {
@@ -15,11 +16,11 @@ import {
   type ServiceModule,
 } from "@varai/runtime";
 import { createStorageService } from "@varai/storage";
+import { createWidgetsModule } from "@varai/widgets";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
 import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
 import { createStudioModule } from "./studio.ts";
-import { createWidgetsModule } from "./widgets.ts";
 
 export interface GatewayMiddleware {
   /** Sets `res.locals.principal` from a bearer JWT or an `X-VARAi-Key`. */
@@ -37,6 +38,8 @@ export interface Composition {
   auth: AuthService;
   /** Live updates: main attaches `live.sockets` to the HTTP server's upgrade requests. */
   live: LiveModule;
+  /** The demo store; main seeds it at start-up when DEMO is on (its pages are always served). */
+  demo: DemoModule;
 }
 
 /**
@@ -125,6 +128,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   });
 
   const recommendations = createRecommendationsService(deps, { shoppers });
+  const demo = createDemoModule(deps, { widgetScriptSrc: "/widget/varai.js" });
 
   return {
     // Live last: it stops after the services that publish to it.
@@ -135,13 +139,15 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
       analytics,
       catalog,
       recommendations,
-      createWidgetsModule(deps),
+      createWidgetsModule(deps, { productUrl: demoProductUrl }),
+      demo,
       createStudioModule(),
       live,
     ],
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
     live,
+    demo,
   };
 }
 

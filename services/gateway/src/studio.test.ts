@@ -5,13 +5,13 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createGatewayApp } from "./app.ts";
 import { createStudioModule } from "./studio.ts";
-import { createTempRuntime } from "./test-helpers.ts";
+import { createTempPorts } from "./test-helpers.ts";
 
-let runtime: Awaited<ReturnType<typeof createTempRuntime>>;
+let runtime: Awaited<ReturnType<typeof createTempPorts>>;
 let dist: string;
 
 beforeAll(async () => {
-  runtime = await createTempRuntime();
+  runtime = await createTempPorts();
   dist = await mkdtemp(path.join(tmpdir(), "varai-studio-"));
   await mkdir(path.join(dist, "assets"));
   await writeFile(path.join(dist, "index.html"), "<!doctype html><title>Studio</title>");

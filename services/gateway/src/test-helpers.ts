@@ -8,11 +8,11 @@ import { createLogger, type RuntimeDeps, type ServiceModule } from "@varai/runti
 import { createGatewayApp } from "./app.ts";
 import { parseGatewayEnv } from "./env.ts";
 import type { LiveModule } from "./live/module.ts";
-import { closeRuntime, createRuntime } from "./runtime.ts";
+import { closePorts, openPorts } from "./ports.ts";
 import { composeServices } from "./services.ts";
 
-/** A real embedded runtime over a fresh temporary DATA_DIR (tests only). */
-export async function createTempRuntime(dataDir?: string): Promise<{
+/** The real embedded ports (as `pnpm start` opens them) over a fresh temporary DATA_DIR (tests only). */
+export async function createTempPorts(dataDir?: string): Promise<{
   deps: RuntimeDeps;
   dataDir: string;
   close(): Promise<void>;
@@ -20,11 +20,11 @@ export async function createTempRuntime(dataDir?: string): Promise<{
 }> {
   const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), "varai-gateway-")));
   const env = parseGatewayEnv({ DATA_DIR: dir });
-  const deps = await createRuntime(env, { logger: createLogger({ level: "silent" }) });
+  const deps = await openPorts(env, { logger: createLogger({ level: "silent" }) });
   return {
     deps,
     dataDir: dir,
-    close: () => closeRuntime(deps),
+    close: () => closePorts(deps),
     remove: () => rm(dir, { recursive: true, force: true }),
   };
 }
@@ -37,7 +37,7 @@ export interface TestGateway {
   auth: AuthService;
   live: LiveModule;
   dataDir: string;
-  /** Deletes DATA_DIR (after the caller stopped modules, server and runtime). */
+  /** Deletes DATA_DIR (after the caller stopped modules, server and ports). */
   remove(): Promise<void>;
 }
 
@@ -46,10 +46,10 @@ export interface TestGateway {
  * environment on top of that (tests only). Services are started and the platform admin bootstrapped.
  */
 export async function startTestGateway(env: Record<string, string>): Promise<TestGateway> {
-  const temp = await createTempRuntime();
+  const temp = await createTempPorts();
   await temp.close();
   const gatewayEnv = parseGatewayEnv({ DATA_DIR: temp.dataDir, DEMO: "false", ML_WORKERS: "1", ...env });
-  const deps = await createRuntime(gatewayEnv, { logger: createLogger({ level: "silent" }) });
+  const deps = await openPorts(gatewayEnv, { logger: createLogger({ level: "silent" }) });
   const composition = await composeServices(deps, gatewayEnv);
   const { modules } = composition;
   const server = http.createServer();
@@ -72,11 +72,11 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
   };
 }
 
-/** Stops what startTestGateway started (sockets, modules, server, runtime) and deletes DATA_DIR. */
+/** Stops what startTestGateway started (sockets, modules, server, ports) and deletes DATA_DIR. */
 export async function stopTestGateway(gateway: TestGateway): Promise<void> {
   await gateway.live.sockets.close();
   for (const m of gateway.modules) await m.stop?.();
   await new Promise((resolve) => gateway.server.close(resolve));
-  await closeRuntime(gateway.deps);
+  await closePorts(gateway.deps);
   await gateway.remove();
 }

@@ -1,6 +1,6 @@
 import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeRuntime } from "./runtime.ts";
+import { closePorts } from "./ports.ts";
 import { startTestGateway, type TestGateway } from "./test-helpers.ts";
 
 /**
@@ -55,7 +55,7 @@ afterAll(async () => {
   for (const m of [...gateway.modules].reverse()) await m.stop?.();
   await new Promise<void>((resolve) => gateway.server.close(() => resolve()));
   await sim?.close();
-  await closeRuntime(gateway.deps);
+  await closePorts(gateway.deps);
   await gateway.remove();
 });
 

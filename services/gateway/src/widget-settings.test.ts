@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeRuntime } from "./runtime.ts";
+import { closePorts } from "./ports.ts";
 import { startTestGateway, type TestGateway } from "./test-helpers.ts";
 
 /** `GET/PUT /v1/widget-settings` through the whole gateway, and what `/widget/config` then serves. */
@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const m of gateway.modules) await m.stop?.();
   await new Promise((r) => gateway.server.close(r));
-  await closeRuntime(gateway.deps);
+  await closePorts(gateway.deps);
   await gateway.remove();
 });
 

@@ -1,6 +1,6 @@
 import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { closeRuntime } from "../runtime.ts";
+import { closePorts } from "../ports.ts";
 import { startTestGateway, type TestGateway } from "../test-helpers.ts";
 import { type OpenedLive, openLive } from "./live-client.test-helper.ts";
 
@@ -64,7 +64,7 @@ afterAll(async () => {
   await gateway.live.sockets.close();
   for (const m of gateway.modules) await m.stop?.();
   await new Promise((r) => gateway.server.close(r));
-  await closeRuntime(gateway.deps);
+  await closePorts(gateway.deps);
   await sim?.close();
   await gateway.remove();
 });

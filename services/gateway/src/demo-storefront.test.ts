@@ -9,9 +9,9 @@ import {
   launchChromium,
   screenshotPath,
   seriousAxeViolations,
-} from "@varai/widget-server/testing";
+} from "@varai/widgets/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startDemoGateway } from "./testing.ts";
+import { startDemoGateway } from "./test-demo-gateway.ts";
 
 /** The demo storefront as a shopper uses it: the real gateway, seeded, in headless Chromium. */
 describe.skipIf(!browserAvailable())("demo storefront in Chromium", () => {

@@ -1,7 +1,10 @@
-import { blobKeys, COLLECTIONS } from "@varai/runtime";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { blobKeys, COLLECTIONS, createEmbeddedStore, createFsBlobStore } from "@varai/runtime";
 import { type Product, ProductSchema, type Tenant, TenantSchema } from "@varai/schema";
+import { createTestRuntime } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTempRuntime } from "../test-helpers.ts";
 import { DEMO_FRAMES, DEMO_TENANT } from "./frames.ts";
 import { demoAssetId, demoImageKey, seedDemo } from "./seed.ts";
 
@@ -9,6 +12,16 @@ const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** Ports over a DATA_DIR of its own, as the gateway lays it out, so a test can restart on it. */
+async function createTempRuntime(dataDir?: string) {
+  const dir = dataDir ?? (await mkdtemp(path.join(tmpdir(), "varai-demo-seed-")));
+  const deps = createTestRuntime({
+    store: createEmbeddedStore({ file: path.join(dir, "varai.sqlite") }),
+    blobs: createFsBlobStore({ dir: path.join(dir, "blobs") }),
+  });
+  return { deps, dataDir: dir, close: () => deps.close(), remove: () => rm(dir, { recursive: true, force: true }) };
+}
 
 async function runtimeOn(dataDir?: string) {
   const runtime = await createTempRuntime(dataDir);

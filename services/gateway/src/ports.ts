@@ -20,7 +20,7 @@ import {
 } from "@varai/runtime";
 import type { GatewayEnv } from "./env.ts";
 
-export type RuntimeEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "redisKeyPrefix" | "logLevel"> &
+export type PortsEnv = Pick<GatewayEnv, "dataDir" | "mongodb" | "redisUrl" | "redisKeyPrefix" | "logLevel"> &
   Partial<Pick<GatewayEnv, "testClockOffsetMs">>;
 
 /** The embedded default's one SQLite file (documents and queues), shared by every process on DATA_DIR. */
@@ -34,7 +34,7 @@ export const databaseFile = (dataDir: string) => path.join(dataDir, "varai.sqlit
  * datafiles of earlier releases (`DATA_DIR/db`) are imported on first start. `logger` lets tests
  * capture or silence logs.
  */
-export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger } = {}): Promise<RuntimeDeps> {
+export async function openPorts(env: PortsEnv, options: { logger?: Logger } = {}): Promise<RuntimeDeps> {
   const logger = options.logger ?? createLogger({ level: env.logLevel, name: "varai" });
   await mkdir(env.dataDir, { recursive: true });
   // NODE_ENV=test only (env.ts refuses it otherwise): expiry tests run the server "91 days later".
@@ -82,7 +82,7 @@ export async function createRuntime(env: RuntimeEnv, options: { logger?: Logger 
 }
 
 /** Closes every port; one failing to close does not keep the others open. Queue first: it stops consumers. */
-export async function closeRuntime(deps: RuntimeDeps): Promise<void> {
+export async function closePorts(deps: RuntimeDeps): Promise<void> {
   const steps: Array<[string, () => Promise<void>]> = [
     ["queue", () => deps.queue.close()],
     ["cache", () => deps.cache.close()],

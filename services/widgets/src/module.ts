@@ -1,23 +1,16 @@
 import { COLLECTIONS, type RuntimeDeps, type ServiceModule } from "@varai/runtime";
 import type { Product } from "@varai/schema";
-import {
-  createWidgetRouter,
-  getWidgetBundles,
-  toWidgetProduct,
-  WIDGET_OPENAPI,
-  type WidgetBundles,
-  type WidgetProductQuery,
-} from "@varai/widget-server";
 import { Router } from "express";
-import { DEMO_TENANT } from "./demo/frames.ts";
+import { getWidgetBundles, type WidgetBundles } from "./build.ts";
+import { WIDGET_OPENAPI } from "./openapi.ts";
+import { toWidgetProduct } from "./products.ts";
+import { createWidgetRouter, type WidgetProductQuery } from "./router.ts";
 import {
   createWidgetSettingsRouter,
   WIDGET_SETTINGS,
   type WidgetSettingsDoc,
   widgetSettingsOpenApi,
 } from "./widget-settings.ts";
-
-export { WIDGET_SETTINGS } from "./widget-settings.ts";
 
 /** Products a widget may show: active ones, and only what `toWidgetProduct` exposes. */
 async function findWidgetProducts(deps: RuntimeDeps, tenantId: string, query: WidgetProductQuery): Promise<Product[]> {
@@ -37,18 +30,22 @@ async function findWidgetProducts(deps: RuntimeDeps, tenantId: string, query: Wi
 }
 
 /**
- * The storefront widgets as a gateway module: `/widget/varai.js`, its chunks, live mode's
+ * The storefront widgets as a service module: `/widget/varai.js`, its chunks, live mode's
  * model files, `/widget/config` and `/widget/products`. The bundles build in the
  * background at start (about half a second); readiness waits for them.
  */
-export function createWidgetsModule(
-  deps: RuntimeDeps,
-  options: { bundles?: Promise<WidgetBundles> } = {},
-): ServiceModule {
+export interface WidgetsModuleOptions {
+  /** Prebuilt bundles (tests share one build); default: built once per process. */
+  bundles?: Promise<WidgetBundles>;
+  /** The storefront page of a product, when this server knows it (the demo store's pages). */
+  productUrl?: (product: Product) => string | null;
+}
+
+export function createWidgetsModule(deps: RuntimeDeps, options: WidgetsModuleOptions = {}): ServiceModule {
   const bundles = options.bundles ?? getWidgetBundles();
   const settings = deps.store.tenantCollection<WidgetSettingsDoc>(WIDGET_SETTINGS);
   const settingsOpenApi = widgetSettingsOpenApi();
-  const productUrl = (p: Product) => (p.tenantId === DEMO_TENANT.id ? `/demo/products/${p.id}` : null);
+  const productUrl = options.productUrl ?? (() => null);
   return {
     name: "widgets",
     openapi: {
