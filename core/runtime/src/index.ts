@@ -7,6 +7,7 @@ export { createHttpApp, type HttpAppOptions, requestIdFor, withRawRoutes } from 
 export { createHttpServer } from "./http-server.ts";
 export * from "./kv/index.ts";
 export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
+export { problemResponse } from "./openapi.ts";
 export * from "./outbound/index.ts";
 export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";
 export type { Cache } from "./ports/cache.ts";

@@ -1,12 +1,7 @@
-import type { OpenApiFragment } from "@varai/runtime";
+import { type OpenApiFragment, problemResponse } from "@varai/runtime";
 import { AnalyticsEventInputSchema } from "@varai/schema";
 import { z } from "zod";
 import { REJECT_REASONS } from "./validate.ts";
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
 
 const dayParam = (name: string, description: string) => ({
   name,
@@ -69,10 +64,10 @@ export function analyticsOpenApi(): OpenApiFragment {
               description: "Accepted for processing",
               content: { "application/json": { schema: { $ref: "#/components/schemas/EventIngestResult" } } },
             },
-            "400": problem("Body is not `{ events: [...] }`"),
-            "401": problem("No storefront key"),
-            "413": problem("More than 500 events, or body over 1 MB"),
-            "503": problem("Ingestion is behind (OVERLOADED); honour Retry-After"),
+            "400": problemResponse("Body is not `{ events: [...] }`"),
+            "401": problemResponse("No storefront key"),
+            "413": problemResponse("More than 500 events, or body over 1 MB"),
+            "503": problemResponse("Ingestion is behind (OVERLOADED); honour Retry-After"),
           },
         },
       },
@@ -87,9 +82,9 @@ export function analyticsOpenApi(): OpenApiFragment {
           ],
           responses: {
             "200": { description: "Summary", content: { "application/json": { schema: { type: "object" } } } },
-            "400": problem("Bad dates, from after to, or a range over 366 days"),
-            "401": problem("Not signed in"),
-            "403": problem("Missing analytics:read"),
+            "400": problemResponse("Bad dates, from after to, or a range over 366 days"),
+            "401": problemResponse("Not signed in"),
+            "403": problemResponse("Missing analytics:read"),
           },
         },
       },
@@ -103,9 +98,9 @@ export function analyticsOpenApi(): OpenApiFragment {
               description: "NDJSON stream",
               content: { "application/x-ndjson": { schema: { type: "string" } } },
             },
-            "400": problem("Bad dates or range"),
-            "401": problem("Not signed in"),
-            "403": problem("Missing analytics:read"),
+            "400": problemResponse("Bad dates or range"),
+            "401": problemResponse("Not signed in"),
+            "403": problemResponse("Missing analytics:read"),
           },
         },
       },

@@ -1,14 +1,10 @@
-import type { OpenApiFragment } from "@varai/runtime";
+import { type OpenApiFragment, problemResponse } from "@varai/runtime";
 import { FramePatchSchema, SyncModeSchema } from "@varai/schema";
 import { z } from "zod";
 import { CreateConnectionSchema } from "./routes.ts";
 
 const json = (schema: z.ZodType) => ({
   "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) },
-});
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { type: "object" } } },
 });
 const webhook = (summary: string, params: boolean) => ({
   post: {
@@ -42,10 +38,10 @@ export const catalogOpenApi: OpenApiFragment = {
         requestBody: { required: true, content: json(CreateConnectionSchema) },
         responses: {
           201: { description: "The connection, with its webhook URL" },
-          400: problem(
+          400: problemResponse(
             "Invalid body; `reason: UPSTREAM_REFUSED` when the API base (apiBaseUrl, else storeUrl) is not https or resolves to a loopback, private, link-local or metadata address",
           ),
-          409: problem("Store already connected"),
+          409: problemResponse("Store already connected"),
         },
       },
       get: { summary: "List connections", responses: { 200: { description: "Connections" } } },
@@ -53,20 +49,20 @@ export const catalogOpenApi: OpenApiFragment = {
     "/v1/connections/{id}": {
       get: {
         summary: "A connection with health, webhook stats and last sync",
-        responses: { 200: { description: "Connection" }, 404: problem("Not found") },
+        responses: { 200: { description: "Connection" }, 404: problemResponse("Not found") },
       },
     },
     "/v1/connections/{id}/sync": {
       post: {
         summary: "Start (or return the active) sync run",
         requestBody: { required: true, content: json(z.object({ mode: SyncModeSchema })) },
-        responses: { 202: { description: "The run" }, 404: problem("Not found") },
+        responses: { 202: { description: "The run" }, 404: problemResponse("Not found") },
       },
     },
     "/v1/connections/{id}/sync-runs/{runId}": {
       get: {
         summary: "Sync run status and counts",
-        responses: { 200: { description: "Run" }, 404: problem("Not found") },
+        responses: { 200: { description: "Run" }, 404: problemResponse("Not found") },
       },
     },
     "/v1/products": {
@@ -81,13 +77,20 @@ export const catalogOpenApi: OpenApiFragment = {
       },
     },
     "/v1/products/{id}": {
-      get: { summary: "One product", responses: { 200: { description: "Product" }, 404: problem("Not found") } },
+      get: {
+        summary: "One product",
+        responses: { 200: { description: "Product" }, 404: problemResponse("Not found") },
+      },
     },
     "/v1/products/{id}/frame": {
       patch: {
         summary: "Merchant overrides of frame attributes (kept across syncs; null clears one)",
         requestBody: { required: true, content: json(FramePatchSchema) },
-        responses: { 200: { description: "Product" }, 400: problem("Invalid patch"), 404: problem("Not found") },
+        responses: {
+          200: { description: "Product" },
+          400: problemResponse("Invalid patch"),
+          404: problemResponse("Not found"),
+        },
       },
     },
     "/webhooks/shopify": webhook("Shopify webhooks (HMAC with the app secret)", false),

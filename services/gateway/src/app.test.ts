@@ -70,7 +70,8 @@ describe("probes", () => {
 
   it("fails a readiness check that hangs instead of hanging itself", async () => {
     const hung = { ...deps.queue, ping: () => new Promise<void>(() => {}) };
-    const res = await request(app({ deps: { ...deps, queue: hung }, readinessTimeoutMs: 50 })).get("/readyz");
+    // Long enough that the healthy pings never hit it on a loaded machine (50 ms did at load 7).
+    const res = await request(app({ deps: { ...deps, queue: hung }, readinessTimeoutMs: 1000 })).get("/readyz");
     expectProblem(res, 503, "UPSTREAM_UNAVAILABLE");
     expect(res.body.failed).toEqual(["queue"]);
   });

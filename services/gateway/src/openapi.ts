@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from "node:util";
-import type { ServiceModule } from "@varai/runtime";
+import { problemResponse, type ServiceModule } from "@varai/runtime";
 import { ERROR_CODES, FRAME_SHAPES } from "@varai/schema";
 
 type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
@@ -45,11 +45,6 @@ export const PUBLIC_CONTRACT: ReadonlyArray<{ method: HttpMethod; path: string; 
   { method: "get", path: "/widget/config", who: "storefronts" },
   { method: "get", path: "/demo", who: "anyone" },
 ];
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
 
 const pngResponse = {
   description: "PNG image",

@@ -5,6 +5,7 @@ import {
   type PrivacyParticipant,
   type PrivacySubject,
   parseInput,
+  problemResponse,
   type RuntimeDeps,
   requireStorefront,
   type ServiceModule,
@@ -16,7 +17,7 @@ import { createShopperBlobs, type ShopperBlobs } from "./shopper-blobs.ts";
 import { shortenFaceData } from "./shorten-face-data.ts";
 import { type SweepResult, sweepExpired } from "./sweep-expired.ts";
 
-const problem = { description: "Problem", content: { "application/problem+json": {} } };
+const problem = problemResponse();
 const retentionResponse = {
   description: "Retention periods in days, with their bounds",
   content: { "application/json": { schema: z.toJSONSchema(RetentionSettingsSchema) } },
@@ -141,7 +142,7 @@ export function createStorageService(deps: RuntimeDeps, options: StorageServiceO
             parameters: [{ name: "renderId", in: "path", required: true, schema: { type: "string" } }],
             responses: {
               "200": { description: "The image", content: { "image/jpeg": {}, "image/webp": {}, "image/png": {} } },
-              "404": { description: "Unknown or expired", content: { "application/problem+json": {} } },
+              "404": problemResponse("Unknown or expired"),
             },
           },
         },

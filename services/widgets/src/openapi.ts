@@ -1,11 +1,7 @@
-import type { OpenApiFragment } from "@varai/runtime";
+import { type OpenApiFragment, problemResponse } from "@varai/runtime";
 import { WidgetConfigSchema, WidgetProductListSchema } from "@varai/widget-kit/config";
 import { z } from "zod";
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
 const js = { description: "JavaScript", content: { "text/javascript": {} } };
 const key = { name: "X-VARAi-Key", in: "header", required: true, schema: { type: "string" } };
 
@@ -24,7 +20,7 @@ export const WIDGET_OPENAPI: OpenApiFragment = {
         summary: "A content-hashed widget chunk (immutable)",
         tags: ["widgets"],
         parameters: [{ name: "file", in: "path", required: true, schema: { type: "string" } }],
-        responses: { "200": js, "404": problem("no such chunk") },
+        responses: { "200": js, "404": problemResponse("no such chunk") },
       },
     },
     "/widget/config": {
@@ -37,8 +33,8 @@ export const WIDGET_OPENAPI: OpenApiFragment = {
             description: "Widget settings",
             content: { "application/json": { schema: z.toJSONSchema(WidgetConfigSchema, { io: "output" }) } },
           },
-          "401": problem("no key"),
-          "403": problem("key not allowed from this origin"),
+          "401": problemResponse("no key"),
+          "403": problemResponse("key not allowed from this origin"),
         },
       },
     },
@@ -63,8 +59,8 @@ export const WIDGET_OPENAPI: OpenApiFragment = {
             description: "Products",
             content: { "application/json": { schema: z.toJSONSchema(WidgetProductListSchema, { io: "output" }) } },
           },
-          "400": problem("invalid query"),
-          "401": problem("no key"),
+          "400": problemResponse("invalid query"),
+          "401": problemResponse("no key"),
         },
       },
     },

@@ -1,5 +1,12 @@
 import { setAuditContext } from "@varai/auth";
-import { actingTenant, type OpenApiFragment, parseInput, type RuntimeDeps, zodIssues } from "@varai/runtime";
+import {
+  actingTenant,
+  type OpenApiFragment,
+  parseInput,
+  problemResponse,
+  type RuntimeDeps,
+  zodIssues,
+} from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import { type WidgetConfig, WidgetConfigSchema } from "@varai/widget-kit/config";
 import { Router } from "express";
@@ -170,11 +177,6 @@ export function createWidgetSettingsRouter(deps: RuntimeDeps): Router {
   return router;
 }
 
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
-
 export function widgetSettingsOpenApi(): OpenApiFragment {
   const settingsSchema = {
     type: "object",
@@ -229,9 +231,9 @@ export function widgetSettingsOpenApi(): OpenApiFragment {
               description: "Saved",
               content: { "application/json": { schema: { $ref: "#/components/schemas/WidgetSettings" } } },
             },
-            "400": problem("Invalid settings"),
-            "403": problem("The role may not change widget settings (viewers)"),
-            "409": problem("Saved meanwhile by someone else"),
+            "400": problemResponse("Invalid settings"),
+            "403": problemResponse("The role may not change widget settings (viewers)"),
+            "409": problemResponse("Saved meanwhile by someone else"),
           },
         },
       },

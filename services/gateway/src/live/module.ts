@@ -1,5 +1,5 @@
 import type { Logger, RuntimeDeps, ServiceModule } from "@varai/runtime";
-import { actingTenant } from "@varai/runtime";
+import { actingTenant, problemResponse } from "@varai/runtime";
 import { Router } from "express";
 import { LIVE_TOPICS, type LiveBus } from "./bus.ts";
 import { createMemoryLiveBus } from "./memory-bus.ts";
@@ -19,11 +19,6 @@ export function createLiveBus(env: { redisUrl: string | null; redisKeyPrefix: st
     ? createRedisLiveBus({ redisUrl: env.redisUrl, keyPrefix: env.redisKeyPrefix, logger })
     : createMemoryLiveBus();
 }
-
-const problem = (description: string) => ({
-  description,
-  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-});
 
 const LIVE_OPENAPI = {
   paths: {
@@ -46,7 +41,7 @@ const LIVE_OPENAPI = {
               },
             },
           },
-          "401": problem("Not signed in"),
+          "401": problemResponse("Not signed in"),
         },
       },
     },
@@ -74,8 +69,8 @@ const LIVE_OPENAPI = {
         ],
         responses: {
           "101": { description: "Switching to the WebSocket protocol" },
-          "400": problem("Unknown topic"),
-          "401": problem("Missing, expired or already used ticket"),
+          "400": problemResponse("Unknown topic"),
+          "401": problemResponse("Missing, expired or already used ticket"),
         },
         "x-varai-websocket": {
           topics: {
