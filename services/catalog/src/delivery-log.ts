@@ -77,3 +77,26 @@ export function createDeliveryLog(
   };
 }
 export type DeliveryLog = ReturnType<typeof createDeliveryLog>;
+
+/**
+ * The log, also telling `listener` about each recorded delivery (the gateway's live updates).
+ * The listener runs on the ack path: a throw is logged and never fails the delivery.
+ */
+export function withDeliveryListener(
+  log: DeliveryLog,
+  listener: (delivery: { tenantId: string; connectionId: string; topic: string; receivedAt: string }) => void,
+  logger: Logger,
+): DeliveryLog {
+  return {
+    ...log,
+    record(doc) {
+      log.record(doc);
+      try {
+        const { tenantId, connectionId, topic, receivedAt } = doc;
+        listener({ tenantId, connectionId, topic, receivedAt });
+      } catch (error) {
+        logger.warn({ err: error }, "catalog activity listener failed");
+      }
+    },
+  };
+}
