@@ -1,5 +1,5 @@
 import { MongoClient } from "mongodb";
-import { describe, expect, it } from "vitest";
+import { it } from "vitest";
 import { createMongoStore } from "./mongo-store.ts";
 import { describeDocumentStoreContract } from "./store.contract.ts";
 
@@ -30,10 +30,7 @@ if (url) {
     return harness;
   });
 } else {
-  describe("MongoDB contract suite NOT run: MONGODB_URL is not set", () => {
-    it("reports that the MongoDB contract suite did not run", () => {
-      console.log("MongoDB contract suite NOT run: MONGODB_URL is not set");
-      expect(process.env.MONGODB_URL).toBeUndefined();
-    });
-  });
+  // A reported skip (the run's summary counts it), never a passing stand-in; and said plainly.
+  console.log("MongoDB contract suite NOT run: MONGODB_URL is not set");
+  it.skip("MongoDB contract suite NOT run: MONGODB_URL is not set");
 }
