@@ -1,42 +1,27 @@
-import { noopLogger } from "@varai/commerce";
-import { createMagentoSim, describeCommerceAdapterContract, magentoHandlers } from "@varai/testkit";
+import {
+  contractAdapterDeps,
+  createMagentoSim,
+  describeCommerceAdapterContract,
+  magentoContractSim,
+} from "@varai/testkit";
 import { createMagentoAdapter } from "./index.ts";
+
+const storeUrl = "https://magento.example";
 
 describeCommerceAdapterContract({
   name: "magento",
   setup({ products, fetch }) {
     const sim = createMagentoSim({ products });
+    const { consumerKey, consumerSecret, accessToken, accessTokenSecret, webhookSecret } = sim;
     const adapter = createMagentoAdapter(
       {
         connectionId: "con_test",
-        storeUrl: "https://magento.example",
-        credentials: {
-          consumerKey: sim.consumerKey,
-          consumerSecret: sim.consumerSecret,
-          accessToken: sim.accessToken,
-          accessTokenSecret: sim.accessTokenSecret,
-        },
-        webhookSecret: sim.webhookSecret,
+        storeUrl,
+        credentials: { consumerKey, consumerSecret, accessToken, accessTokenSecret },
+        webhookSecret,
       },
-      { fetch, logger: noopLogger, clock: () => new Date() },
+      contractAdapterDeps(fetch),
     );
-    return {
-      adapter,
-      sim: {
-        store: sim.store,
-        externalId: sim.externalId,
-        handlers: magentoHandlers(sim, "https://magento.example"),
-        webhook(kind, { index, signature, body }) {
-          const topic =
-            kind === "product-update"
-              ? "product.updated"
-              : kind === "product-delete"
-                ? "product.deleted"
-                : "category.updated";
-          return sim.webhook(topic, { index, signature, ...(body !== undefined ? { body } : {}) });
-        },
-        rateLimitNextCall: () => sim.store.failNext(429),
-      },
-    };
+    return { adapter, sim: magentoContractSim(sim, storeUrl) };
   },
 });

@@ -1,38 +1,22 @@
-import { noopLogger } from "@varai/commerce";
-import { createWooSim, describeCommerceAdapterContract, wooCommerceHandlers } from "@varai/testkit";
+import {
+  contractAdapterDeps,
+  createWooSim,
+  describeCommerceAdapterContract,
+  wooCommerceContractSim,
+} from "@varai/testkit";
 import { createWooCommerceAdapter } from "./index.ts";
+
+const storeUrl = "https://store.example";
 
 describeCommerceAdapterContract({
   name: "woocommerce",
   setup({ products, fetch }) {
     const sim = createWooSim({ products });
+    const { consumerKey, consumerSecret, webhookSecret } = sim;
     const adapter = createWooCommerceAdapter(
-      {
-        connectionId: "con_test",
-        storeUrl: "https://store.example",
-        consumerKey: sim.consumerKey,
-        consumerSecret: sim.consumerSecret,
-        webhookSecret: sim.webhookSecret,
-      },
-      { fetch, logger: noopLogger, clock: () => new Date() },
+      { connectionId: "con_test", storeUrl, consumerKey, consumerSecret, webhookSecret },
+      contractAdapterDeps(fetch),
     );
-    return {
-      adapter,
-      sim: {
-        store: sim.store,
-        externalId: sim.externalId,
-        handlers: wooCommerceHandlers(sim, "https://store.example"),
-        webhook(kind, { index, signature, body }) {
-          const topic =
-            kind === "product-update"
-              ? "product.updated"
-              : kind === "product-delete"
-                ? "product.deleted"
-                : "coupon.created";
-          return sim.webhooksFor(topic, { index, signature, ...(body !== undefined ? { body } : {}) })[0]!;
-        },
-        rateLimitNextCall: () => sim.store.failNext(429),
-      },
-    };
+    return { adapter, sim: wooCommerceContractSim(sim, storeUrl) };
   },
 });

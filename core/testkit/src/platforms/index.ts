@@ -3,6 +3,7 @@
 export * from "./bigcommerce.ts";
 export * from "./catalog.ts";
 export * from "./contract.ts";
+export * from "./contract-sims.ts";
 export * from "./magento.ts";
 export * from "./msw.ts";
 export * from "./server.ts";
