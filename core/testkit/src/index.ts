@@ -5,3 +5,4 @@ export * from "./raw-http.ts";
 export * from "./redis-server.ts";
 export * from "./runtime.ts";
 export * from "./serve.ts";
+export * from "./test-app.ts";

@@ -1,16 +1,8 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpApp, noopLogger, type ServiceModule, setPrincipal, withRawRoutes } from "@varai/runtime";
+import { type ServiceModule, withRawRoutes } from "@varai/runtime";
 import type { Principal } from "@varai/schema";
-
-/** A signed-in admin of `tenantId`, the caller most benchmarks act as. */
-export const tenantAdmin = (tenantId: string): Principal => ({
-  kind: "user",
-  userId: "usr_bench",
-  tenantId,
-  role: "tenant_admin",
-  email: "bench@varai.local",
-});
+import { createTestApp } from "./test-app.ts";
 
 /**
  * Serves service modules on 127.0.0.1:0 behind the shared HTTP skeleton, every request acting as
@@ -20,15 +12,7 @@ export async function serveModules(options: {
   modules: ServiceModule[];
   principal: Principal;
 }): Promise<{ url: string; close(): Promise<void> }> {
-  const { principal } = options;
-  const app = createHttpApp({
-    modules: options.modules,
-    logger: noopLogger,
-    authenticate: (_req, res, next) => {
-      setPrincipal(res, principal);
-      next();
-    },
-  });
+  const app = createTestApp({ modules: options.modules, principal: options.principal });
   const server = createServer(withRawRoutes(app, options.modules)).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => server.once("listening", resolve));
   return {

@@ -4,7 +4,6 @@ import type { AddressInfo } from "node:net";
 import {
   cacheKeys,
   createGuardedFetch,
-  createHttpApp,
   createPrivacyRegistry,
   createSecretBox,
   noopLogger,
@@ -12,11 +11,13 @@ import {
   withRawRoutes,
 } from "@varai/runtime";
 import {
+  createTestApp,
   createTestRuntime,
   type PlatformSimulator,
   type PlatformSimulatorOptions,
   type SimulatedPlatformName,
   startPlatformSimulator,
+  tenantUser,
 } from "@varai/testkit";
 import {
   type CatalogService,
@@ -89,20 +90,7 @@ export async function startHarness(
         ...serviceOptions,
       },
     );
-    const app = createHttpApp({
-      modules: [service],
-      logger: noopLogger,
-      authenticate: (_req, res, next) => {
-        res.locals.principal = {
-          kind: "user",
-          userId: "usr_test",
-          tenantId: TENANT,
-          role: "tenant_admin",
-          email: "a@b.c",
-        };
-        next();
-      },
-    });
+    const app = createTestApp({ modules: [service], principal: tenantUser(TENANT) });
     server = createServer(withRawRoutes(app, [service]));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

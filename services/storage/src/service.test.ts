@@ -1,38 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import {
-  COLLECTIONS,
-  createEmbeddedStore,
-  createFsBlobStore,
-  createHttpApp,
-  createMemoryCache,
-  createMemoryQueue,
-  createMemoryRateLimiter,
-  createPrivacyRegistry,
-  createRetentionPolicy,
-  noopLogger,
-  type RuntimeDeps,
-  setPrincipal,
-} from "@varai/runtime";
-import type { Principal } from "@varai/schema";
+import { COLLECTIONS, createEmbeddedStore, createPrivacyRegistry, createRetentionPolicy } from "@varai/runtime";
+import { createTestApp, createTestRuntime, storefrontOf, tenantUser } from "@varai/testkit";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { createStorageService } from "./service.ts";
 
 function setup() {
-  const dir = mkdtempSync(path.join(tmpdir(), "varai-storage-"));
   let now = new Date("2025-01-01T00:00:00Z");
-  const deps: RuntimeDeps = {
-    store: createEmbeddedStore({ file: null, clock: () => now }),
-    cache: createMemoryCache(),
-    queue: createMemoryQueue(),
-    rateLimiter: createMemoryRateLimiter(),
-    blobs: createFsBlobStore({ dir }),
-    logger: noopLogger,
-    clock: () => now,
-    privacy: createPrivacyRegistry(),
-  };
+  const deps = createTestRuntime({ store: createEmbeddedStore({ file: null, clock: () => now }), clock: () => now });
   const storage = createStorageService(deps, { sweepIntervalMs: 0 });
   return {
     deps,
@@ -40,14 +14,14 @@ function setup() {
     advance: (ms: number) => {
       now = new Date(now.getTime() + ms);
     },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => deps.close(),
   };
 }
 
 const HOUR = 3600_000;
-let cleanups: Array<() => void> = [];
-afterEach(() => {
-  for (const c of cleanups) c();
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups) await c();
   cleanups = [];
 });
 
@@ -113,14 +87,7 @@ describe("storage service", () => {
     const { storage, cleanup, deps } = setup();
     cleanups.push(cleanup);
     const app = (role: "tenant_admin" | "viewer") =>
-      createHttpApp({
-        modules: [storage],
-        logger: deps.logger,
-        authenticate: (_req, res, next) => {
-          setPrincipal(res, { kind: "user", userId: "usr_1", tenantId: "ten_a", role, email: "a@shop.test" });
-          next();
-        },
-      });
+      createTestApp({ modules: [storage], principal: tenantUser("ten_a", role) });
     const initial = await request(app("tenant_admin")).get("/v1/privacy/retention");
     expect(initial.body).toMatchObject({ faceDataDays: 7, eventDays: 90, historyDays: 90 });
     const set = await request(app("tenant_admin")).put("/v1/privacy/retention").send({ faceDataDays: 2 });
@@ -155,20 +122,7 @@ describe("storage service", () => {
       contentType: "image/jpeg",
       ttlMs: 7 * day,
     });
-    const app = createHttpApp({
-      modules: [storage],
-      logger: deps.logger,
-      authenticate: (_req, res, next) => {
-        setPrincipal(res, {
-          kind: "user",
-          userId: "usr_1",
-          tenantId: "ten_a",
-          role: "tenant_admin",
-          email: "a@x.test",
-        });
-        next();
-      },
-    });
+    const app = createTestApp({ modules: [storage], principal: tenantUser("ten_a") });
     expect((await request(app).put("/v1/privacy/retention").send({ faceDataDays: 1 })).status).toBe(200);
     expect((await faces.findById("ten_a", "fa_long"))?.expiresAt).toEqual(new Date(t0 + day));
     expect((await faces.findById("ten_a", "fa_soon"))?.expiresAt).toEqual(new Date(t0 + day / 2));
@@ -215,15 +169,7 @@ describe("storage service", () => {
       contentType: "image/jpeg",
       ttlMs: HOUR,
     });
-    const appFor = (tenantId: string) =>
-      createHttpApp({
-        modules: [storage],
-        logger: deps.logger,
-        authenticate: (_req, res, next) => {
-          setPrincipal(res, { kind: "storefront", tenantId, keyId: "key_1" } as Principal);
-          next();
-        },
-      });
+    const appFor = (tenantId: string) => createTestApp({ modules: [storage], principal: storefrontOf(tenantId) });
     const own = await request(appFor("ten_a")).get("/v1/renders/r1");
     expect(own.status).toBe(200);
     expect(own.headers["content-type"]).toBe("image/jpeg");

@@ -1,4 +1,4 @@
-import { createHttpApp, noopLogger, setPrincipal } from "@varai/runtime";
+import { createTestApp, storefrontOf } from "@varai/testkit";
 import request from "supertest";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildWidgetBundles, type WidgetBundles } from "./build.ts";
@@ -8,13 +8,8 @@ let bundles: WidgetBundles;
 const queries: Array<{ tenantId: string; query: WidgetProductQuery }> = [];
 
 function app(options: { config?: unknown } = {}) {
-  return createHttpApp({
-    logger: noopLogger,
-    authenticate: (req, res, next) => {
-      if (req.header("x-varai-key") === "pk_test")
-        setPrincipal(res, { kind: "storefront", tenantId: "ten_demo1", keyId: "key_1", origin: null });
-      next();
-    },
+  return createTestApp({
+    principal: (req) => (req.headers["x-varai-key"] === "pk_test" ? storefrontOf("ten_demo1") : null),
     modules: [
       {
         name: "widgets",

@@ -1,6 +1,6 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpApp, noopLogger, setPrincipal } from "@varai/runtime";
+import { createTestApp, storefrontOf } from "@varai/testkit";
 import type { WidgetProduct } from "@varai/widget-kit/config";
 import { getWidgetBundles } from "../build.ts";
 import { createWidgetRouter } from "../router.ts";
@@ -41,12 +41,8 @@ export const HARNESS_PRODUCTS: WidgetProduct[] = [
  * live mode (which must not call the API) and for development.
  */
 export async function startWidgetHarness(page: string): Promise<{ url: string; close(): Promise<void> }> {
-  const app = createHttpApp({
-    logger: noopLogger,
-    authenticate: (_req, res, next) => {
-      setPrincipal(res, { kind: "storefront", tenantId: "ten_harness", keyId: "key_h", origin: null });
-      next();
-    },
+  const app = createTestApp({
+    principal: storefrontOf("ten_harness"),
     routes: (a) => {
       a.get("/harness", (_req, res) => {
         res.type("html").send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Harness</title>
