@@ -14,7 +14,6 @@ export interface FaceMeasurementRecord {
   /** Always a measured analysis: a withheld one is never stored. */
   analysis: FaceAnalysis;
   createdAt: string;
-  /** Read back as a Date from MongoDB and a string or Date from the embedded store. */
   expiresAt: Date;
 }
 
