@@ -131,6 +131,19 @@ describe("Commerce Studio, as a tenant admin", () => {
     await page.getByRole("button", { name: "Add a store" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Name").fill("Simulated Woo");
+    // The form validates with the API's own schema: a malformed URL never leaves the page.
+    let posted = 0;
+    page.on("request", (r) => {
+      if (r.method() === "POST" && new URL(r.url()).pathname === "/v1/connections") posted++;
+    });
+    await dialog.getByLabel("Store URL").fill("studio-shop");
+    await dialog.getByLabel("Consumer key").fill("ck");
+    await dialog.getByLabel("Consumer secret").fill("cs");
+    await dialog.getByLabel("Webhook secret").fill("ws");
+    await dialog.getByRole("button", { name: "Connect" }).click();
+    await dialog.getByText("Invalid URL").waitFor({ timeout: 5_000 });
+    expect(posted).toBe(0);
+    await shot(page, "03-add-store-invalid");
     await dialog.getByLabel("Store URL").fill("https://studio-shop.test");
     await dialog.getByLabel("Consumer key").fill(sim.woocommerce.consumerKey);
     await dialog.getByLabel("Consumer secret").fill(sim.woocommerce.consumerSecret);

@@ -4,20 +4,10 @@
  * custom_attributes, BigCommerce custom_fields); the names differ per store, so a connection can
  * map its own names (`FrameAttributeNames`).
  */
-import { FRAME_SHAPES, type FrameAttributes, type FrameShape, type RimType } from "@varai/schema";
+import { FRAME_SHAPES, type FrameAttributes, type FrameField, type FrameShape, type RimType } from "@varai/schema";
 
-export const FRAME_FIELDS = [
-  "shape",
-  "rim",
-  "material",
-  "color",
-  "frameWidthMm",
-  "lensWidthMm",
-  "bridgeWidthMm",
-  "templeLengthMm",
-  "lensHeightMm",
-] as const;
-export type FrameField = (typeof FRAME_FIELDS)[number];
+// The field list is in schema, where a connection's `frameAttributeNames` are validated.
+export { FRAME_FIELDS, type FrameField } from "@varai/schema";
 
 /** Platform attribute name (case-insensitive) -> frame field. */
 export type FrameAttributeNames = Readonly<Record<string, FrameField>>;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { IsoDateTimeSchema, PlatformSchema } from "./common.ts";
 import { IdSchema } from "./ids.ts";
+import { FRAME_FIELDS } from "./product.ts";
 
 export const CONNECTION_HEALTH = ["unknown", "healthy", "degraded", "failing"] as const;
 
@@ -57,3 +58,62 @@ export const SyncRunSchema = z.object({
   updatedAt: IsoDateTimeSchema,
 });
 export type SyncRun = z.infer<typeof SyncRunSchema>;
+
+const Secret = z.string().min(1).max(512);
+const common = {
+  name: z.string().trim().min(1).max(200),
+  apiBaseUrl: z.string().url().max(500).optional(),
+  frameAttributeNames: z.record(z.string().max(100), z.enum(FRAME_FIELDS)).optional(),
+};
+/** `POST /v1/connections`: each platform's fields (Studio's form validates with the same schema). */
+export const CreateConnectionSchema = z.discriminatedUnion("platform", [
+  z
+    .object({
+      platform: z.literal("shopify"),
+      shopDomain: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, "shopDomain must be <shop>.myshopify.com")
+        .transform((s) => s.toLowerCase()),
+      credentials: z.object({ accessToken: Secret }).strict(),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      platform: z.literal("woocommerce"),
+      storeUrl: z.string().url().max(500),
+      credentials: z.object({ consumerKey: Secret, consumerSecret: Secret }).strict(),
+      webhookSecret: Secret,
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      platform: z.literal("magento"),
+      storeUrl: z.string().url().max(500),
+      /** Store view code in `/rest/{storeCode}/V1`. */
+      storeCode: z
+        .string()
+        .regex(/^[a-z0-9_]+$/, "storeCode must be a Magento store code (a-z, 0-9, _)")
+        .max(64)
+        .default("default"),
+      credentials: z.union([
+        z.object({ accessToken: Secret }).strict(),
+        z
+          .object({ consumerKey: Secret, consumerSecret: Secret, accessToken: Secret, accessTokenSecret: Secret })
+          .strict(),
+      ]),
+      webhookSecret: Secret,
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      platform: z.literal("bigcommerce"),
+      storeHash: z.string().regex(/^[a-z0-9]{4,20}$/),
+      credentials: z.object({ accessToken: Secret }).strict(),
+      ...common,
+    })
+    .strict(),
+]);
+export type CreateConnectionInput = z.input<typeof CreateConnectionSchema>;

@@ -18,6 +18,20 @@ export const FrameShapeSchema = z.enum(FRAME_SHAPES);
 export type FrameShape = z.infer<typeof FrameShapeSchema>;
 
 export const RIM_TYPES = ["full-rim", "semi-rimless", "rimless"] as const;
+
+/** The frame facts a store's own attribute names can map to (a connection's `frameAttributeNames`). */
+export const FRAME_FIELDS = [
+  "shape",
+  "rim",
+  "material",
+  "color",
+  "frameWidthMm",
+  "lensWidthMm",
+  "bridgeWidthMm",
+  "templeLengthMm",
+  "lensHeightMm",
+] as const;
+export type FrameField = (typeof FRAME_FIELDS)[number];
 export const RimTypeSchema = z.enum(RIM_TYPES);
 export type RimType = z.infer<typeof RimTypeSchema>;
 

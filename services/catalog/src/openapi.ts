@@ -1,7 +1,7 @@
 import { type OpenApiFragment, problemResponse } from "@varai/runtime";
 import { FramePatchSchema, SyncModeSchema } from "@varai/schema";
 import { z } from "zod";
-import { CreateConnectionSchema } from "./routes.ts";
+import { CreateConnectionSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => ({
   "application/json": { schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) },

@@ -1,124 +1,15 @@
-import { FRAME_FIELDS } from "@varai/commerce";
 import { actingTenant, isUpstreamRefused, parseInput, type SecretBox } from "@varai/runtime";
-import {
-  AppError,
-  type Connection,
-  FramePatchSchema,
-  newId,
-  PRODUCT_STATUSES,
-  type Product,
-  SyncModeSchema,
-} from "@varai/schema";
+import { AppError, FramePatchSchema, newId, SyncModeSchema } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
-import type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./collections.ts";
+import type { ConnectionDoc } from "./collections.ts";
 import { type CatalogStore, routeKey } from "./connections-store.ts";
 import { mergeFrame, type ProductWriter } from "./product-writer.ts";
 import type { AdapterRegistry } from "./registry.ts";
+import { CreateConnectionSchema, ProductListQuerySchema } from "./schemas.ts";
 import type { SyncEngine } from "./sync.ts";
+import { toPublicConnection, toPublicProduct, toPublicRun } from "./views.ts";
 import type { StatsBuffer } from "./webhook-stats.ts";
-
-const Secret = z.string().min(1).max(512);
-const common = {
-  name: z.string().trim().min(1).max(200),
-  apiBaseUrl: z.string().url().max(500).optional(),
-  frameAttributeNames: z.record(z.string().max(100), z.enum(FRAME_FIELDS)).optional(),
-};
-export const CreateConnectionSchema = z.discriminatedUnion("platform", [
-  z
-    .object({
-      platform: z.literal("shopify"),
-      shopDomain: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/i, "shopDomain must be <shop>.myshopify.com")
-        .transform((s) => s.toLowerCase()),
-      credentials: z.object({ accessToken: Secret }).strict(),
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      platform: z.literal("woocommerce"),
-      storeUrl: z.string().url().max(500),
-      credentials: z.object({ consumerKey: Secret, consumerSecret: Secret }).strict(),
-      webhookSecret: Secret,
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      platform: z.literal("magento"),
-      storeUrl: z.string().url().max(500),
-      /** Store view code in `/rest/{storeCode}/V1`. */
-      storeCode: z
-        .string()
-        .regex(/^[a-z0-9_]+$/, "storeCode must be a Magento store code (a-z, 0-9, _)")
-        .max(64)
-        .default("default"),
-      credentials: z.union([
-        z.object({ accessToken: Secret }).strict(),
-        z
-          .object({ consumerKey: Secret, consumerSecret: Secret, accessToken: Secret, accessTokenSecret: Secret })
-          .strict(),
-      ]),
-      webhookSecret: Secret,
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      platform: z.literal("bigcommerce"),
-      storeHash: z.string().regex(/^[a-z0-9]{4,20}$/),
-      credentials: z.object({ accessToken: Secret }).strict(),
-      ...common,
-    })
-    .strict(),
-]);
-
-export const ProductListQuerySchema = z
-  .object({
-    status: z.enum(PRODUCT_STATUSES).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(25),
-    after: z.string().max(128).optional(),
-  })
-  .strict();
-
-/** The public connection: ConnectionSchema fields plus status; never a credential. */
-export function toPublicConnection(doc: ConnectionDoc, webhookUrl: string, lastRun: SyncRunDoc | null) {
-  const c: Connection & Record<string, unknown> = {
-    id: doc.id,
-    tenantId: doc.tenantId,
-    platform: doc.platform,
-    name: doc.name,
-    ...(doc.shopDomain ? { shopDomain: doc.shopDomain } : {}),
-    ...(doc.storeUrl ? { storeUrl: doc.storeUrl } : {}),
-    ...(doc.storeHash ? { storeHash: doc.storeHash } : {}),
-    ...(doc.storeCode ? { storeCode: doc.storeCode } : {}),
-    ...(doc.apiBaseUrl ? { apiBaseUrl: doc.apiBaseUrl } : {}),
-    webhookUrl,
-    health: doc.health,
-    lastSyncAt: doc.lastSyncAt,
-    lastDeliveryAt: doc.lastDeliveryAt,
-    webhookStats: doc.webhookStats,
-    createdAt: doc.createdAt,
-    updatedAt: doc.updatedAt,
-    status: doc.status,
-    currency: doc.currency,
-    webhookCheck: doc.webhookCheck,
-    lastSync: lastRun ? toPublicRun(lastRun) : null,
-  };
-  return c;
-}
-
-export function toPublicRun(run: SyncRunDoc) {
-  const { leaseOwner: _o, leaseUntil: _u, pages: _p, ...rest } = run;
-  return rest;
-}
-
-export function toPublicProduct(doc: ProductDoc): Product & { deletedAt: string | null } {
-  const { sync: _s, ...rest } = doc;
-  return rest;
-}
 
 export function createRoutes(x: {
   store: CatalogStore;

@@ -6,7 +6,6 @@ import {
   createGuardedFetch,
   createPrivacyRegistry,
   createSecretBox,
-  noopLogger,
   type RuntimeDeps,
   withRawRoutes,
 } from "@varai/runtime";

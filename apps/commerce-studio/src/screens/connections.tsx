@@ -8,6 +8,7 @@ import {
   useStartSync,
   useSyncProgress,
 } from "@varai/admin-kit";
+import { CreateConnectionSchema } from "@varai/schema";
 import { useState } from "react";
 import {
   Button,
@@ -72,10 +73,22 @@ function toBody(platform: Platform, form: FormData): Record<string, unknown> {
   return body;
 }
 
+/** A zod or API issue path as the form field it belongs to (`credentials` alone: the first credential). */
+function fieldOf(platform: Platform, path: string): string {
+  if (path !== "credentials") return path;
+  return FIELDS[platform].find(([field]) => field.startsWith("credentials."))?.[0] ?? path;
+}
+
 function AddConnection() {
   const [platform, setPlatform] = useState<Platform>("woocommerce");
   const create = useCreateConnection();
-  const { form, fields } = problemsByField(create.error);
+  const [local, setLocal] = useState<Record<string, string>>({});
+  const api = problemsByField(create.error);
+  const form = api.form;
+  const fields = {
+    ...Object.fromEntries(Object.entries(api.fields).map(([path, message]) => [fieldOf(platform, path), message])),
+    ...local,
+  };
   return (
     <DialogTrigger>
       <Button className="button primary">Add a store</Button>
@@ -86,7 +99,16 @@ function AddConnection() {
               validationErrors={fields}
               onSubmit={(e) => {
                 e.preventDefault();
-                create.mutate(toBody(platform, new FormData(e.currentTarget)), { onSuccess: close });
+                // The API's own schema: a malformed shop domain or URL never leaves the page.
+                const body = toBody(platform, new FormData(e.currentTarget));
+                const parsed = CreateConnectionSchema.safeParse(body);
+                if (!parsed.success) {
+                  const issues = parsed.error.issues.map((i) => [fieldOf(platform, i.path.join(".")), i.message]);
+                  setLocal(Object.fromEntries(issues));
+                  return;
+                }
+                setLocal({});
+                create.mutate(body, { onSuccess: close });
               }}
             >
               <Heading slot="title">Add a store</Heading>
@@ -94,6 +116,7 @@ function AddConnection() {
                 selectedKey={platform}
                 onSelectionChange={(key) => {
                   setPlatform(key as Platform);
+                  setLocal({});
                   create.reset();
                 }}
               >
