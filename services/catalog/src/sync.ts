@@ -6,6 +6,7 @@ import type { CatalogStore } from "./connections-store.ts";
 import type { RateGovernor } from "./governor.ts";
 import type { ProductWriter } from "./product-writer.ts";
 import type { AdapterRegistry } from "./registry.ts";
+import { applyPage, createPageFetcher } from "./sync-pages.ts";
 
 export interface SyncOptions {
   /** Page size asked of the adapter (clamped to its maximum). Default: the adapter's default. */
@@ -151,6 +152,26 @@ export function createSyncEngine(
   };
 
   /** Runs (or resumes) a sync from its persisted cursor. The queue retries it if it throws. */
+  const pageWriter = { store, writer, logger: deps.logger };
+
+  /** A run's first step: the store's currency, and on a full run its webhooks (re-)registered. */
+  async function prepareRun(connection: ConnectionDoc, run: SyncRunDoc): Promise<ConnectionDoc> {
+    await governor.acquire(connection.id, 1); // setup calls spend the same budget as pages
+    const info = await registry.adapterFor(connection).getStoreInfo();
+    governor.observe(connection.id, null);
+    let prepared = connection;
+    if (info.ok && info.value.currency !== connection.currency) {
+      await store.connections.updateOne(
+        connection.tenantId,
+        { id: connection.id },
+        { $set: { currency: info.value.currency } },
+      );
+      prepared = { ...connection, currency: info.value.currency };
+    }
+    if (run.mode === "full") await ensureWebhooks(prepared);
+    return prepared;
+  }
+
   async function runJob(job: Job<SyncJob>, maxAttempts: number): Promise<void> {
     const { tenantId, runId } = job.payload;
     const t = now();
@@ -170,39 +191,17 @@ export function createSyncEngine(
     if (connection?.status !== "active") return finish(run, "failed", "connection is not active");
 
     try {
-      if (run.pages === 0) {
-        await governor.acquire(connection.id, 1); // setup calls spend the same budget as pages
-        const info = await registry.adapterFor(connection).getStoreInfo();
-        governor.observe(connection.id, null);
-        if (info.ok && info.value.currency !== connection.currency) {
-          await store.connections.updateOne(
-            tenantId,
-            { id: connection.id },
-            { $set: { currency: info.value.currency } },
-          );
-          connection = { ...connection, currency: info.value.currency };
-        }
-        if (run.mode === "full") await ensureWebhooks(connection);
-      }
-      const adapter = registry.adapterFor(connection);
+      if (run.pages === 0) connection = await prepareRun(connection, run);
+      const fetchPage = createPageFetcher({
+        adapter: registry.adapterFor(connection),
+        governor,
+        storeKey: connection.id,
+        updatedSince: run.updatedSince,
+        ...(options.pageSize ? { pageSize: options.pageSize } : {}),
+      });
       let cursor = run.cursor;
       let waits = 0;
       let outages = 0;
-      const storeKey = connection.id;
-      const fetchPage = async (from: string | null) => {
-        await governor.acquire(storeKey);
-        const result = await adapter.listProducts({
-          cursor: from,
-          updatedSince: run.updatedSince,
-          ...(options.pageSize ? { pageSize: options.pageSize } : {}),
-        });
-        // Reported as soon as it arrives (a prefetched page's report is the freshest one).
-        if (result.ok) governor.observe(storeKey, result.value.rateLimit);
-        else if (result.error.code === "RATE_LIMITED")
-          governor.penalize(storeKey, Number(result.error.details?.retryAfterMs ?? 1000));
-        else governor.observe(storeKey, null);
-        return result;
-      };
       // The next page is requested while this one is written (the platform's budget, not our
       // writes, should set the pace); it is only ever applied after this page's cursor is saved.
       let prefetched: ReturnType<typeof fetchPage> | null = null;
@@ -223,40 +222,12 @@ export function createSyncEngine(
         outages = 0;
         const next = page.value.nextCursor;
         if (next !== null && !stopping) prefetched = fetchPage(next);
-        const counts = { fetched: page.value.items.length, upserted: 0, failed: 0, skipped: 0 };
-        const receivedAt = now();
-        const drafts = [];
-        for (const item of page.value.items) {
-          if (item.ok) drafts.push(item.value);
-          else {
-            counts.failed++;
-            deps.logger.warn(
-              { connectionId: connection.id, externalId: item.error.externalId, reason: item.error.message },
-              "product skipped: transform failed",
-            );
-          }
-        }
-        for (const outcome of await writer.upsertPage(tenantId, drafts, receivedAt)) {
-          if (outcome === "skipped") counts.skipped++;
-          else counts.upserted++;
-        }
-        // Cursor and counts move together, after the page's products are written: a crash
-        // before this line replays the page, and last-writer-wins makes the replay a no-op.
-        const persisted = await store.runs.updateOne(
-          tenantId,
-          { id: run.id, leaseOwner: me },
-          {
-            $set: { cursor: page.value.nextCursor, leaseUntil: later(leaseMs), updatedAt: now() },
-            $inc: {
-              "counts.fetched": counts.fetched,
-              "counts.upserted": counts.upserted,
-              "counts.failed": counts.failed,
-              "counts.skipped": counts.skipped,
-              pages: 1,
-            },
-          },
-        );
-        if (persisted.matched === 0) {
+        const { counts, persisted } = await applyPage(pageWriter, run, connection.id, page.value, {
+          owner: me,
+          leaseUntil: later(leaseMs),
+          now: now(),
+        });
+        if (!persisted) {
           await prefetched; // lease lost to another worker: it continues
           return;
         }
