@@ -159,7 +159,7 @@ describe("storage service", () => {
   });
 
   it("serves a render to its own tenant's storefront only", async () => {
-    const { storage, cleanup, deps } = setup();
+    const { storage, cleanup } = setup();
     cleanups.push(cleanup);
     await storage.blobs.save({
       tenantId: "ten_a",
