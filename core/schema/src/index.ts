@@ -8,5 +8,6 @@ export * from "./measurement-limits.ts";
 export * from "./privacy.ts";
 export * from "./product.ts";
 export * from "./recommendation.ts";
+export * from "./recommendation-rules.ts";
 export * from "./result.ts";
 export * from "./tenancy.ts";
