@@ -15,8 +15,6 @@ import { createTenantStates } from "./tenant-state.ts";
 import { trainPreferenceModel } from "./train-model.ts";
 import type { RecommendationsOptions, RecommendationsService, RecommendationsUseCases } from "./types.ts";
 
-export type { RecommendationsOptions, RecommendationsService, RulesView, TrainResult } from "./types.ts";
-
 export function createRecommendationsService(
   deps: RuntimeDeps,
   options: RecommendationsOptions = {},
