@@ -116,7 +116,7 @@ export const RetentionViewSchema = RetentionSettingsSchema.extend({
 });
 export type RetentionView = z.infer<typeof RetentionViewSchema>;
 
-/** The tenant's style rules; their shape is checked by the editor with the service's `StyleRulesSchema`. */
+/** The tenant's style rules; their shape is checked by the editor with `StyleRulesSchema` from @varai/schema. */
 export const RulesViewSchema = z.object({
   version: z.number().int(),
   rules: z.record(z.string(), z.unknown()),

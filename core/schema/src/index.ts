@@ -8,6 +8,7 @@ export * from "./measurement-limits.ts";
 export * from "./privacy.ts";
 export * from "./product.ts";
 export * from "./recommendation.ts";
+export * from "./recommendation-rules.ts";
 export * from "./records.ts";
 export * from "./result.ts";
 export * from "./tenancy.ts";

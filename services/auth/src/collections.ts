@@ -1,4 +1,4 @@
-import type { CollectionDefinition } from "@varai/runtime";
+import { COLLECTIONS, type CollectionDefinition, type DocumentStore } from "@varai/runtime";
 import type { ApiKey, ApiKeyKind, AuditEntry, Role, Tenant } from "@varai/schema";
 
 /**
@@ -70,3 +70,16 @@ export const AUTH_COLLECTIONS = {
   /** One-time data migrations done on this store (id = the migration). */
   migrations: { name: "auth_migrations", scope: "global" },
 } as const satisfies Record<string, CollectionDefinition>;
+
+/** The collections the use cases read and write (tenants are shared: COLLECTIONS.tenants). */
+export function openAuthCollections(store: DocumentStore) {
+  return {
+    tenants: store.globalCollection<Tenant>(COLLECTIONS.tenants),
+    users: store.tenantCollection<UserDoc>(AUTH_COLLECTIONS.users),
+    identities: store.globalCollection<IdentityDoc>(AUTH_COLLECTIONS.identities),
+    refreshTokens: store.tenantCollection<RefreshTokenDoc>(AUTH_COLLECTIONS.refreshTokens),
+    apiKeys: store.tenantCollection<ApiKeyDoc>(AUTH_COLLECTIONS.apiKeys),
+    apiKeyIndex: store.globalCollection<ApiKeyIndexDoc>(AUTH_COLLECTIONS.apiKeyIndex),
+  };
+}
+export type AuthCollections = ReturnType<typeof openAuthCollections>;

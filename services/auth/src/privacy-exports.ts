@@ -72,17 +72,7 @@ export function createPrivacyExports(deps: {
   const ttlMs = deps.ttlMs ?? DEFAULT_EXPORT_TTL_MS;
   const keyOf = (tenantId: string, shopperId: string) => deps.shoppers.digest(`${tenantId}\u0000${shopperId}`);
   const isLive = (doc: PrivacyExportDoc) => new Date(doc.expiresAt).getTime() > deps.clock().getTime();
-  const summary = (doc: PrivacyExportDoc): PrivacyExportSummary => ({
-    id: doc.id,
-    status: isLive(doc) ? "ready" : "expired",
-    source: doc.source,
-    sizeBytes: doc.sizeBytes,
-    createdAt: doc.createdAt,
-    expiresAt: new Date(doc.expiresAt).toISOString(),
-    downloads: doc.downloads,
-    lastDownloadedAt: doc.lastDownloadedAt,
-    downloadPath: `/v1/privacy/exports/${doc.id}/download`,
-  });
+  const summary = (doc: PrivacyExportDoc) => summaryOf(doc, isLive(doc));
 
   async function keysFor(subject: PrivacySubject): Promise<string[]> {
     if (subject.kind !== "shopper") return [];
@@ -90,20 +80,7 @@ export function createPrivacyExports(deps: {
     return ids.map((id) => keyOf(subject.tenantId, id));
   }
 
-  const participant: PrivacyParticipant = {
-    name: "auth.privacy-exports",
-    // An export of exports would nest the shopper's data in itself; their existence is enough.
-    async export(subject) {
-      const filter = subject.kind === "tenant" ? {} : { subjectKeys: { $in: await keysFor(subject) } };
-      const docs = await deps.collection.find(subject.tenantId, filter, { projection: { cipher: 0 } });
-      return docs.map((d) => ({ kind: "privacy_export", id: d.id, createdAt: d.createdAt, source: d.source }));
-    },
-    async erase(subject) {
-      if (subject.kind === "tenant") return deps.collection.deleteMany(subject.tenantId, {});
-      const keys = await keysFor(subject);
-      return keys.length === 0 ? 0 : deps.collection.deleteMany(subject.tenantId, { subjectKeys: { $in: keys } });
-    },
-  };
+  const participant = exportsParticipant(deps.collection, keysFor);
 
   return {
     participant,
@@ -160,3 +137,39 @@ export function createPrivacyExports(deps: {
   };
 }
 export type PrivacyExports = ReturnType<typeof createPrivacyExports>;
+
+/** An export as listed: never its contents. */
+function summaryOf(doc: PrivacyExportDoc, live: boolean): PrivacyExportSummary {
+  return {
+    id: doc.id,
+    status: live ? "ready" : "expired",
+    source: doc.source,
+    sizeBytes: doc.sizeBytes,
+    createdAt: doc.createdAt,
+    expiresAt: new Date(doc.expiresAt).toISOString(),
+    downloads: doc.downloads,
+    lastDownloadedAt: doc.lastDownloadedAt,
+    downloadPath: `/v1/privacy/exports/${doc.id}/download`,
+  };
+}
+
+/** `auth.privacy-exports`: stored exports go with their shopper (and their shop). */
+function exportsParticipant(
+  collection: TenantCollection<PrivacyExportDoc>,
+  keysFor: (subject: PrivacySubject) => Promise<string[]>,
+): PrivacyParticipant {
+  return {
+    name: "auth.privacy-exports",
+    // An export of exports would nest the shopper's data in itself; their existence is enough.
+    async export(subject) {
+      const filter = subject.kind === "tenant" ? {} : { subjectKeys: { $in: await keysFor(subject) } };
+      const docs = await collection.find(subject.tenantId, filter, { projection: { cipher: 0 } });
+      return docs.map((d) => ({ kind: "privacy_export", id: d.id, createdAt: d.createdAt, source: d.source }));
+    },
+    async erase(subject) {
+      if (subject.kind === "tenant") return collection.deleteMany(subject.tenantId, {});
+      const keys = await keysFor(subject);
+      return keys.length === 0 ? 0 : collection.deleteMany(subject.tenantId, { subjectKeys: { $in: keys } });
+    },
+  };
+}

@@ -15,7 +15,8 @@ import {
 } from "@varai/runtime";
 import { type Express, Router } from "express";
 import request from "supertest";
-import { type AuthDeps, type AuthService, type AuthServiceOptions, createAuthService } from "./service.ts";
+import { createAuthService } from "./service.ts";
+import type { AuthDeps, AuthService, AuthServiceOptions } from "./types.ts";
 
 export interface Harness {
   app: Express;

@@ -1,4 +1,8 @@
-import type { CollectionDefinition } from "@varai/runtime";
+import { COLLECTIONS, type CollectionDefinition, type DocumentStore } from "@varai/runtime";
+import type { EventType, FaceMeasurements, FaceShape, Product, StyleRules } from "@varai/schema";
+import type { TrainMetrics } from "./preference-model.ts";
+import type { SerialisedWeights } from "./preference-weights.ts";
+import type { FaceShapeProbabilities } from "./style-rules.ts";
 
 /**
  * Collections only this service reads and writes. (`products`, `face_measurements` and
@@ -36,3 +40,83 @@ export const RECS_COLLECTIONS = {
 } as const satisfies Record<string, CollectionDefinition>;
 
 export const MODEL_KIND = "recommendations.preference";
+
+export interface RecommendationRecord {
+  id: string;
+  tenantId: string;
+  shopperId: string | null;
+  faceAnalysisId: string | null;
+  /** Rounded face profile, kept only when it came from a consented face analysis. */
+  profile: StoredProfile | null;
+  filters: Record<string, unknown>;
+  items: Array<{ productId: string; score: number }>;
+  modelVersion: string | null;
+  createdAt: string;
+  expiresAt: Date;
+}
+
+export interface StoredProfile {
+  faceShape: FaceShapeProbabilities | null;
+  pupillaryDistanceMm: number | null;
+  faceWidthMm: number | null;
+  faceLengthMm: number | null;
+}
+
+export interface RulesDoc {
+  id: string;
+  tenantId: string;
+  version: number;
+  rules: StyleRules;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+export interface ModelDoc {
+  id: string;
+  tenantId: string;
+  kind: typeof MODEL_KIND;
+  version: number;
+  status: "active" | "superseded" | "rejected" | "skipped";
+  trainedAt: string;
+  dataFrom: string | null;
+  dataTo: string | null;
+  metrics: (TrainMetrics & { usableEvents: number; shoppers: number }) | { usableEvents: number; reason: string };
+  weights: SerialisedWeights | null;
+  popularity: { ids: string[]; values: number[] } | null;
+}
+
+/** The fields of the ml service's face analyses this service reads. */
+export interface FaceMeasurementDoc {
+  id: string;
+  tenantId: string;
+  shopperId: string | null;
+  measurements: FaceMeasurements;
+  faceShape: { label: FaceShape; scores: Partial<Record<FaceShape, number>> };
+  createdAt?: string;
+  expiresAt: Date | string;
+}
+
+/** The fields of the analytics events this service reads. */
+export interface EventDoc {
+  id: string;
+  tenantId: string;
+  type: EventType;
+  sessionId: string;
+  shopperId?: string;
+  productId?: string;
+  occurredAt: string;
+  properties?: Record<string, unknown>;
+}
+
+/** Every collection this service touches, its own and the shared ones it reads. */
+export function openRecsCollections(store: DocumentStore) {
+  return {
+    products: store.tenantCollection<Product & { tenantId: string }>(COLLECTIONS.products),
+    faces: store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements),
+    events: store.tenantCollection<EventDoc>(COLLECTIONS.analyticsEvents),
+    records: store.tenantCollection<RecommendationRecord>(RECS_COLLECTIONS.recommendations),
+    models: store.tenantCollection<ModelDoc>(RECS_COLLECTIONS.mlModels),
+    rulesDocs: store.tenantCollection<RulesDoc>(RECS_COLLECTIONS.rules),
+  };
+}
+export type RecsCollections = ReturnType<typeof openRecsCollections>;

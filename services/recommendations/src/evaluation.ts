@@ -1,10 +1,12 @@
 import { COLLECTIONS, type RuntimeDeps } from "@varai/runtime";
 import type { Product } from "@varai/schema";
 import { isRecommendable } from "./catalog-index.ts";
+import { EVENT_WEIGHTS } from "./event-weights.ts";
 import type { TrainOptions } from "./preference-model.ts";
-import { createRecommendationsService, EVENT_WEIGHTS, type TrainResult } from "./service.ts";
+import { createRecommendationsService } from "./service.ts";
 import { type SimulatedEvent, type SimulationOptions, simulatePopulation } from "./simulation.ts";
 import { DEFAULT_STYLE_RULES } from "./style-rules.ts";
+import type { TrainResult } from "./types.ts";
 
 /**
  * Offline evaluation: simulate a population, split its events by time (train before the
@@ -122,17 +124,7 @@ export async function runOfflineEvaluation(
     return rankings;
   };
 
-  // Popularity: the most interacted frames of the training period (weighted), same list for all.
-  const counts = new Map<string, number>();
-  for (const e of trainEvents) {
-    if (e.productId) counts.set(e.productId, (counts.get(e.productId) ?? 0) + (EVENT_WEIGHTS[e.type] ?? 0));
-  }
-  const recommendable = new Set(sim.products.filter(isRecommendable).map((p) => p.id));
-  const popular = [...counts.entries()]
-    .filter(([id]) => recommendable.has(id))
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, K)
-    .map(([id]) => id);
+  const popular = popularList(sim.products, trainEvents);
   const popularity = scoreRankings(new Map(shoppers.map((s) => [s.id, popular])), relevance, catalogSize);
 
   const rules = scoreRankings(await rankWithService(), relevance, catalogSize);
@@ -152,4 +144,18 @@ export async function runOfflineEvaluation(
     rules,
     learned,
   };
+}
+
+/** Popularity: the most interacted frames of the training period (weighted), same list for all. */
+function popularList(products: Product[], trainEvents: SimulatedEvent[]): string[] {
+  const counts = new Map<string, number>();
+  for (const e of trainEvents) {
+    if (e.productId) counts.set(e.productId, (counts.get(e.productId) ?? 0) + (EVENT_WEIGHTS[e.type] ?? 0));
+  }
+  const recommendable = new Set(products.filter(isRecommendable).map((p) => p.id));
+  return [...counts.entries()]
+    .filter(([id]) => recommendable.has(id))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, K)
+    .map(([id]) => id);
 }

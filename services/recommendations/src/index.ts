@@ -2,15 +2,12 @@ export { buildCatalogIndex, type CatalogIndex, isRecommendable, priceToMinor } f
 export { MODEL_KIND, RECS_COLLECTIONS } from "./collections.ts";
 // For the offline evaluation and the benchmark (scripts/).
 export { runOfflineEvaluation } from "./evaluation.ts";
+export { EVENT_WEIGHTS } from "./event-weights.ts";
 export { CONTEXT_DIM, HISTORY_DIM, ITEM_DIM, PAIR_DIM } from "./features.ts";
 export { decentrationPerEye, explainFit, FIT, frameWidthOf } from "./fit.ts";
-export { seededRandom, serialiseWeights } from "./preference-model.ts";
-export {
-  createRecommendationsService,
-  EVENT_WEIGHTS,
-  type RecommendationsOptions,
-  type RecommendationsService,
-  type TrainResult,
-} from "./service.ts";
+export { seededRandom } from "./preference-model.ts";
+export { serialiseWeights } from "./preference-weights.ts";
+export { createRecommendationsService } from "./service.ts";
 export { simulateProducts } from "./simulation.ts";
-export { DEFAULT_STYLE_RULES, type StyleRules, StyleRulesSchema } from "./style-rules.ts";
+export { DEFAULT_STYLE_RULES } from "./style-rules.ts";
+export type { RecommendationsOptions, RecommendationsService, RulesView, TrainResult } from "./types.ts";

@@ -1,7 +1,9 @@
 import * as tf from "@tensorflow/tfjs";
-import { CONTEXT_DIM, HISTORY_DIM, ITEM_DIM, PAIR_DIM, POPULARITY_OFFSET } from "./features.ts";
+import { CONTEXT_DIM, HISTORY_DIM, ITEM_DIM, PAIR_DIM } from "./features.ts";
+import { itemScore, prepareItemSide, userVector } from "./preference-serving.ts";
+import type { PreferenceWeights } from "./preference-weights.ts";
 
-/**
+/*
  * The preference model: a factorisation model with a context tower and an item tower,
  *
  *   s(face, history, frame) = w·x + v·pair + (A·c + H·h) · (B·x)
@@ -11,18 +13,9 @@ import { CONTEXT_DIM, HISTORY_DIM, ITEM_DIM, PAIR_DIM, POPULARITY_OFFSET } from 
  * features of the shopper's recent positives, and pair = (fit, fit known, style) for this face
  * and frame. It is trained with TensorFlow.js on pairwise (BPR) loss from analytics events.
  *
- * Serving never touches TensorFlow: the item side (w·x, B·x) is precomputed per catalog into
- * Float32Arrays, and a request is one k-vector and one dot product per frame.
+ * Serving never touches TensorFlow (preference-serving.ts); the weights are stored as
+ * preference-weights.ts describes.
  */
-export interface PreferenceWeights {
-  factors: number;
-  itemLinear: Float32Array; // ITEM_DIM
-  pair: Float32Array; // PAIR_DIM
-  contextFactors: Float32Array; // CONTEXT_DIM x factors
-  historyFactors: Float32Array; // HISTORY_DIM x factors
-  itemFactors: Float32Array; // ITEM_DIM x factors
-}
-
 export interface TrainingSet {
   /** Item feature rows (ITEM_DIM each) with the popularity column filled. */
   items: Float32Array;
@@ -95,16 +88,41 @@ export async function trainPreferenceWeights(
 ): Promise<{ weights: PreferenceWeights; metrics: TrainMetrics }> {
   const started = performance.now();
   await ensureBackend();
-  const k = options.factors ?? 32;
   const epochs = options.epochs ?? 8;
-  const batchSize = options.batchSize ?? 512;
-  const negatives = options.negatives ?? 3;
-  const l2 = options.l2 ?? 1e-4;
+  // One generator for the whole run (shuffles, negatives, then the holdout's negatives): a seed
+  // gives the same model and the same metrics.
   const random = seededRandom(options.seed ?? 7);
   const m = data.positives.length;
   const holdout = Math.min(Math.floor(m * (options.holdoutShare ?? 0.1)), 20_000);
   const trainCount = m - holdout;
+  const { weights, finalLoss } = await fitWeights(data, trainCount, random, options);
+  const auc = holdoutAuc(data, weights, trainCount, random);
+  return {
+    weights,
+    metrics: {
+      examples: m,
+      trainExamples: trainCount,
+      holdoutExamples: holdout,
+      epochs,
+      finalLoss,
+      holdoutAuc: auc.model,
+      rulesHoldoutAuc: auc.rules,
+      durationMs: Math.round(performance.now() - started),
+    },
+  };
+}
 
+/** BPR with Adam over the oldest `trainCount` examples, `negatives` random frames per positive. */
+async function fitWeights(
+  data: TrainingSet,
+  trainCount: number,
+  random: () => number,
+  options: TrainOptions,
+): Promise<{ weights: PreferenceWeights; finalLoss: number }> {
+  const k = options.factors ?? 32;
+  const epochs = options.epochs ?? 8;
+  const batchSize = options.batchSize ?? 512;
+  const l2 = options.l2 ?? 1e-4;
   const init = (rows: number) => tf.variable(tf.randomNormal([rows, k], 0, 0.05, "float32", options.seed ?? 7));
   const A = init(CONTEXT_DIM);
   const H = init(HISTORY_DIM);
@@ -112,15 +130,7 @@ export async function trainPreferenceWeights(
   const wItem = tf.variable(tf.zeros([ITEM_DIM, 1]));
   const wPair = tf.variable(tf.zeros([PAIR_DIM, 1]));
   const optimizer = tf.train.adam(options.learningRate ?? 0.02);
-
-  const rows = batchSize * negatives;
-  const C = new Float32Array(rows * CONTEXT_DIM);
-  const Hh = new Float32Array(rows * HISTORY_DIM);
-  const Xp = new Float32Array(rows * ITEM_DIM);
-  const Xn = new Float32Array(rows * ITEM_DIM);
-  const Pp = new Float32Array(rows * PAIR_DIM);
-  const Pn = new Float32Array(rows * PAIR_DIM);
-  const W = new Float32Array(rows);
+  const batch = createBatch(data, batchSize, options.negatives ?? 3);
   const order = Int32Array.from({ length: trainCount }, (_, i) => i);
   let finalLoss = Number.NaN;
 
@@ -131,40 +141,13 @@ export async function trainPreferenceWeights(
   };
 
   for (let epoch = 0; epoch < epochs; epoch++) {
-    for (let i = trainCount - 1; i > 0; i--) {
-      const j = Math.floor(random() * (i + 1));
-      const t = order[i] as number;
-      order[i] = order[j] as number;
-      order[j] = t;
-    }
+    shuffle(order, random);
     let epochLoss = 0;
     let batches = 0;
     for (let start = 0; start < trainCount; start += batchSize) {
-      const end = Math.min(trainCount, start + batchSize);
-      let r = 0;
-      for (let e = start; e < end; e++) {
-        const ex = order[e] as number;
-        const pos = data.positives[ex] as number;
-        for (let q = 0; q < negatives; q++, r++) {
-          let neg = Math.floor(random() * data.itemCount);
-          if (neg === pos) neg = (neg + 1) % data.itemCount;
-          C.set(data.contexts.subarray(ex * CONTEXT_DIM, (ex + 1) * CONTEXT_DIM), r * CONTEXT_DIM);
-          Hh.set(data.histories.subarray(ex * HISTORY_DIM, (ex + 1) * HISTORY_DIM), r * HISTORY_DIM);
-          Xp.set(data.items.subarray(pos * ITEM_DIM, (pos + 1) * ITEM_DIM), r * ITEM_DIM);
-          Xn.set(data.items.subarray(neg * ITEM_DIM, (neg + 1) * ITEM_DIM), r * ITEM_DIM);
-          data.pair(ex, pos, Pp, r * PAIR_DIM);
-          data.pair(ex, neg, Pn, r * PAIR_DIM);
-          W[r] = data.weights[ex] as number;
-        }
-      }
+      const rows = batch.fill(order, start, Math.min(trainCount, start + batchSize), random);
       const loss = tf.tidy((): tf.Scalar => {
-        const c = tf.tensor2d(C.subarray(0, r * CONTEXT_DIM), [r, CONTEXT_DIM]);
-        const h = tf.tensor2d(Hh.subarray(0, r * HISTORY_DIM), [r, HISTORY_DIM]);
-        const xp = tf.tensor2d(Xp.subarray(0, r * ITEM_DIM), [r, ITEM_DIM]);
-        const xn = tf.tensor2d(Xn.subarray(0, r * ITEM_DIM), [r, ITEM_DIM]);
-        const pp = tf.tensor2d(Pp.subarray(0, r * PAIR_DIM), [r, PAIR_DIM]);
-        const pn = tf.tensor2d(Pn.subarray(0, r * PAIR_DIM), [r, PAIR_DIM]);
-        const w = tf.tensor1d(W.subarray(0, r));
+        const { c, h, xp, xn, pp, pn, w } = batch.tensors(rows);
         return optimizer.minimize(() => {
           const margin = tf.sub(score(c, h, xp, pp), score(c, h, xn, pn));
           const bpr = tf.div(tf.sum(tf.mul(w, tf.softplus(tf.neg(margin)))), tf.sum(w));
@@ -191,14 +174,81 @@ export async function trainPreferenceWeights(
   };
   tf.dispose([A, H, B, wItem, wPair]);
   optimizer.dispose();
+  return { weights, finalLoss };
+}
 
-  // Holdout AUC with the serving code path (not TensorFlow), against the rules on the same pairs.
+/** Fisher-Yates, in place. */
+function shuffle(order: Int32Array, random: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+}
+
+/**
+ * The buffers of one batch, reused for every batch: (context, history, positive, negative, pair
+ * features, weight) per (example, sampled negative).
+ */
+function createBatch(data: TrainingSet, batchSize: number, negatives: number) {
+  const rows = batchSize * negatives;
+  const C = new Float32Array(rows * CONTEXT_DIM);
+  const Hh = new Float32Array(rows * HISTORY_DIM);
+  const Xp = new Float32Array(rows * ITEM_DIM);
+  const Xn = new Float32Array(rows * ITEM_DIM);
+  const Pp = new Float32Array(rows * PAIR_DIM);
+  const Pn = new Float32Array(rows * PAIR_DIM);
+  const W = new Float32Array(rows);
+  return {
+    /** Fills the rows for examples order[start..end); returns how many rows it wrote. */
+    fill(order: Int32Array, start: number, end: number, random: () => number): number {
+      let r = 0;
+      for (let e = start; e < end; e++) {
+        const ex = order[e] as number;
+        const pos = data.positives[ex] as number;
+        for (let q = 0; q < negatives; q++, r++) {
+          let neg = Math.floor(random() * data.itemCount);
+          if (neg === pos) neg = (neg + 1) % data.itemCount;
+          C.set(data.contexts.subarray(ex * CONTEXT_DIM, (ex + 1) * CONTEXT_DIM), r * CONTEXT_DIM);
+          Hh.set(data.histories.subarray(ex * HISTORY_DIM, (ex + 1) * HISTORY_DIM), r * HISTORY_DIM);
+          Xp.set(data.items.subarray(pos * ITEM_DIM, (pos + 1) * ITEM_DIM), r * ITEM_DIM);
+          Xn.set(data.items.subarray(neg * ITEM_DIM, (neg + 1) * ITEM_DIM), r * ITEM_DIM);
+          data.pair(ex, pos, Pp, r * PAIR_DIM);
+          data.pair(ex, neg, Pn, r * PAIR_DIM);
+          W[r] = data.weights[ex] as number;
+        }
+      }
+      return r;
+    },
+    /** The first `r` rows as tensors (call inside tf.tidy). */
+    tensors(r: number) {
+      return {
+        c: tf.tensor2d(C.subarray(0, r * CONTEXT_DIM), [r, CONTEXT_DIM]),
+        h: tf.tensor2d(Hh.subarray(0, r * HISTORY_DIM), [r, HISTORY_DIM]),
+        xp: tf.tensor2d(Xp.subarray(0, r * ITEM_DIM), [r, ITEM_DIM]),
+        xn: tf.tensor2d(Xn.subarray(0, r * ITEM_DIM), [r, ITEM_DIM]),
+        pp: tf.tensor2d(Pp.subarray(0, r * PAIR_DIM), [r, PAIR_DIM]),
+        pn: tf.tensor2d(Pn.subarray(0, r * PAIR_DIM), [r, PAIR_DIM]),
+        w: tf.tensor1d(W.subarray(0, r)),
+      };
+    },
+  };
+}
+
+/** Holdout AUC with the serving code path (not TensorFlow), against the rules on the same pairs. */
+function holdoutAuc(
+  data: TrainingSet,
+  weights: PreferenceWeights,
+  trainCount: number,
+  random: () => number,
+): { model: number; rules: number } {
   let modelWins = 0;
   let rulesWins = 0;
   let pairs = 0;
   const pair = new Float32Array(2 * PAIR_DIM);
   const side = prepareItemSide(weights, data.items, data.itemCount, null);
-  for (let ex = trainCount; ex < m; ex++) {
+  for (let ex = trainCount; ex < data.positives.length; ex++) {
     const u = userVector(
       weights,
       data.contexts.subarray(ex * CONTEXT_DIM, (ex + 1) * CONTEXT_DIM),
@@ -219,136 +269,5 @@ export async function trainPreferenceWeights(
       pairs++;
     }
   }
-  return {
-    weights,
-    metrics: {
-      examples: m,
-      trainExamples: trainCount,
-      holdoutExamples: holdout,
-      epochs,
-      finalLoss,
-      holdoutAuc: pairs ? modelWins / pairs : Number.NaN,
-      rulesHoldoutAuc: pairs ? rulesWins / pairs : Number.NaN,
-      durationMs: Math.round(performance.now() - started),
-    },
-  };
-}
-
-/** The item tower for a catalog: linear term and factor vector per item. */
-export interface ItemSide {
-  linear: Float32Array;
-  factors: Float32Array;
-}
-
-/**
- * Precomputes w·x and B·x for every item. `popularity` (per row) overrides the feature column,
- * so the catalog's feature rows are shared and never copied.
- */
-export function prepareItemSide(
-  weights: PreferenceWeights,
-  items: Float32Array,
-  count: number,
-  popularity: Float32Array | null,
-): ItemSide {
-  const k = weights.factors;
-  const linear = new Float32Array(count);
-  const factors = new Float32Array(count * k);
-  for (let i = 0; i < count; i++) {
-    const row = i * ITEM_DIM;
-    let lin = 0;
-    for (let d = 0; d < ITEM_DIM; d++) {
-      const x = popularity && d === POPULARITY_OFFSET ? (popularity[i] as number) : (items[row + d] as number);
-      if (x === 0) continue;
-      lin += x * (weights.itemLinear[d] as number);
-      const w = d * k;
-      const out = i * k;
-      for (let f = 0; f < k; f++)
-        factors[out + f] = (factors[out + f] as number) + x * (weights.itemFactors[w + f] as number);
-    }
-    linear[i] = lin;
-  }
-  return { linear, factors };
-}
-
-/** A·c + H·h for one request. */
-export function userVector(weights: PreferenceWeights, context: Float32Array, history: Float32Array): Float32Array {
-  const k = weights.factors;
-  const u = new Float32Array(k);
-  const add = (vector: Float32Array, matrix: Float32Array) => {
-    for (let d = 0; d < vector.length; d++) {
-      const x = vector[d] as number;
-      if (x === 0) continue;
-      for (let f = 0; f < k; f++) u[f] = (u[f] as number) + x * (matrix[d * k + f] as number);
-    }
-  };
-  add(context, weights.contextFactors);
-  add(history, weights.historyFactors);
-  return u;
-}
-
-export function itemScore(
-  weights: PreferenceWeights,
-  side: ItemSide,
-  u: Float32Array,
-  item: number,
-  pair: Float32Array,
-  pairAt: number,
-): number {
-  const k = weights.factors;
-  let s = side.linear[item] as number;
-  for (let p = 0; p < PAIR_DIM; p++) s += (pair[pairAt + p] as number) * (weights.pair[p] as number);
-  const o = item * k;
-  for (let f = 0; f < k; f++) s += (u[f] as number) * (side.factors[o + f] as number);
-  return s;
-}
-
-const toBase64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString("base64");
-const fromBase64 = (s: string) => {
-  const bytes = Buffer.from(s, "base64");
-  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-};
-
-export interface SerialisedWeights {
-  format: "factorisation-v1";
-  dims: { item: number; context: number; history: number; pair: number };
-  factors: number;
-  itemLinear: string;
-  pair: string;
-  contextFactors: string;
-  historyFactors: string;
-  itemFactors: string;
-}
-
-export function serialiseWeights(w: PreferenceWeights): SerialisedWeights {
-  return {
-    format: "factorisation-v1",
-    dims: { item: ITEM_DIM, context: CONTEXT_DIM, history: HISTORY_DIM, pair: PAIR_DIM },
-    factors: w.factors,
-    itemLinear: toBase64(w.itemLinear),
-    pair: toBase64(w.pair),
-    contextFactors: toBase64(w.contextFactors),
-    historyFactors: toBase64(w.historyFactors),
-    itemFactors: toBase64(w.itemFactors),
-  };
-}
-
-/** Null when the stored weights were made for other feature dimensions (then: cold start until retrained). */
-export function deserialiseWeights(s: SerialisedWeights): PreferenceWeights | null {
-  if (
-    s.format !== "factorisation-v1" ||
-    s.dims.item !== ITEM_DIM ||
-    s.dims.context !== CONTEXT_DIM ||
-    s.dims.history !== HISTORY_DIM ||
-    s.dims.pair !== PAIR_DIM
-  ) {
-    return null;
-  }
-  return {
-    factors: s.factors,
-    itemLinear: fromBase64(s.itemLinear),
-    pair: fromBase64(s.pair),
-    contextFactors: fromBase64(s.contextFactors),
-    historyFactors: fromBase64(s.historyFactors),
-    itemFactors: fromBase64(s.itemFactors),
-  };
+  return { model: pairs ? modelWins / pairs : Number.NaN, rules: pairs ? rulesWins / pairs : Number.NaN };
 }

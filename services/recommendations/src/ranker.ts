@@ -1,15 +1,16 @@
-import type { FaceShape, RecommendationItem } from "@varai/schema";
+import type { FaceShape, RecommendationItem, StyleRules } from "@varai/schema";
 import type { CatalogIndex } from "./catalog-index.ts";
+import { diversify, topK } from "./diversify.ts";
 import { PAIR_DIM } from "./features.ts";
 import { combinedFit, explainFit, type FaceSize } from "./fit.ts";
-import type { ItemSide, PreferenceWeights } from "./preference-model.ts";
+import type { ItemSide } from "./preference-serving.ts";
+import type { PreferenceWeights } from "./preference-weights.ts";
 import {
   explainStyle,
   type FaceShapeProbabilities,
   RIM_SLOTS,
   rimSlot,
   SHAPE_SLOTS,
-  type StyleRules,
   shapeSlot,
   styleTable,
 } from "./style-rules.ts";
@@ -48,67 +49,20 @@ export interface RankResult {
   reason?: string;
 }
 
-/** Min-heap of (score, index) keeping the best `capacity` entries. */
-function topK(capacity: number) {
-  const scores = new Float64Array(capacity);
-  const ids = new Int32Array(capacity);
-  let size = 0;
-  const swap = (a: number, b: number) => {
-    const s = scores[a] as number;
-    scores[a] = scores[b] as number;
-    scores[b] = s;
-    const i = ids[a] as number;
-    ids[a] = ids[b] as number;
-    ids[b] = i;
-  };
-  return {
-    push(score: number, id: number) {
-      if (size < capacity) {
-        let at = size++;
-        scores[at] = score;
-        ids[at] = id;
-        while (at > 0) {
-          const parent = (at - 1) >> 1;
-          if ((scores[parent] as number) <= (scores[at] as number)) break;
-          swap(parent, at);
-          at = parent;
-        }
-        return;
-      }
-      if (score <= (scores[0] as number)) return;
-      scores[0] = score;
-      ids[0] = id;
-      let at = 0;
-      for (;;) {
-        const l = 2 * at + 1;
-        const r = l + 1;
-        let min = at;
-        if (l < size && (scores[l] as number) < (scores[min] as number)) min = l;
-        if (r < size && (scores[r] as number) < (scores[min] as number)) min = r;
-        if (min === at) break;
-        swap(min, at);
-        at = min;
-      }
-    },
-    /** Best first. */
-    sorted(): Array<{ score: number; id: number }> {
-      const out = [];
-      for (let i = 0; i < size; i++) out.push({ score: scores[i] as number, id: ids[i] as number });
-      return out.sort((a, b) => b.score - a.score || a.id - b.id);
-    },
-  };
-}
-
-function similarity(index: CatalogIndex, a: number, b: number): number {
-  let s = 0;
-  const shape = index.shapeSlot[a] as number;
-  if (shape === index.shapeSlot[b] && shape !== SHAPE_SLOTS - 1) s += 0.5;
-  if (index.colorId[a] === index.colorId[b]) s += 0.3;
-  if (index.brandId[a] === index.brandId[b]) s += 0.2;
-  return s;
-}
-
 const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Per frame of the index (only candidates' entries are set): the parts of the score. */
+interface Scored {
+  candidates: Int32Array;
+  count: number;
+  fit: Float32Array;
+  style: Float32Array;
+  /** The preference model's raw score, with its max, sum and sum of squares over the candidates. */
+  raw: Float32Array | null;
+  rawMax: number;
+  rawSum: number;
+  rawSq: number;
+}
 
 /**
  * Scores every frame of the index with typed-array loops, then picks the list: pinned frames
@@ -116,10 +70,22 @@ const round = (x: number, digits = 4) => Math.round(x * 10 ** digits) / 10 ** di
  * list is not ten near-identical frames.
  */
 export function rank(input: RankInput): RankResult {
-  const { index, face, rules, filters, preference } = input;
-  if (index.size === 0) return { items: [], reason: "The catalog has no active, in-stock frames yet" };
+  if (input.index.size === 0) return { items: [], reason: "The catalog has no active, in-stock frames yet" };
+  const scored = scoreCandidates(input);
+  if (scored.count === 0) return { items: [], reason: "No frames match the filters" };
+  const mixed = mixScores(input, scored);
+  const selected = diversify(input.index, input.limit, input.diversity ?? 0.75, mixed.pinned, mixed.pool);
+  return { items: selected.map((i) => explainItem(input, scored, mixed, i)) };
+}
 
-  const styles = styleTable(rules, input.faceShape);
+/**
+ * The filters, fit, style and preference score of every frame: one pass over the typed arrays,
+ * the measured hot path of a request (`pnpm bench:recs`, README "Measured"), so it stays one loop
+ * with the model's dot product inlined, at the cost of its length.
+ */
+function scoreCandidates(input: RankInput): Scored {
+  const { index, face, filters, preference } = input;
+  const styles = styleTable(input.rules, input.faceShape);
   const shapeAllowed = filters.shapes?.length ? new Uint8Array(SHAPE_SLOTS) : null;
   for (const s of filters.shapes ?? []) shapeAllowed![shapeSlot(s as never)] = 1;
   const rimAllowed = filters.rims?.length ? new Uint8Array(RIM_SLOTS) : null;
@@ -161,7 +127,7 @@ export function rank(input: RankInput): RankResult {
       pair[0] = Number.isNaN(f) ? 0 : f;
       pair[1] = Number.isNaN(f) ? 0 : 1;
       pair[2] = st;
-      // Inlined itemScore (preference-model.ts): this loop is the hot path.
+      // Inlined itemScore (preference-serving.ts): this loop is the hot path.
       const k = preference.weights.factors;
       const pw = preference.weights.pair;
       let s = (preference.side.linear[i] as number) + pair[0] * (pw[0] as number) + pair[1] * (pw[1] as number);
@@ -174,12 +140,27 @@ export function rank(input: RankInput): RankResult {
       rawSq += s * s;
     }
   }
-  if (count === 0) return { items: [], reason: "No frames match the filters" };
+  return { candidates, count, fit, style, raw, rawMax, rawSum, rawSq };
+}
 
-  const mean = rawSum / count;
-  const std = Math.sqrt(Math.max(rawSq / count - mean * mean, 1e-12));
+interface Mixed {
+  score: Float32Array;
+  /** The preference part, 0-1, per frame (null without a model). */
+  pref: Float32Array | null;
+  pinned: number[];
+  /** The best 3 x limit (at least 30) unpinned frames, best first. */
+  pool: Array<{ score: number; id: number }>;
+}
+
+/** The rules' weights mix the parts into one score per candidate; the merchant's boost multiplies it. */
+function mixScores(input: RankInput, scored: Scored): Mixed {
+  const { index } = input;
+  const { candidates, count, fit, style, raw, rawMax } = scored;
+  const n = index.size;
+  const mean = scored.rawSum / count;
+  const std = Math.sqrt(Math.max(scored.rawSq / count - mean * mean, 1e-12));
   const pref = raw ? new Float32Array(n) : null;
-  const w = rules.weights;
+  const w = input.rules.weights;
   const capacity = Math.min(count, Math.max(3 * input.limit, 30));
   const heap = topK(capacity);
   const score = new Float32Array(n);
@@ -206,71 +187,46 @@ export function rank(input: RankInput): RankResult {
     if (index.pinned[i]) pinned.push(i);
     else heap.push(s, i);
   }
-
   pinned.sort((a, b) => (score[b] as number) - (score[a] as number));
-  const selected = pinned.slice(0, input.limit);
-  const pool = heap.sorted();
-  const lambda = input.diversity ?? 0.75;
-  const top = Math.max(pool[0]?.score ?? 0, 1e-9);
-  const maxSim = new Float32Array(pool.length);
-  for (let p = 0; p < pool.length; p++) {
-    for (const s of selected) maxSim[p] = Math.max(maxSim[p] as number, similarity(index, pool[p]!.id, s));
-  }
-  const taken = new Uint8Array(pool.length);
-  while (selected.length < input.limit && selected.length < pinned.length + pool.length) {
-    let best = -1;
-    let bestValue = Number.NEGATIVE_INFINITY;
-    for (let p = 0; p < pool.length; p++) {
-      if (taken[p]) continue;
-      const value = lambda * (pool[p]!.score / top) - (1 - lambda) * (maxSim[p] as number);
-      if (value > bestValue) {
-        bestValue = value;
-        best = p;
-      }
-    }
-    if (best < 0) break;
-    taken[best] = 1;
-    const chosen = pool[best]!.id;
-    selected.push(chosen);
-    for (let p = 0; p < pool.length; p++) {
-      if (!taken[p]) maxSim[p] = Math.max(maxSim[p] as number, similarity(index, pool[p]!.id, chosen));
-    }
-  }
+  return { score, pref, pinned, pool: heap.sorted() };
+}
 
-  const items = selected.map((i): RecommendationItem => {
-    const dims = index.dimensions[i] ?? {};
-    const explained = face ? explainFit(dims, face) : null;
-    const sizeUnknown =
-      Number.isNaN(index.frameWidth[i] as number) &&
-      Number.isNaN((index.lensWidth[i] as number) + (index.bridgeWidth[i] as number));
-    const reasons = [...(explained?.reasons ?? (sizeUnknown ? ["size unknown: scored on style only"] : []))];
-    const styleReason = explainStyle(rules, input.faceShapeLabel, index.shapes[i], index.rims[i]);
-    if (styleReason) reasons.push(styleReason);
-    const p = pref ? (pref[i] as number) : null;
-    if (p !== null && p >= 0.8) {
-      reasons.push(
-        preference?.personalised
-          ? "close to frames you tried on or bought"
-          : "often chosen by shoppers with a similar face",
-      );
-    }
-    if (index.pinned[i]) reasons.push("featured by the store");
-    else if ((index.boost[i] as number) > 1) reasons.push("promoted by the store");
-    const badges = explained?.badges ?? (sizeUnknown ? ["size-unknown"] : []);
-    return {
-      productId: index.ids[i] as string,
-      title: index.titles[i] as string,
-      score: round(score[i] as number),
-      parts: {
-        fit: Number.isNaN(fit[i] as number) ? null : round(fit[i] as number),
-        style: round(style[i] as number),
-        preference: p === null ? null : round(p),
-        merchantBoost: index.boost[i] as number,
-      },
-      fitBadges: badges,
-      reasons,
-      sizeUnknown,
-    };
-  });
-  return { items };
+/** The item as answered, with its parts, badges and reasons (only chosen items get explained). */
+function explainItem(input: RankInput, scored: Scored, mixed: Mixed, i: number): RecommendationItem {
+  const { index, face, preference } = input;
+  const { fit, style } = scored;
+  const { score, pref } = mixed;
+  const dims = index.dimensions[i] ?? {};
+  const explained = face ? explainFit(dims, face) : null;
+  const sizeUnknown =
+    Number.isNaN(index.frameWidth[i] as number) &&
+    Number.isNaN((index.lensWidth[i] as number) + (index.bridgeWidth[i] as number));
+  const reasons = [...(explained?.reasons ?? (sizeUnknown ? ["size unknown: scored on style only"] : []))];
+  const styleReason = explainStyle(input.rules, input.faceShapeLabel, index.shapes[i], index.rims[i]);
+  if (styleReason) reasons.push(styleReason);
+  const p = pref ? (pref[i] as number) : null;
+  if (p !== null && p >= 0.8) {
+    reasons.push(
+      preference?.personalised
+        ? "close to frames you tried on or bought"
+        : "often chosen by shoppers with a similar face",
+    );
+  }
+  if (index.pinned[i]) reasons.push("featured by the store");
+  else if ((index.boost[i] as number) > 1) reasons.push("promoted by the store");
+  const badges = explained?.badges ?? (sizeUnknown ? ["size-unknown"] : []);
+  return {
+    productId: index.ids[i] as string,
+    title: index.titles[i] as string,
+    score: round(score[i] as number),
+    parts: {
+      fit: Number.isNaN(fit[i] as number) ? null : round(fit[i] as number),
+      style: round(style[i] as number),
+      preference: p === null ? null : round(p),
+      merchantBoost: index.boost[i] as number,
+    },
+    fitBadges: badges,
+    reasons,
+    sizeUnknown,
+  };
 }

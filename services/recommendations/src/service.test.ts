@@ -13,8 +13,9 @@ import type { RequestHandler } from "express";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RECS_COLLECTIONS } from "./collections.ts";
-import { createRecommendationsService, type RecommendationsService } from "./service.ts";
+import { createRecommendationsService } from "./service.ts";
 import { DEFAULT_STYLE_RULES } from "./style-rules.ts";
+import type { RecommendationsService } from "./types.ts";
 
 const T = "ten_shop1";
 const authenticate: RequestHandler = (req, res, next) => {

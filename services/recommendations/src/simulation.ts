@@ -199,49 +199,73 @@ export function simulatePopulation(options: SimulationOptions): Simulation {
       });
     }
 
-    // 1 + Poisson(3) sessions.
-    let sessions = 1;
-    for (let l = Math.exp(-3), p = random(); p > l; p *= random()) sessions++;
-    for (let k = 0; k < sessions; k++) {
-      const sessionStart = start + random() * days * 86_400_000;
-      const sessionId = `ses_${s}_${k}`;
-      const shown = Array.from({ length: 40 }, () => Math.floor(random() * products.length));
-      const viewed = shown
-        .map((i) => ({ i, v: (utility[i] as number) + 0.6 * gumbel(random) }))
-        .sort((a, b) => b.v - a.v)
-        .slice(0, 3);
-      let t = sessionStart;
-      const emit = (type: EventType, productIndex: number) => {
-        t += 5_000 + random() * 60_000;
-        const occurredAt = new Date(t).toISOString();
-        events.push({
-          id: `evt_sim${eventId++}`,
-          tenantId: options.tenantId,
-          type,
-          sessionId,
-          shopperId: shopper.id,
-          productId: (products[productIndex] as Product).id,
-          occurredAt,
-          properties: {},
-          receivedAt: occurredAt,
-          deviceClass: "desktop",
-          region: null,
-          expiresAt: new Date(FAR_FUTURE),
-        });
-      };
-      for (const { i } of viewed) {
-        const u = utility[i] as number;
-        emit("product_viewed", i);
-        if (random() < sigmoid(2.5 * (u - 2.4))) {
-          emit("try_on_rendered", i);
-          if (random() < sigmoid(2.5 * (u - 2.9))) {
-            emit("add_to_cart", i);
-            if (random() < 0.5) emit("purchase", i);
-          }
+    simulateSessions(
+      { shopper, index: s, utility, products, start, days, tenantId: options.tenantId },
+      random,
+      (event) => events.push({ id: `evt_sim${eventId++}`, ...event }),
+    );
+  }
+  events.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
+  return { products, shoppers, events, faceAnalyses };
+}
+
+/**
+ * One shopper's 1 + Poisson(3) sessions: each shows 40 random frames; the shopper views the best
+ * 3 by noisy utility, then tries on, adds to cart and buys with probabilities rising with utility.
+ */
+function simulateSessions(
+  run: {
+    shopper: SimulatedShopper;
+    /** The shopper's number, in session ids. */
+    index: number;
+    utility: number[];
+    products: Product[];
+    start: number;
+    days: number;
+    tenantId: string;
+  },
+  random: () => number,
+  push: (event: Omit<SimulatedEvent, "id">) => void,
+): void {
+  const { shopper, utility, products } = run;
+  let sessions = 1;
+  for (let l = Math.exp(-3), p = random(); p > l; p *= random()) sessions++;
+  for (let k = 0; k < sessions; k++) {
+    const sessionStart = run.start + random() * run.days * 86_400_000;
+    const sessionId = `ses_${run.index}_${k}`;
+    const shown = Array.from({ length: 40 }, () => Math.floor(random() * products.length));
+    const viewed = shown
+      .map((i) => ({ i, v: (utility[i] as number) + 0.6 * gumbel(random) }))
+      .sort((a, b) => b.v - a.v)
+      .slice(0, 3);
+    let t = sessionStart;
+    const emit = (type: EventType, productIndex: number) => {
+      t += 5_000 + random() * 60_000;
+      const occurredAt = new Date(t).toISOString();
+      push({
+        tenantId: run.tenantId,
+        type,
+        sessionId,
+        shopperId: shopper.id,
+        productId: (products[productIndex] as Product).id,
+        occurredAt,
+        properties: {},
+        receivedAt: occurredAt,
+        deviceClass: "desktop",
+        region: null,
+        expiresAt: new Date(FAR_FUTURE),
+      });
+    };
+    for (const { i } of viewed) {
+      const u = utility[i] as number;
+      emit("product_viewed", i);
+      if (random() < sigmoid(2.5 * (u - 2.4))) {
+        emit("try_on_rendered", i);
+        if (random() < sigmoid(2.5 * (u - 2.9))) {
+          emit("add_to_cart", i);
+          if (random() < 0.5) emit("purchase", i);
         }
       }
     }
   }
-  events.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
-  return { products, shoppers, events, faceAnalyses };
 }

@@ -1,72 +1,15 @@
 import {
   FACE_SHAPES,
-  FaceMeasurementsSchema,
   type FaceShape,
-  FaceShapeSchema,
   FRAME_SHAPES,
   type FrameShape,
-  FrameShapeSchema,
   RIM_TYPES,
   type RimType,
-  RimTypeSchema,
+  type StyleRules,
 } from "@varai/schema";
-import { z } from "zod";
 
-/**
- * Face shape -> frame shape affinities are data, not code: sources disagree (TRYON.md:
- * heart + cat-eye is both recommended and discouraged), so a merchant edits them per tenant.
- * 1 = usually recommended, 0 = usually avoided, 0.5 (or missing) = neutral.
- */
-const Affinity = z.number().min(0).max(1);
-const Note = z.string().trim().min(1).max(200);
-
-export const StyleRulesSchema = z
-  .object({
-    shapes: z.record(FaceShapeSchema, z.partialRecord(FrameShapeSchema, Affinity)),
-    rims: z.partialRecord(FaceShapeSchema, z.partialRecord(RimTypeSchema, Affinity)).default({}),
-    /** The sentence shown as the reason for a (face, frame) pair, e.g. "angular frames balance a round face". */
-    notes: z.partialRecord(FaceShapeSchema, z.partialRecord(FrameShapeSchema, Note)).default({}),
-    /** How the parts mix into the score; renormalised over the parts a request has. */
-    weights: z
-      .object({
-        fit: z.number().min(0).max(1),
-        style: z.number().min(0).max(1),
-        preference: z.number().min(0).max(1),
-      })
-      .strict()
-      .refine((w) => w.fit + w.style > 0, "fit and style weights cannot both be 0")
-      .default({ fit: 0.15, style: 0.1, preference: 0.75 }),
-    /** Weight of the rim part inside style (the rest is the frame shape). */
-    rimShare: z.number().min(0).max(1).default(0.2),
-  })
-  .strict();
-export type StyleRules = z.infer<typeof StyleRulesSchema>;
-
-export const PutRulesBodySchema = z
-  .object({
-    rules: StyleRulesSchema,
-    /** Optimistic concurrency: the version the editor started from. A mismatch is 409. */
-    expectedVersion: z.number().int().min(0).optional(),
-  })
-  .strict();
-
-/**
- * `POST /v1/recommendations/preview`: the ranking a sample face would get, with the rules in
- * force or a draft (`rules`), for the rules editor. Nothing is stored.
- */
-export const PreviewRequestSchema = z
-  .object({
-    rules: StyleRulesSchema.optional(),
-    faceShape: FaceShapeSchema.optional(),
-    measurements: FaceMeasurementsSchema.optional(),
-    limit: z.number().int().min(1).max(50).default(10),
-  })
-  .strict()
-  .refine((v) => v.faceShape !== undefined || v.measurements !== undefined, {
-    message: "give a faceShape or measurements",
-    path: ["faceShape"],
-  });
-export type PreviewRequest = z.infer<typeof PreviewRequestSchema>;
+// The rules' schema (StyleRulesSchema) lives in @varai/schema, shared with the Studio rules
+// editor; this file holds the default table and how the rules turn into style scores.
 
 /** The default table, from TRYON.md's "usually recommended / usually avoided". */
 export const DEFAULT_STYLE_RULES: StyleRules = {

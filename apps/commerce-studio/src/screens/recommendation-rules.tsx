@@ -6,8 +6,14 @@ import {
   useRules,
   useSaveRules,
 } from "@varai/admin-kit";
-import { PreviewRequestSchema, type StyleRules, StyleRulesSchema } from "@varai/recommendations/style-rules";
-import { FACE_SHAPES, type FaceShape, FRAME_SHAPES } from "@varai/schema";
+import {
+  FACE_SHAPES,
+  type FaceShape,
+  FRAME_SHAPES,
+  PreviewRequestSchema,
+  type StyleRules,
+  StyleRulesSchema,
+} from "@varai/schema";
 import { useEffect, useState } from "react";
 import {
   Button,

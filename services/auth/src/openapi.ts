@@ -1,0 +1,202 @@
+import type { OpenApiFragment } from "@varai/runtime";
+import {
+  ApiKeySchema,
+  AuditEntrySchema,
+  ChangeRoleInputSchema,
+  CreateApiKeyInputSchema,
+  CreateTenantInputSchema,
+  CreateUserInputSchema,
+  TenantSchema,
+  UserSchema,
+} from "@varai/schema";
+import { z } from "zod";
+import { PrivacyRequestSchema } from "./privacy.ts";
+import { LoginInputSchema, RefreshInputSchema } from "./schemas.ts";
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+const problem = { description: "problem+json", content: { "application/problem+json": {} } };
+const body = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: json(schema) } } });
+const ok = (schema: z.ZodType, status = "200") => ({
+  [status]: { description: "OK", content: { "application/json": { schema: json(schema) } } },
+});
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
+const bearer = [{ bearerAuth: [] }];
+
+const SessionSchema = z.object({
+  tokenType: z.literal("Bearer"),
+  accessToken: z.string(),
+  expiresIn: z.number(),
+  refreshToken: z.string(),
+  user: UserSchema,
+});
+
+export function authOpenApi(): OpenApiFragment {
+  return { paths: { ...sessionPaths(), ...tenantPaths(), ...apiKeyAndAuditPaths(), ...privacyPaths() } };
+}
+
+/** Sign-in, refresh, sign-out and the signed-in user. */
+function sessionPaths(): Record<string, unknown> {
+  return {
+    "/v1/auth/login": {
+      post: {
+        summary: "Sign in; returns a 15-minute access token and a rotating refresh token",
+        requestBody: body(LoginInputSchema),
+        responses: { ...ok(SessionSchema), ...errors(400, 401, 429) },
+      },
+    },
+    "/v1/auth/refresh": {
+      post: {
+        summary: "Exchange a refresh token (single use; reuse revokes the session family)",
+        requestBody: body(RefreshInputSchema),
+        responses: { ...ok(SessionSchema), ...errors(400, 401) },
+      },
+    },
+    "/v1/auth/logout": {
+      post: {
+        summary: "Revoke a session family",
+        requestBody: body(RefreshInputSchema),
+        responses: { "204": { description: "Revoked" } },
+      },
+    },
+    "/v1/me": { get: { summary: "The signed-in user", security: bearer, responses: errors(401) } },
+  };
+}
+
+/** Tenants and their users. */
+function tenantPaths(): Record<string, unknown> {
+  return {
+    "/v1/tenants": {
+      post: {
+        summary: "Create a tenant (platform admin)",
+        security: bearer,
+        requestBody: body(CreateTenantInputSchema),
+        responses: { ...ok(TenantSchema, "201"), ...errors(400, 401, 403) },
+      },
+    },
+    "/v1/tenants/{id}": {
+      get: {
+        summary: "A tenant (own, or any for a platform admin)",
+        security: bearer,
+        responses: { ...ok(TenantSchema), ...errors(401, 403, 404) },
+      },
+    },
+    "/v1/tenants/{id}/users": {
+      post: {
+        summary: "Add a user; a generated password is returned once",
+        security: bearer,
+        requestBody: body(CreateUserInputSchema),
+        responses: {
+          ...ok(z.object({ user: UserSchema, generatedPassword: z.string().optional() }), "201"),
+          ...errors(400, 401, 403, 404, 409),
+        },
+      },
+      get: {
+        summary: "The tenant's users, oldest first (never passwords)",
+        security: bearer,
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: { ...ok(z.object({ items: z.array(UserSchema) })), ...errors(401, 403, 404) },
+      },
+    },
+    "/v1/tenants/{id}/users/{userId}": {
+      patch: {
+        summary: "Change a user's role (not your own: 409); takes effect within seconds on their current session",
+        security: bearer,
+        parameters: [
+          { name: "id", in: "path", required: true, schema: { type: "string" } },
+          { name: "userId", in: "path", required: true, schema: { type: "string" } },
+        ],
+        requestBody: body(ChangeRoleInputSchema),
+        responses: { ...ok(UserSchema), ...errors(400, 401, 403, 404, 409) },
+      },
+    },
+  };
+}
+
+/** API keys and the audit log. */
+function apiKeyAndAuditPaths(): Record<string, unknown> {
+  return {
+    "/v1/api-keys": {
+      post: {
+        summary: "Create an API key; the key is returned once",
+        security: bearer,
+        requestBody: body(CreateApiKeyInputSchema),
+        responses: { ...ok(z.object({ apiKey: ApiKeySchema, key: z.string() }), "201"), ...errors(400, 401, 403) },
+      },
+      get: {
+        summary: "List API keys (never the keys themselves)",
+        security: bearer,
+        responses: { ...ok(z.object({ items: z.array(ApiKeySchema) })), ...errors(401, 403) },
+      },
+    },
+    "/v1/api-keys/{id}": {
+      delete: {
+        summary: "Revoke an API key",
+        security: bearer,
+        responses: { ...ok(ApiKeySchema), ...errors(401, 403, 404) },
+      },
+    },
+    "/v1/audit": {
+      get: {
+        summary: "The tenant's audit log, newest first (`before` pages by time)",
+        security: bearer,
+        parameters: [
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200 } },
+          { name: "before", in: "query", schema: { type: "string", format: "date-time" } },
+        ],
+        responses: {
+          ...ok(z.object({ items: z.array(AuditEntrySchema), nextBefore: z.string().nullable() })),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+  };
+}
+
+/** Shopper and shop privacy requests, and the exports platforms asked for. */
+function privacyPaths(): Record<string, unknown> {
+  return {
+    "/v1/privacy/export": {
+      post: {
+        summary: "Export a shopper's (or the whole shop's) data from every participant",
+        security: bearer,
+        requestBody: body(PrivacyRequestSchema),
+        responses: errors(400, 401, 403, 503),
+      },
+    },
+    "/v1/privacy/exports": {
+      get: {
+        summary:
+          "Exports platforms asked for (Shopify customers/data_request), newest first: status (ready, expired), " +
+          "source, size, expiry, downloads; never the contents",
+        security: bearer,
+        responses: errors(401, 403),
+      },
+    },
+    "/v1/privacy/exports/{id}": {
+      get: {
+        summary: "One stored export's metadata",
+        security: bearer,
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: errors(400, 401, 403, 404),
+      },
+    },
+    "/v1/privacy/exports/{id}/download": {
+      get: {
+        summary:
+          "Download a stored export (the same document as POST /v1/privacy/export); audited. " +
+          "404 once expired (30 days)",
+        security: bearer,
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+        responses: errors(400, 401, 403, 404),
+      },
+    },
+    "/v1/privacy/redact": {
+      post: {
+        summary: "Erase a shopper's (or the whole shop's) data; idempotent",
+        security: bearer,
+        requestBody: body(PrivacyRequestSchema),
+        responses: errors(400, 401, 403, 503),
+      },
+    },
+  };
+}
