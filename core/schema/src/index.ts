@@ -3,6 +3,7 @@ export * from "./common.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./face.ts";
+export * from "./frame-size.ts";
 export * from "./ids.ts";
 export * from "./measurement-limits.ts";
 export * from "./privacy.ts";
