@@ -1,4 +1,4 @@
-import type { FrameShape, RimType } from "@varai/schema";
+import { estimateFrameWidthMm, type FrameShape, type RimType } from "@varai/schema";
 
 /**
  * The demo catalog: real-world frame sizes (size label lens-bridge-temple) whose total
@@ -32,7 +32,7 @@ export const DEMO_TENANT = { id: "ten_demo", name: "VARAi Demo Optical", region:
 export const DEMO_CONNECTION_ID = "con_demo";
 
 export function frameWidthMm(frame: DemoFrame): number {
-  return 2 * frame.lensWidthMm + frame.bridgeWidthMm + 2 * frame.endPieceMm;
+  return estimateFrameWidthMm(frame.lensWidthMm, frame.bridgeWidthMm, frame.endPieceMm);
 }
 
 export function sizeLabel(frame: Pick<DemoFrame, "lensWidthMm" | "bridgeWidthMm" | "templeLengthMm">): string {

@@ -1,4 +1,4 @@
-import type { FrameDimensions } from "@varai/schema";
+import { estimateFrameWidthMm, type FrameDimensions } from "@varai/schema";
 
 /**
  * Fit in millimetres (TRYON.md, "Frame sizing"):
@@ -22,11 +22,6 @@ export const FIT = {
   lensHeightFalloffMm: 3,
   /** Weights of the parts; renormalised over the parts that can be computed. */
   weights: { width: 0.5, pd: 0.35, height: 0.15 },
-  /**
-   * Without a total width, 2 x lens + bridge + two end pieces of about 6 mm (the demo catalog's
-   * construction) estimates it; the reason then says "about".
-   */
-  endPiecesMm: 12,
 } as const;
 
 export interface FaceSize {
@@ -56,11 +51,14 @@ export const idealLensHeight = (faceLengthMm: number) => faceLengthMm * FIT.lens
 export const lensHeightScore = (lensHeightMm: number, faceLengthMm: number) =>
   band(lensHeightMm - idealLensHeight(faceLengthMm), FIT.lensHeightToleranceMm, FIT.lensHeightFalloffMm);
 
-/** Total frame width, measured or estimated from the size label; null when neither is known. */
+/**
+ * Total frame width, measured or estimated from the size label (`estimateFrameWidthMm`, the
+ * estimate the try-on uses too); null when neither is known. An estimate makes the reason say "about".
+ */
 export function frameWidthOf(dims: FrameDimensions): { valueMm: number; estimated: boolean } | null {
   if (dims.frameWidthMm !== undefined) return { valueMm: dims.frameWidthMm, estimated: false };
   if (dims.lensWidthMm !== undefined && dims.bridgeWidthMm !== undefined) {
-    return { valueMm: 2 * dims.lensWidthMm + dims.bridgeWidthMm + FIT.endPiecesMm, estimated: true };
+    return { valueMm: estimateFrameWidthMm(dims.lensWidthMm, dims.bridgeWidthMm), estimated: true };
   }
   return null;
 }

@@ -1,6 +1,7 @@
 import {
   type AnalyticsEvent,
   type EventType,
+  estimateFrameWidthMm,
   FACE_SHAPES,
   type FaceMeasurements,
   type FaceShape,
@@ -127,7 +128,7 @@ export function simulateProducts(options: SimulationOptions, random = seededRand
         color: pick(random, COLORS),
         dimensions: sized
           ? {
-              frameWidthMm: 2 * lens + bridge + 2 * end,
+              frameWidthMm: estimateFrameWidthMm(lens, bridge, end),
               lensWidthMm: lens,
               bridgeWidthMm: bridge,
               templeLengthMm: 135 + 5 * Math.floor(random() * 3),

@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { estimateFrameWidthMm } from "@varai/schema";
 import type { WidgetProduct } from "@varai/widget-kit";
 import type { Placement } from "./placement.ts";
 
@@ -29,12 +30,15 @@ export function frameColor(color: string | undefined): string {
 
 type Frame = WidgetProduct["frame"];
 
-/** Frame geometry in mm, with TRYON.md's typical values where the catalog has none. */
+/**
+ * Frame geometry in mm, with TRYON.md's typical values where the catalog has none; the total
+ * width is the merchant's, else the estimate the server and the recommendations use.
+ */
 export function frameGeometry(frame: Frame) {
   const lensW = frame.lensWidthMm ?? 50;
   const bridge = frame.bridgeWidthMm ?? 18;
   const lensH = frame.lensHeightMm ?? Math.min(45, Math.max(30, lensW * 0.78));
-  const frameW = Math.max(frame.frameWidthMm ?? 2 * lensW + bridge + 8, 2 * lensW + bridge);
+  const frameW = Math.max(frame.frameWidthMm ?? estimateFrameWidthMm(lensW, bridge), 2 * lensW + bridge);
   return { lensW, bridge, lensH, frameW, lensCx: (lensW + bridge) / 2 };
 }
 

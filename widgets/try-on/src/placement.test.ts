@@ -49,10 +49,13 @@ describe("sampleFromMesh", () => {
     expect(s.pdMm).toBeCloseTo((200 * 11.7) / 37, 6);
   });
 
-  it("corrects PD for yaw", () => {
+  it("keeps PD and the frontal scale on a turned head, as the server does", () => {
+    // A turned head shortens the pupil distance and the irises' horizontal spans alike
+    // (@varai/schema irisScale): PD is their ratio, and the scale is the frontal one.
     const yaw = Math.PI / 6;
-    const s = sampleFromMesh(mesh({ pdPx: 200 * Math.cos(yaw), irisPx: 37 }), { yaw })!;
+    const s = sampleFromMesh(mesh({ pdPx: 200 * Math.cos(yaw), irisPx: 37 * Math.cos(yaw) }), { yaw })!;
     expect(s.pdMm).toBeCloseTo((200 * 11.7) / 37, 6);
+    expect(s.pxPerMm).toBeCloseTo(37 / 11.7, 6);
   });
 
   it("counts a sample for PD only within the pose limits and the human ranges", () => {

@@ -1,8 +1,17 @@
-import { checkMeasurements, humanRangeMm } from "@varai/schema";
+import {
+  checkMeasurements,
+  humanRangeMm,
+  imageDistance,
+  irisPdUncertaintyMm,
+  irisScale,
+  pupillaryDistanceMm,
+  pupils,
+  spanMm,
+} from "@varai/schema";
 
-/** Horizontal visible iris diameter of adults (TRYON.md): the only scale a live camera has. */
-export const IRIS_DIAMETER_MM = 11.7;
-const IRIS_SD_MM = 0.5;
+// The scale and PD are @varai/schema's (iris-scale.ts): the photo analysis on the server runs
+// the same code, so photo and live mode give a shopper the same PD for the same face.
+export { IRIS_DIAMETER_MM } from "@varai/schema";
 
 export type Point3 = readonly [number, number, number?];
 
@@ -26,20 +35,9 @@ export interface FaceSample extends Placement {
   measurable: boolean;
 }
 
-// MediaPipe face mesh with iris refinement: 468-472 and 473-477 are the irises (centre
-// then four edge points), 234/454 are the outer cheek contour points.
-const IRIS_A = [468, 469, 470, 471, 472] as const;
-const IRIS_B = [473, 474, 475, 476, 477] as const;
+// MediaPipe face mesh: 234/454 are the outer cheek contour points (the server's face width).
 const CHEEK_A = 234;
 const CHEEK_B = 454;
-
-const dist = (a: Point3, b: Point3) => Math.hypot(a[0] - b[0], a[1] - b[1]);
-
-/** Iris diameter as the larger of its two edge-to-edge spans (eyelids clip the vertical one). */
-function irisDiameterPx(mesh: readonly Point3[], iris: readonly number[]): number {
-  const p = iris.map((i) => mesh[i]!);
-  return Math.max(dist(p[1]!, p[3]!), dist(p[2]!, p[4]!));
-}
 
 /**
  * Placement and measurements from one 478-point mesh and the head angles (radians) the tracker
@@ -50,30 +48,27 @@ export function sampleFromMesh(
   { yaw: yawRad = 0, pitch: pitchRad = 0 }: { yaw?: number; pitch?: number } = {},
 ): FaceSample | null {
   if (mesh.length < 478) return null;
-  let a = mesh[IRIS_A[0]]!;
-  let b = mesh[IRIS_B[0]]!;
+  let [a, b] = pupils(mesh);
   // Order the pupils left-to-right in the image so roll stays in (-90°, 90°).
-  if (a[0] > b[0]) [a, b] = [b, a];
-  const ipdPx = dist(a, b);
-  const irisPx = (irisDiameterPx(mesh, IRIS_A) + irisDiameterPx(mesh, IRIS_B)) / 2;
-  if (!(ipdPx > 1) || !(irisPx > 1)) return null;
-  const mmPerPx = IRIS_DIAMETER_MM / irisPx;
-  // Turning the head shortens the apparent pupil distance by cos(yaw), not the iris width as much.
-  const yawCos = Math.max(0.5, Math.cos(yawRad));
-  const roll = Math.atan2(b[1] - a[1], b[0] - a[0]);
-  const pdMm = (ipdPx * mmPerPx) / yawCos;
-  const faceWidthMm = (dist(mesh[CHEEK_A]!, mesh[CHEEK_B]!) * mmPerPx) / yawCos;
+  if ((a[0] ?? 0) > (b[0] ?? 0)) [a, b] = [b, a];
+  const scale = irisScale(mesh, yawRad);
+  if (!(imageDistance(a, b) > 1) || !(scale.irisDiameterPx > 1)) return null;
+  const [ax = 0, ay = 0] = a;
+  const [bx = 0, by = 0] = b;
+  const roll = Math.atan2(by - ay, bx - ax);
+  const pdMm = pupillaryDistanceMm(mesh, scale).valueMm;
+  const faceWidthMm = spanMm(scale, imageDistance(mesh[CHEEK_A] ?? [], mesh[CHEEK_B] ?? [])).valueMm;
   const deg = (rad: number) => (rad * 180) / Math.PI;
   const verdict = checkMeasurements({
     headPose: { rollDeg: deg(roll), yawDeg: deg(yawRad), pitchDeg: deg(pitchRad) },
-    irisDiameterPx: irisPx,
+    irisDiameterPx: scale.irisDiameterPx,
     figuresMm: { pupillaryDistance: pdMm, faceWidth: faceWidthMm },
   });
   return {
-    cx: (a[0] + b[0]) / 2,
-    cy: (a[1] + b[1]) / 2,
+    cx: (ax + bx) / 2,
+    cy: (ay + by) / 2,
     roll,
-    pxPerMm: 1 / mmPerPx,
+    pxPerMm: 1 / scale.mmPerPixel,
     yaw: yawRad,
     pdMm,
     faceWidthMm,
@@ -88,5 +83,5 @@ export function summarisePd(samples: readonly number[]): { valueMm: number; unce
   if (valid.length < 5) return null;
   const mid = valid.length >> 1;
   const median = valid.length % 2 ? valid[mid]! : (valid[mid - 1]! + valid[mid]!) / 2;
-  return { valueMm: median, uncertaintyMm: (IRIS_SD_MM / IRIS_DIAMETER_MM) * median };
+  return { valueMm: median, uncertaintyMm: irisPdUncertaintyMm(median) };
 }

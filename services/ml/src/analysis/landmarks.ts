@@ -1,11 +1,13 @@
+import { IRIS_LANDMARKS } from "@varai/schema";
+
 /**
  * MediaPipe face-mesh indices we measure from (478-point topology with iris refinement).
  * "Left"/"right" are the subject's: in a non-mirrored photo the subject's left eye is on
  * the image's right. human numbers the subject's left iris 468-472 and the right 473-477.
  */
 export const LM = {
-  leftIris: { center: 468, ring: [469, 470, 471, 472] },
-  rightIris: { center: 473, ring: [474, 475, 476, 477] },
+  leftIris: IRIS_LANDMARKS.left,
+  rightIris: IRIS_LANDMARKS.right,
   /** Face width: the widest points of the face oval, at the cheekbones/tragus level. */
   faceWidth: [234, 454],
   /** Face length: the top of the mesh (upper forehead) to the chin. The mesh stops below the hairline. */

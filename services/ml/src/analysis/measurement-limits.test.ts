@@ -1,12 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { MIN_IRIS_DIAMETER_PX, POSE_LIMITS_DEG } from "@varai/schema";
+import { irisScale, MIN_IRIS_DIAMETER_PX, POSE_LIMITS_DEG, spanMm } from "@varai/schema";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFacePool, type FacePool } from "../engine/face-pool.ts";
 import { type AnalyzedPhoto, analyzePhoto } from "./analyze.ts";
 import { dist, LM } from "./landmarks.ts";
-import { IRIS_DIAMETER_MM } from "./measure.ts";
 import { turnHead } from "./turn-head.ts";
 
 // astronaut.png (frontal) and camera.png (a face turned ~45 degrees and tilted ~40) come from
@@ -70,11 +69,11 @@ const SWEEP: Array<[string, Make]> = [
  */
 function figuresFromLandmarks(r: AnalyzedPhoto) {
   const p = (i: number) => r.face.landmarks[i] ?? [0, 0, 0];
-  const iris = (ring: readonly number[]) => dist(p(ring[0] as number), p(ring[2] as number));
-  const irisPx = (iris(LM.leftIris.ring) + iris(LM.rightIris.ring)) / 2;
-  const mm = (pair: readonly [number, number]) => (dist(p(pair[0]), p(pair[1])) * IRIS_DIAMETER_MM) / irisPx;
+  // Frontal (yaw 0): the scale as measure.ts computes it before any yaw correction.
+  const scale = irisScale(r.face.landmarks);
+  const mm = (pair: readonly [number, number]) => spanMm(scale, dist(p(pair[0]), p(pair[1]))).valueMm;
   return {
-    irisPx,
+    irisPx: scale.irisDiameterPx,
     pupillaryDistance: mm([LM.leftIris.center, LM.rightIris.center]),
     faceWidth: mm(LM.faceWidth),
     faceLength: mm(LM.faceLength),

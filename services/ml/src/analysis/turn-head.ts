@@ -9,15 +9,22 @@ import Delaunator from "delaunator";
 import sharp from "sharp";
 import type { Landmarks } from "./landmarks.ts";
 
-export async function turnHead(
-  photo: Uint8Array,
+type Pt = [number, number];
+
+/** Where each landmark (and a fixed ring on the image border) comes from, goes to, and its new depth. */
+interface ControlPoints {
+  from: Pt[];
+  to: Pt[];
+  depth: number[];
+}
+
+function turnedControlPoints(
   landmarks: Landmarks,
   axis: "yaw" | "pitch",
-  degrees: number,
-): Promise<Buffer> {
-  const { data: src, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const { width: W, height: H } = info;
-  const t = (degrees * Math.PI) / 180;
+  t: number,
+  W: number,
+  H: number,
+): ControlPoints {
   const mesh = landmarks.slice(0, 468);
   const span = (k: 0 | 1) => {
     const v = mesh.map((p) => p[k]);
@@ -27,8 +34,8 @@ export async function turnHead(
   const y = span(1);
   const zAxis = mesh.reduce((a, p) => a + p[2], 0) / mesh.length + x.size / 2;
 
-  const from: Array<[number, number]> = [];
-  const to: Array<[number, number]> = [];
+  const from: Pt[] = [];
+  const to: Pt[] = [];
   const depth: number[] = [];
   for (const [px, py, pz] of landmarks) {
     from.push([px, py]);
@@ -49,20 +56,28 @@ export async function turnHead(
       [(i * W) / 8, H - 1],
       [0, (i * H) / 8],
       [W - 1, (i * H) / 8],
-    ] as Array<[number, number]>) {
+    ] as Pt[]) {
       from.push(p);
       to.push(p);
       depth.push(1e12); // behind everything
     }
   }
+  return { from, to, depth };
+}
 
+/**
+ * Renders every triangle of the control points' triangulation at its new place, sampling the
+ * original through the same triangle; the nearest triangle wins (a depth buffer). The per-pixel
+ * loop is the hot part: kept in one piece, test-only code.
+ */
+function rasterise(src: Buffer, W: number, H: number, { from, to, depth }: ControlPoints): Buffer {
   const out = Buffer.alloc(W * H * 3);
   const nearest = new Float64Array(W * H).fill(Number.POSITIVE_INFINITY);
   const { triangles } = Delaunator.from(from);
   for (let k = 0; k < triangles.length; k += 3) {
     const [a, b, c] = [triangles[k], triangles[k + 1], triangles[k + 2]] as [number, number, number];
-    const [A, B, C] = [to[a], to[b], to[c]] as [[number, number], [number, number], [number, number]];
-    const [fa, fb, fc] = [from[a], from[b], from[c]] as [[number, number], [number, number], [number, number]];
+    const [A, B, C] = [to[a], to[b], to[c]] as [Pt, Pt, Pt];
+    const [fa, fb, fc] = [from[a], from[b], from[c]] as [Pt, Pt, Pt];
     const [da, db, dc] = [depth[a], depth[b], depth[c]] as [number, number, number];
     const den = (B[1] - C[1]) * (A[0] - C[0]) + (C[0] - B[0]) * (A[1] - C[1]);
     if (Math.abs(den) < 1e-9) continue;
@@ -102,7 +117,19 @@ export async function turnHead(
       }
     }
   }
-  return sharp(out, { raw: { width: W, height: H, channels: 3 } })
+  return out;
+}
+
+export async function turnHead(
+  photo: Uint8Array,
+  landmarks: Landmarks,
+  axis: "yaw" | "pitch",
+  degrees: number,
+): Promise<Buffer> {
+  const { data: src, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { width: W, height: H } = info;
+  const control = turnedControlPoints(landmarks, axis, (degrees * Math.PI) / 180, W, H);
+  return sharp(rasterise(src, W, H, control), { raw: { width: W, height: H, channels: 3 } })
     .png()
     .toBuffer();
 }

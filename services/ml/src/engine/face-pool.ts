@@ -62,6 +62,73 @@ interface Slot {
 
 const WORKER_URL = new URL("./face-worker.mjs", import.meta.url);
 
+type WorkerMessage = { type?: string; loadMs?: number; id?: number; error?: string } & Partial<DetectResult>;
+
+/** What the pool's parts share: the workers, the FIFO in front of them, and whether it stopped. */
+interface PoolState {
+  slots: Slot[];
+  waiting: Pending[];
+  nextId: number;
+  stopped: boolean;
+}
+
+/** Hands waiting jobs to idle workers, oldest first. */
+function dispatch(state: PoolState): void {
+  for (const slot of state.slots) {
+    if (slot.job) continue;
+    const next = state.waiting.shift();
+    if (!next) return;
+    const id = state.nextId++;
+    slot.job = { ...next, id, startedAt: performance.now() };
+    // Copy into a buffer we own so it can be transferred without detaching the caller's.
+    const copy = new Uint8Array(next.pixels);
+    slot.worker.postMessage(
+      { id, pixels: copy.buffer, width: next.width, height: next.height, mirrored: next.mirrored },
+      [copy.buffer],
+    );
+  }
+}
+
+/** Settles the slot's job with the worker's answer; false when the message answers no current job. */
+function settle(slot: Slot, msg: WorkerMessage): boolean {
+  const job = slot.job;
+  if (!job || job.id !== msg.id) return false;
+  slot.job = null;
+  if (msg.error) job.reject(new AppError("INTERNAL", "Face detection failed", { cause: new Error(msg.error) }));
+  else
+    job.resolve({
+      faces: msg.faces ?? [],
+      detectMs: msg.detectMs ?? 0,
+      queuedMs: job.startedAt - job.enqueuedAt,
+    });
+  return true;
+}
+
+/** Every worker busy and the FIFO at its limit: new work is refused rather than queued. */
+function isFull(state: PoolState, queueLimit: number): boolean {
+  const busy = state.slots.filter((s) => s.job).length;
+  return busy >= state.slots.length && state.waiting.length >= queueLimit;
+}
+
+const overloaded = () =>
+  new AppError("OVERLOADED", "Face analysis is at capacity, retry shortly", { details: { retryAfterMs: 1000 } });
+
+function failJob(slot: Slot, error: AppError): void {
+  slot.job?.reject(error);
+  slot.job = null;
+}
+
+function createWorker(options: FacePoolOptions): Worker {
+  return new Worker(options.workerUrl ?? WORKER_URL, {
+    workerData: {
+      kind: "varai-face-worker",
+      modelsDir: options.modelsDir,
+      maxFaces: options.maxFaces ?? 5,
+      profile: options.profile ?? "fast",
+    },
+  });
+}
+
 /**
  * A fixed pool of worker threads, each holding the face models, fed from one bounded FIFO.
  * Model inference is CPU-bound wasm: running it on the event loop would stall every other
@@ -71,85 +138,47 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
   const size = Math.max(1, options.workers ?? availableParallelism());
   const queueLimit = options.queueLimit ?? size * 4;
   const logger = options.logger ?? noopLogger;
-  const slots: Slot[] = [];
-  const waiting: Pending[] = [];
-  let nextId = 1;
+  const state: PoolState = { slots: [], waiting: [], nextId: 1, stopped: false };
+  const { slots, waiting } = state;
   let starting: Promise<{ loadMs: number }> | null = null;
-  let stopped = false;
 
-  function dispatch(): void {
-    for (const slot of slots) {
-      if (slot.job) continue;
-      const next = waiting.shift();
-      if (!next) return;
-      const id = nextId++;
-      slot.job = { ...next, id, startedAt: performance.now() };
-      // Copy into a buffer we own so it can be transferred without detaching the caller's.
-      const copy = new Uint8Array(next.pixels);
-      slot.worker.postMessage(
-        { id, pixels: copy.buffer, width: next.width, height: next.height, mirrored: next.mirrored },
-        [copy.buffer],
-      );
-    }
+  // A crashed worker is replaced so that capacity recovers. When the replacement cannot load
+  // its models either, the pool runs one worker short (readiness reports the count).
+  function replace(): void {
+    spawn().then(
+      ({ slot: fresh }) => {
+        slots.push(fresh);
+        dispatch(state);
+      },
+      (error: unknown) =>
+        logger.error(
+          { reason: error instanceof Error ? error.message : String(error), workers: slots.length },
+          "face worker could not be replaced",
+        ),
+    );
   }
 
   function spawn(): Promise<{ slot: Slot; loadMs: number }> {
-    const worker = new Worker(options.workerUrl ?? WORKER_URL, {
-      workerData: {
-        kind: "varai-face-worker",
-        modelsDir: options.modelsDir,
-        maxFaces: options.maxFaces ?? 5,
-        profile: options.profile ?? "fast",
-      },
-    });
-    const slot: Slot = { worker, job: null };
+    const slot: Slot = { worker: createWorker(options), job: null };
     return new Promise((resolve, reject) => {
       let ready = false;
-      worker.on(
-        "message",
-        (msg: { type?: string; loadMs?: number; id?: number; error?: string } & Partial<DetectResult>) => {
-          if (msg.type === "ready") {
-            ready = true;
-            resolve({ slot, loadMs: msg.loadMs ?? 0 });
-            return;
-          }
-          const job = slot.job;
-          if (!job || job.id !== msg.id) return;
-          slot.job = null;
-          if (msg.error) job.reject(new AppError("INTERNAL", "Face detection failed", { cause: new Error(msg.error) }));
-          else
-            job.resolve({
-              faces: msg.faces ?? [],
-              detectMs: msg.detectMs ?? 0,
-              queuedMs: job.startedAt - job.enqueuedAt,
-            });
-          dispatch();
-        },
-      );
-      worker.on("error", (error) => {
-        if (!ready) reject(new AppError("INTERNAL", "Face models failed to load", { cause: error }));
-        slot.job?.reject(new AppError("INTERNAL", "Face worker crashed", { cause: error }));
-        slot.job = null;
+      slot.worker.on("message", (msg: WorkerMessage) => {
+        if (msg.type === "ready") {
+          ready = true;
+          resolve({ slot, loadMs: msg.loadMs ?? 0 });
+          return;
+        }
+        if (settle(slot, msg)) dispatch(state);
       });
-      worker.on("exit", () => {
+      slot.worker.on("error", (error) => {
+        if (!ready) reject(new AppError("INTERNAL", "Face models failed to load", { cause: error }));
+        failJob(slot, new AppError("INTERNAL", "Face worker crashed", { cause: error }));
+      });
+      slot.worker.on("exit", () => {
         const index = slots.indexOf(slot);
         if (index >= 0) slots.splice(index, 1);
-        slot.job?.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face worker stopped"));
-        slot.job = null;
-        // A crashed worker is replaced so that capacity recovers. When the replacement cannot load
-        // its models either, the pool runs one worker short (readiness reports the count).
-        if (!stopped && ready)
-          spawn().then(
-            ({ slot: fresh }) => {
-              slots.push(fresh);
-              dispatch();
-            },
-            (error: unknown) =>
-              logger.error(
-                { reason: error instanceof Error ? error.message : String(error), workers: slots.length },
-                "face worker could not be replaced",
-              ),
-          );
+        failJob(slot, new AppError("UPSTREAM_UNAVAILABLE", "Face worker stopped"));
+        if (!state.stopped && ready) replace();
       });
     });
   }
@@ -158,32 +187,25 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
     start() {
       starting ??= Promise.all(Array.from({ length: size }, () => spawn())).then((started) => {
         for (const { slot } of started) slots.push(slot);
-        dispatch();
+        dispatch(state);
         return { loadMs: Math.max(...started.map((s) => s.loadMs)) };
       });
       return starting;
     },
     detect(pixels, width, height, detectOptions) {
-      if (stopped) return Promise.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face analysis is stopped"));
-      const busy = slots.filter((s) => s.job).length;
-      if (busy >= slots.length && waiting.length >= queueLimit) {
-        return Promise.reject(
-          new AppError("OVERLOADED", "Face analysis is at capacity, retry shortly", {
-            details: { retryAfterMs: 1000 },
-          }),
-        );
-      }
+      if (state.stopped) return Promise.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face analysis is stopped"));
+      if (isFull(state, queueLimit)) return Promise.reject(overloaded());
       return new Promise((resolve, reject) => {
         const mirrored = detectOptions?.mirrored === true;
         waiting.push({ pixels, width, height, mirrored, enqueuedAt: performance.now(), resolve, reject });
-        dispatch();
+        dispatch(state);
       });
     },
     stats() {
       return { workers: slots.length, busy: slots.filter((s) => s.job).length, queued: waiting.length };
     },
     async stop() {
-      stopped = true;
+      state.stopped = true;
       for (const job of waiting.splice(0)) job.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face analysis stopped"));
       await Promise.all(slots.map((s) => s.worker.terminate()));
       slots.length = 0;

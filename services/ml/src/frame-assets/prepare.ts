@@ -6,7 +6,7 @@ import {
   type Job,
   type RuntimeDeps,
 } from "@varai/runtime";
-import { newId, type Product, type TryOnInfo } from "@varai/schema";
+import { estimateFrameWidthMm, newId, type Product, type TryOnInfo } from "@varai/schema";
 import { z } from "zod";
 import { CutoutError, cutOutFrame, DEFAULT_FRAME_WIDTH_MM } from "./cutout.ts";
 
@@ -49,11 +49,12 @@ export function createFetchImage(
   };
 }
 
-/** Frame width from the product: the stated width, else lens*2 + bridge + two ~6 mm end pieces, else a flagged default. */
+/** Frame width from the product: the stated width, else estimated from the size label (@varai/schema), else a flagged default. */
 export function frameWidthOf(product: Pick<Product, "frame">): { mm: number; isDefault: boolean } {
   const d = product.frame?.dimensions ?? {};
   if (d.frameWidthMm) return { mm: d.frameWidthMm, isDefault: false };
-  if (d.lensWidthMm && d.bridgeWidthMm) return { mm: d.lensWidthMm * 2 + d.bridgeWidthMm + 12, isDefault: false };
+  if (d.lensWidthMm && d.bridgeWidthMm)
+    return { mm: estimateFrameWidthMm(d.lensWidthMm, d.bridgeWidthMm), isDefault: false };
   return { mm: DEFAULT_FRAME_WIDTH_MM, isDefault: true };
 }
 

@@ -10,6 +10,29 @@ export interface MultipartPhoto {
   fields: Record<string, string>;
 }
 
+const tooLarge = (maxBytes: number) =>
+  new AppError("PAYLOAD_TOO_LARGE", `The photo is larger than ${maxBytes / 1024 / 1024} MB`, {
+    details: { reason: "PHOTO_TOO_LARGE", limitBytes: maxBytes },
+  });
+const malformed = () =>
+  new AppError("INVALID_INPUT", "Malformed multipart body", { details: { reason: "BAD_MULTIPART" } });
+
+/** What can be refused from the headers alone: not multipart, or a declared body beyond the cap. */
+function refusedByHeaders(req: Request, maxBytes: number): AppError | null {
+  const type = req.headers["content-type"] ?? "";
+  if (!type.toLowerCase().startsWith("multipart/form-data")) {
+    return new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the photo as multipart/form-data", {
+      details: { reason: "NOT_MULTIPART" },
+    });
+  }
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > maxBytes + 64 * 1024) {
+    req.resume();
+    return tooLarge(maxBytes);
+  }
+  return null;
+}
+
 /**
  * Reads one multipart form with a single `photo` file and a few short fields. Memory is
  * bounded: the declared Content-Length is checked before reading, the file stream is cut at
@@ -21,25 +44,8 @@ export interface MultipartPhoto {
  * exception that stops the process (issue 14).
  */
 export function readPhotoForm(req: Request, maxBytes = MAX_PHOTO_BYTES): Promise<MultipartPhoto> {
-  const type = req.headers["content-type"] ?? "";
-  if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    return Promise.reject(
-      new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the photo as multipart/form-data", {
-        details: { reason: "NOT_MULTIPART" },
-      }),
-    );
-  }
-  const declared = Number(req.headers["content-length"] ?? 0);
-  const tooLarge = () =>
-    new AppError("PAYLOAD_TOO_LARGE", `The photo is larger than ${maxBytes / 1024 / 1024} MB`, {
-      details: { reason: "PHOTO_TOO_LARGE", limitBytes: maxBytes },
-    });
-  const malformed = () =>
-    new AppError("INVALID_INPUT", "Malformed multipart body", { details: { reason: "BAD_MULTIPART" } });
-  if (declared > maxBytes + 64 * 1024) {
-    req.resume();
-    return Promise.reject(tooLarge());
-  }
+  const refused = refusedByHeaders(req, maxBytes);
+  if (refused) return Promise.reject(refused);
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (error: AppError) => {
@@ -75,7 +81,7 @@ export function readPhotoForm(req: Request, maxBytes = MAX_PHOTO_BYTES): Promise
       });
       stream.on("limit", () => {
         chunks.length = 0;
-        fail(tooLarge());
+        fail(tooLarge(maxBytes));
       });
     });
     parser.on("field", (name, value, info) => {
