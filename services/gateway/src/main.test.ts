@@ -1,9 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { DEMO_FRAMES } from "@varai/demo";
 import { afterEach, describe, expect, it } from "vitest";
 import { PACKAGE_DIR, startCommand } from "./test-process.ts";
