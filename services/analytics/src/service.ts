@@ -19,6 +19,7 @@ import {
   type Tenant,
 } from "@varai/schema";
 import { Router } from "express";
+import { createDeadLetterEvents } from "./dead-letter-events.ts";
 import { countryFromHeader, deviceClassOf, REGION_HEADERS } from "./enrich.ts";
 import { analyticsOpenApi } from "./openapi.ts";
 import { createAnalyticsPrivacy } from "./privacy.ts";
@@ -32,6 +33,7 @@ import {
   SummaryQuerySchema,
 } from "./schemas.ts";
 import { createSummaryQueries, resolveRange } from "./summary.ts";
+import { createSuppressions } from "./suppression.ts";
 import { type Rejection, validateEvent } from "./validate.ts";
 
 export interface AnalyticsServiceOptions {
@@ -96,13 +98,20 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
   const logger = deps.logger.child({ service: "analytics" });
 
   const tenants = deps.store.globalCollection<Tenant>(COLLECTIONS.tenants);
+  const suppressions = createSuppressions(deps.store, shoppers);
   const processor = createBatchProcessor(deps.store, logger, {
     retentionDays,
+    suppressions,
     ...(processorOptions.onProcessed ? { onProcessed: processorOptions.onProcessed } : {}),
   });
   const queries = createSummaryQueries(deps.store, { retentionDays });
   deps.privacy.register(
-    createAnalyticsPrivacy(deps.store, { maxTenantExportEvents: options.maxTenantExportEvents ?? 100_000 }),
+    createAnalyticsPrivacy(deps.store, {
+      maxTenantExportEvents: options.maxTenantExportEvents ?? 100_000,
+      suppressions,
+      deadLetters: createDeadLetterEvents(deps.queue),
+      clock: deps.clock,
+    }),
   );
 
   // The tenant's region is the fallback when no CDN country header came with the request.
