@@ -187,10 +187,12 @@ describe("redaction of events accepted but not yet processed", () => {
       retentionDays: 90,
       suppressions: {
         ...suppressions,
-        // The redaction lands between the batch's writes and its second look at the suppressions.
+        // The whole redaction runs right after the batch's first look at the suppressions and
+        // before its writes: it finds nothing stored to delete, and the batch found no suppression.
         async screen(tenantId, receivedAt, events) {
-          if (++screens === 2) await participant.erase({ kind: "shopper", tenantId, shopperId: SHOPPER });
-          return suppressions.screen(tenantId, receivedAt, events);
+          const screened = await suppressions.screen(tenantId, receivedAt, events);
+          if (++screens === 1) await participant.erase({ kind: "shopper", tenantId, shopperId: SHOPPER });
+          return screened;
         },
       },
     });
@@ -210,6 +212,7 @@ describe("redaction of events accepted but not yet processed", () => {
       1,
     );
     expect(result.counted).toBe(3);
+    expect(screens).toBe(2);
     const raw = deps.store.tenantCollection<{ id: string; tenantId: string }>(COLLECTIONS.analyticsEvents);
     const sessionDays = deps.store.tenantCollection<{ id: string; tenantId: string }>(
       ANALYTICS_COLLECTIONS.sessionDays,
