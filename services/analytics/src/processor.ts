@@ -51,6 +51,8 @@ export interface ProcessedBatch {
   counted: number;
   receivedAt: string;
   processedAt: Date;
+  /** Events of redacted shoppers or sessions were dropped or deleted (suppression.ts). */
+  redacted: boolean;
 }
 
 export interface BatchProcessorOptions {
@@ -393,9 +395,9 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
    * received up to their redaction (as the erase would have, had it known them), and their
    * session records; a session only now found to be the shopper's is suppressed first.
    */
-  async function purge(tenantId: string, screened: Screened): Promise<void> {
+  async function purge(tenantId: string, screened: Screened): Promise<boolean> {
     const { shopperIds, sessionIds } = screened.dropped;
-    if (shopperIds.size === 0 && sessionIds.size === 0) return;
+    if (shopperIds.size === 0 && sessionIds.size === 0) return false;
     const byTime = new Map<string, string[]>();
     for (const [sessionId, at] of screened.implicated) byTime.set(at, [...(byTime.get(at) ?? []), sessionId]);
     await Promise.all(
@@ -410,12 +412,17 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
       }),
     ]);
     logger.info({ shoppers: shopperIds.size, sessions: sessionIds.size }, "redacted events of queued batches removed");
+    return true;
   }
 
   /** `attempt` 1 is a first delivery (the queue counts re-claims and retries), which cannot have been applied. */
   async function process(batch: QueuedBatch, attempt = 2): Promise<ProcessedBatch> {
     const { tenantId, batchId } = batch;
     const markerId = batchId;
+    let redacted = false;
+    const purgeFor = async (screened: Screened) => {
+      if (await purge(tenantId, screened)) redacted = true;
+    };
     const done = (counted: number): ProcessedBatch => {
       const result = {
         batchId,
@@ -424,6 +431,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
         counted,
         receivedAt: batch.receivedAt,
         processedAt: new Date(),
+        redacted,
       };
       options.onProcessed?.(result);
       return result;
@@ -431,7 +439,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     if (attempt > 1 && (await applied.findById(tenantId, markerId))) return done(0);
     const screened = await options.suppressions.screen(tenantId, batch.receivedAt, batch.events);
     // An earlier attempt, or another batch of the shopper's session, may have stored some already.
-    await purge(tenantId, screened);
+    await purgeFor(screened);
     // Events and their session records are kept for the tenant's event retention.
     const retentionMs = daysToMs((await retention.get(tenantId)).eventDays);
 
@@ -508,7 +516,7 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     await submitIncrements(tenantId, batchId, increments);
 
     // A redaction that ran while the batch was written: it could not see these events yet.
-    await purge(tenantId, await options.suppressions.screen(tenantId, batch.receivedAt, screened.events));
+    await purgeFor(await options.suppressions.screen(tenantId, batch.receivedAt, screened.events));
 
     await writeMarker(tenantId, {
       id: markerId,

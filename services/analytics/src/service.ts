@@ -62,6 +62,10 @@ export interface AnalyticsServiceOptions {
     /** Batches handled at once. Default 4. */
     concurrency?: number;
     maxAttempts?: number;
+    /** Retry backoff base (the queue's default 500 ms). */
+    backoffMs?: number;
+    /** Tests only: runs before each attempt at a batch; a throw fails the attempt. */
+    fault?: (batch: QueuedBatch) => Promise<void>;
     visibilityTimeoutMs?: number;
     consumerName?: string;
     onProcessed?: (result: ProcessedBatch) => void;
@@ -278,6 +282,25 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
     });
   }
 
+  /**
+   * A batch that carried a redacted shopper's events holds them in its queue job until the job
+   * is acknowledged, just after this handler (group commit). On the embedded store the job's
+   * deleted row stays in old page images until a checkpoint; one shortly after the ack makes
+   * that deletion physical, as the redaction did for everything it reached.
+   */
+  let checkpointTimer: NodeJS.Timeout | null = null;
+  function checkpointSoon(retries = 3): void {
+    if (checkpointTimer) return;
+    checkpointTimer = setTimeout(() => {
+      checkpointTimer = null;
+      deps.store.checkpoint().catch((error: unknown) => {
+        logger.warn({ err: error }, "checkpoint after a redacted batch failed");
+        if (retries > 0) checkpointSoon(retries - 1);
+      });
+    }, 250);
+    checkpointTimer.unref();
+  }
+
   let consumer: Consumer | null = null;
   const processorControl = {
     async start() {
@@ -285,11 +308,14 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
       consumer = deps.queue.consume<QueuedBatch>(
         QUEUES.analyticsEvents,
         async (job) => {
-          await processor.process(job.payload, job.attempt);
+          await processorOptions.fault?.(job.payload);
+          const result = await processor.process(job.payload, job.attempt);
+          if (result.redacted) checkpointSoon();
         },
         {
           concurrency: processorOptions.concurrency ?? 4,
           maxAttempts: processorOptions.maxAttempts ?? 8,
+          ...(processorOptions.backoffMs !== undefined ? { backoffMs: processorOptions.backoffMs } : {}),
           ...(processorOptions.visibilityTimeoutMs
             ? { visibilityTimeoutMs: processorOptions.visibilityTimeoutMs }
             : {}),
