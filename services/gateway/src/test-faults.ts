@@ -1,7 +1,7 @@
 import type { QueuedBatch } from "@varai/analytics";
 
 /** How long a held batch waits before each attempt: long enough for a redaction to run meanwhile. */
-export const HELD_BATCH_MS = 3000;
+export const HELD_BATCH_MS = 5000;
 
 /**
  * Tests only (`VARAI_TEST_ANALYTICS_FAULTS=<prefix>` with NODE_ENV=test): faults a privacy test
