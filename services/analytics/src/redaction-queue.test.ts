@@ -137,6 +137,39 @@ describe("redaction of events in the queue's dead letters", () => {
     expect(after).not.toContain(SESSION);
   });
 
+  it("screens a batch whose last attempt spanned the redaction once it reaches the dead letters", async () => {
+    let participant: PrivacyParticipant | null = null;
+    const deps = createDeps();
+    const service = createAnalyticsService(deps, {
+      processor: {
+        maxAttempts: 1,
+        // The redaction runs while the batch's last attempt is under way; then the attempt fails.
+        fault: async () => {
+          await participant?.erase({ kind: "shopper", tenantId: TENANT, shopperId: SHOPPER });
+          throw new Error("store unavailable");
+        },
+      },
+    });
+    running.push(service);
+    participant = deps.privacy.participants().find((p) => p.name === "analytics.events") as PrivacyParticipant;
+    const res = await request(createTestApp(service))
+      .post("/v1/events")
+      .set("x-test-storefront", TENANT)
+      .send({
+        events: [ev("try_on_started", SESSION, { shopperId: SHOPPER }), ev("widget_shown", "ses_control_1")],
+        consent: true,
+      });
+    expect(res.body.accepted).toBe(2);
+    await service.start?.();
+    await until(async () => {
+      const letters = await deps.queue.deadLetters<QueuedBatch>(QUEUES.analyticsEvents);
+      return letters.length === 1 && letters[0]!.job.payload.events.length === 1;
+    });
+    const [letter] = await deps.queue.deadLetters<QueuedBatch>(QUEUES.analyticsEvents);
+    expect(letter!.job.payload.events.map((e) => e.sessionId)).toEqual(["ses_control_1"]);
+    expect(JSON.stringify(letter)).not.toContain(SHOPPER);
+  });
+
   it("a tenant erasure drops the tenant's dead letters", async () => {
     const ctx = setup();
     await ctx.send([ev("try_on_started", SESSION, { shopperId: SHOPPER })]);

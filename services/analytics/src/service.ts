@@ -21,6 +21,7 @@ import {
 import { Router } from "express";
 import { createDeadLetterEvents } from "./dead-letter-events.ts";
 import { countryFromHeader, deviceClassOf, REGION_HEADERS } from "./enrich.ts";
+import { scrubLateDeadLetter } from "./late-dead-letter.ts";
 import { analyticsOpenApi } from "./openapi.ts";
 import { createAnalyticsPrivacy } from "./privacy.ts";
 import { createBatchProcessor, type ProcessedBatch } from "./processor.ts";
@@ -301,6 +302,7 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
     checkpointTimer.unref();
   }
 
+  const maxAttempts = processorOptions.maxAttempts ?? 8;
   let consumer: Consumer | null = null;
   const processorControl = {
     async start() {
@@ -308,13 +310,23 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
       consumer = deps.queue.consume<QueuedBatch>(
         QUEUES.analyticsEvents,
         async (job) => {
-          await processorOptions.fault?.(job.payload);
-          const result = await processor.process(job.payload, job.attempt);
-          if (result.redacted) checkpointSoon();
+          try {
+            await processorOptions.fault?.(job.payload);
+            const result = await processor.process(job.payload, job.attempt);
+            if (result.redacted) checkpointSoon();
+          } catch (error) {
+            // The last attempt: the batch goes to the dead letters, maybe after a redaction scrubbed them.
+            if (job.attempt >= maxAttempts) {
+              void scrubLateDeadLetter(deps.queue, suppressions, logger, job.payload)
+                .then((changed) => changed && checkpointSoon())
+                .catch((scrubError: unknown) => logger.warn({ err: scrubError }, "late dead letter not screened"));
+            }
+            throw error;
+          }
         },
         {
           concurrency: processorOptions.concurrency ?? 4,
-          maxAttempts: processorOptions.maxAttempts ?? 8,
+          maxAttempts,
           ...(processorOptions.backoffMs !== undefined ? { backoffMs: processorOptions.backoffMs } : {}),
           ...(processorOptions.visibilityTimeoutMs
             ? { visibilityTimeoutMs: processorOptions.visibilityTimeoutMs }
