@@ -108,6 +108,17 @@ if ARGV[3] == 'replace' then redis.call('XADD', KEYS[1], '*', unpack(out)) end
 return 1
 `);
 
+// XDEL only flags an entry as deleted: its bytes stay in the stream's node (and in a DUMP, an
+// RDB snapshot, a replica's full sync) until every entry of that node is gone. After a rewrite
+// the dead-letter stream is rebuilt with the same ids from its live entries, so what was taken
+// out is gone from Redis's memory too. It has no consumer group, so nothing else is lost.
+const compactScript = luaScript(`
+local entries = redis.call('XRANGE', KEYS[1], '-', '+')
+redis.call('DEL', KEYS[1])
+for _, entry in ipairs(entries) do redis.call('XADD', KEYS[1], entry[1], unpack(entry[2])) end
+return #entries
+`);
+
 type StreamEntry = [id: string, fields: string[]];
 
 interface StoredJob {
@@ -428,9 +439,11 @@ export function createRedisQueue(options: RedisQueueOptions): Queue {
               : [entryId, parsed.json, "replace", JSON.stringify({ ...stored, payload: next })];
           changed += Number(await rewriteLetterScript(redis, [dead], args));
         }
-        if (page.length < 200) return changed;
+        if (page.length < 200) break;
         from = `(${page[page.length - 1]![0]}`;
       }
+      if (changed > 0) await compactScript(redis, [dead], []);
+      return changed;
     },
     async ping() {
       await redis.ping();
