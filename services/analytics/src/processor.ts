@@ -408,7 +408,10 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     await Promise.all([
       raw.deleteMany(tenantId, { $or: [...upTo("shopperId", shopperIds), ...upTo("sessionId", sessionIds)] }),
       sessionDays.deleteMany(tenantId, {
-        $or: [{ shopperId: { $in: [...shopperIds.keys()] } }, { sessionId: { $in: [...sessionIds.keys()] } }],
+        $or: [
+          ...(shopperIds.size > 0 ? [{ shopperId: { $in: [...shopperIds.keys()] } }] : []),
+          ...(sessionIds.size > 0 ? [{ sessionId: { $in: [...sessionIds.keys()] } }] : []),
+        ],
       }),
     ]);
     logger.info({ shoppers: shopperIds.size, sessions: sessionIds.size }, "redacted events of queued batches removed");

@@ -205,6 +205,20 @@ describe("redaction of events accepted but not yet processed", () => {
     expect(JSON.stringify(suppressions)).not.toContain(SESSION);
   });
 
+  it("drops anonymous events of a redacted session queued before the redaction", async () => {
+    const ctx = setup();
+    await ctx.service.processor.start();
+    await ctx.send([ev("try_on_started", SESSION, { shopperId: SHOPPER })]);
+    await ctx.drain();
+    await ctx.service.processor.stop();
+    await ctx.send([ev("widget_shown", SESSION), ev("widget_shown", "ses_control_1")]);
+    await ctx.participant.erase(ctx.subject);
+    await ctx.service.processor.start();
+    await ctx.drain();
+    expect(await ctx.raw.count(TENANT, {})).toBe(1);
+    expect(await ctx.stored()).not.toContain(SESSION);
+  });
+
   it("deletes what a batch wrote while a redaction ran (the redaction could not see it yet)", async () => {
     const deps = createDeps();
     const shoppers = ephemeralShopperIdentity(deps.store);
