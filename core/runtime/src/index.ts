@@ -37,7 +37,15 @@ export {
   type PrivacyRegistry,
   type PrivacySubject,
 } from "./ports/privacy.ts";
-export type { ConsumeOptions, Consumer, DeadLetter, EnqueueOptions, Job, Queue } from "./ports/queue.ts";
+export type {
+  ConsumeOptions,
+  Consumer,
+  DeadLetter,
+  DeadLetterEdit,
+  EnqueueOptions,
+  Job,
+  Queue,
+} from "./ports/queue.ts";
 export type { RateLimitDecision, RateLimiter, RateLimitPolicy } from "./ports/rate-limiter.ts";
 export { installProcessGuard, type ProcessFault, type ProcessGuard } from "./process-guard.ts";
 export { createRetentionPolicy, daysToMs, RETENTION_SETTINGS, type RetentionPolicy } from "./retention.ts";

@@ -113,6 +113,8 @@ export const ANALYTICS_COLLECTIONS = {
   },
   appliedBatches: { name: "analytics_applied_batches", scope: "tenant", ttlField: "expiresAt" },
   funnelDays: { name: "analytics_funnel_days", scope: "tenant", ttlField: "expiresAt" },
+  /** Redacted shoppers and sessions whose queued events must not be stored (suppression.ts). */
+  suppressions: { name: "analytics_suppressions", scope: "tenant", ttlField: "expiresAt" },
 } as const satisfies Record<string, CollectionDefinition>;
 
 // Ids are unique per tenant (the store scopes them), so they need no tenant prefix. Documents

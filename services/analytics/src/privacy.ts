@@ -1,6 +1,8 @@
 import { COLLECTIONS, type DocumentStore, type PrivacyParticipant, type PrivacySubject } from "@varai/runtime";
 import { ANALYTICS_COLLECTIONS, type DailyDoc, type SessionDayDoc } from "./collections.ts";
+import type { DeadLetterEvents } from "./dead-letter-events.ts";
 import type { RawEventDoc } from "./schemas.ts";
+import type { Suppressions } from "./suppression.ts";
 
 /** Strips processor bookkeeping so an export shows the event as it was received. */
 function publicEvent(doc: RawEventDoc): Record<string, unknown> {
@@ -28,11 +30,21 @@ function publicSessionDay(doc: SessionDayDoc): Record<string, unknown> {
  * that one set (`shopperScope`). Daily aggregates are anonymous counts, so a shopper erasure
  * leaves them as they are; a tenant erasure removes them too. Shoppers are found by
  * `shopperId` (we never hold emails).
+ *
+ * Events not stored (yet) are in the set too: batches in the queue's dead letters are listed
+ * (`analytics_event_not_stored`) and scrubbed, and a batch still waiting in the queue is
+ * screened by the processor against the suppression the erase writes first (suppression.ts).
  */
 export function createAnalyticsPrivacy(
   store: DocumentStore,
-  options: { maxTenantExportEvents: number },
+  options: {
+    maxTenantExportEvents: number;
+    suppressions: Suppressions;
+    deadLetters: DeadLetterEvents;
+    clock: () => Date;
+  },
 ): PrivacyParticipant {
+  const { suppressions, deadLetters } = options;
   const raw = store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
   const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
   const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
@@ -40,13 +52,14 @@ export function createAnalyticsPrivacy(
 
   /** The filters that select one shopper's events and session records (export and erase share them). */
   async function shopperScope(tenantId: string, shopperId: string) {
-    const [events, days] = await Promise.all([
+    const [events, days, queued] = await Promise.all([
       raw.find(tenantId, { shopperId }, { projection: { sessionId: 1 } }),
       sessionDays.find(tenantId, { shopperId }, { projection: { sessionId: 1 } }),
+      deadLetters.sessionsOf(tenantId, shopperId),
     ]);
-    const sessions = [...new Set([...events, ...days].map((e) => e.sessionId))];
+    const sessions = [...new Set([...events.map((e) => e.sessionId), ...days.map((d) => d.sessionId), ...queued])];
     const filter = sessions.length > 0 ? { $or: [{ shopperId }, { sessionId: { $in: sessions } }] } : { shopperId };
-    return { events: filter, sessionDays: filter };
+    return { events: filter, sessionDays: filter, sessions: new Set(sessions) };
   }
 
   return {
@@ -55,11 +68,17 @@ export function createAnalyticsPrivacy(
       if (subject.kind === "shopper") {
         if (!subject.shopperId) return [];
         const scope = await shopperScope(subject.tenantId, subject.shopperId);
-        const [events, sessions] = await Promise.all([
+        const [events, sessions, notStored] = await Promise.all([
           raw.find(subject.tenantId, scope.events, { sort: { occurredAt: 1 } }),
           sessionDays.find(subject.tenantId, scope.sessionDays, { sort: { day: 1 } }),
+          deadLetters.list(subject.tenantId, subject.shopperId, scope.sessions),
         ]);
-        return [...events.map(publicEvent), ...sessions.map(publicSessionDay)];
+        return [
+          ...events.map(publicEvent),
+          ...sessions.map(publicSessionDay),
+          // Accepted, then failed every processing attempt: held for an operator to requeue.
+          ...notStored.map((event) => ({ kind: "analytics_event_not_stored", ...event })),
+        ];
       }
       const aggregates = await daily.find(subject.tenantId, {}, { sort: { day: 1, productId: 1 } });
       const events = await raw.find(
@@ -84,6 +103,8 @@ export function createAnalyticsPrivacy(
       const { tenantId } = subject;
       if (subject.kind === "tenant") {
         const counts = await Promise.all([
+          deadLetters.eraseTenant(tenantId),
+          suppressions.eraseTenant(tenantId),
           raw.deleteMany(tenantId, {}),
           daily.deleteMany(tenantId, {}),
           sessionDays.deleteMany(tenantId, {}),
@@ -91,13 +112,20 @@ export function createAnalyticsPrivacy(
         ]);
         return counts.reduce((a, b) => a + b, 0);
       }
-      if (!subject.shopperId) return 0;
-      const scope = await shopperScope(tenantId, subject.shopperId);
+      const { shopperId } = subject;
+      if (!shopperId) return 0;
+      // The suppression first: a batch the processor picks up from now on (or is writing right
+      // now, see processor.ts) drops the shopper's events instead of storing them after this erase.
+      const redactedAt = options.clock();
+      await suppressions.suppress(tenantId, { shopperIds: [shopperId] }, redactedAt);
+      const scope = await shopperScope(tenantId, shopperId);
+      await suppressions.suppress(tenantId, { sessionIds: [...scope.sessions] }, redactedAt);
+      const queued = await deadLetters.erase(tenantId, shopperId, scope.sessions);
       const [events, sessions] = await Promise.all([
         raw.deleteMany(tenantId, scope.events),
         sessionDays.deleteMany(tenantId, scope.sessionDays),
       ]);
-      return events + sessions;
+      return queued + events + sessions;
     },
   };
 }

@@ -19,6 +19,7 @@ import {
   sessionDayId,
 } from "./collections.ts";
 import type { QueuedBatch, RawEventDoc } from "./schemas.ts";
+import type { Screened, Suppressions } from "./suppression.ts";
 
 const DAY_MS = 86_400_000;
 
@@ -50,11 +51,15 @@ export interface ProcessedBatch {
   counted: number;
   receivedAt: string;
   processedAt: Date;
+  /** Events of redacted shoppers or sessions were dropped or deleted (suppression.ts). */
+  redacted: boolean;
 }
 
 export interface BatchProcessorOptions {
   /** How long applied-batch markers are kept (at least 7 days). Events follow the tenant's `eventDays`. */
   retentionDays: number;
+  /** Redactions the batches must honour (events of a redacted shopper received before it are dropped). */
+  suppressions: Suppressions;
   /** Called after a batch's increments are durable (benchmarks measure lag with it). */
   onProcessed?: (result: ProcessedBatch) => void;
 }
@@ -87,6 +92,12 @@ const dayOf = (iso: string) =>
  *    then may `ledger.B` be removed; removal rides along
  *    with the next update of the same aggregate (no extra write), so a crash leaves at most a
  *    few stale ledger keys and never a double count.
+ *
+ * Redactions (suppression.ts): before step 2 the events of shoppers and sessions redacted at
+ * or after the batch's `receivedAt` are taken out (not stored, not counted). Before step 5 the
+ * suppressions are read again: a redaction that ran while this batch was being written missed
+ * what it wrote, so that is deleted here. The marker comes after, so a failure in between
+ * retries the batch, and the retry drops those events again and deletes what is left of them.
  */
 export function createBatchProcessor(store: DocumentStore, logger: Logger, options: BatchProcessorOptions) {
   const raw = store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
@@ -379,10 +390,42 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     }
   }
 
+  /**
+   * Deletes what is stored of the shoppers and sessions a screen dropped, from every batch
+   * received up to their redaction (as the erase would have, had it known them), and their
+   * session records; a session only now found to be the shopper's is suppressed first.
+   */
+  async function purge(tenantId: string, screened: Screened): Promise<boolean> {
+    const { shopperIds, sessionIds } = screened.dropped;
+    if (shopperIds.size === 0 && sessionIds.size === 0) return false;
+    const byTime = new Map<string, string[]>();
+    for (const [sessionId, at] of screened.implicated) byTime.set(at, [...(byTime.get(at) ?? []), sessionId]);
+    await Promise.all(
+      [...byTime].map(([at, ids]) => options.suppressions.suppress(tenantId, { sessionIds: ids }, new Date(at))),
+    );
+    const upTo = (field: "shopperId" | "sessionId", ids: Map<string, string>) =>
+      [...ids].map(([id, at]) => ({ [field]: id, receivedAt: { $lte: at } }));
+    await Promise.all([
+      raw.deleteMany(tenantId, { $or: [...upTo("shopperId", shopperIds), ...upTo("sessionId", sessionIds)] }),
+      sessionDays.deleteMany(tenantId, {
+        $or: [
+          ...(shopperIds.size > 0 ? [{ shopperId: { $in: [...shopperIds.keys()] } }] : []),
+          ...(sessionIds.size > 0 ? [{ sessionId: { $in: [...sessionIds.keys()] } }] : []),
+        ],
+      }),
+    ]);
+    logger.info({ shoppers: shopperIds.size, sessions: sessionIds.size }, "redacted events of queued batches removed");
+    return true;
+  }
+
   /** `attempt` 1 is a first delivery (the queue counts re-claims and retries), which cannot have been applied. */
   async function process(batch: QueuedBatch, attempt = 2): Promise<ProcessedBatch> {
     const { tenantId, batchId } = batch;
     const markerId = batchId;
+    let redacted = false;
+    const purgeFor = async (screened: Screened) => {
+      if (await purge(tenantId, screened)) redacted = true;
+    };
     const done = (counted: number): ProcessedBatch => {
       const result = {
         batchId,
@@ -391,17 +434,21 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
         counted,
         receivedAt: batch.receivedAt,
         processedAt: new Date(),
+        redacted,
       };
       options.onProcessed?.(result);
       return result;
     };
     if (attempt > 1 && (await applied.findById(tenantId, markerId))) return done(0);
+    const screened = await options.suppressions.screen(tenantId, batch.receivedAt, batch.events);
+    // An earlier attempt, or another batch of the shopper's session, may have stored some already.
+    await purgeFor(screened);
     // Events and their session records are kept for the tenant's event retention.
     const retentionMs = daysToMs((await retention.get(tenantId)).eventDays);
 
     // Object.assign, not `{ ...event, more }`: V8 builds a spread followed by several properties
     // through a slow path (~5 µs per object, measured), which showed up as 5 % of the processor.
-    const docs: RawEventDoc[] = batch.events.map((event) =>
+    const docs: RawEventDoc[] = screened.events.map((event) =>
       Object.assign({}, event, {
         tenantId,
         receivedAt: batch.receivedAt,
@@ -470,6 +517,9 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     }
 
     await submitIncrements(tenantId, batchId, increments);
+
+    // A redaction that ran while the batch was written: it could not see these events yet.
+    await purgeFor(await options.suppressions.screen(tenantId, batch.receivedAt, screened.events));
 
     await writeMarker(tenantId, {
       id: markerId,

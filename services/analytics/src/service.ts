@@ -19,7 +19,9 @@ import {
   type Tenant,
 } from "@varai/schema";
 import { Router } from "express";
+import { createDeadLetterEvents } from "./dead-letter-events.ts";
 import { countryFromHeader, deviceClassOf, REGION_HEADERS } from "./enrich.ts";
+import { scrubLateDeadLetter } from "./late-dead-letter.ts";
 import { analyticsOpenApi } from "./openapi.ts";
 import { createAnalyticsPrivacy } from "./privacy.ts";
 import { createBatchProcessor, type ProcessedBatch } from "./processor.ts";
@@ -32,6 +34,7 @@ import {
   SummaryQuerySchema,
 } from "./schemas.ts";
 import { createSummaryQueries, resolveRange } from "./summary.ts";
+import { createSuppressions } from "./suppression.ts";
 import { type Rejection, validateEvent } from "./validate.ts";
 
 export interface AnalyticsServiceOptions {
@@ -60,6 +63,10 @@ export interface AnalyticsServiceOptions {
     /** Batches handled at once. Default 4. */
     concurrency?: number;
     maxAttempts?: number;
+    /** Retry backoff base (the queue's default 500 ms). */
+    backoffMs?: number;
+    /** Tests only: runs before each attempt at a batch; a throw fails the attempt. */
+    fault?: (batch: QueuedBatch) => Promise<void>;
     visibilityTimeoutMs?: number;
     consumerName?: string;
     onProcessed?: (result: ProcessedBatch) => void;
@@ -96,13 +103,20 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
   const logger = deps.logger.child({ service: "analytics" });
 
   const tenants = deps.store.globalCollection<Tenant>(COLLECTIONS.tenants);
+  const suppressions = createSuppressions(deps.store, shoppers);
   const processor = createBatchProcessor(deps.store, logger, {
     retentionDays,
+    suppressions,
     ...(processorOptions.onProcessed ? { onProcessed: processorOptions.onProcessed } : {}),
   });
   const queries = createSummaryQueries(deps.store, { retentionDays });
   deps.privacy.register(
-    createAnalyticsPrivacy(deps.store, { maxTenantExportEvents: options.maxTenantExportEvents ?? 100_000 }),
+    createAnalyticsPrivacy(deps.store, {
+      maxTenantExportEvents: options.maxTenantExportEvents ?? 100_000,
+      suppressions,
+      deadLetters: createDeadLetterEvents(deps.queue),
+      clock: deps.clock,
+    }),
   );
 
   // The tenant's region is the fallback when no CDN country header came with the request.
@@ -269,6 +283,26 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
     });
   }
 
+  /**
+   * A batch that carried a redacted shopper's events holds them in its queue job until the job
+   * is acknowledged, just after this handler (group commit). On the embedded store the job's
+   * deleted row stays in old page images until a checkpoint; one shortly after the ack makes
+   * that deletion physical, as the redaction did for everything it reached.
+   */
+  let checkpointTimer: NodeJS.Timeout | null = null;
+  function checkpointSoon(retries = 3): void {
+    if (checkpointTimer) return;
+    checkpointTimer = setTimeout(() => {
+      checkpointTimer = null;
+      deps.store.checkpoint().catch((error: unknown) => {
+        logger.warn({ err: error }, "checkpoint after a redacted batch failed");
+        if (retries > 0) checkpointSoon(retries - 1);
+      });
+    }, 250);
+    checkpointTimer.unref();
+  }
+
+  const maxAttempts = processorOptions.maxAttempts ?? 8;
   let consumer: Consumer | null = null;
   const processorControl = {
     async start() {
@@ -276,11 +310,24 @@ export function createAnalyticsService(deps: RuntimeDeps, options: AnalyticsServ
       consumer = deps.queue.consume<QueuedBatch>(
         QUEUES.analyticsEvents,
         async (job) => {
-          await processor.process(job.payload, job.attempt);
+          try {
+            await processorOptions.fault?.(job.payload);
+            const result = await processor.process(job.payload, job.attempt);
+            if (result.redacted) checkpointSoon();
+          } catch (error) {
+            // The last attempt: the batch goes to the dead letters, maybe after a redaction scrubbed them.
+            if (job.attempt >= maxAttempts) {
+              void scrubLateDeadLetter(deps.queue, suppressions, logger, job.payload)
+                .then((changed) => changed && checkpointSoon())
+                .catch((scrubError: unknown) => logger.warn({ err: scrubError }, "late dead letter not screened"));
+            }
+            throw error;
+          }
         },
         {
           concurrency: processorOptions.concurrency ?? 4,
-          maxAttempts: processorOptions.maxAttempts ?? 8,
+          maxAttempts,
+          ...(processorOptions.backoffMs !== undefined ? { backoffMs: processorOptions.backoffMs } : {}),
           ...(processorOptions.visibilityTimeoutMs
             ? { visibilityTimeoutMs: processorOptions.visibilityTimeoutMs }
             : {}),

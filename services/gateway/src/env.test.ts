@@ -18,6 +18,14 @@ function configError(source: Record<string, string>): { message: string; paths: 
 const key32 = (fill: number) => Buffer.alloc(32, fill).toString("base64");
 
 describe("gateway env", () => {
+  it("takes the analytics test faults only with NODE_ENV=test", () => {
+    expect(parseGatewayEnv({}).testAnalyticsFaults).toBeNull();
+    expect(parseGatewayEnv({ NODE_ENV: "test", VARAI_TEST_ANALYTICS_FAULTS: "qfault_" }).testAnalyticsFaults).toBe(
+      "qfault_",
+    );
+    expect(configError({ VARAI_TEST_ANALYTICS_FAULTS: "qfault_" }).message).toMatch(/NODE_ENV=test/);
+  });
+
   it("honours a test clock offset only with NODE_ENV=test, and only forwards", () => {
     expect(parseGatewayEnv({}).testClockOffsetMs).toBe(0);
     expect(parseGatewayEnv({ NODE_ENV: "test", VARAI_TEST_CLOCK_OFFSET_MS: "86400000" }).testClockOffsetMs).toBe(

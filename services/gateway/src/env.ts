@@ -62,6 +62,11 @@ export interface GatewayEnv {
    * forwards: moving time back could keep face data past its expiry. 0 = the system clock.
    */
   testClockOffsetMs: number;
+  /**
+   * Tests only (NODE_ENV=test): a session id prefix that makes the analytics processor misbehave
+   * on purpose, so privacy tests can reach events the store never got (see test-faults.ts).
+   */
+  testAnalyticsFaults: string | null;
 }
 
 const optionalString = z.string().optional();
@@ -195,6 +200,10 @@ const EnvSchema = z
     NODE_ENV: optionalString,
     // Forwards only, at most 5 years.
     VARAI_TEST_CLOCK_OFFSET_MS: integer(0, 5 * 366 * 86_400_000),
+    VARAI_TEST_ANALYTICS_FAULTS: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{3,64}$/, "expected a session id prefix")
+      .optional(),
   })
   // Cross-field rules run even when single fields failed (`when`), so one start lists everything.
   .check(
@@ -211,6 +220,11 @@ const EnvSchema = z
     z.refine((v) => v.VARAI_TEST_CLOCK_OFFSET_MS === undefined || v.NODE_ENV === "test", {
       message: "VARAI_TEST_CLOCK_OFFSET_MS is for tests: it is refused unless NODE_ENV=test",
       path: ["VARAI_TEST_CLOCK_OFFSET_MS"],
+      when: () => true,
+    }),
+    z.refine((v) => v.VARAI_TEST_ANALYTICS_FAULTS === undefined || v.NODE_ENV === "test", {
+      message: "VARAI_TEST_ANALYTICS_FAULTS is for tests: it is refused unless NODE_ENV=test",
+      path: ["VARAI_TEST_ANALYTICS_FAULTS"],
       when: () => true,
     }),
     z.refine((v) => v.VARAI_ADMIN_PASSWORD === undefined || v.VARAI_ADMIN_EMAIL !== undefined, {
@@ -263,6 +277,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
     allowPrivateUpstreams: raw.VARAI_ALLOW_PRIVATE_UPSTREAMS ?? false,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     testClockOffsetMs: raw.VARAI_TEST_CLOCK_OFFSET_MS ?? 0,
+    testAnalyticsFaults: raw.VARAI_TEST_ANALYTICS_FAULTS ?? null,
   };
 }
 

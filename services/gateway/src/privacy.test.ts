@@ -26,6 +26,8 @@ const PHOTO = path.resolve(import.meta.dirname, "../../../test-artifacts/photos/
 const ADMIN = { email: "privacy@varai.test", password: "privacy-test-password-0001" };
 const OWNER = { email: "owner@privacy-shop.test", password: "owner-password-long-0001" };
 const DAY_MS = 86_400_000;
+/** Sessions named `<FAULTS>fail…` dead-letter, `<FAULTS>hold…` wait before processing (test-faults.ts). */
+const FAULTS = "qfault_";
 
 function photoAvailable(): boolean {
   if (!existsSync(PHOTO) && process.env.CI) throw new Error(`${PHOTO} missing: run bash scripts/fetch-test-photos.sh`);
@@ -116,6 +118,7 @@ function describePrivacy(name: string, backend: () => Promise<{ env: Record<stri
         NODE_ENV: "test",
         VARAI_ADMIN_EMAIL: ADMIN.email,
         VARAI_ADMIN_PASSWORD: ADMIN.password,
+        VARAI_TEST_ANALYTICS_FAULTS: FAULTS,
         ...chosen.env,
       };
       server = await startServer(env);
@@ -226,6 +229,63 @@ function describePrivacy(name: string, backend: () => Promise<{ env: Record<stri
       // The audit log names the subject by a keyed digest, never the id.
       const audit = await call(server.base, "GET", "/v1/audit?limit=20", { token });
       expect(JSON.stringify(audit.body)).not.toContain(shopper);
+    }, 120_000);
+
+    it("redacts events the store never got: a batch in the dead letters and one accepted but not processed", async () => {
+      const shopper = "shp_queued_4b7";
+      const control = "shp_qcontrol_2d8";
+      const failed = `${FAULTS}fail_4b7`;
+      const held = `${FAULTS}hold_4b7`;
+      // A batch that fails every attempt: the shopper's event, an anonymous one of their session, another shopper's.
+      const first = await sendEvents(
+        [
+          event("evt_ql_0000001", "try_on_started", failed, { shopperId: shopper }),
+          event("evt_ql_0000002", "widget_shown", failed),
+          event("evt_ql_0000003", "widget_shown", `${FAULTS}fail_ctl`, { shopperId: control }),
+        ],
+        true,
+      );
+      expect(first.body.accepted).toBe(3);
+      await poll("the batch to be dead-lettered", async () => {
+        const data = await exportShopper(shopper);
+        return (data["analytics.events"] ?? []).length >= 2;
+      });
+      const exported = (await exportShopper(shopper))["analytics.events"] ?? [];
+      expect(exported.map((item) => [item.kind, item.id]).sort()).toEqual([
+        ["analytics_event_not_stored", "evt_ql_0000001"],
+        ["analytics_event_not_stored", "evt_ql_0000002"],
+      ]);
+      const needles: Needles = { shopper, failed, held };
+      // The scan can fail: the dead letter holds the shopper's id.
+      expect((await scan(needles)).map((hit) => hit.needle)).toEqual(expect.arrayContaining(["shopper", "failed"]));
+
+      // Accepted, and held by the processor while the redaction runs.
+      const second = await sendEvents(
+        [
+          event("evt_ql_0000004", "add_to_cart", held, { shopperId: shopper }),
+          event("evt_ql_0000005", "add_to_cart", "ses_qcontrol_2d8"),
+        ],
+        true,
+      );
+      expect(second.body.accepted).toBe(2);
+      const redacted = await call(server.base, "POST", "/v1/privacy/redact", { token, body: { shopperId: shopper } });
+      expect(redacted.status).toBe(200);
+      // The dead letter is scrubbed when the call returns; the held batch is still a queue job.
+      expect((await scan(needles)).map((hit) => hit.needle)).not.toContain("failed");
+
+      // The held batch is processed after the redaction: the other event of it counts, the shopper's is dropped.
+      const day = new Date().toISOString().slice(0, 10);
+      await poll("the held batch to be processed", async () => {
+        const summary = await call(server.base, "GET", `/v1/analytics/summary?from=${day}&to=${day}`, { token });
+        return summary.body?.totals?.addToCart >= 1;
+      });
+      const summary = await call(server.base, "GET", `/v1/analytics/summary?from=${day}&to=${day}`, { token });
+      expect(summary.body.totals.addToCart).toBe(1);
+      // Its job held the shopper's events until acknowledged; a checkpoint right after takes them off disk.
+      await poll("the processed job to leave the disk", async () => (await scan(needles)).length === 0, 5000);
+      expect(Object.values(await exportShopper(shopper)).flat()).toEqual([]);
+      // The other shopper's event stays in the dead letter.
+      expect((await scan({ control })).length).toBeGreaterThan(0);
     }, 120_000);
 
     it("deletes expired face data, history, events and session records from disk, at start-up after 91 days", async () => {

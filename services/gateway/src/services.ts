@@ -21,6 +21,7 @@ import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
 import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
 import { createStudioModule } from "./studio.ts";
+import { analyticsTestFaults } from "./test-faults.ts";
 
 export interface GatewayMiddleware {
   /** Sets `res.locals.principal` from a bearer JWT or an `X-VARAi-Key`. */
@@ -105,6 +106,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   const analytics = createAnalyticsService(deps, {
     shoppers,
     processor: {
+      ...(env.testAnalyticsFaults ? analyticsTestFaults(env.testAnalyticsFaults) : {}),
       onProcessed: (batch) =>
         publish(batch.tenantId, "analytics", {
           batchId: batch.batchId,

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@varai/schema";
 import { type Clock, type Logger, noopLogger, systemClock } from "../ports/logger.ts";
-import type { Consumer, DeadLetter, Job, Queue } from "../ports/queue.ts";
+import type { Consumer, DeadLetter, DeadLetterEdit, Job, Queue } from "../ports/queue.ts";
 import { backoffDelay, errorMessage, resolveConsumeOptions } from "./queue-shared.ts";
 
 export interface MemoryQueueOptions {
@@ -214,6 +214,25 @@ export function createMemoryQueue(options: MemoryQueueOptions = {}): Queue {
       const dead = state.dead.splice(0);
       for (const letter of dead) makeReady(state, { ...letter.job, attempt: 1 });
       return dead.length;
+    },
+
+    async rewriteDeadLetters<T>(queue: string, edit: DeadLetterEdit<T>) {
+      const state = stateOf(queue);
+      let changed = 0;
+      // Synchronous from here on: no delivery, requeue or trim can interleave, so each edit is atomic.
+      const kept: QueueState["dead"] = [];
+      for (const letter of state.dead) {
+        const parsed: DeadLetter<T> = { job: toJob<T>(letter.job), error: letter.error, failedAt: letter.failedAt };
+        const next = edit(parsed.job.payload, parsed);
+        if (next === undefined) {
+          kept.push(letter);
+          continue;
+        }
+        changed++;
+        if (next !== null) kept.push({ ...letter, job: { ...letter.job, json: JSON.stringify(next) } });
+      }
+      state.dead = kept;
+      return changed;
     },
 
     async ping() {

@@ -133,6 +133,69 @@ export function describeQueueContract(name: string, harness: QueueContractHarnes
       expect(redelivered[0]).toMatchObject({ id, payload: { poison: 1 }, attempt: 1 });
     });
 
+    /** Dead-letters one job per payload (maxAttempts 1) and waits until all are in. */
+    async function deadLetterAll(payloads: object[]): Promise<string[]> {
+      const ids = [];
+      for (const payload of payloads) ids.push(await queue.enqueue(q, payload));
+      const failing = queue.consume(
+        q,
+        async () => {
+          throw new Error("always fails");
+        },
+        { maxAttempts: 1 },
+      );
+      await waitFor(async () => (await queue.deadLetters(q)).length === payloads.length);
+      await failing.stop();
+      return ids;
+    }
+
+    it("rewrites dead letters: keeps, replaces or deletes each as the edit says, and counts the changes", async () => {
+      type Batch = { owner: string; events: string[] };
+      const [keepId, editId] = await deadLetterAll([
+        { owner: "keep", events: ["a"] },
+        { owner: "edit", events: ["a", "secret"] },
+        { owner: "drop", events: ["secret"] },
+      ]);
+      const seen: string[] = [];
+      const changed = await queue.rewriteDeadLetters<Batch>(q, (payload, letter) => {
+        seen.push(letter.job.id);
+        if (payload.owner === "keep") return undefined;
+        const events = payload.events.filter((e) => e !== "secret");
+        return events.length === 0 ? null : { ...payload, events };
+      });
+      expect(changed).toBe(2);
+      expect(seen).toHaveLength(3);
+      const letters = await queue.deadLetters<Batch>(q);
+      expect(letters.map((l) => l.job.payload).sort((a, b) => a.owner.localeCompare(b.owner))).toEqual([
+        { owner: "edit", events: ["a"] },
+        { owner: "keep", events: ["a"] },
+      ]);
+      // A replaced letter keeps its job id, attempt and error; only the payload changes.
+      const edited = letters.find((l) => l.job.id === editId)!;
+      expect(edited.job).toMatchObject({ id: editId, queue: q, attempt: 1 });
+      expect(edited.error).toBe("always fails");
+      expect(letters.find((l) => l.job.id === keepId)).toBeDefined();
+      expect(JSON.stringify(letters)).not.toContain("secret");
+      // Nothing left to change: a second walk changes nothing and visits each letter once.
+      seen.length = 0;
+      expect(await queue.rewriteDeadLetters<Batch>(q, (p) => (p.events.includes("secret") ? null : undefined))).toBe(0);
+      expect(seen).toEqual([]);
+      expect(await queue.rewriteDeadLetters(`${q}-empty`, () => null)).toBe(0);
+    });
+
+    it("requeues a rewritten dead letter with its new payload", async () => {
+      const [id] = await deadLetterAll([{ events: ["a", "secret"] }]);
+      expect(await queue.rewriteDeadLetters<{ events: string[] }>(q, () => ({ events: ["a"] }))).toBe(1);
+      expect(await queue.requeueDeadLetters(q)).toBe(1);
+      const redelivered: Job[] = [];
+      const consumer = queue.consume(q, async (job) => {
+        redelivered.push(job);
+      });
+      await waitFor(() => redelivered.length === 1);
+      await consumer.stop();
+      expect(redelivered[0]).toMatchObject({ id, payload: { events: ["a"] }, attempt: 1 });
+    });
+
     it("holds a delayed job back until its delay has passed, counting it in depth meanwhile", async () => {
       const enqueuedAt = Date.now();
       let deliveredAt = 0;

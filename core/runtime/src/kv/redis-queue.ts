@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
 import { type Clock, type Logger, noopLogger, systemClock } from "../ports/logger.ts";
-import type { ConsumeOptions, Consumer, DeadLetter, Job, Queue } from "../ports/queue.ts";
+import type { ConsumeOptions, Consumer, DeadLetter, DeadLetterEdit, Job, Queue } from "../ports/queue.ts";
 import { backoffDelay, errorMessage, resolveConsumeOptions, sleep } from "./queue-shared.ts";
 import { closeRedis, luaScript, openRedis, watchErrors } from "./redis-connection.ts";
 
@@ -81,6 +81,41 @@ for _, entry in ipairs(entries) do
   end
   redis.call('XDEL', KEYS[1], entry[1])
 end
+return #entries
+`);
+
+// Compare-and-set on one dead letter: changes it only if its job is still the one the caller
+// edited, so a letter requeued or trimmed meanwhile is never resurrected and a concurrent edit
+// is never overwritten. A stream entry cannot be changed in place: a replacement is appended.
+const rewriteLetterScript = luaScript(`
+local entry = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
+if #entry == 0 then return 0 end
+local fields = entry[1][2]
+local out = {}
+local job = nil
+for i = 1, #fields, 2 do
+  out[#out + 1] = fields[i]
+  if fields[i] == 'job' then
+    job = fields[i + 1]
+    out[#out + 1] = ARGV[4]
+  else
+    out[#out + 1] = fields[i + 1]
+  end
+end
+if job ~= ARGV[2] then return 0 end
+redis.call('XDEL', KEYS[1], ARGV[1])
+if ARGV[3] == 'replace' then redis.call('XADD', KEYS[1], '*', unpack(out)) end
+return 1
+`);
+
+// XDEL only flags an entry as deleted: its bytes stay in the stream's node (and in a DUMP, an
+// RDB snapshot, a replica's full sync) until every entry of that node is gone. After a rewrite
+// the dead-letter stream is rebuilt with the same ids from its live entries, so what was taken
+// out is gone from Redis's memory too. It has no consumer group, so nothing else is lost.
+const compactScript = luaScript(`
+local entries = redis.call('XRANGE', KEYS[1], '-', '+')
+redis.call('DEL', KEYS[1])
+for _, entry in ipairs(entries) do redis.call('XADD', KEYS[1], entry[1], unpack(entry[2])) end
 return #entries
 `);
 
@@ -376,6 +411,39 @@ export function createRedisQueue(options: RedisQueueOptions): Queue {
     async requeueDeadLetters(queue) {
       const keys = redisQueueKeys(prefix, queue);
       return Number(await requeueScript(redis, [keys.dead, keys.stream], []));
+    },
+    async rewriteDeadLetters<T>(queue: string, edit: DeadLetterEdit<T>) {
+      const { dead } = redisQueueKeys(prefix, queue);
+      // Replacements are appended, so the walk stops at the newest letter present when it began.
+      const newest = (await redis.xrevrange(dead, "+", "-", "COUNT", 1)) as StreamEntry[];
+      const last = newest[0]?.[0];
+      if (last === undefined) return 0;
+      let changed = 0;
+      let from = "-";
+      for (;;) {
+        const page = (await redis.xrange(dead, from, last, "COUNT", 200)) as StreamEntry[];
+        for (const [entryId, fields] of page) {
+          const parsed = parseJob(queue, fields, Number(field(fields, "attempt") ?? 1));
+          if (!parsed) continue;
+          const letter: DeadLetter<T> = {
+            job: parsed.job as Job<T>,
+            error: field(fields, "error") ?? "",
+            failedAt: field(fields, "failedAt") ?? "",
+          };
+          const next = edit(letter.job.payload, letter);
+          if (next === undefined) continue;
+          const stored = JSON.parse(parsed.json) as StoredJob;
+          const args =
+            next === null
+              ? [entryId, parsed.json, "delete", ""]
+              : [entryId, parsed.json, "replace", JSON.stringify({ ...stored, payload: next })];
+          changed += Number(await rewriteLetterScript(redis, [dead], args));
+        }
+        if (page.length < 200) break;
+        from = `(${page[page.length - 1]![0]}`;
+      }
+      if (changed > 0) await compactScript(redis, [dead], []);
+      return changed;
     },
     async ping() {
       await redis.ping();

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { AppError } from "@varai/schema";
 import { type Clock, type Logger, noopLogger, systemClock } from "../ports/logger.ts";
-import type { ConsumeOptions, Consumer, DeadLetter, Job, Queue } from "../ports/queue.ts";
+import type { ConsumeOptions, Consumer, DeadLetter, DeadLetterEdit, Job, Queue } from "../ports/queue.ts";
 import { openSqlite, type SqliteOptions } from "../sqlite/database.ts";
 import { backoffDelay, errorMessage, resolveConsumeOptions } from "./queue-shared.ts";
 
@@ -59,6 +59,28 @@ interface ClaimedRow {
   enqueued_at: string;
   deliveries: number;
 }
+
+interface DeadLetterRow {
+  seq: number;
+  job_id: string;
+  payload: string;
+  attempt: number;
+  enqueued_at: string;
+  error: string;
+  failed_at: string;
+}
+
+const letterOf = <T>(queue: string, row: DeadLetterRow): DeadLetter<T> => ({
+  job: {
+    id: row.job_id,
+    queue,
+    payload: JSON.parse(row.payload) as T,
+    attempt: row.attempt,
+    enqueuedAt: row.enqueued_at,
+  },
+  error: row.error,
+  failedAt: row.failed_at,
+});
 
 interface PendingWrite {
   run: () => void;
@@ -361,28 +383,9 @@ export function createSqliteQueue(options: SqliteQueueOptions): Queue {
     async deadLetters<T>(queue: string, limit = 100) {
       assertOpen();
       const rows = statement(
-        "SELECT job_id, payload, attempt, enqueued_at, error, failed_at FROM _varai_dead_letters WHERE queue = ? ORDER BY seq LIMIT ?",
-      ).all(queue, limit) as unknown as Array<{
-        job_id: string;
-        payload: string;
-        attempt: number;
-        enqueued_at: string;
-        error: string;
-        failed_at: string;
-      }>;
-      return rows.map(
-        (row): DeadLetter<T> => ({
-          job: {
-            id: row.job_id,
-            queue,
-            payload: JSON.parse(row.payload) as T,
-            attempt: row.attempt,
-            enqueuedAt: row.enqueued_at,
-          },
-          error: row.error,
-          failedAt: row.failed_at,
-        }),
-      );
+        "SELECT seq, job_id, payload, attempt, enqueued_at, error, failed_at FROM _varai_dead_letters WHERE queue = ? ORDER BY seq LIMIT ?",
+      ).all(queue, limit) as unknown as DeadLetterRow[];
+      return rows.map((row) => letterOf<T>(queue, row));
     },
     async requeueDeadLetters(queue) {
       assertOpen();
@@ -396,6 +399,27 @@ export function createSqliteQueue(options: SqliteQueueOptions): Queue {
       });
       if (moved > 0) wake(queue);
       return moved;
+    },
+    async rewriteDeadLetters<T>(queue: string, edit: DeadLetterEdit<T>) {
+      assertOpen();
+      // Dead letters still waiting in the group commit are written first, so the walk sees them.
+      flush();
+      // One transaction: a consumer in another process cannot requeue or trim a letter mid-edit.
+      return transaction(() => {
+        let changed = 0;
+        const rows = statement(
+          "SELECT seq, job_id, payload, attempt, enqueued_at, error, failed_at FROM _varai_dead_letters WHERE queue = ? ORDER BY seq",
+        ).all(queue) as unknown as DeadLetterRow[];
+        for (const row of rows) {
+          const letter = letterOf<T>(queue, row);
+          const next = edit(letter.job.payload, letter);
+          if (next === undefined) continue;
+          changed++;
+          if (next === null) statement("DELETE FROM _varai_dead_letters WHERE seq = ?").run(row.seq);
+          else statement("UPDATE _varai_dead_letters SET payload = ? WHERE seq = ?").run(JSON.stringify(next), row.seq);
+        }
+        return changed;
+      });
     },
     async ping() {
       assertOpen();

@@ -41,6 +41,12 @@ export interface DeadLetter<T = unknown> {
   failedAt: string;
 }
 
+/**
+ * What `rewriteDeadLetters` does with one dead letter's payload: `undefined` keeps it as it is,
+ * `null` deletes the dead letter, anything else replaces its payload (same id, attempt, error).
+ */
+export type DeadLetterEdit<T = unknown> = (payload: T, letter: DeadLetter<T>) => T | null | undefined;
+
 export interface Consumer {
   /** Stops taking new jobs and waits for those in flight. */
   stop(): Promise<void>;
@@ -59,6 +65,14 @@ export interface Queue {
   deadLetters<T = unknown>(queue: string, limit?: number): Promise<DeadLetter<T>[]>;
   /** Moves dead letters back onto the queue with their attempt count reset. Returns how many. */
   requeueDeadLetters(queue: string): Promise<number>;
+  /**
+   * Walks every dead letter of `queue` and applies `edit` to each (privacy: a redaction removes
+   * a shopper's data from jobs that failed every retry). Each letter is changed atomically: a
+   * letter requeued, trimmed or rewritten by someone else meanwhile is left alone (never
+   * resurrected). Returns how many letters were replaced or deleted. Order may change on Redis
+   * (a replaced letter becomes the newest entry of the dead-letter stream).
+   */
+  rewriteDeadLetters<T = unknown>(queue: string, edit: DeadLetterEdit<T>): Promise<number>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
