@@ -2,6 +2,7 @@ import { createGuardedFetch, type RuntimeDeps } from "@varai/runtime";
 import { Router } from "express";
 import { createCatalogStore } from "./connections-store.ts";
 import { createCatalogConsumers } from "./consumers.ts";
+import { createDeadLetterPrivacy } from "./dead-letter-privacy.ts";
 import { createDeliveryLog, withDeliveryListener } from "./delivery-log.ts";
 import { createRateGovernor } from "./governor.ts";
 import { createIntakeActivity } from "./intake-activity.ts";
@@ -26,6 +27,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   const webhookUrlOf = webhookUrlFor(options.publicBaseUrl);
   const store = createCatalogStore(deps);
   deps.privacy.register(createCatalogPrivacy(deps, store));
+  deps.privacy.register(createDeadLetterPrivacy(deps.queue, options.shoppers));
   const outbound = options.fetch ?? createGuardedFetch();
   const registry = createAdapterRegistry({
     secretBox: options.secretBox,

@@ -1,4 +1,4 @@
-import type { GuardedFetch, SecretBox, ServiceModule } from "@varai/runtime";
+import type { GuardedFetch, SecretBox, ServiceModule, ShopperIdentity } from "@varai/runtime";
 import type { Platform } from "@varai/schema";
 import type { AdapterFactory } from "./registry.ts";
 import type { SyncOptions, SyncProgress } from "./sync.ts";
@@ -27,6 +27,11 @@ export interface CatalogServiceOptions {
    * Default: `createGuardedFetch()` (https, public addresses only).
    */
   fetch?: GuardedFetch;
+  /**
+   * Resolves a privacy subject to every id the shopper is stored under, so that dead-lettered
+   * webhook events about them (orders, privacy requests) are found by id or email alone.
+   */
+  shoppers?: Pick<ShopperIdentity, "resolve">;
   /** Adapters for more platforms, or replacements. */
   adapterFactories?: Partial<Record<Platform, AdapterFactory>>;
   sync?: SyncOptions;

@@ -122,6 +122,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
     ...(env.bigcommerce ? { bigcommerce: env.bigcommerce } : {}),
     fetch: upstreams,
+    shoppers,
     // Paid orders from the platforms' verified webhooks become purchase events.
     onOrder: (order) => analytics.ingestPurchase(toPurchase(order)),
     // Shopify's mandatory compliance topics run the same export / redaction as the admin API.
