@@ -29,9 +29,46 @@ export async function createTempPorts(dataDir?: string): Promise<{
   };
 }
 
+/** A JSON answer: its status and body (null when empty). */
+export interface JsonAnswer {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: tests assert on response bodies, they do not type them
+  body: any;
+}
+
+/** One JSON call to the gateway at `base`, with a bearer token and extra headers when given. */
+export async function callJson(
+  base: string,
+  method: string,
+  url: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonAnswer> {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      ...headers,
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : null };
+}
+
 export interface TestGateway {
   server: http.Server;
   base: string;
+  /** `callJson` against this gateway. */
+  call(
+    method: string,
+    url: string,
+    token?: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<JsonAnswer>;
   deps: RuntimeDeps;
   modules: ServiceModule[];
   auth: AuthService;
@@ -63,6 +100,7 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
   return {
     server,
     base,
+    call: (method, url, token, body, headers) => callJson(base, method, url, token, body, headers),
     deps,
     modules,
     auth: composition.auth,
