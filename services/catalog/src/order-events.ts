@@ -1,5 +1,5 @@
 import type { OrderEvent } from "@varai/commerce";
-import type { EventTarget, WorkerDeps } from "./worker.ts";
+import type { EventTarget, WorkerDeps } from "./worker-types.ts";
 
 /** A paid order, handed on (analytics counts it as a purchase) with its lines mapped to our product ids. */
 export async function handleOrder(w: WorkerDeps, t: EventTarget, event: OrderEvent): Promise<void> {

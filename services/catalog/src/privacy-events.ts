@@ -1,7 +1,7 @@
 import type { PrivacyEvent } from "@varai/commerce";
 import { CATALOG_QUEUES } from "./collections.ts";
 import type { EventJob } from "./webhook-intake.ts";
-import type { EventTarget, WorkerDeps } from "./worker.ts";
+import type { EventTarget, WorkerDeps } from "./worker-types.ts";
 
 /** The topic of the shop erasure this worker schedules after a BigCommerce uninstall. */
 export const SCHEDULED_SHOP_REDACT = "varai/shop-redact-after-uninstall";

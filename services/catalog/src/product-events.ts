@@ -1,7 +1,7 @@
 import type { ProductDeleteEvent, ProductUpsertEvent } from "@varai/commerce";
 import { type AppError, ProductDraftSchema } from "@varai/schema";
 import type { RateGovernor } from "./governor.ts";
-import type { EventTarget, WorkerDeps } from "./worker.ts";
+import type { EventTarget, WorkerDeps } from "./worker-types.ts";
 
 /** Throws so the queue retries with backoff (and dead-letters after its attempts). */
 function retryLater(error: AppError, governor: RateGovernor, key: string): never {
