@@ -84,6 +84,8 @@ export function createSimulatedStores(options: SimulatedStoresOptions): Simulate
       },
       woocommerce: {
         ...store,
+        // Pages of 12, so the backfill's progress moves a few times on screen.
+        maxPageSize: 12,
         consumerKey: `ck_${secret()}`,
         consumerSecret: `cs_${secret()}`,
         webhookSecret: secret(),
