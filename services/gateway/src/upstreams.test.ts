@@ -125,6 +125,20 @@ describe("a simulated store on the default install (DEMO on)", () => {
     expect((await call("POST", "/v1/demo/simulated-stores", { platform: "shopify" })).status).toBe(409);
   }, 120_000);
 
+  it("backfills a simulated Magento store too (offered without any platform secret)", async () => {
+    const res = await call("POST", "/v1/demo/simulated-stores", { platform: "magento" });
+    expect(res.status).toBe(201);
+    // The same tenant, so the same simulator.
+    expect(new URL(String(res.body.apiBaseUrl)).origin).toBe(simulatorOrigin);
+    await vi.waitFor(
+      async () => {
+        const connection = (await call("GET", `/v1/connections/${String(res.body.id)}`)).body;
+        expect(connection.lastSync).toMatchObject({ status: "succeeded", counts: { upserted: 36, failed: 0 } });
+      },
+      { timeout: 60_000, interval: 250 },
+    );
+  }, 90_000);
+
   it("still refuses a tenant's connection to loopback beside the simulator's origin", async () => {
     const port = Number(new URL(simulatorOrigin).port);
     for (const url of [`http://127.0.0.1:${port + 1}/woocommerce`, `http://localhost:${port}/woocommerce`]) {
