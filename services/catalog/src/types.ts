@@ -1,5 +1,6 @@
 import type { GuardedFetch, SecretBox, ServiceModule, ShopperIdentity } from "@varai/runtime";
 import type { Platform } from "@varai/schema";
+import type { CreateConnection } from "./create-connection.ts";
 import type { AdapterFactory } from "./registry.ts";
 import type { SyncOptions, SyncProgress } from "./sync.ts";
 import type { OrderNotification, PrivacyRequest } from "./worker.ts";
@@ -52,6 +53,8 @@ export type CatalogActivity =
   | { kind: "webhook"; tenantId: string; connectionId: string; topic: string; receivedAt: string };
 
 export interface CatalogService extends ServiceModule {
+  /** `POST /v1/connections` as a call: validates `body`, creates the connection, starts its full sync. */
+  createConnection: CreateConnection;
   /** Runs one reconciliation pass now (the schedule calls the same). */
   reconcile(): Promise<void>;
   /** Re-enqueues sync runs whose worker died; called by start(). */

@@ -80,7 +80,7 @@ export interface TestGateway {
 
 /**
  * The whole gateway as main.ts composes it, in process, over a fresh DATA_DIR: `env` is the
- * environment on top of that (tests only). Services are started and the platform admin bootstrapped.
+ * environment on top of that (tests only); `freePort()` gives a PORT for it. Services are started and the platform admin bootstrapped.
  */
 export async function startTestGateway(env: Record<string, string>): Promise<TestGateway> {
   const temp = await createTempPorts();
@@ -93,7 +93,9 @@ export async function startTestGateway(env: Record<string, string>): Promise<Tes
   let base = "";
   server.on("request", createGatewayApp({ deps, modules, publicBaseUrl: () => base, ...composition.middleware }));
   composition.live.sockets.attach(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  // Port 0 unless PORT is given: a test whose platform webhooks must reach the gateway (the
+  // catalog registers `http://localhost:<PORT>/webhooks/...` when PUBLIC_BASE_URL is unset) sets it.
+  await new Promise<void>((resolve) => server.listen(env.PORT ? gatewayEnv.port : 0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (const m of modules) await m.start?.();
   await composition.auth.bootstrap();
@@ -117,4 +119,13 @@ export async function stopTestGateway(gateway: TestGateway): Promise<void> {
   await new Promise((resolve) => gateway.server.close(resolve));
   await closePorts(gateway.deps);
   await gateway.remove();
+}
+
+/** A port that was free a moment ago (for PORT, when the gateway's own webhook URLs must work). */
+export async function freePort(): Promise<number> {
+  const probe = http.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
