@@ -1,7 +1,7 @@
 import { type AnalyticsEvent, type AnalyticsEventInput, IdSchema, PlatformSchema } from "@varai/schema";
 import { z } from "zod";
 
-/** Body of `POST /v1/events`. Items are validated one by one (see ingest.ts), so a bad one rejects only itself. */
+/** Body of `POST /v1/events`. Items are validated one by one (see ingest-events.ts), so a bad one rejects only itself. */
 export const EventBatchBodySchema = z
   .object({
     events: z.array(z.unknown()).min(1),
