@@ -1,6 +1,5 @@
-import type { AnalyticsEventInput, EventType } from "@varai/schema";
+import type { AnalyticsEventInput, AnalyticsEventRecord, EventType } from "@varai/schema";
 import { ALL_PRODUCTS, dailyId, type Metric } from "./collections.ts";
-import type { RawEventDoc } from "./schemas.ts";
 
 const METRIC_OF: Record<EventType, Metric> = {
   widget_shown: "widgetShown",
@@ -52,7 +51,7 @@ export function bump(increments: Increments, day: string, productId: string, met
  * This is the processor's hot loop (once per stored event; the bench's 20k events/s run
  * through it), so it stays one plain loop over plain maps.
  */
-export function countEvents(ours: RawEventDoc[]): { increments: Increments; sessionDays: SessionDayGroup[] } {
+export function countEvents(ours: AnalyticsEventRecord[]): { increments: Increments; sessionDays: SessionDayGroup[] } {
   const increments: Increments = new Map();
   const bySessionDay = new Map<string, SessionDayGroup>();
   for (const doc of ours) {

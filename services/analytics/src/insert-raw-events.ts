@@ -1,6 +1,5 @@
 import type { TenantCollection } from "@varai/runtime";
-import { isAppError } from "@varai/schema";
-import type { RawEventDoc } from "./schemas.ts";
+import { type AnalyticsEventRecord, isAppError } from "@varai/schema";
 
 export const isConflict = (error: unknown) => isAppError(error) && error.code === "CONFLICT";
 
@@ -10,11 +9,11 @@ export const isConflict = (error: unknown) => isAppError(error) && error.code ==
  * otherwise it belongs to another batch (a client retry) and is a duplicate.
  */
 export async function insertRawEvents(
-  raw: TenantCollection<RawEventDoc>,
+  raw: TenantCollection<AnalyticsEventRecord>,
   tenantId: string,
   batchId: string,
-  docs: RawEventDoc[],
-): Promise<RawEventDoc[]> {
+  docs: AnalyticsEventRecord[],
+): Promise<AnalyticsEventRecord[]> {
   try {
     // One write for the whole batch: all or none.
     await raw.insertMany(tenantId, docs);
@@ -36,7 +35,7 @@ export async function insertRawEvents(
       if (!isConflict(error)) throw error; // a concurrent batch inserted one of them meanwhile
     }
   }
-  const ours: RawEventDoc[] = [];
+  const ours: AnalyticsEventRecord[] = [];
   for (const doc of docs) {
     try {
       await raw.insertOne(tenantId, doc);

@@ -1,11 +1,11 @@
 import { COLLECTIONS, type DocumentStore, type PrivacyParticipant, type PrivacySubject } from "@varai/runtime";
+import type { AnalyticsEventRecord } from "@varai/schema";
 import { ANALYTICS_COLLECTIONS, type DailyDoc, type SessionDayDoc } from "./collections.ts";
 import type { DeadLetterEvents } from "./dead-letter-events.ts";
-import type { RawEventDoc } from "./schemas.ts";
 import type { Suppressions } from "./suppression.ts";
 
 /** Strips processor bookkeeping so an export shows the event as it was received. */
-function publicEvent(doc: RawEventDoc): Record<string, unknown> {
+function publicEvent(doc: AnalyticsEventRecord): Record<string, unknown> {
   const { batchId: _batchId, expiresAt, ...event } = doc;
   return {
     kind: "analytics_event",
@@ -45,7 +45,7 @@ export function createAnalyticsPrivacy(
   },
 ): PrivacyParticipant {
   const { suppressions, deadLetters } = options;
-  const raw = store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
+  const raw = store.tenantCollection<AnalyticsEventRecord>(COLLECTIONS.analyticsEvents);
   const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
   const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
   const applied = store.tenantCollection(ANALYTICS_COLLECTIONS.appliedBatches);

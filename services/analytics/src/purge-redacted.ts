@@ -1,6 +1,6 @@
 import type { Logger, TenantCollection } from "@varai/runtime";
+import type { AnalyticsEventRecord } from "@varai/schema";
 import type { SessionDayDoc } from "./collections.ts";
-import type { RawEventDoc } from "./schemas.ts";
 import type { Screened, Suppressions } from "./suppression.ts";
 
 /**
@@ -10,7 +10,7 @@ import type { Screened, Suppressions } from "./suppression.ts";
  * Returns whether the screen dropped anything.
  */
 export async function purgeRedacted(
-  collections: { raw: TenantCollection<RawEventDoc>; sessionDays: TenantCollection<SessionDayDoc> },
+  collections: { raw: TenantCollection<AnalyticsEventRecord>; sessionDays: TenantCollection<SessionDayDoc> },
   suppressions: Suppressions,
   logger: Logger,
   tenantId: string,

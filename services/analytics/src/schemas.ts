@@ -66,10 +66,3 @@ export interface QueuedBatch {
   region: string | null;
   events: AnalyticsEventInput[];
 }
-
-/**
- * A raw event as stored in COLLECTIONS.analyticsEvents: the AnalyticsEvent plus `expiresAt`
- * (retention) and `batchId`, the queue job that owns the event's aggregate contribution
- * (a second copy of the event in another batch is a duplicate; see processor.ts).
- */
-export type RawEventDoc = AnalyticsEvent & { expiresAt: Date; batchId: string };
