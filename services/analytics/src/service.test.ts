@@ -1,10 +1,10 @@
 import { COLLECTIONS, createRetentionPolicy, QUEUES, type Queue, type RuntimeDeps } from "@varai/runtime";
 import type { AnalyticsEventRecord } from "@varai/schema";
+import { createTestApp, createTestRuntime } from "@varai/testkit";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { ANALYTICS_COLLECTIONS } from "./collections.ts";
 import { type AnalyticsService, createAnalyticsService } from "./service.ts";
-import { createDeps, createTestApp } from "./test-harness.ts";
 
 const TENANT = "ten_analytics1";
 const OTHER = "ten_analytics2";
@@ -31,12 +31,19 @@ async function drain(queue: Queue) {
 }
 
 const running: AnalyticsService[] = [];
+const runtimes: ReturnType<typeof createTestRuntime>[] = [];
+/** A test runtime closed after the test, once its services have stopped. */
+const runtime = (overrides: Parameters<typeof createTestRuntime>[0] = {}) => {
+  const deps = createTestRuntime(overrides);
+  runtimes.push(deps);
+  return deps;
+};
 async function setup(options: Parameters<typeof createAnalyticsService>[1] = {}, start = true) {
-  const deps = createDeps({ now: () => NOW });
+  const deps = runtime({ clock: () => NOW });
   const service = createAnalyticsService(deps, options);
   if (start) await service.start?.();
   running.push(service);
-  const app = createTestApp(service);
+  const app = createTestApp({ modules: [service] });
   const send = (events: unknown[], headers: Record<string, string> = {}, consent?: boolean) =>
     request(app)
       .post("/v1/events")
@@ -54,6 +61,7 @@ async function setup(options: Parameters<typeof createAnalyticsService>[1] = {},
 
 afterEach(async () => {
   for (const service of running.splice(0)) await service.stop?.();
+  for (const deps of runtimes.splice(0)) await deps.close();
 });
 
 describe("POST /v1/events", () => {
