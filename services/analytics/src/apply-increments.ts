@@ -1,6 +1,7 @@
 import type { Logger, TenantCollection, Update } from "@varai/runtime";
 import type { DailyDoc } from "./collections.ts";
 import type { DailyIncrement, Increments } from "./count-events.ts";
+import { createGroupCommit, type Pending } from "./group-commit.ts";
 import { isConflict } from "./insert-raw-events.ts";
 import { createSettledLedger, type SettledLedger } from "./settled-ledger.ts";
 
@@ -8,45 +9,22 @@ interface Submission {
   tenantId: string;
   batchId: string;
   increments: Increments;
-  settle: (error?: unknown) => void;
 }
 
 /**
  * Step 4: the daily increments, each aggregate's as one `$inc` guarded by the batch's ledger
  * key, and the lazy removal of ledger keys once their batch's applied marker is written.
  *
- * Group commit: batches handled concurrently hand their increments over, and while one flush
- * runs the next ones gather, so a busy aggregate (a popular frame today) takes one write per
+ * Group commit (group-commit.ts): batches handled concurrently hand their increments over, and
+ * while one flush runs the next ones gather, so a busy aggregate (a popular frame today) takes one write per
  * flush instead of one per batch. Exactly-once still holds per batch (see applyGuarded).
  */
 export function createIncrementWriter(daily: TenantCollection<DailyDoc>, logger: Logger) {
   const ledger = createSettledLedger(daily, logger);
-  let waiting: Submission[] = [];
-  let flushing = false;
 
-  function submit(tenantId: string, batchId: string, increments: Increments): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      waiting.push({ tenantId, batchId, increments, settle: (error) => (error ? reject(error) : resolve()) });
-      if (!flushing) void flushLoop();
-    });
-  }
-
-  async function flushLoop(): Promise<void> {
-    flushing = true;
-    try {
-      while (waiting.length > 0) {
-        const group = waiting;
-        waiting = [];
-        await flushGroup(group);
-      }
-    } finally {
-      flushing = false;
-    }
-  }
-
-  async function flushGroup(group: Submission[]): Promise<void> {
+  async function flushGroup(group: Pending<Submission>[]): Promise<void> {
     const merged = new Map<string, { tenantId: string; increment: DailyIncrement; parts: Submission[] }>();
-    for (const submission of group) {
+    for (const { value: submission } of group) {
       for (const [aggregateId, inc] of submission.increments) {
         let entry = merged.get(aggregateId);
         if (!entry) {
@@ -76,10 +54,15 @@ export function createIncrementWriter(daily: TenantCollection<DailyDoc>, logger:
         }
       }),
     );
-    for (const submission of group) submission.settle(failed.get(submission));
+    for (const { value, settle } of group) settle(failed.get(value));
   }
 
-  return { submit, settle: ledger.settle, flushLedger: ledger.flush };
+  const commit = createGroupCommit(flushGroup);
+  return {
+    submit: (tenantId: string, batchId: string, increments: Increments) => commit({ tenantId, batchId, increments }),
+    settle: ledger.settle,
+    flushLedger: ledger.flush,
+  };
 }
 
 /**

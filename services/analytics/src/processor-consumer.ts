@@ -5,9 +5,13 @@ import type { QueuedBatch } from "./schemas.ts";
 import type { Suppressions } from "./suppression.ts";
 
 export interface ConsumerOptions {
+  /** Batches handled at once. Default 4. */
   concurrency?: number;
+  /** Default 8; after the last, the batch is a dead letter. */
   maxAttempts?: number;
+  /** Retry backoff base (the queue's default 500 ms). */
   backoffMs?: number;
+  /** Tests only: runs before each attempt at a batch; a throw fails the attempt. */
   fault?: (batch: QueuedBatch) => Promise<void>;
   visibilityTimeoutMs?: number;
   consumerName?: string;

@@ -6,9 +6,8 @@ import { ingestPurchase, type PurchaseOrder } from "./ingest-purchase.ts";
 import { analyticsOpenApi } from "./openapi.ts";
 import { createAnalyticsPrivacy } from "./privacy.ts";
 import { createBatchProcessor, type ProcessedBatch } from "./processor.ts";
-import { createProcessorConsumer, type ProcessorControl } from "./processor-consumer.ts";
+import { type ConsumerOptions, createProcessorConsumer, type ProcessorControl } from "./processor-consumer.ts";
 import { createAnalyticsRoutes } from "./routes.ts";
-import type { QueuedBatch } from "./schemas.ts";
 import { createSummaryQueries } from "./summary.ts";
 import { createSuppressions } from "./suppression.ts";
 import { createTenantRegions } from "./tenant-region.ts";
@@ -35,18 +34,9 @@ export interface AnalyticsServiceOptions {
   maxTenantExportEvents?: number;
   /** Normalises the events' shopper ids (the gateway's one instance). Default: a per-process one. */
   shoppers?: ShopperIdentity;
-  processor?: {
+  processor?: ConsumerOptions & {
     /** Run the consumer in this process (start()). Default true. */
     enabled?: boolean;
-    /** Batches handled at once. Default 4. */
-    concurrency?: number;
-    maxAttempts?: number;
-    /** Retry backoff base (the queue's default 500 ms). */
-    backoffMs?: number;
-    /** Tests only: runs before each attempt at a batch; a throw fails the attempt. */
-    fault?: (batch: QueuedBatch) => Promise<void>;
-    visibilityTimeoutMs?: number;
-    consumerName?: string;
     onProcessed?: (result: ProcessedBatch) => void;
   };
 }
