@@ -1,4 +1,4 @@
-import type { DocumentStore } from "@varai/runtime";
+import type { DocumentStore, TenantCollection } from "@varai/runtime";
 import { COLLECTIONS } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import {
@@ -171,28 +171,31 @@ export function createSummaryQueries(store: DocumentStore, options: { retentionD
     };
   }
 
-  /** Daily product aggregates of one day, in pages (exports stream them without holding a range in memory). */
-  async function* exportLines(tenantId: string, range: DayRange, pageSize = 500) {
-    for (const day of range.days) {
-      let after = "";
-      for (;;) {
-        const page = await daily.find(
-          tenantId,
-          { day, productId: { $ne: ALL_PRODUCTS, $gt: after } },
-          { sort: { productId: 1 }, limit: pageSize },
-        );
-        for (const doc of page) {
-          const counts = emptyCounts();
-          addInto(counts, doc);
-          yield { tenantId, date: day, productId: doc.productId, ...counts };
-        }
-        if (page.length < pageSize) break;
-        after = (page.at(-1) as DailyDoc).productId;
-      }
-    }
-  }
-
-  return { summary, exportLines };
+  return {
+    summary,
+    /** Daily product aggregates of one day, in pages (exports stream them without holding a range in memory). */
+    exportLines: (tenantId: string, range: DayRange, pageSize = 500) => exportLines(daily, tenantId, range, pageSize),
+  };
 }
 
 export type SummaryQueries = ReturnType<typeof createSummaryQueries>;
+
+async function* exportLines(daily: TenantCollection<DailyDoc>, tenantId: string, range: DayRange, pageSize: number) {
+  for (const day of range.days) {
+    let after = "";
+    for (;;) {
+      const page = await daily.find(
+        tenantId,
+        { day, productId: { $ne: ALL_PRODUCTS, $gt: after } },
+        { sort: { productId: 1 }, limit: pageSize },
+      );
+      for (const doc of page) {
+        const counts = emptyCounts();
+        addInto(counts, doc);
+        yield { tenantId, date: day, productId: doc.productId, ...counts };
+      }
+      if (page.length < pageSize) break;
+      after = (page.at(-1) as DailyDoc).productId;
+    }
+  }
+}
