@@ -41,31 +41,34 @@ export interface BatchProcessorOptions {
 
 /**
  * Applies queued batches to the store, exactly once per event even though the queue delivers
- * at least once and a process can die between any two writes.
+ * at least once and a process can die between any two writes. Each step is in its own file;
+ * this function runs them in order.
  *
- * Per batch B (the queue job id), each step in its own file:
+ * Per batch B (the queue job id):
  * 1. If the applied-batch marker for B exists, stop: B was fully applied (applied-markers.ts).
- * 2. (insert-raw-events.ts) Insert the raw events with `batchId: B` (unique by event id within the tenant), one
+ * 2. Insert the raw events with `batchId: B` (unique by event id within the tenant), one
  *    insertMany. An event that already exists is counted by B only if its `batchId` is B (an
  *    earlier, interrupted delivery of B); otherwise it belongs to another batch (a client retry)
- *    and is a duplicate. Which ids exist is learnt with one `$in` read.
- * 3. (record-session-days.ts) Per session-day doc (all of the batch's read with one `$in`): record the products the
+ *    and is a duplicate. Which ids exist is learnt with one `$in` read (insert-raw-events.ts).
+ * 3. Per session-day doc (all of the batch's read with one `$in`): record the products the
  *    session touched, each owned by the first batch that touched it (that batch owns the +1 in
- *    the product's distinct `sessions`).
- * 4. (count-events.ts, apply-increments.ts) Per daily aggregate: one `$inc` guarded by `ledger.B` (the update only matches when B is not
+ *    the product's distinct `sessions`) (record-session-days.ts).
+ * 4. Per daily aggregate: one `$inc` guarded by `ledger.B` (the update only matches when B is not
  *    in the ledger, and adds it), so a re-run after a crash in the middle of step 4 skips the
- *    aggregates it already changed. Concurrent batches share one such write (group commit). The increments are recomputed identically on a re-run:
- *    they depend only on the events and session products owned by B, which never change.
- * 5. (applied-markers.ts) Write the applied-batch marker (batches finishing together share one insertMany). Only
- *    then may `ledger.B` be removed; removal rides along
- *    with the next update of the same aggregate (no extra write), so a crash leaves at most a
- *    few stale ledger keys and never a double count.
+ *    aggregates it already changed. Concurrent batches share one such write (group commit). The
+ *    increments are recomputed identically on a re-run: they depend only on the events and
+ *    session products owned by B, which never change (count-events.ts, apply-increments.ts).
+ * 5. Write the applied-batch marker (batches finishing together share one insertMany). Only
+ *    then may `ledger.B` be removed; removal rides along with the next update of the same
+ *    aggregate (no extra write), so a crash leaves at most a few stale ledger keys and never a
+ *    double count (applied-markers.ts, settled-ledger.ts).
  *
- * Redactions (suppression.ts, purge-redacted.ts): before step 2 the events of shoppers and sessions redacted at
- * or after the batch's `receivedAt` are taken out (not stored, not counted). Before step 5 the
- * suppressions are read again: a redaction that ran while this batch was being written missed
- * what it wrote, so that is deleted here. The marker comes after, so a failure in between
- * retries the batch, and the retry drops those events again and deletes what is left of them.
+ * Redactions (suppression.ts, purge-redacted.ts): before step 2 the events of shoppers and
+ * sessions redacted at or after the batch's `receivedAt` are taken out (not stored, not
+ * counted). Before step 5 the suppressions are read again: a redaction that ran while this batch
+ * was being written missed what it wrote, so that is deleted here. The marker comes after, so a
+ * failure in between retries the batch, and the retry drops those events again and deletes what
+ * is left of them.
  */
 export function createBatchProcessor(store: DocumentStore, logger: Logger, options: BatchProcessorOptions) {
   const raw = store.tenantCollection<AnalyticsEventRecord>(COLLECTIONS.analyticsEvents);
@@ -115,14 +118,10 @@ export function createBatchProcessor(store: DocumentStore, logger: Logger, optio
     );
     const ours = await insertRawEvents(raw, tenantId, batchId, docs);
 
-    // Increments per aggregate, from the events this batch owns.
+    // Increments per aggregate, from the events this batch owns and the sessions it owns.
     const counted = countEvents(ours);
-    for (const { day, products, ownsDay } of await recordSessionDays(
-      sessionDays,
-      tenantId,
-      batchId,
-      counted.sessionDays,
-    )) {
+    const shares = await recordSessionDays(sessionDays, tenantId, batchId, counted.sessionDays);
+    for (const { day, products, ownsDay } of shares) {
       if (ownsDay) bump(counted.increments, day, ALL_PRODUCTS, "sessions", 1);
       for (const productId of products) bump(counted.increments, day, productId, "sessions", 1);
     }
