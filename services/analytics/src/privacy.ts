@@ -1,11 +1,17 @@
-import { COLLECTIONS, type DocumentStore, type PrivacyParticipant, type PrivacySubject } from "@varai/runtime";
+import {
+  COLLECTIONS,
+  type DocumentStore,
+  type PrivacyParticipant,
+  type PrivacySubject,
+  type TenantCollection,
+} from "@varai/runtime";
+import type { AnalyticsEventRecord } from "@varai/schema";
 import { ANALYTICS_COLLECTIONS, type DailyDoc, type SessionDayDoc } from "./collections.ts";
 import type { DeadLetterEvents } from "./dead-letter-events.ts";
-import type { RawEventDoc } from "./schemas.ts";
 import type { Suppressions } from "./suppression.ts";
 
 /** Strips processor bookkeeping so an export shows the event as it was received. */
-function publicEvent(doc: RawEventDoc): Record<string, unknown> {
+function publicEvent(doc: AnalyticsEventRecord): Record<string, unknown> {
   const { batchId: _batchId, expiresAt, ...event } = doc;
   return {
     kind: "analytics_event",
@@ -45,7 +51,7 @@ export function createAnalyticsPrivacy(
   },
 ): PrivacyParticipant {
   const { suppressions, deadLetters } = options;
-  const raw = store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
+  const raw = store.tenantCollection<AnalyticsEventRecord>(COLLECTIONS.analyticsEvents);
   const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
   const sessionDays = store.tenantCollection<SessionDayDoc>(ANALYTICS_COLLECTIONS.sessionDays);
   const applied = store.tenantCollection(ANALYTICS_COLLECTIONS.appliedBatches);
@@ -80,24 +86,7 @@ export function createAnalyticsPrivacy(
           ...notStored.map((event) => ({ kind: "analytics_event_not_stored", ...event })),
         ];
       }
-      const aggregates = await daily.find(subject.tenantId, {}, { sort: { day: 1, productId: 1 } });
-      const events = await raw.find(
-        subject.tenantId,
-        {},
-        { sort: { occurredAt: 1 }, limit: options.maxTenantExportEvents + 1 },
-      );
-      const out: Record<string, unknown>[] = aggregates.map(({ ledger: _ledger, ...doc }) => ({
-        kind: "analytics_daily",
-        ...doc,
-      }));
-      out.push(...events.slice(0, options.maxTenantExportEvents).map(publicEvent));
-      if (events.length > options.maxTenantExportEvents) {
-        out.push({
-          kind: "truncated",
-          detail: `raw events beyond the first ${options.maxTenantExportEvents} are not included`,
-        });
-      }
-      return out;
+      return exportTenant({ raw, daily }, subject.tenantId, options.maxTenantExportEvents);
     },
     async erase(subject: PrivacySubject) {
       const { tenantId } = subject;
@@ -128,4 +117,27 @@ export function createAnalyticsPrivacy(
       return queued + events + sessions;
     },
   };
+}
+
+/** A tenant's export: every daily aggregate, and the raw events up to `maxEvents` (then a `truncated` record). */
+async function exportTenant(
+  collections: { raw: TenantCollection<AnalyticsEventRecord>; daily: TenantCollection<DailyDoc> },
+  tenantId: string,
+  maxEvents: number,
+): Promise<Record<string, unknown>[]> {
+  const { raw, daily } = collections;
+  const aggregates = await daily.find(tenantId, {}, { sort: { day: 1, productId: 1 } });
+  const events = await raw.find(tenantId, {}, { sort: { occurredAt: 1 }, limit: maxEvents + 1 });
+  const out: Record<string, unknown>[] = aggregates.map(({ ledger: _ledger, ...doc }) => ({
+    kind: "analytics_daily",
+    ...doc,
+  }));
+  out.push(...events.slice(0, maxEvents).map(publicEvent));
+  if (events.length > maxEvents) {
+    out.push({
+      kind: "truncated",
+      detail: `raw events beyond the first ${maxEvents} are not included`,
+    });
+  }
+  return out;
 }

@@ -6,12 +6,11 @@ import {
   QUEUES,
   type Queue,
 } from "@varai/runtime";
-import { type RedisTestServer, startRedisServer } from "@varai/testkit";
+import { createTestApp, createTestRuntime, type RedisTestServer, startRedisServer } from "@varai/testkit";
 import { Redis } from "ioredis";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAnalyticsService } from "./service.ts";
-import { createDeps, createTestApp } from "./test-harness.ts";
 
 const TENANT = "ten_faults";
 const TODAY = new Date().toISOString().slice(0, 10);
@@ -123,10 +122,10 @@ describe("analytics processor against a real redis-server", () => {
 
       // The API process: accepts events, runs no processor.
       const ingestQueue = newQueue(server.url);
-      const ingest = createAnalyticsService(createDeps({ store, queue: ingestQueue, cache }), {
+      const ingest = createAnalyticsService(createTestRuntime({ store, queue: ingestQueue, cache }), {
         processor: { enabled: false },
       });
-      const app = createTestApp(ingest);
+      const app = createTestApp({ modules: [ingest] });
       const send = async (events: Ev[]) => {
         const res = await request(app).post("/v1/events").set("x-test-storefront", TENANT).send({ events });
         expect(res.status).toBe(202);
@@ -138,7 +137,7 @@ describe("analytics processor against a real redis-server", () => {
       redisA.on("error", () => {});
       const frozen = killableStore(store, killAt);
       const processedByA: string[] = [];
-      const a = createAnalyticsService(createDeps({ store: frozen.store, queue: newQueue(redisA), cache }), {
+      const a = createAnalyticsService(createTestRuntime({ store: frozen.store, queue: newQueue(redisA), cache }), {
         processor: { ...processorOptions, consumerName: "A", onProcessed: (r) => processedByA.push(r.batchId) },
       });
 
@@ -151,7 +150,7 @@ describe("analytics processor against a real redis-server", () => {
       redisA.disconnect();
 
       const processedByB: Array<{ batchId: string; counted: number }> = [];
-      const b = createAnalyticsService(createDeps({ store, queue: newQueue(server.url), cache }), {
+      const b = createAnalyticsService(createTestRuntime({ store, queue: newQueue(server.url), cache }), {
         processor: { ...processorOptions, consumerName: "B", onProcessed: (r) => processedByB.push(r) },
       });
       await b.start?.();
@@ -167,7 +166,7 @@ describe("analytics processor against a real redis-server", () => {
       expect(await ingestQueue.depth(QUEUES.analyticsEvents)).toBe(0);
       expect(await ingestQueue.deadLetters(QUEUES.analyticsEvents)).toEqual([]);
 
-      const viewer = createTestApp(b);
+      const viewer = createTestApp({ modules: [b] });
       const res = await request(viewer).get("/v1/analytics/summary").set("x-test-user", `${TENANT}:viewer`);
       expect(res.status).toBe(200);
       const all = [...first, ...second].flat();

@@ -6,6 +6,7 @@ import {
   QUEUES,
   type Queue,
 } from "@varai/runtime";
+import { createTestApp, createTestRuntime } from "@varai/testkit";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { ANALYTICS_COLLECTIONS } from "./collections.ts";
@@ -15,7 +16,6 @@ import { createBatchProcessor } from "./processor.ts";
 import type { QueuedBatch } from "./schemas.ts";
 import { type AnalyticsService, createAnalyticsService } from "./service.ts";
 import { createSuppressions } from "./suppression.ts";
-import { createDeps, createTestApp } from "./test-harness.ts";
 
 /**
  * A redaction reaches the events that are not stored yet: batches in the queue's dead letters,
@@ -46,17 +46,25 @@ async function until(condition: () => Promise<boolean>) {
 }
 
 const running: AnalyticsService[] = [];
+const runtimes: ReturnType<typeof createTestRuntime>[] = [];
+/** A test runtime closed after the test, once its services have stopped. */
+const runtime = (overrides: Parameters<typeof createTestRuntime>[0] = {}) => {
+  const deps = createTestRuntime(overrides);
+  runtimes.push(deps);
+  return deps;
+};
 afterEach(async () => {
   for (const service of running.splice(0)) await service.stop?.();
+  for (const deps of runtimes.splice(0)) await deps.close();
 });
 
 /** The service with its processor stopped, and a clock the test moves. */
 function setup() {
   let now = Date.now();
-  const deps = createDeps({ now: () => new Date(now) });
+  const deps = runtime({ clock: () => new Date(now) });
   const service = createAnalyticsService(deps);
   running.push(service);
-  const app = createTestApp(service);
+  const app = createTestApp({ modules: [service] });
   const participant = deps.privacy.participants().find((p) => p.name === "analytics.events") as PrivacyParticipant;
   const raw = deps.store.tenantCollection<{ id: string; tenantId: string }>(COLLECTIONS.analyticsEvents);
   const sessionDays = deps.store.tenantCollection<{ id: string; tenantId: string }>(ANALYTICS_COLLECTIONS.sessionDays);
@@ -139,7 +147,7 @@ describe("redaction of events in the queue's dead letters", () => {
 
   it("screens a batch whose last attempt spanned the redaction once it reaches the dead letters", async () => {
     let participant: PrivacyParticipant | null = null;
-    const deps = createDeps();
+    const deps = runtime();
     const service = createAnalyticsService(deps, {
       processor: {
         maxAttempts: 1,
@@ -152,7 +160,7 @@ describe("redaction of events in the queue's dead letters", () => {
     });
     running.push(service);
     participant = deps.privacy.participants().find((p) => p.name === "analytics.events") as PrivacyParticipant;
-    const res = await request(createTestApp(service))
+    const res = await request(createTestApp({ modules: [service] }))
       .post("/v1/events")
       .set("x-test-storefront", TENANT)
       .send({
@@ -220,7 +228,7 @@ describe("redaction of events accepted but not yet processed", () => {
   });
 
   it("deletes what a batch wrote while a redaction ran (the redaction could not see it yet)", async () => {
-    const deps = createDeps();
+    const deps = runtime();
     const shoppers = ephemeralShopperIdentity(deps.store);
     const suppressions = createSuppressions(deps.store, shoppers);
     const participant = createAnalyticsPrivacy(deps.store, {

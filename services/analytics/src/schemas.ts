@@ -1,7 +1,7 @@
 import { type AnalyticsEvent, type AnalyticsEventInput, IdSchema, PlatformSchema } from "@varai/schema";
 import { z } from "zod";
 
-/** Body of `POST /v1/events`. Items are validated one by one (see ingest.ts), so a bad one rejects only itself. */
+/** Body of `POST /v1/events`. Items are validated one by one (see ingest-events.ts), so a bad one rejects only itself. */
 export const EventBatchBodySchema = z
   .object({
     events: z.array(z.unknown()).min(1),
@@ -66,10 +66,3 @@ export interface QueuedBatch {
   region: string | null;
   events: AnalyticsEventInput[];
 }
-
-/**
- * A raw event as stored in COLLECTIONS.analyticsEvents: the AnalyticsEvent plus `expiresAt`
- * (retention) and `batchId`, the queue job that owns the event's aggregate contribution
- * (a second copy of the event in another batch is a duplicate; see processor.ts).
- */
-export type RawEventDoc = AnalyticsEvent & { expiresAt: Date; batchId: string };

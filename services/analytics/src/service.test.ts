@@ -1,10 +1,10 @@
 import { COLLECTIONS, createRetentionPolicy, QUEUES, type Queue, type RuntimeDeps } from "@varai/runtime";
+import type { AnalyticsEventRecord } from "@varai/schema";
+import { createTestApp, createTestRuntime } from "@varai/testkit";
 import request from "supertest";
 import { afterEach, describe, expect, it } from "vitest";
 import { ANALYTICS_COLLECTIONS } from "./collections.ts";
-import type { RawEventDoc } from "./schemas.ts";
 import { type AnalyticsService, createAnalyticsService } from "./service.ts";
-import { createDeps, createTestApp } from "./test-harness.ts";
 
 const TENANT = "ten_analytics1";
 const OTHER = "ten_analytics2";
@@ -31,12 +31,19 @@ async function drain(queue: Queue) {
 }
 
 const running: AnalyticsService[] = [];
+const runtimes: ReturnType<typeof createTestRuntime>[] = [];
+/** A test runtime closed after the test, once its services have stopped. */
+const runtime = (overrides: Parameters<typeof createTestRuntime>[0] = {}) => {
+  const deps = createTestRuntime(overrides);
+  runtimes.push(deps);
+  return deps;
+};
 async function setup(options: Parameters<typeof createAnalyticsService>[1] = {}, start = true) {
-  const deps = createDeps({ now: () => NOW });
+  const deps = runtime({ clock: () => NOW });
   const service = createAnalyticsService(deps, options);
   if (start) await service.start?.();
   running.push(service);
-  const app = createTestApp(service);
+  const app = createTestApp({ modules: [service] });
   const send = (events: unknown[], headers: Record<string, string> = {}, consent?: boolean) =>
     request(app)
       .post("/v1/events")
@@ -54,6 +61,7 @@ async function setup(options: Parameters<typeof createAnalyticsService>[1] = {},
 
 afterEach(async () => {
   for (const service of running.splice(0)) await service.stop?.();
+  for (const deps of runtimes.splice(0)) await deps.close();
 });
 
 describe("POST /v1/events", () => {
@@ -150,7 +158,7 @@ describe("POST /v1/events", () => {
       true,
     );
     await drain(deps.queue);
-    const raw = deps.store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
+    const raw = deps.store.tenantCollection<AnalyticsEventRecord>(COLLECTIONS.analyticsEvents);
     const [doc] = await raw.find(TENANT, { sessionId: "ses_e" });
     expect(doc).toMatchObject({
       tenantId: TENANT,
@@ -373,7 +381,7 @@ describe("consent (lawful basis of events)", () => {
     expect(without.body.accepted).toBe(1);
     expect(without.body.rejected).toEqual([expect.objectContaining({ index: 1, reason: "consent_required" })]);
     await drain(deps.queue);
-    const raw = deps.store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
+    const raw = deps.store.tenantCollection<AnalyticsEventRecord>(COLLECTIONS.analyticsEvents);
     expect(await raw.count(TENANT, { shopperId: "shp_c" })).toBe(0);
 
     const declined = await send([ev("product_viewed", "ses_c", { shopperId: "shp_c" })], {}, false);
@@ -390,7 +398,7 @@ describe("consent (lawful basis of events)", () => {
     await send([ev("widget_shown", "ses_r")]);
     await drain(deps.queue);
     const [doc] = await deps.store
-      .tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents)
+      .tenantCollection<AnalyticsEventRecord>(COLLECTIONS.analyticsEvents)
       .find(TENANT, { sessionId: "ses_r" });
     expect(doc?.expiresAt).toEqual(new Date(Date.parse(`${TODAY}T11:00:00.000Z`) + 30 * 86_400_000));
   });
@@ -413,7 +421,7 @@ describe("privacy participant", () => {
     if (!participant) throw new Error("not registered");
     return { ...ctx, participant };
   }
-  const rawOf = (deps: RuntimeDeps) => deps.store.tenantCollection<RawEventDoc>(COLLECTIONS.analyticsEvents);
+  const rawOf = (deps: RuntimeDeps) => deps.store.tenantCollection<AnalyticsEventRecord>(COLLECTIONS.analyticsEvents);
 
   it("exports exactly what it erases: the shopper's events, the anonymous events and records of their sessions", async () => {
     const { participant, deps, summary } = await seeded();

@@ -1,7 +1,14 @@
-import type { DocumentStore } from "@varai/runtime";
+import type { DocumentStore, TenantCollection } from "@varai/runtime";
 import { COLLECTIONS } from "@varai/runtime";
 import { AppError } from "@varai/schema";
-import { ALL_PRODUCTS, ANALYTICS_COLLECTIONS, type DailyDoc, METRICS, type Metric } from "./collections.ts";
+import {
+  ALL_PRODUCTS,
+  ANALYTICS_COLLECTIONS,
+  type DailyDoc,
+  type FunnelGroup,
+  METRICS,
+  type Metric,
+} from "./collections.ts";
 import { createFunnelDays } from "./funnel-days.ts";
 import { createTopFrames } from "./top-frames.ts";
 
@@ -56,6 +63,47 @@ const FUNNEL_STEPS = [
   ["purchase", "purchased"],
 ] as const;
 
+/** The session funnel and the tried-on vs not conversion of a range's session-day groups. */
+function funnelAndConversion(sessionRows: FunnelGroup[]) {
+  const funnelCounts = { widgetShown: 0, tryOnStarted: 0, tryOnRendered: 0, addToCart: 0, purchased: 0 };
+  const conversion = {
+    triedOn: { sessions: 0, purchased: 0, rate: null as number | null },
+    notTriedOn: { sessions: 0, purchased: 0, rate: null as number | null },
+    unattributedPurchaseSessions: 0,
+  };
+  for (const row of sessionRows) {
+    if (row.seen) {
+      funnelCounts.widgetShown += row.widgetShown;
+      funnelCounts.tryOnStarted += row.tryOnStarted;
+      funnelCounts.tryOnRendered += row.tryOnRendered;
+      funnelCounts.addToCart += row.addToCart;
+      funnelCounts.purchased += row.purchasedSessions;
+    } else {
+      // Orders with no VARAi session: the widget never saw these shoppers.
+      if (row.purchased) conversion.unattributedPurchaseSessions += row.sessions;
+      continue;
+    }
+    const group = row.tried ? conversion.triedOn : conversion.notTriedOn;
+    group.sessions += row.sessions;
+    if (row.purchased) group.purchased += row.sessions;
+  }
+  conversion.triedOn.rate = rate(conversion.triedOn.purchased, conversion.triedOn.sessions);
+  conversion.notTriedOn.rate = rate(conversion.notTriedOn.purchased, conversion.notTriedOn.sessions);
+  const lift =
+    conversion.triedOn.rate !== null && conversion.notTriedOn.rate
+      ? Math.round((conversion.triedOn.rate / conversion.notTriedOn.rate) * 100) / 100
+      : null;
+
+  let previous: number | null = null;
+  const funnel = FUNNEL_STEPS.map(([step, field]) => {
+    const sessions = funnelCounts[field];
+    const entry = { step, sessions, rateFromPrevious: previous === null ? null : rate(sessions, previous) };
+    previous = sessions;
+    return entry;
+  });
+  return { funnel, conversion: { ...conversion, lift } };
+}
+
 export function createSummaryQueries(store: DocumentStore, options: { retentionDays: number }) {
   const daily = store.tenantCollection<DailyDoc>(ANALYTICS_COLLECTIONS.daily);
   const funnelDays = createFunnelDays(store, options);
@@ -89,42 +137,7 @@ export function createSummaryQueries(store: DocumentStore, options: { retentionD
       topFrameQueries.top(tenantId, range.days, topLimit, (day) => byDay.get(day)?.length ?? 1),
     ]);
 
-    const funnelCounts = { widgetShown: 0, tryOnStarted: 0, tryOnRendered: 0, addToCart: 0, purchased: 0 };
-    const conversion = {
-      triedOn: { sessions: 0, purchased: 0, rate: null as number | null },
-      notTriedOn: { sessions: 0, purchased: 0, rate: null as number | null },
-      unattributedPurchaseSessions: 0,
-    };
-    for (const row of sessionRows) {
-      if (row.seen) {
-        funnelCounts.widgetShown += row.widgetShown;
-        funnelCounts.tryOnStarted += row.tryOnStarted;
-        funnelCounts.tryOnRendered += row.tryOnRendered;
-        funnelCounts.addToCart += row.addToCart;
-        funnelCounts.purchased += row.purchasedSessions;
-      } else {
-        // Orders with no VARAi session: the widget never saw these shoppers.
-        if (row.purchased) conversion.unattributedPurchaseSessions += row.sessions;
-        continue;
-      }
-      const group = row.tried ? conversion.triedOn : conversion.notTriedOn;
-      group.sessions += row.sessions;
-      if (row.purchased) group.purchased += row.sessions;
-    }
-    conversion.triedOn.rate = rate(conversion.triedOn.purchased, conversion.triedOn.sessions);
-    conversion.notTriedOn.rate = rate(conversion.notTriedOn.purchased, conversion.notTriedOn.sessions);
-    const lift =
-      conversion.triedOn.rate !== null && conversion.notTriedOn.rate
-        ? Math.round((conversion.triedOn.rate / conversion.notTriedOn.rate) * 100) / 100
-        : null;
-
-    let previous: number | null = null;
-    const funnel = FUNNEL_STEPS.map(([step, field]) => {
-      const sessions = funnelCounts[field];
-      const entry = { step, sessions, rateFromPrevious: previous === null ? null : rate(sessions, previous) };
-      previous = sessions;
-      return entry;
-    });
+    const { funnel, conversion } = funnelAndConversion(sessionRows);
 
     const topIds = topRows.map((row) => row.productId);
     const titles = new Map<string, string>();
@@ -154,30 +167,35 @@ export function createSummaryQueries(store: DocumentStore, options: { retentionD
       series,
       funnel,
       topFrames,
-      conversion: { ...conversion, lift },
+      conversion,
     };
   }
 
-  /** Daily product aggregates of one day, in pages (exports stream them without holding a range in memory). */
-  async function* exportLines(tenantId: string, range: DayRange, pageSize = 500) {
-    for (const day of range.days) {
-      let after = "";
-      for (;;) {
-        const page = await daily.find(
-          tenantId,
-          { day, productId: { $ne: ALL_PRODUCTS, $gt: after } },
-          { sort: { productId: 1 }, limit: pageSize },
-        );
-        for (const doc of page) {
-          const counts = emptyCounts();
-          addInto(counts, doc);
-          yield { tenantId, date: day, productId: doc.productId, ...counts };
-        }
-        if (page.length < pageSize) break;
-        after = (page.at(-1) as DailyDoc).productId;
+  return {
+    summary,
+    /** Daily product aggregates of one day, in pages (exports stream them without holding a range in memory). */
+    exportLines: (tenantId: string, range: DayRange, pageSize = 500) => exportLines(daily, tenantId, range, pageSize),
+  };
+}
+
+export type SummaryQueries = ReturnType<typeof createSummaryQueries>;
+
+async function* exportLines(daily: TenantCollection<DailyDoc>, tenantId: string, range: DayRange, pageSize: number) {
+  for (const day of range.days) {
+    let after = "";
+    for (;;) {
+      const page = await daily.find(
+        tenantId,
+        { day, productId: { $ne: ALL_PRODUCTS, $gt: after } },
+        { sort: { productId: 1 }, limit: pageSize },
+      );
+      for (const doc of page) {
+        const counts = emptyCounts();
+        addInto(counts, doc);
+        yield { tenantId, date: day, productId: doc.productId, ...counts };
       }
+      if (page.length < pageSize) break;
+      after = (page.at(-1) as DailyDoc).productId;
     }
   }
-
-  return { summary, exportLines };
 }

@@ -1,7 +1,5 @@
-import { createHttpApp, createPrivacyRegistry } from "@varai/runtime";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createAuthService } from "./service.ts";
 import { createHarness, type Harness, loginAs, seedTenant } from "./test-harness.ts";
 
 let h: Harness;
@@ -286,11 +284,7 @@ describe("regions", () => {
     const usTenant = await seedTenant(h, "Yank", "us");
     // A second service on the same data, deployed for the US region with the same signing keys
     // (another process: its own privacy registry).
-    const auth = createAuthService(
-      { ...h.deps, privacy: createPrivacyRegistry() },
-      { region: "us", jwtKeys: { keys: { k1: h.jwtSecret }, current: "k1" } },
-    );
-    const app = createHttpApp({ modules: [auth], logger: h.deps.logger, authenticate: auth.authenticate });
+    const { app } = h.anotherProcess({ region: "us", jwtKeys: { keys: { k1: h.jwtSecret }, current: "k1" } });
     {
       const me = await request(app).get("/v1/me").set("Authorization", `Bearer ${euTenant.token}`);
       expect(me.status).toBe(403);

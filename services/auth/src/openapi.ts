@@ -1,4 +1,4 @@
-import type { OpenApiFragment } from "@varai/runtime";
+import { type OpenApiFragment, problemResponse } from "@varai/runtime";
 import {
   ApiKeySchema,
   AuditEntrySchema,
@@ -14,7 +14,7 @@ import { PrivacyRequestSchema } from "./privacy.ts";
 import { LoginInputSchema, RefreshInputSchema } from "./schemas.ts";
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
-const problem = { description: "problem+json", content: { "application/problem+json": {} } };
+const problem = problemResponse("problem+json");
 const body = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: json(schema) } } });
 const ok = (schema: z.ZodType, status = "200") => ({
   [status]: { description: "OK", content: { "application/json": { schema: json(schema) } } },

@@ -1,9 +1,8 @@
-import { createHttpApp, createPrivacyRegistry, createRedisRateLimiter, type RateLimiter } from "@varai/runtime";
+import { createRedisRateLimiter, type RateLimiter } from "@varai/runtime";
 import { type RedisTestServer, startRedisServer } from "@varai/testkit";
 import request from "supertest";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RateLimitPolicies } from "./rate-limits.ts";
-import { createAuthService } from "./service.ts";
 import { createHarness, type Harness, seedTenant } from "./test-harness.ts";
 
 const small: Partial<RateLimitPolicies> = {
@@ -96,16 +95,11 @@ describe("rate limits on a real redis-server", () => {
       return limiter;
     });
     h = await createHarness({ rateLimits: { ip } }, { rateLimiter: apps[0] });
-    const second = createAuthService(
-      { ...h.deps, rateLimiter: apps[1] as RateLimiter, privacy: createPrivacyRegistry() },
+    const { app: secondApp } = h.anotherProcess(
       { rateLimits: { ip } },
+      { rateLimiter: apps[1] as RateLimiter },
+      (second) => [second.rateLimit],
     );
-    const secondApp = createHttpApp({
-      modules: [second],
-      logger: h.deps.logger,
-      authenticate: second.authenticate,
-      before: [second.rateLimit],
-    });
     const statuses: number[] = [];
     const remaining: string[] = [];
     for (const app of [h.app, secondApp, h.app, secondApp, h.app]) {
@@ -125,11 +119,10 @@ describe("rate limits on a real redis-server", () => {
       return limiter;
     }) as [RateLimiter, RateLimiter];
     h = await createHarness({}, { rateLimiter: one });
-    const second = createAuthService(
-      { ...h.deps, rateLimiter: two, privacy: createPrivacyRegistry() },
+    const { app: secondApp } = h.anotherProcess(
       { jwtKeys: { keys: { k1: h.jwtSecret }, current: "k1" }, passwordHashing: { N: 2 ** 10, r: 8, p: 1 } },
+      { rateLimiter: two },
     );
-    const secondApp = createHttpApp({ modules: [second], logger: h.deps.logger, authenticate: second.authenticate });
     const login = (app: typeof secondApp, ip: string, password: string) =>
       request(app).post("/v1/auth/login").set("X-Forwarded-For", ip).send({ email: "root@varai.test", password });
     const statuses: number[] = [];

@@ -3,17 +3,16 @@
 import { randomBytes } from "node:crypto";
 import { Writable } from "node:stream";
 import {
-  createEmbeddedStore,
   createHttpApp,
   createLogger,
   createMemoryCache,
-  createMemoryRateLimiter,
   createPrivacyRegistry,
   type DocumentStore,
   getPrincipal,
   type RateLimiter,
 } from "@varai/runtime";
-import { type Express, Router } from "express";
+import { createTestRuntime } from "@varai/testkit";
+import { type Express, type RequestHandler, Router } from "express";
 import request from "supertest";
 import { createAuthService } from "./service.ts";
 import type { AuthDeps, AuthService, AuthServiceOptions } from "./types.ts";
@@ -26,6 +25,15 @@ export interface Harness {
   now: { value: Date };
   jwtSecret: string;
   bootstrapped: { adminEmail: string; generatedPassword: string | null };
+  /**
+   * Another process on the same data (its own service and privacy registry), behind the real
+   * authentication middleware (and `before`, e.g. its rate limit): what these tests are about.
+   */
+  anotherProcess(
+    options: AuthServiceOptions,
+    overrides?: Partial<AuthDeps>,
+    before?: (auth: AuthService) => RequestHandler[],
+  ): { auth: AuthService; app: Express };
   close(): Promise<void>;
 }
 
@@ -43,14 +51,20 @@ export async function createHarness(
   const logger = createLogger({ level: "debug", destination });
   const now = { value: new Date() };
   const jwtSecret = randomBytes(32).toString("base64");
-  const deps: AuthDeps = {
-    store: extra.store ?? createEmbeddedStore({ file: null }),
+  const runtime = createTestRuntime({
     // On the test clock, so cached lookups expire when a test moves time on.
     cache: createMemoryCache({ clock: () => now.value }),
-    rateLimiter: extra.rateLimiter ?? createMemoryRateLimiter(),
     logger,
     clock: () => now.value,
-    privacy: createPrivacyRegistry(),
+  });
+  // A store or limiter passed in belongs to the test, which may hand it to the next harness.
+  const deps: AuthDeps = {
+    store: extra.store ?? runtime.store,
+    cache: runtime.cache,
+    rateLimiter: extra.rateLimiter ?? runtime.rateLimiter,
+    logger,
+    clock: runtime.clock,
+    privacy: runtime.privacy,
   };
   const auth = createAuthService(deps, {
     jwtKeys: { keys: { k1: jwtSecret }, current: "k1" },
@@ -92,11 +106,13 @@ export async function createHarness(
     now,
     jwtSecret,
     bootstrapped,
-    async close() {
-      // A store passed in belongs to the test, which may hand it to the next harness.
-      if (!extra.store) await deps.store.close();
-      await deps.cache.close();
+    anotherProcess(options, overrides = {}, before = () => []) {
+      const other = createAuthService({ ...deps, privacy: createPrivacyRegistry(), ...overrides }, options);
+      const app = createHttpApp({ modules: [other], logger, authenticate: other.authenticate, before: before(other) });
+      return { auth: other, app };
     },
+    // Closes what the runtime made (not a store or limiter passed in).
+    close: () => runtime.close(),
   };
 }
 

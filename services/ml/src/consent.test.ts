@@ -1,4 +1,5 @@
-import { blobKeys, COLLECTIONS, createHttpApp, createRetentionPolicy, setPrincipal } from "@varai/runtime";
+import { blobKeys, COLLECTIONS, createRetentionPolicy } from "@varai/runtime";
+import { createTestApp, storefrontOf } from "@varai/testkit";
 import sharp from "sharp";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
@@ -67,16 +68,7 @@ describe.skipIf(!photoAvailable())("ml service over HTTP: consent", () => {
       const tenant = "ten_retention1";
       await createRetentionPolicy(h.deps.store).set(tenant, { faceDataDays: 2 }, new Date());
       const before = Date.now();
-      const res = await request(
-        createHttpApp({
-          modules: [h.ml],
-          logger: h.deps.logger,
-          authenticate: (_req, res, next) => {
-            setPrincipal(res, { kind: "storefront", tenantId: tenant, keyId: "key_r", origin: null });
-            next();
-          },
-        }),
-      )
+      const res = await request(createTestApp({ modules: [h.ml], principal: storefrontOf(tenant) }))
         .post("/v1/face-analysis")
         .field("consent", "true")
         .field("shopperId", "shopper-r")

@@ -1,8 +1,8 @@
 import { createRetentionPolicy, daysToMs, type RuntimeDeps } from "@varai/runtime";
-import { AppError, type FaceAnalysis, FaceMeasurementsSchema, newId } from "@varai/schema";
+import { AppError, type FaceAnalysis, type FaceMeasurementRecord, FaceMeasurementsSchema, newId } from "@varai/schema";
 import type { ShopperBlobs } from "@varai/storage";
 import type { AnalyzedPhoto } from "./analysis/analyze.ts";
-import type { FaceMeasurementDoc, MlCollections } from "./collections.ts";
+import type { MlCollections } from "./collections.ts";
 import { withoutMetadata } from "./image/decode.ts";
 
 /**
@@ -13,7 +13,7 @@ export interface ConsentedAnalyses {
   /** Stores a measured analysis and its photo; a withheld one comes back unstored (id null). */
   keep(tenantId: string, analyzed: AnalyzedPhoto, photo: Uint8Array, shopperId: string | null): Promise<FaceAnalysis>;
   /** A kept analysis that has not expired, else NOT_FOUND (FACE_ANALYSIS_NOT_FOUND). */
-  find(tenantId: string, id: string): Promise<FaceMeasurementDoc>;
+  find(tenantId: string, id: string): Promise<FaceMeasurementRecord>;
 }
 
 export function createConsentedAnalyses(
@@ -72,7 +72,7 @@ export function createConsentedAnalyses(
     return analysis;
   }
 
-  async function find(tenantId: string, id: string): Promise<FaceMeasurementDoc> {
+  async function find(tenantId: string, id: string): Promise<FaceMeasurementRecord> {
     const doc = await faces.findById(tenantId, id);
     // TTL removal is not instantaneous in every store: check the expiry as well.
     if (!doc || new Date(doc.expiresAt).getTime() <= deps.clock().getTime()) {

@@ -8,7 +8,6 @@ export { computePlacement, type FrameAssetInfo, type Placement } from "./render/
 export { renderTryOn as composeTryOn } from "./render/render.ts";
 export {
   createMlService,
-  type FaceMeasurementDoc,
   type MlService,
   type MlServiceOptions,
   type TryOnResult,

@@ -1,4 +1,4 @@
-import type { OpenApiFragment } from "@varai/runtime";
+import { type OpenApiFragment, problemResponse } from "@varai/runtime";
 import { FaceAnalysisSchema } from "@varai/schema";
 import { z } from "zod";
 
@@ -8,7 +8,7 @@ const CHILD_FIELD = {
   description: "Child mode: a PD of 40-85 mm is accepted as human (adults: 50-80)",
 };
 
-const problem = { description: "Problem", content: { "application/problem+json": {} } };
+const problem = problemResponse();
 const errors = {
   "400": problem,
   "404": problem,

@@ -22,7 +22,6 @@ import { createMlRoutes } from "./routes.ts";
 import { createTryOn, type TryOnInput, type TryOnResult } from "./try-on.ts";
 import { createTryOnAssets } from "./try-on-assets.ts";
 
-export type { FaceMeasurementDoc } from "./collections.ts";
 export type { TryOnInput, TryOnResult } from "./try-on.ts";
 
 export interface MlServiceOptions {

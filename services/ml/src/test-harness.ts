@@ -7,21 +7,18 @@ import path from "node:path";
 import {
   blobKeys,
   COLLECTIONS,
-  createHttpApp,
   createSecretBox,
   createShopperIdentity,
   type RuntimeDeps,
   type SecretBox,
   type ShopperIdentity,
-  setPrincipal,
 } from "@varai/runtime";
-import type { Principal } from "@varai/schema";
+import { createTestApp, createTestRuntime, storefrontOf } from "@varai/testkit";
 import type { Express } from "express";
 import sharp from "sharp";
 import request from "supertest";
 import { afterAll, beforeAll } from "vitest";
 import { createMlService, type MlService } from "./service.ts";
-import { createTestDeps } from "./test-deps.ts";
 
 // CI's set-up extracts the photo: there a missing one is a broken run, never a silent skip.
 export function photoAvailable(): boolean {
@@ -114,8 +111,8 @@ export interface MlHarness {
  * `prd_ready` (138 mm, lens centres 70 mm apart) and `prd_pending`, and stops it after.
  */
 export function useMlHarness(): MlHarness {
-  const { deps, cleanup } = createTestDeps();
-  const principal: Principal = { kind: "storefront", tenantId: TENANT, keyId: "key_test" } as Principal;
+  const runtime = createTestRuntime();
+  const deps: RuntimeDeps = runtime;
   const h = {
     deps,
     shoppers: createShopperIdentity({ hashKey: randomBytes(32), store: deps.store }),
@@ -161,14 +158,7 @@ export function useMlHarness(): MlHarness {
     const { shoppers, photoBox } = h;
     h.ml = createMlService(deps, { workers: 1, queueLimit: 8, consumeFrameAssets: false, shoppers, photoBox });
     await h.ml.start();
-    h.app = createHttpApp({
-      modules: [h.ml],
-      logger: deps.logger,
-      authenticate: (_req, res, next) => {
-        setPrincipal(res, principal);
-        next();
-      },
-    });
+    h.app = createTestApp({ modules: [h.ml], principal: storefrontOf(TENANT) });
     h.astronaut = readFileSync(PHOTO);
     h.scene = await sharp(h.astronaut)
       .resize(900, 900)
@@ -180,7 +170,7 @@ export function useMlHarness(): MlHarness {
   }, 120_000);
   afterAll(async () => {
     await h.ml?.stop();
-    cleanup();
+    await runtime.close();
   });
   return h;
 }

@@ -1,5 +1,5 @@
 import { COLLECTIONS, type CollectionDefinition, type DocumentStore } from "@varai/runtime";
-import type { EventType, FaceMeasurements, FaceShape, Product, StyleRules } from "@varai/schema";
+import type { AnalyticsEventRecord, FaceMeasurementRecord, Product, StyleRules } from "@varai/schema";
 import type { TrainMetrics } from "./preference-model.ts";
 import type { SerialisedWeights } from "./preference-weights.ts";
 import type { FaceShapeProbabilities } from "./style-rules.ts";
@@ -85,34 +85,20 @@ export interface ModelDoc {
   popularity: { ids: string[]; values: number[] } | null;
 }
 
-/** The fields of the ml service's face analyses this service reads. */
-export interface FaceMeasurementDoc {
-  id: string;
-  tenantId: string;
-  shopperId: string | null;
-  measurements: FaceMeasurements;
-  faceShape: { label: FaceShape; scores: Partial<Record<FaceShape, number>> };
-  createdAt?: string;
-  expiresAt: Date | string;
-}
-
-/** The fields of the analytics events this service reads. */
-export interface EventDoc {
-  id: string;
-  tenantId: string;
-  type: EventType;
-  sessionId: string;
-  shopperId?: string;
-  productId?: string;
-  occurredAt: string;
-  properties?: Record<string, unknown>;
-}
+/**
+ * The fields of analytics' stored events that training reads (loadUsableEvents projects them);
+ * the record type is analytics' (ADR 0006).
+ */
+export type EventDoc = Pick<
+  AnalyticsEventRecord,
+  "id" | "tenantId" | "type" | "sessionId" | "shopperId" | "productId" | "occurredAt" | "properties"
+>;
 
 /** Every collection this service touches, its own and the shared ones it reads. */
 export function openRecsCollections(store: DocumentStore) {
   return {
     products: store.tenantCollection<Product & { tenantId: string }>(COLLECTIONS.products),
-    faces: store.tenantCollection<FaceMeasurementDoc>(COLLECTIONS.faceMeasurements),
+    faces: store.tenantCollection<FaceMeasurementRecord>(COLLECTIONS.faceMeasurements),
     events: store.tenantCollection<EventDoc>(COLLECTIONS.analyticsEvents),
     records: store.tenantCollection<RecommendationRecord>(RECS_COLLECTIONS.recommendations),
     models: store.tenantCollection<ModelDoc>(RECS_COLLECTIONS.mlModels),

@@ -1,4 +1,5 @@
 import type { GlobalCollection, Logger, TenantCollection } from "@varai/runtime";
+import type { FaceMeasurementRecord } from "@varai/schema";
 
 interface RecordDoc {
   id: string;
@@ -8,12 +9,7 @@ interface RecordDoc {
   expiresAt: Date;
 }
 
-interface AnalysisDoc {
-  id: string;
-  tenantId: string;
-  shopperId: string | null;
-  expiresAt: Date | string;
-}
+type AnalysisDoc = Pick<FaceMeasurementRecord, "id" | "tenantId" | "shopperId" | "expiresAt">;
 
 const MIGRATION_ID = "records-follow-their-analysis";
 /** Records looked at per tenant in one run; a larger backlog is finished by the next start. */

@@ -1,4 +1,4 @@
-import type { OpenApiFragment } from "@varai/runtime";
+import { type OpenApiFragment, problemResponse } from "@varai/runtime";
 import {
   PreviewRequestSchema,
   RecommendationRequestSchema,
@@ -8,7 +8,7 @@ import {
 import { z } from "zod";
 import { PutRulesBodySchema } from "./schemas.ts";
 
-const problem = { description: "Problem", content: { "application/problem+json": { schema: { type: "object" } } } };
+const problem = problemResponse();
 const json = (schema: z.ZodType, io: "input" | "output" = "output") => ({
   content: { "application/json": { schema: z.toJSONSchema(schema, { io, unrepresentable: "any" }) } },
 });

@@ -1,15 +1,6 @@
-import {
-  COLLECTIONS,
-  cacheKeys,
-  createHttpApp,
-  createPrivacyRegistry,
-  createRetentionPolicy,
-  noopLogger,
-  setPrincipal,
-} from "@varai/runtime";
+import { COLLECTIONS, cacheKeys, createPrivacyRegistry, createRetentionPolicy } from "@varai/runtime";
 import type { Product } from "@varai/schema";
-import { createTestRuntime } from "@varai/testkit";
-import type { RequestHandler } from "express";
+import { createTestApp, createTestRuntime } from "@varai/testkit";
 import request from "supertest";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RECS_COLLECTIONS } from "./collections.ts";
@@ -18,14 +9,11 @@ import { DEFAULT_STYLE_RULES } from "./style-rules.ts";
 import type { RecommendationsService } from "./types.ts";
 
 const T = "ten_shop1";
-const authenticate: RequestHandler = (req, res, next) => {
-  const who = req.header("x-test-principal");
-  if (who === "storefront") setPrincipal(res, { kind: "storefront", tenantId: T, keyId: "key_1", origin: null });
-  if (who === "admin")
-    setPrincipal(res, { kind: "user", userId: "usr_admin", tenantId: T, role: "tenant_admin", email: "a@example.com" });
-  if (who === "viewer")
-    setPrincipal(res, { kind: "user", userId: "usr_view", tenantId: T, role: "viewer", email: "v@example.com" });
-  next();
+/** Who a request acts as, in testkit's header dialect (`principalFromTestHeaders`). */
+const as = {
+  storefront: { "x-test-storefront": T },
+  admin: { "x-test-user": `${T}:tenant_admin` },
+  viewer: { "x-test-user": `${T}:viewer` },
 };
 
 let n = 0;
@@ -75,12 +63,12 @@ const face = { pupillaryDistanceMm: 63, faceWidthMm: 136, faceLengthMm: 190 };
 describe("recommendations service", () => {
   let deps: ReturnType<typeof createTestRuntime>;
   let service: RecommendationsService;
-  let app: ReturnType<typeof createHttpApp>;
+  let app: ReturnType<typeof createTestApp>;
 
   beforeEach(() => {
     deps = createTestRuntime();
     service = createRecommendationsService(deps, { retrainIntervalMs: null });
-    app = createHttpApp({ modules: [service], logger: noopLogger, authenticate });
+    app = createTestApp({ modules: [service] });
   });
   afterEach(async () => {
     await service.stop?.();
@@ -93,7 +81,7 @@ describe("recommendations service", () => {
     await deps.cache.increment(cacheKeys.catalogVersion(T), 1, 86_400_000);
   };
   const recommend = (body: Record<string, unknown>) =>
-    request(app).post("/v1/recommendations").set("x-test-principal", "storefront").send(body);
+    request(app).post("/v1/recommendations").set(as.storefront).send(body);
 
   it("ranks the frame that fits first and explains it with real millimetres and the style rule", async () => {
     await seed(
@@ -250,10 +238,8 @@ describe("recommendations service", () => {
   it("needs a storefront key to recommend and recommendations:manage for the rules", async () => {
     expect((await request(app).post("/v1/recommendations").send({ faceShape: "oval" })).status).toBe(401);
     // A valid storefront key is authenticated, but not a user: 403.
-    expect((await request(app).get("/v1/recommendations/rules").set("x-test-principal", "storefront")).status).toBe(
-      403,
-    );
-    expect((await request(app).get("/v1/recommendations/rules").set("x-test-principal", "viewer")).status).toBe(403);
+    expect((await request(app).get("/v1/recommendations/rules").set(as.storefront)).status).toBe(403);
+    expect((await request(app).get("/v1/recommendations/rules").set(as.viewer)).status).toBe(403);
   });
 
   it("edits the style rules per tenant: validated, versioned, and the cached ranking follows", async () => {
@@ -264,22 +250,19 @@ describe("recommendations service", () => {
     const before = await recommend({ faceShape: "round" });
     expect(before.body.items[0].productId).toBe("prd_rect");
 
-    const rules = await request(app).get("/v1/recommendations/rules").set("x-test-principal", "admin");
+    const rules = await request(app).get("/v1/recommendations/rules").set(as.admin);
     expect(rules.body).toMatchObject({ version: 0, isDefault: true });
     expect(rules.body.rules.shapes.round.rectangle).toBe(0.95);
 
     const invalid = structuredClone(DEFAULT_STYLE_RULES) as unknown as { shapes: Record<string, unknown> };
     invalid.shapes.round = { rectangle: 1.5 };
-    const bad = await request(app)
-      .put("/v1/recommendations/rules")
-      .set("x-test-principal", "admin")
-      .send({ rules: invalid });
+    const bad = await request(app).put("/v1/recommendations/rules").set(as.admin).send({ rules: invalid });
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0].path).toBe("rules.shapes.round.rectangle");
     const { oval: _oval, ...missingFace } = DEFAULT_STYLE_RULES.shapes;
     const incomplete = await request(app)
       .put("/v1/recommendations/rules")
-      .set("x-test-principal", "admin")
+      .set(as.admin)
       .send({ rules: { ...DEFAULT_STYLE_RULES, shapes: missingFace } });
     expect(incomplete.status).toBe(400);
 
@@ -288,10 +271,10 @@ describe("recommendations service", () => {
     edited.notes.round = { round: "this store loves round on round" };
     const put = await request(app)
       .put("/v1/recommendations/rules")
-      .set("x-test-principal", "admin")
+      .set(as.admin)
       .send({ rules: edited, expectedVersion: 0 });
     expect(put.status).toBe(200);
-    expect(put.body).toMatchObject({ version: 1, isDefault: false, updatedBy: "usr_admin" });
+    expect(put.body).toMatchObject({ version: 1, isDefault: false, updatedBy: "usr_test" });
 
     const after = await recommend({ faceShape: "round" });
     expect(after.body.items[0].productId).toBe("prd_round");
@@ -299,10 +282,10 @@ describe("recommendations service", () => {
 
     const stale = await request(app)
       .put("/v1/recommendations/rules")
-      .set("x-test-principal", "admin")
+      .set(as.admin)
       .send({ rules: edited, expectedVersion: 0 });
     expect(stale.status).toBe(409);
-    expect((await request(app).get("/v1/recommendations/rules").set("x-test-principal", "admin")).body.version).toBe(1);
+    expect((await request(app).get("/v1/recommendations/rules").set(as.admin)).body.version).toBe(1);
   });
 
   it("previews the ranking of a sample face with a draft of the rules, storing and changing nothing", async () => {
@@ -310,8 +293,8 @@ describe("recommendations service", () => {
       product({ id: "prd_rect", frame: { shape: "rectangle", dimensions: {} } }),
       product({ id: "prd_round", frame: { shape: "round", dimensions: {} } }),
     );
-    const preview = (body: Record<string, unknown>, who = "admin") =>
-      request(app).post("/v1/recommendations/preview").set("x-test-principal", who).send(body);
+    const preview = (body: Record<string, unknown>, who: keyof typeof as = "admin") =>
+      request(app).post("/v1/recommendations/preview").set(as[who]).send(body);
     const inForce = await preview({ faceShape: "round" });
     expect(inForce.status).toBe(200);
     expect(inForce.body.items.map((i: { productId: string }) => i.productId)).toEqual(["prd_rect", "prd_round"]);
@@ -323,7 +306,7 @@ describe("recommendations service", () => {
     expect(drafted.body.items[0].parts.preference).toBeNull();
 
     // A draft is only a draft: the rules in force, the storefront's ranking and the history are unchanged.
-    expect((await request(app).get("/v1/recommendations/rules").set("x-test-principal", "admin")).body.version).toBe(0);
+    expect((await request(app).get("/v1/recommendations/rules").set(as.admin)).body.version).toBe(0);
     expect((await recommend({ faceShape: "round" })).body.items[0].productId).toBe("prd_rect");
     const kept = await deps.store.tenantCollection(RECS_COLLECTIONS.recommendations).count(T);
     expect(kept).toBe(1);
@@ -458,10 +441,10 @@ describe("recommendations service", () => {
 
   it("skips training with too few events, records the run, and keeps the cold start", async () => {
     await seed(product({ id: "prd_y" }), product({ id: "prd_z" }));
-    const res = await request(app).post("/v1/recommendations/model/train").set("x-test-principal", "admin");
+    const res = await request(app).post("/v1/recommendations/model/train").set(as.admin);
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "skipped", version: 1 });
-    const models = await request(app).get("/v1/recommendations/model").set("x-test-principal", "admin");
+    const models = await request(app).get("/v1/recommendations/model").set(as.admin);
     expect(models.body.active).toBeNull();
     expect(models.body.versions[0]).toMatchObject({ version: 1, status: "skipped" });
     expect((await recommend({ faceShape: "oval" })).body.modelVersion).toBeNull();

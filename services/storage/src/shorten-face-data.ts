@@ -1,4 +1,5 @@
 import { type BlobStore, COLLECTIONS, type DocumentStore, daysToMs } from "@varai/runtime";
+import type { FaceMeasurementRecord } from "@varai/schema";
 
 /**
  * A tenant lowered its face data retention: face analyses and photos already stored expire no
@@ -13,7 +14,8 @@ export async function shortenFaceData(
   now: Date,
 ): Promise<number> {
   const cap = new Date(now.getTime() + daysToMs(days));
-  const faces = deps.store.tenantCollection<{ id: string; tenantId: string; expiresAt: Date }>(
+  // A named exception of ADR 0006: the one write to ml's records outside ml, their expiry only.
+  const faces = deps.store.tenantCollection<Pick<FaceMeasurementRecord, "id" | "tenantId" | "expiresAt">>(
     COLLECTIONS.faceMeasurements,
   );
   let moved = (await faces.updateMany(tenantId, { expiresAt: { $gt: cap } }, { $set: { expiresAt: cap } })).modified;

@@ -1,9 +1,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { blobKeys, COLLECTIONS, createGuardedFetch, QUEUES } from "@varai/runtime";
+import { createTestRuntime } from "@varai/testkit";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTestDeps } from "../test-deps.ts";
 import { cutOutFrame } from "./cutout.ts";
 import { createFetchImage, createFrameAssetPreparer } from "./prepare.ts";
 
@@ -67,7 +67,7 @@ describe("frame asset preparation from product photos", () => {
   });
 
   describe("as a queued job", () => {
-    const { deps, cleanup } = createTestDeps();
+    const deps = createTestRuntime();
     let server: Server;
     let base: string;
     const images = new Map<string, Buffer>();
@@ -126,7 +126,7 @@ describe("frame asset preparation from product photos", () => {
     });
     afterAll(async () => {
       await new Promise((resolve) => server.close(resolve));
-      cleanup();
+      await deps.close();
     });
 
     it("records a ready asset with the frame width from the product's dimensions", async () => {

@@ -1,7 +1,7 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createHttpApp, createHttpServer, noopLogger } from "@varai/runtime";
-import { rawRequest, sendRaw } from "@varai/testkit";
+import { createHttpServer } from "@varai/runtime";
+import { createTestApp, rawRequest, sendRaw } from "@varai/testkit";
 import { Router } from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readPhotoForm } from "./multipart.ts";
@@ -18,7 +18,7 @@ let server: Server;
 let base = "";
 
 beforeAll(async () => {
-  server = createHttpServer(createHttpApp({ modules: [{ name: "form", router }], logger: noopLogger }));
+  server = createHttpServer(createTestApp({ modules: [{ name: "form", router }] }));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
