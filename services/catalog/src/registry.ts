@@ -79,79 +79,8 @@ export function createAdapterRegistry(options: RegistryOptions) {
   const cache = new Map<string, { adapter: CommerceAdapter; key: string }>();
   const maxAdapters = options.maxAdapters ?? 5_000;
 
-  const factoryFor = (platform: Platform): AdapterFactory | null => {
-    const custom = options.adapterFactories?.[platform];
-    if (custom) return custom;
-    switch (platform) {
-      case "shopify":
-        return (c, deps) => {
-          if (!options.shopifyApiSecret) throw new AppError("INVALID_CONFIG", "SHOPIFY_API_SECRET is not configured");
-          return createShopifyAdapter(
-            {
-              connectionId: c.id,
-              shopDomain: c.shopDomain ?? "",
-              accessToken: c.credentials.accessToken ?? "",
-              apiSecret: options.shopifyApiSecret,
-              currency: c.currency,
-              ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
-              ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
-            },
-            deps,
-          );
-        };
-      case "woocommerce":
-        return (c, deps) =>
-          createWooCommerceAdapter(
-            {
-              connectionId: c.id,
-              storeUrl: c.storeUrl ?? "",
-              consumerKey: c.credentials.consumerKey ?? "",
-              consumerSecret: c.credentials.consumerSecret ?? "",
-              webhookSecret: c.webhookSecret ?? "",
-              currency: c.currency,
-              ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
-              ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
-            },
-            deps,
-          );
-      case "magento":
-        return (c, deps) =>
-          createMagentoAdapter(
-            {
-              connectionId: c.id,
-              storeUrl: c.storeUrl ?? "",
-              storeCode: c.storeCode ?? "default",
-              credentials:
-                c.credentials.consumerKey !== undefined
-                  ? {
-                      consumerKey: c.credentials.consumerKey,
-                      consumerSecret: c.credentials.consumerSecret ?? "",
-                      accessToken: c.credentials.accessToken ?? "",
-                      accessTokenSecret: c.credentials.accessTokenSecret ?? "",
-                    }
-                  : { accessToken: c.credentials.accessToken ?? "" },
-              webhookSecret: c.webhookSecret ?? "",
-              ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
-              ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
-            },
-            deps,
-          );
-      case "bigcommerce":
-        return (c, deps) =>
-          createBigCommerceAdapter(
-            {
-              connectionId: c.id,
-              storeHash: c.storeHash ?? "",
-              accessToken: c.credentials.accessToken ?? "",
-              currency: c.currency,
-              ...(options.bigcommerceClientSecret ? { clientSecret: options.bigcommerceClientSecret } : {}),
-              ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
-              ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
-            },
-            deps,
-          );
-    }
-  };
+  const factoryFor = (platform: Platform): AdapterFactory | null =>
+    options.adapterFactories?.[platform] ?? builtInAdapterFactory(platform, options);
 
   return {
     supports: (platform: Platform) => factoryFor(platform) !== null,
@@ -200,3 +129,79 @@ export function createAdapterRegistry(options: RegistryOptions) {
   };
 }
 export type AdapterRegistry = ReturnType<typeof createAdapterRegistry>;
+
+/** The adapter each platform gets unless `adapterFactories` replaces it: the connection's fields mapped to its options. */
+function builtInAdapterFactory(
+  platform: Platform,
+  secrets: Pick<RegistryOptions, "shopifyApiSecret" | "bigcommerceClientSecret">,
+): AdapterFactory {
+  switch (platform) {
+    case "shopify":
+      return (c, deps) => {
+        if (!secrets.shopifyApiSecret) throw new AppError("INVALID_CONFIG", "SHOPIFY_API_SECRET is not configured");
+        return createShopifyAdapter(
+          {
+            connectionId: c.id,
+            shopDomain: c.shopDomain ?? "",
+            accessToken: c.credentials.accessToken ?? "",
+            apiSecret: secrets.shopifyApiSecret,
+            currency: c.currency,
+            ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
+            ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
+          },
+          deps,
+        );
+      };
+    case "woocommerce":
+      return (c, deps) =>
+        createWooCommerceAdapter(
+          {
+            connectionId: c.id,
+            storeUrl: c.storeUrl ?? "",
+            consumerKey: c.credentials.consumerKey ?? "",
+            consumerSecret: c.credentials.consumerSecret ?? "",
+            webhookSecret: c.webhookSecret ?? "",
+            currency: c.currency,
+            ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
+            ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
+          },
+          deps,
+        );
+    case "magento":
+      return (c, deps) =>
+        createMagentoAdapter(
+          {
+            connectionId: c.id,
+            storeUrl: c.storeUrl ?? "",
+            storeCode: c.storeCode ?? "default",
+            credentials:
+              c.credentials.consumerKey !== undefined
+                ? {
+                    consumerKey: c.credentials.consumerKey,
+                    consumerSecret: c.credentials.consumerSecret ?? "",
+                    accessToken: c.credentials.accessToken ?? "",
+                    accessTokenSecret: c.credentials.accessTokenSecret ?? "",
+                  }
+                : { accessToken: c.credentials.accessToken ?? "" },
+            webhookSecret: c.webhookSecret ?? "",
+            ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
+            ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
+          },
+          deps,
+        );
+    case "bigcommerce":
+      return (c, deps) =>
+        createBigCommerceAdapter(
+          {
+            connectionId: c.id,
+            storeHash: c.storeHash ?? "",
+            accessToken: c.credentials.accessToken ?? "",
+            currency: c.currency,
+            ...(secrets.bigcommerceClientSecret ? { clientSecret: secrets.bigcommerceClientSecret } : {}),
+            ...(c.apiBaseUrl ? { apiBaseUrl: c.apiBaseUrl } : {}),
+            ...(c.frameAttributeNames ? { frameAttributeNames: c.frameAttributeNames } : {}),
+          },
+          deps,
+        );
+  }
+}
