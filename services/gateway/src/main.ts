@@ -15,6 +15,53 @@ function failStart(error: unknown, logger?: Logger): never {
   process.exit(1);
 }
 
+/**
+ * Start-up work after listen (`/readyz` is 503 until it is done): the services' consumers and
+ * schedules, the platform admin (its generated password printed once, to the terminal only:
+ * passwords never go to the log), and the demo store. Returns the admin's email.
+ */
+async function runStartup(
+  lifecycle: Lifecycle,
+  composition: Composition,
+  deps: RuntimeDeps,
+  env: GatewayEnv,
+  publicBaseUrl: string,
+): Promise<string> {
+  let adminEmail = "";
+  const { modules } = composition;
+  const logger = deps.logger;
+  await lifecycle.start([
+    {
+      name: "services",
+      run: async () => {
+        for (const module of modules) await module.start?.();
+      },
+    },
+    {
+      name: "platform admin",
+      run: async () => {
+        const admin = await composition.auth.bootstrap();
+        adminEmail = admin.adminEmail;
+        if (admin.generatedPassword) {
+          // Printed once, to the terminal only: passwords never go to the log.
+          console.log(
+            `\nPlatform admin created: ${admin.adminEmail}\nGenerated password (shown once): ${admin.generatedPassword}\n`,
+          );
+        }
+      },
+    },
+    {
+      name: "demo store",
+      run: async () => {
+        if (!env.demo) return;
+        const seed = await composition.demo.seed({ publicBaseUrl, dataDir: env.dataDir, auth: composition.auth });
+        logger.info({ ...seed }, "demo store");
+      },
+    },
+  ]);
+  return adminEmail;
+}
+
 async function main(): Promise<void> {
   let env: GatewayEnv;
   try {
@@ -60,35 +107,7 @@ async function main(): Promise<void> {
     });
     const { port } = server.address() as AddressInfo;
     publicBaseUrl ||= `http://localhost:${port}`;
-    await lifecycle.start([
-      {
-        name: "services",
-        run: async () => {
-          for (const module of modules) await module.start?.();
-        },
-      },
-      {
-        name: "platform admin",
-        run: async () => {
-          const admin = await composition.auth.bootstrap();
-          adminEmail = admin.adminEmail;
-          if (admin.generatedPassword) {
-            // Printed once, to the terminal only: passwords never go to the log.
-            console.log(
-              `\nPlatform admin created: ${admin.adminEmail}\nGenerated password (shown once): ${admin.generatedPassword}\n`,
-            );
-          }
-        },
-      },
-      {
-        name: "demo store",
-        run: async () => {
-          if (!env.demo) return;
-          const seed = await composition.demo.seed({ publicBaseUrl, dataDir: env.dataDir, auth: composition.auth });
-          logger.info({ ...seed }, "demo store");
-        },
-      },
-    ]);
+    adminEmail = await runStartup(lifecycle, composition, deps, env, publicBaseUrl);
     // To the terminal: where to sign in (the password was printed above when it was generated).
     console.log(
       `\nCommerce Studio: ${publicBaseUrl}/studio/  (sign in as ${adminEmail}` +
