@@ -2,9 +2,11 @@ import { setAuditContext } from "@varai/auth";
 import {
   actingTenant,
   type OpenApiFragment,
+  type PrivacyParticipant,
   parseInput,
   problemResponse,
   type RuntimeDeps,
+  type TenantCollection,
   zodIssues,
 } from "@varai/runtime";
 import { AppError } from "@varai/schema";
@@ -90,23 +92,7 @@ export function parseWidgetSettings(config: unknown): WidgetConfig {
 export function createWidgetSettingsRouter(deps: RuntimeDeps): Router {
   const settings = deps.store.tenantCollection<WidgetSettingsDoc>(WIDGET_SETTINGS);
   const versions = deps.store.tenantCollection<WidgetSettingsVersionDoc>(WIDGET_SETTINGS_VERSIONS);
-  // No shopper data here, but the documents name the users who saved them: a tenant's erasure
-  // (shop redact) removes them with everything else of the tenant.
-  deps.privacy.register({
-    name: "gateway.widget-settings",
-    async export(subject) {
-      if (subject.kind !== "tenant") return [];
-      const [current, saved] = await Promise.all([
-        settings.find(subject.tenantId, {}),
-        versions.find(subject.tenantId, {}, { sort: { version: 1 } }),
-      ]);
-      return [...current, ...saved].map((doc) => ({ ...doc }));
-    },
-    async erase(subject) {
-      if (subject.kind !== "tenant") return 0;
-      return (await settings.deleteMany(subject.tenantId, {})) + (await versions.deleteMany(subject.tenantId, {}));
-    },
-  });
+  deps.privacy.register(widgetSettingsPrivacy(settings, versions));
   const router = Router();
 
   const view = (doc: WidgetSettingsDoc | null) => {
@@ -135,46 +121,88 @@ export function createWidgetSettingsRouter(deps: RuntimeDeps): Router {
     const { tenantId, principal } = actingTenant(req, res, "widgets:manage");
     setAuditContext(res, { tenantId });
     const input = parseInput(PutInputSchema, req.body);
-    const config = parseWidgetSettings(input.config);
-    const current = await settings.findById(tenantId, DOC_ID);
-    const currentVersion = current ? (current.version ?? 0) : 0;
-    const stale = () =>
-      new AppError("CONFLICT", "The widget settings changed since you loaded them; reload and save again", {
-        details: { currentVersion },
-      });
-    if (input.version !== currentVersion) throw stale();
-    const version = currentVersion + 1;
-    const savedAt = deps.clock().toISOString();
-    // The version row first: if the save below loses a race, the row names a version that never
-    // became current, which the next successful save of that number overwrites.
-    await versions.updateOne(
-      tenantId,
-      { id: `v${version}` },
-      { $set: { version, config, savedAt, savedBy: principal.userId } },
-      { upsert: true },
-    );
-    const next = { config, version, updatedAt: savedAt, updatedBy: principal.userId };
-    if (current) {
-      // Compare-and-set on the version: of two concurrent saves from the same version, one wins.
-      const updated = await settings.updateOne(
-        tenantId,
-        { id: DOC_ID, ...(current.version === undefined ? {} : { version: currentVersion }) },
-        { $set: next },
-      );
-      if (updated.matched === 0) throw stale();
-    } else {
-      try {
-        await settings.insertOne(tenantId, { id: DOC_ID, ...next });
-      } catch (error) {
-        if (error instanceof AppError && error.code === "CONFLICT") throw stale();
-        throw error;
-      }
-    }
-    setAuditContext(res, { target: { type: "widget-settings", id: `v${version}` } });
+    const next = await saveWidgetSettings(deps, { settings, versions }, tenantId, principal.userId, input);
+    setAuditContext(res, { target: { type: "widget-settings", id: `v${next.version}` } });
     res.json(view({ id: DOC_ID, tenantId, ...next }));
   });
 
   return router;
+}
+
+type SettingsCollections = {
+  settings: TenantCollection<WidgetSettingsDoc>;
+  versions: TenantCollection<WidgetSettingsVersionDoc>;
+};
+
+/**
+ * Saves a new version of a tenant's widget settings, from the version the caller loaded; a save
+ * from an older version is 409 CONFLICT with `currentVersion` (so are concurrent saves' losers).
+ */
+async function saveWidgetSettings(
+  deps: RuntimeDeps,
+  { settings, versions }: SettingsCollections,
+  tenantId: string,
+  userId: string,
+  input: z.infer<typeof PutInputSchema>,
+) {
+  const config = parseWidgetSettings(input.config);
+  const current = await settings.findById(tenantId, DOC_ID);
+  const currentVersion = current ? (current.version ?? 0) : 0;
+  const stale = () =>
+    new AppError("CONFLICT", "The widget settings changed since you loaded them; reload and save again", {
+      details: { currentVersion },
+    });
+  if (input.version !== currentVersion) throw stale();
+  const version = currentVersion + 1;
+  const savedAt = deps.clock().toISOString();
+  // The version row first: if the save below loses a race, the row names a version that never
+  // became current, which the next successful save of that number overwrites.
+  await versions.updateOne(
+    tenantId,
+    { id: `v${version}` },
+    { $set: { version, config, savedAt, savedBy: userId } },
+    { upsert: true },
+  );
+  const next = { config, version, updatedAt: savedAt, updatedBy: userId };
+  if (current) {
+    // Compare-and-set on the version: of two concurrent saves from the same version, one wins.
+    const updated = await settings.updateOne(
+      tenantId,
+      { id: DOC_ID, ...(current.version === undefined ? {} : { version: currentVersion }) },
+      { $set: next },
+    );
+    if (updated.matched === 0) throw stale();
+  } else {
+    try {
+      await settings.insertOne(tenantId, { id: DOC_ID, ...next });
+    } catch (error) {
+      if (error instanceof AppError && error.code === "CONFLICT") throw stale();
+      throw error;
+    }
+  }
+  return next;
+}
+
+/** No shopper data here, but the documents name the users who saved them: a tenant's erasure removes them. */
+function widgetSettingsPrivacy(
+  settings: SettingsCollections["settings"],
+  versions: SettingsCollections["versions"],
+): PrivacyParticipant {
+  return {
+    name: "gateway.widget-settings",
+    async export(subject) {
+      if (subject.kind !== "tenant") return [];
+      const [current, saved] = await Promise.all([
+        settings.find(subject.tenantId, {}),
+        versions.find(subject.tenantId, {}, { sort: { version: 1 } }),
+      ]);
+      return [...current, ...saved].map((doc) => ({ ...doc }));
+    },
+    async erase(subject) {
+      if (subject.kind !== "tenant") return 0;
+      return (await settings.deleteMany(subject.tenantId, {})) + (await versions.deleteMany(subject.tenantId, {}));
+    },
+  };
 }
 
 export function widgetSettingsOpenApi(): OpenApiFragment {
