@@ -48,6 +48,12 @@ const ROLE_LABELS = {
 export function App({ queryClient }: { queryClient: QueryClient }) {
   const state = useSession();
   useLiveQueryBridge(queryClient);
+  if (state.status === "restoring")
+    return (
+      <main className="login" id="main">
+        <Loading what="your session" />
+      </main>
+    );
   if (state.status !== "signed-in") return <LoginScreen expired={state.reason === "expired"} />;
   return (
     <BrowserRouter basename="/studio">

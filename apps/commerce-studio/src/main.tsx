@@ -9,7 +9,10 @@ import "./styles.css";
 
 // Same origin: the gateway serves Studio at /studio (in dev, Vite proxies /v1 to it).
 const baseUrl = window.location.origin;
-const session = createAdminSession({ baseUrl });
+// The refresh token stays in the API's HttpOnly cookie; the access token in memory only.
+const session = createAdminSession({ baseUrl, refreshCookie: true });
+// A reload (or a new tab) resumes the session through that cookie, or shows the login.
+void session.restore();
 const client = createVaraiClient({
   baseUrl,
   fetch: (input, init) => {

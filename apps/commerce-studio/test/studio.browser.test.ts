@@ -463,6 +463,36 @@ describe("Commerce Studio, the tenant admin's administration screens", () => {
   }, 60_000);
 });
 
+describe("Commerce Studio's session", () => {
+  it("survives a reload through the HttpOnly refresh cookie, with no token in web storage, and ends at sign-out", async () => {
+    const { context, page } = await newPage();
+    await login(page, OWNER);
+    await page.reload();
+    await page.getByRole("navigation", { name: "Screens" }).waitFor({ timeout: 15_000 });
+    await page.getByText(`${OWNER.email} · Tenant admin`).waitFor();
+    expect(await page.getByRole("button", { name: "Sign in" }).count()).toBe(0);
+    await shot(page, "35-reloaded-signed-in");
+
+    // Neither storage holds anything token-like (a JWT, a refresh token), and no script sees the cookie.
+    const stored = await page.evaluate(() =>
+      [localStorage, sessionStorage].flatMap((storage) =>
+        Object.keys(storage).map((key) => `${key}=${storage.getItem(key)}`),
+      ),
+    );
+    expect(stored.filter((entry) => /eyJ|rt_ten_|varai_refresh|token/i.test(entry))).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).not.toContain("varai_refresh");
+    const cookie = (await context.cookies()).find((c) => c.name === "varai_refresh");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/v1/auth", secure: false });
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect((await context.cookies()).find((c) => c.name === "varai_refresh")).toBeUndefined();
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 15_000 });
+    await context.close();
+  }, 60_000);
+});
+
 describe("Commerce Studio, as a viewer", () => {
   it("shows every screen read-only, and the API refuses the viewer's changes anyway", async () => {
     const { page } = await newPage();
@@ -490,7 +520,7 @@ describe("Commerce Studio, as a viewer", () => {
     // No administration screen for a viewer: not in the navigation, refused by URL, refused by the API.
     for (const name of ["Recommendation rules", "API keys", "Users and roles", "Audit log", "Privacy requests"])
       expect(await page.getByRole("link", { name }).count()).toBe(0);
-    // Client-side navigation (a reload signs out: tokens are in memory only).
+    // Client-side navigation, as a user following a stale link inside the app would.
     await page.evaluate(() => {
       history.pushState({}, "", "/studio/api-keys");
       dispatchEvent(new PopStateEvent("popstate"));
