@@ -132,6 +132,38 @@ export const RankingPreviewSchema = z.object({
 });
 export type RankingPreview = z.infer<typeof RankingPreviewSchema>;
 
+/** A preference model version as `GET /v1/recommendations/model` lists it (never its weights). */
+export const ModelVersionSchema = z.object({
+  version: z.number().int(),
+  status: z.enum(["active", "superseded", "rejected", "skipped"]),
+  trainedAt: z.string(),
+  dataFrom: z.string().nullable(),
+  dataTo: z.string().nullable(),
+  metrics: z.looseObject({
+    usableEvents: z.number(),
+    reason: z.string().optional(),
+    holdoutAuc: z.number().optional(),
+    rulesHoldoutAuc: z.number().optional(),
+    examples: z.number().optional(),
+    shoppers: z.number().optional(),
+    durationMs: z.number().optional(),
+  }),
+});
+export type ModelVersion = z.infer<typeof ModelVersionSchema>;
+export const ModelListSchema = z.object({
+  active: ModelVersionSchema.nullable(),
+  versions: z.array(ModelVersionSchema),
+});
+export type ModelList = z.infer<typeof ModelListSchema>;
+export const TrainResultSchema = z.looseObject({
+  status: z.enum(["active", "rejected", "skipped"]),
+  version: z.number().int(),
+  reason: z.string().optional(),
+  trainedAt: z.string(),
+  metrics: z.looseObject({ holdoutAuc: z.number().optional() }).optional(),
+});
+export type TrainResult = z.infer<typeof TrainResultSchema>;
+
 /** Who a privacy request is about: one shopper (id and/or email) or the whole shop. */
 export type PrivacyRequestInput = { shopperId?: string; email?: string } | { scope: "tenant" };
 
@@ -187,6 +219,10 @@ export function createAdminApi(client: VaraiClient) {
       client.put(RulesViewSchema, "/v1/recommendations/rules", { rules, expectedVersion }),
     previewRanking: (input: Record<string, unknown>) =>
       client.post(RankingPreviewSchema, "/v1/recommendations/preview", input),
+    models: () => client.get(ModelListSchema, "/v1/recommendations/model"),
+    trainModel: () => client.post(TrainResultSchema, "/v1/recommendations/model/train", {}),
+    activateModel: (version: number) =>
+      client.post(ModelVersionSchema, `/v1/recommendations/model/${encodeURIComponent(String(version))}/activate`, {}),
     liveTicket: async () => (await client.post(TicketSchema, "/v1/live/tickets", {})).ticket,
   };
 }

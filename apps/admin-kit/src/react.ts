@@ -11,7 +11,14 @@ import {
   useSyncExternalStore,
 } from "react";
 import type { AdminApi, AnalyticsSummary, PrivacyRequestInput } from "./api.ts";
-import type { LiveConnection, LiveEvent, LiveStatus, LiveTopic, SyncProgressData } from "./live.ts";
+import type {
+  LiveConnection,
+  LiveEvent,
+  LiveStatus,
+  LiveTopic,
+  SyncProgressData,
+  TrainingProgressData,
+} from "./live.ts";
 import type { AdminSession, SessionState } from "./session.ts";
 
 /**
@@ -38,6 +45,7 @@ export const adminKeys = {
   storedExports: ["privacy-exports"] as const,
   retention: ["retention"] as const,
   rules: ["recommendation-rules"] as const,
+  models: ["models"] as const,
 };
 
 export function AdminProvider(props: AdminContextValue & { children: ReactNode }) {
@@ -93,7 +101,8 @@ export function useLiveEvent<T = Record<string, unknown>>(topic: LiveTopic, hand
 /**
  * Connects the live socket while signed in and turns its events into cache updates: sync and
  * webhook events refresh connections (and products once a run ends), analytics events refresh
- * the summary, and `resync` refreshes everything. Mount once, near the root.
+ * the summary, a finished training run the model versions, a prepared asset the products, and
+ * `resync` refreshes everything. Mount once, near the root.
  */
 export function useLiveQueryBridge(queryClient: QueryClient): void {
   const { live } = useAdmin();
@@ -104,6 +113,9 @@ export function useLiveQueryBridge(queryClient: QueryClient): void {
     const offEvent = live.onEvent((event) => {
       if (event.topic === "analytics") void queryClient.invalidateQueries({ queryKey: adminKeys.analytics });
       if (event.topic === "webhooks") void queryClient.invalidateQueries({ queryKey: adminKeys.connections });
+      if (event.topic === "assets") void queryClient.invalidateQueries({ queryKey: adminKeys.products });
+      if (event.topic === "training" && (event.data as unknown as TrainingProgressData).status !== "running")
+        void queryClient.invalidateQueries({ queryKey: adminKeys.models });
       if (event.topic === "sync") {
         const data = event.data as unknown as SyncProgressData;
         if (data.status !== "running") void queryClient.invalidateQueries({ queryKey: adminKeys.connections });
@@ -335,6 +347,37 @@ export function useSaveRules() {
       api.saveRules(rules, expectedVersion),
     onSuccess: (saved) => queryClient.setQueryData(adminKeys.rules, saved),
   });
+}
+
+export function useModels() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.models, queryFn: api.models });
+}
+
+/** Trains now; the call answers when the run ends, `useTrainingProgress` shows it meanwhile. */
+export function useTrainModel() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.trainModel,
+    onSettled: () => queryClient.invalidateQueries({ queryKey: adminKeys.models }),
+  });
+}
+
+export function useActivateModel() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.activateModel,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.models }),
+  });
+}
+
+/** The latest live update of the tenant's training run (started here, elsewhere or by the schedule); null before any. */
+export function useTrainingProgress(): TrainingProgressData | null {
+  const [progress, setProgress] = useState<TrainingProgressData | null>(null);
+  useLiveEvent<TrainingProgressData>("training", (event) => setProgress(event.data));
+  return progress;
 }
 
 /** The ranking of a sample face with a draft of the rules (nothing stored). */

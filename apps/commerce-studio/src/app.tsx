@@ -11,6 +11,7 @@ import { AuditScreen } from "./screens/audit.tsx";
 import { CatalogScreen } from "./screens/catalog.tsx";
 import { ConnectionsScreen } from "./screens/connections.tsx";
 import { LoginScreen } from "./screens/login.tsx";
+import { ModelsScreen } from "./screens/models.tsx";
 import { PrivacyScreen } from "./screens/privacy.tsx";
 import { RecommendationRulesScreen } from "./screens/recommendation-rules.tsx";
 import { UsersScreen } from "./screens/users.tsx";
@@ -25,6 +26,7 @@ const SCREENS: ReadonlyArray<{ path: string; label: string; permission: Permissi
   { path: "analytics", label: "Analytics", permission: "analytics:read" },
   { path: "widget-settings", label: "Widget settings", permission: "tenants:read" },
   { path: "recommendation-rules", label: "Recommendation rules", permission: "recommendations:manage" },
+  { path: "models", label: "Models", permission: "recommendations:manage" },
   { path: "api-keys", label: "API keys", permission: "api-keys:manage" },
   { path: "users", label: "Users and roles", permission: "users:manage" },
   { path: "audit", label: "Audit log", permission: "audit:read" },
@@ -138,6 +140,14 @@ function Shell() {
               element={
                 <Allowed permission="recommendations:manage">
                   <RecommendationRulesScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/models"
+              element={
+                <Allowed permission="recommendations:manage">
+                  <ModelsScreen />
                 </Allowed>
               }
             />

@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { startTestGateway, stopTestGateway, type TestGateway } from "@varai/gateway/testing";
@@ -461,6 +461,84 @@ describe("Commerce Studio, the tenant admin's administration screens", () => {
     expect(saved.rules.shapes.round[favourite]).toBe(1);
     await expectAccessible(page, "recommendation rules (saved)");
   }, 60_000);
+
+  it("trains the preference model with live progress, lists versions as they appear, and activates one", async () => {
+    const products = (await api("GET", "/v1/products?limit=100", ownerToken)).body.items as Array<{ id: string }>;
+    // Enough shopper activity for a real run (the service needs 200 usable events).
+    const start = Date.now() - 3_600_000;
+    const events = Array.from({ length: 1500 }, (_, i) => ({
+      id: `evt-train-${i}-${start}`,
+      type: "add_to_cart",
+      sessionId: `sess-train-${i % 97}`,
+      productId: products[(i * 7) % products.length]?.id,
+      occurredAt: new Date(start + i * 1000).toISOString(),
+    }));
+    for (let at = 0; at < events.length; at += 500) {
+      const batch = { events: events.slice(at, at + 500) };
+      const sent = await api("POST", "/v1/events", undefined, batch, { "x-varai-key": pk, origin: ORIGIN });
+      expect(sent.status).toBe(202);
+    }
+    await expect
+      .poll(async () => (await api("GET", "/v1/analytics/summary", ownerToken)).body.totals.addToCart, {
+        timeout: 30_000,
+      })
+      .toBeGreaterThanOrEqual(1500);
+
+    await page.getByRole("link", { name: "Models" }).click();
+    await page.getByText("No model yet.").waitFor({ timeout: 15_000 });
+    await shot(page, "36-models-empty");
+    await expectAccessible(page, "models (empty)");
+
+    // Record every state the training line shows, to prove it moved without a reload.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { trainingStates: string[] }).trainingStates = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector(".training-status")?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    // Best effort: a picture of the run in progress, kept only if the bar was still there after
+    // it was taken (a short run may end first).
+    const bar = page.getByRole("progressbar", { name: "Training progress" });
+    const midRun = bar
+      .waitFor({ timeout: 30_000 })
+      .then(async () => {
+        const picture = await page.screenshot({ fullPage: true });
+        if (await bar.isVisible()) await writeFile(path.join(SHOTS, "37a-models-training.png"), picture);
+      })
+      .catch(() => undefined);
+    await page.getByRole("button", { name: "Train now" }).click();
+    await page.getByText(/Last run: version 1 (beat|did not beat)/).waitFor({ timeout: 60_000 });
+    await midRun;
+    const states = await page.evaluate(() => (window as unknown as { trainingStates: string[] }).trainingStates);
+    expect(states.some((s) => /Training: (starting|loading|epoch \d+ of 8)/.test(s))).toBe(true);
+    expect(states.some((s) => /epoch \d+ of 8/.test(s))).toBe(true);
+    await page.locator('tr[data-version="1"]').waitFor();
+    await shot(page, "37-models-trained");
+    await expectAccessible(page, "models (trained)");
+
+    // A run started elsewhere (another tab, the schedule) shows up live here too.
+    const second = await api("POST", "/v1/recommendations/model/train", ownerToken);
+    expect(second.status).toBe(200);
+    await page.locator('tr[data-version="2"]').waitFor({ timeout: 15_000 });
+    await page.getByText(/Last run: version 2 (beat|did not beat)/).waitFor();
+
+    // Put version 1 in force by hand: it becomes the one active version.
+    const v1 = page.locator('tr[data-version="1"]');
+    const v1Status = await v1.locator(".badge").textContent();
+    if (v1Status === "active") {
+      await page.getByRole("button", { name: "Activate version 2" }).click();
+      await page.locator('tr[data-version="2"] .badge').getByText("active", { exact: true }).waitFor();
+    }
+    await page.getByRole("button", { name: "Activate version 1" }).click();
+    await v1.locator(".badge").getByText("active", { exact: true }).waitFor({ timeout: 15_000 });
+    const listed = (await api("GET", "/v1/recommendations/model", ownerToken)).body;
+    expect(listed.active.version).toBe(1);
+    expect(listed.versions.filter((v: { status: string }) => v.status === "active")).toHaveLength(1);
+    await shot(page, "38-models-activated");
+    await expectAccessible(page, "models (activated)");
+  }, 120_000);
 });
 
 describe("Commerce Studio's session", () => {
@@ -518,7 +596,14 @@ describe("Commerce Studio, as a viewer", () => {
     expect((await api("PUT", "/v1/widget-settings", viewerToken, { version: 1, config: {} })).status).toBe(403);
 
     // No administration screen for a viewer: not in the navigation, refused by URL, refused by the API.
-    for (const name of ["Recommendation rules", "API keys", "Users and roles", "Audit log", "Privacy requests"])
+    for (const name of [
+      "Recommendation rules",
+      "Models",
+      "API keys",
+      "Users and roles",
+      "Audit log",
+      "Privacy requests",
+    ])
       expect(await page.getByRole("link", { name }).count()).toBe(0);
     // Client-side navigation, as a user following a stale link inside the app would.
     await page.evaluate(() => {
@@ -541,7 +626,9 @@ describe("Commerce Studio, as a viewer", () => {
       await api("PUT", "/v1/privacy/retention", viewerToken, { faceDataDays: 30 }),
       await api("POST", "/v1/recommendations/preview", viewerToken, { faceShape: "round" }),
       await api("PUT", "/v1/recommendations/rules", viewerToken, { rules: {} }),
+      await api("POST", "/v1/recommendations/model/train", viewerToken),
+      await api("POST", "/v1/recommendations/model/1/activate", viewerToken),
     ];
-    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403]);
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
   }, 60_000);
 });
