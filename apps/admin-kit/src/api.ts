@@ -10,6 +10,7 @@ import {
   RetentionSettingsSchema,
   type Role,
   SyncRunSchema,
+  TenantSchema,
   UserSchema,
 } from "@varai/schema";
 import { WidgetConfigSchema } from "@varai/widget-kit/config";
@@ -164,12 +165,31 @@ export const TrainResultSchema = z.looseObject({
 });
 export type TrainResult = z.infer<typeof TrainResultSchema>;
 
+export type TenantView = z.infer<typeof TenantSchema>;
+export const TenantListSchema = z.object({ items: z.array(TenantSchema) });
+
+export interface AdminApiOptions {
+  /**
+   * The same client acting on another tenant (a platform admin's `X-VARAi-Tenant`), for screens
+   * that read every tenant at once (all tenants' health). Without it those calls throw.
+   */
+  clientForTenant?: (tenantId: string) => VaraiClient;
+}
+
 /** Who a privacy request is about: one shopper (id and/or email) or the whole shop. */
 export type PrivacyRequestInput = { shopperId?: string; email?: string } | { scope: "tenant" };
 
 /** The admin API calls the hooks use, one function per operation. */
-export function createAdminApi(client: VaraiClient) {
+export function createAdminApi(client: VaraiClient, options: AdminApiOptions = {}) {
+  const forTenant = (tenantId: string) => {
+    if (!options.clientForTenant) throw new Error("createAdminApi needs clientForTenant for cross-tenant reads");
+    return options.clientForTenant(tenantId);
+  };
   return {
+    tenants: () => client.get(TenantListSchema, "/v1/tenants"),
+    createTenant: (input: Record<string, unknown>) => client.post(TenantSchema, "/v1/tenants", input),
+    /** A tenant's connections, as a platform admin sees them (for all tenants' health). */
+    tenantConnections: (tenantId: string) => forTenant(tenantId).get(ConnectionListSchema, "/v1/connections"),
     connections: () => client.get(ConnectionListSchema, "/v1/connections"),
     connection: (id: string) => client.get(ConnectionViewSchema, `/v1/connections/${encodeURIComponent(id)}`),
     createConnection: (input: Record<string, unknown>) => client.post(ConnectionViewSchema, "/v1/connections", input),

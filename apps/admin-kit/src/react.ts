@@ -1,4 +1,11 @@
-import { type QueryClient, type UseQueryResult, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  type QueryClient,
+  type UseQueryResult,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { VaraiApiError } from "@varai/clients";
 import { type Permission, roleHasPermission } from "@varai/schema";
 import {
@@ -46,6 +53,8 @@ export const adminKeys = {
   retention: ["retention"] as const,
   rules: ["recommendation-rules"] as const,
   models: ["models"] as const,
+  tenants: ["tenants"] as const,
+  tenantConnections: (tenantId: string) => ["tenants", tenantId, "connections"] as const,
 };
 
 export function AdminProvider(props: AdminContextValue & { children: ReactNode }) {
@@ -346,6 +355,32 @@ export function useSaveRules() {
     mutationFn: ({ rules, expectedVersion }: { rules: unknown; expectedVersion: number }) =>
       api.saveRules(rules, expectedVersion),
     onSuccess: (saved) => queryClient.setQueryData(adminKeys.rules, saved),
+  });
+}
+
+/** Every tenant (platform admins). */
+export function useTenants() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.tenants, queryFn: api.tenants });
+}
+
+export function useCreateTenant() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.createTenant,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.tenants }),
+  });
+}
+
+/** Each tenant's connections (health, last sync, webhook counts), one query per tenant. */
+export function useTenantsConnections(tenantIds: readonly string[]) {
+  const api = useAdminApi();
+  return useQueries({
+    queries: tenantIds.map((tenantId) => ({
+      queryKey: adminKeys.tenantConnections(tenantId),
+      queryFn: () => api.tenantConnections(tenantId),
+    })),
   });
 }
 

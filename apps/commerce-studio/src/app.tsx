@@ -14,13 +14,18 @@ import { LoginScreen } from "./screens/login.tsx";
 import { ModelsScreen } from "./screens/models.tsx";
 import { PrivacyScreen } from "./screens/privacy.tsx";
 import { RecommendationRulesScreen } from "./screens/recommendation-rules.tsx";
-import { UsersScreen } from "./screens/users.tsx";
+import { TenantsScreen } from "./screens/tenants.tsx";
+import { TenantsHealthScreen } from "./screens/tenants-health.tsx";
+import { TenantUsersScreen, UsersScreen } from "./screens/users.tsx";
 import { WidgetSettingsScreen } from "./screens/widget-settings.tsx";
 
 // The charts library is the biggest dependency: loaded with the analytics screen, not at login.
 const AnalyticsScreen = lazy(() => import("./screens/analytics.tsx"));
 
 const SCREENS: ReadonlyArray<{ path: string; label: string; permission: Permission }> = [
+  // The platform admin's own screens first; nobody else holds tenants:list.
+  { path: "tenants", label: "Tenants", permission: "tenants:list" },
+  { path: "health", label: "All tenants' health", permission: "tenants:list" },
   { path: "connections", label: "Connections", permission: "connections:read" },
   { path: "catalog", label: "Catalog", permission: "catalog:read" },
   { path: "analytics", label: "Analytics", permission: "analytics:read" },
@@ -99,8 +104,11 @@ function TenantPicker() {
 function Shell() {
   const state = useSession();
   const live = useLiveStatus();
+  const acting = useSyncExternalStore(actingTenant.subscribe, actingTenant.get);
   if (state.status !== "signed-in") return null;
   const { me, role, session } = state;
+  // A platform admin starts at the tenant directory: the shop screens need a tenant picked first.
+  const home = role === "platform_admin" ? "/tenants" : "/connections";
   return (
     <div className="shell">
       <header className="topbar">
@@ -109,7 +117,8 @@ function Shell() {
         </a>
         <span className="brand">VARAi Commerce Studio</span>
         <span className="tenant">{me.tenant?.name ?? "Platform"}</span>
-        {role === "platform_admin" && <TenantPicker />}
+        {/* Keyed by the tenant so a pick made elsewhere ("Act on it") shows in the field. */}
+        {role === "platform_admin" && <TenantPicker key={acting ?? ""} />}
         <span className={`live live-${live}`} role="status" aria-live="polite">
           {live === "open" ? "Live" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
         </span>
@@ -130,7 +139,31 @@ function Shell() {
       <main id="main" className="content">
         <Suspense fallback={<Loading what="screen" />}>
           <Routes>
-            <Route path="/" element={<Navigate to="/connections" replace />} />
+            <Route path="/" element={<Navigate to={home} replace />} />
+            <Route
+              path="/tenants"
+              element={
+                <Allowed permission="tenants:list">
+                  <TenantsScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/tenants/:tenantId/users"
+              element={
+                <Allowed permission="tenants:list">
+                  <TenantUsersScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/health"
+              element={
+                <Allowed permission="tenants:list">
+                  <TenantsHealthScreen />
+                </Allowed>
+              }
+            />
             <Route path="/connections" element={<ConnectionsScreen />} />
             <Route path="/catalog" element={<CatalogScreen />} />
             <Route path="/analytics" element={<AnalyticsScreen />} />
@@ -183,7 +216,7 @@ function Shell() {
                 </Allowed>
               }
             />
-            <Route path="*" element={<Navigate to="/connections" replace />} />
+            <Route path="*" element={<Navigate to={home} replace />} />
           </Routes>
         </Suspense>
       </main>

@@ -22,7 +22,17 @@ const client = createVaraiClient({
     return session.authorizedFetch(String(input), { ...init, headers });
   },
 });
-const api = createAdminApi(client);
+// The same client acting on a given tenant: the all-tenants health screen reads each in turn.
+const clientForTenant = (tenantId: string) =>
+  createVaraiClient({
+    baseUrl,
+    fetch: (input, init) =>
+      session.authorizedFetch(String(input), {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), "X-VARAi-Tenant": tenantId },
+      }),
+  });
+const api = createAdminApi(client, { clientForTenant });
 const live = createLiveConnection({ baseUrl, getTicket: api.liveTicket });
 const queryClient = new QueryClient({
   defaultOptions: {

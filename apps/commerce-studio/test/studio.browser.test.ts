@@ -115,6 +115,8 @@ describe("Commerce Studio, as a tenant admin", () => {
     await expectAccessible(page, "login");
     await login(page, OWNER);
     await page.getByText("No store is connected yet.").waitFor();
+    // The platform admin's screens are not a tenant admin's.
+    expect(await page.getByRole("link", { name: /^(Tenants|All tenants' health)$/ }).count()).toBe(0);
     await expect
       .poll(() =>
         page
@@ -541,6 +543,101 @@ describe("Commerce Studio, the tenant admin's administration screens", () => {
   }, 120_000);
 });
 
+describe("Commerce Studio, as the platform admin", () => {
+  let page: Page;
+  let adminToken = "";
+  beforeAll(async () => {
+    ({ page } = await newPage());
+    adminToken = (await api("POST", "/v1/auth/login", undefined, ADMIN)).body.accessToken;
+  });
+
+  it("lists and creates tenants, refusing an empty name next to the field", async () => {
+    await login(page, ADMIN);
+    // A platform admin lands on the tenant directory.
+    await page.getByRole("heading", { name: "Tenants" }).waitFor();
+    await page.getByRole("row", { name: /Studio Shop/ }).waitFor({ timeout: 15_000 });
+    await shot(page, "40-tenants");
+    await expectAccessible(page, "tenants");
+
+    await page.getByRole("button", { name: "Create a tenant" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Create tenant" }).click();
+    await dialog.getByText(/>=1 character/).waitFor();
+    await shot(page, "41-tenant-invalid");
+    await expectAccessible(page, "create tenant dialog");
+    await dialog.getByLabel("Name").fill("Second Shop");
+    await dialog.getByRole("button", { name: /Region/ }).click();
+    await page.getByRole("option", { name: /European Union/ }).click();
+    await dialog.getByRole("button", { name: "Create tenant" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page
+      .getByRole("row", { name: /Second Shop/ })
+      .getByText("eu", { exact: true })
+      .waitFor();
+    const listed = (await api("GET", "/v1/tenants", adminToken)).body.items as Array<{ name: string; region: string }>;
+    expect(listed.find((t) => t.name === "Second Shop")?.region).toBe("eu");
+    await shot(page, "42-tenant-created");
+  }, 60_000);
+
+  it("shows a tenant's users from the directory", async () => {
+    await page.getByRole("link", { name: "Users of Studio Shop" }).click();
+    await page.getByRole("heading", { name: "Users of Studio Shop" }).waitFor();
+    await page.getByRole("row", { name: /owner@studio\.test/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole("row", { name: /viewer@studio\.test/ }).waitFor();
+    await shot(page, "43-tenant-users");
+    await expectAccessible(page, "a tenant's users");
+  }, 60_000);
+
+  it("shows every tenant's connection health, last sync and webhook failures", async () => {
+    // One delivery with a wrong signature, so the failures column has something to show.
+    const connection = (await api("GET", "/v1/connections", ownerToken)).body.items[0];
+    const hook = await fetch(`${gateway.base}${new URL(connection.webhookUrl).pathname}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-wc-webhook-topic": "product.updated",
+        "x-wc-webhook-source": "https://studio-shop.test/",
+        "x-wc-webhook-signature": "bm90LXRoZS1yaWdodC1zaWduYXR1cmU=",
+        "x-wc-webhook-delivery-id": "9001",
+      },
+      body: JSON.stringify({ id: 1 }),
+    });
+    expect(hook.status).toBeGreaterThanOrEqual(400);
+    await expect
+      .poll(
+        async () => (await api("GET", "/v1/connections", ownerToken)).body.items[0].webhookStats.rejectedSignatures,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(1);
+
+    await page.getByRole("link", { name: "All tenants' health" }).click();
+    const row = page.locator(`tr[data-connection-id="${connection.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getByRole("rowheader").textContent()).toBe("Studio Shop");
+    await row.getByText("healthy").waitFor();
+    expect(await row.locator(".last-sync").textContent()).not.toBe("never");
+    await row.getByText("1 bad signature,", { exact: false }).waitFor();
+    await page
+      .getByRole("row", { name: /Second Shop/ })
+      .getByText("No store connected.")
+      .waitFor();
+    await page.getByText(/2 tenants, 1 connected store, 0 degraded or failing, 1 refused webhook delivery/).waitFor();
+    await shot(page, "44-all-tenants-health");
+    await expectAccessible(page, "all tenants' health");
+  }, 60_000);
+
+  it("acts on a tenant from the directory: the shop screens then show that tenant", async () => {
+    await page.getByRole("link", { name: "Tenants", exact: true }).click();
+    await page.getByRole("button", { name: "Act on it (Studio Shop)" }).click();
+    await page.getByRole("heading", { name: "Simulated Woo" }).waitFor({ timeout: 15_000 });
+    const studioShop = (await api("GET", "/v1/me", ownerToken)).body.user.tenantId;
+    expect(await page.getByLabel("Act on tenant").inputValue()).toBe(studioShop);
+    await shot(page, "45-acting-on-tenant");
+  }, 60_000);
+});
+
 describe("Commerce Studio's session", () => {
   it("survives a reload through the HttpOnly refresh cookie, with no token in web storage, and ends at sign-out", async () => {
     const { context, page } = await newPage();
@@ -628,7 +725,8 @@ describe("Commerce Studio, as a viewer", () => {
       await api("PUT", "/v1/recommendations/rules", viewerToken, { rules: {} }),
       await api("POST", "/v1/recommendations/model/train", viewerToken),
       await api("POST", "/v1/recommendations/model/1/activate", viewerToken),
+      await api("GET", "/v1/tenants", viewerToken),
     ];
-    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
   }, 60_000);
 });

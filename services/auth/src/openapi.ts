@@ -91,6 +91,12 @@ function tenantPaths(): Record<string, unknown> {
         requestBody: body(CreateTenantInputSchema),
         responses: { ...ok(TenantSchema, "201"), ...errors(400, 401, 403) },
       },
+      get: {
+        summary:
+          "Every tenant of this deployment (its region's, if it serves one), oldest first, up to 1000 (platform admin)",
+        security: bearer,
+        responses: { ...ok(z.object({ items: z.array(TenantSchema) })), ...errors(401, 403) },
+      },
     },
     "/v1/tenants/{id}": {
       get: {

@@ -102,6 +102,11 @@ function tenantRoutes(router: Router, auth: AuthUseCases): void {
     res.status(201).json(tenant);
   });
 
+  router.get("/v1/tenants", async (_req, res) => {
+    requireUser(res, "tenants:list");
+    res.json({ items: await auth.listTenants() });
+  });
+
   router.get("/v1/tenants/:id", async (req, res) => {
     ownTenantOr404(res, req.params.id, "tenants:read");
     res.json(await auth.getTenant(req.params.id));
