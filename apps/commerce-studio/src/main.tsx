@@ -34,6 +34,13 @@ const clientForTenant = (tenantId: string) =>
   });
 const api = createAdminApi(client, { clientForTenant });
 const live = createLiveConnection({ baseUrl, getTicket: api.liveTicket });
+// A socket is bound to the tenant of its ticket: a platform admin switching tenants gets a new one
+// (with no resume point: event ids belong to one tenant).
+actingTenant.subscribe(() => {
+  if (session.getState().status !== "signed-in") return;
+  live.close();
+  live.connect();
+});
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {

@@ -635,6 +635,15 @@ describe("Commerce Studio, as the platform admin", () => {
     const studioShop = (await api("GET", "/v1/me", ownerToken)).body.user.tenantId;
     expect(await page.getByLabel("Act on tenant").inputValue()).toBe(studioShop);
     await shot(page, "45-acting-on-tenant");
+
+    // The live socket follows the switch: a run the tenant's admin starts shows up here as it goes.
+    await page.getByRole("link", { name: "Models" }).click();
+    await page.locator('tr[data-version="2"]').waitFor({ timeout: 15_000 });
+    expect((await api("POST", "/v1/recommendations/model/train", ownerToken)).status).toBe(200);
+    await page.getByText(/Last run: version 3 (beat|did not beat)/).waitFor({ timeout: 15_000 });
+    await page.locator('tr[data-version="3"]').waitFor();
+    await shot(page, "46-platform-admin-models-live");
+    await expectAccessible(page, "models (platform admin)");
   }, 60_000);
 });
 
