@@ -11,7 +11,8 @@ export type Me = z.infer<typeof MeSchema>;
 const TokensSchema = z.object({
   accessToken: z.string(),
   expiresIn: z.number().positive(),
-  refreshToken: z.string(),
+  // Absent when the refresh came by cookie: the API then keeps the new one in the cookie only.
+  refreshToken: z.string().optional(),
 });
 
 export type SessionState =
@@ -108,7 +109,7 @@ export function createAdminSession(options: AdminSessionOptions) {
     const tokens = TokensSchema.parse(await response.json());
     accessToken = tokens.accessToken;
     // With the cookie, the body's copy is dropped: no script-readable refresh token at all.
-    refreshToken = useCookie ? null : tokens.refreshToken;
+    refreshToken = useCookie ? null : (tokens.refreshToken ?? null);
     schedule(tokens.expiresIn);
   }
 

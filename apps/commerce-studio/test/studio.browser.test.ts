@@ -651,8 +651,16 @@ describe("Commerce Studio's session", () => {
   it("survives a reload through the HttpOnly refresh cookie, with no token in web storage, and ends at sign-out", async () => {
     const { context, page } = await newPage();
     await login(page, OWNER);
+    const refreshAnswers: Promise<string>[] = [];
+    page.on("response", (r) => {
+      if (new URL(r.url()).pathname === "/v1/auth/refresh") refreshAnswers.push(r.text());
+    });
     await page.reload();
     await page.getByRole("navigation", { name: "Screens" }).waitFor({ timeout: 15_000 });
+    // The session came back through the cookie, and the rotated refresh token stayed in it.
+    const answers = await Promise.all(refreshAnswers);
+    expect(answers.length).toBeGreaterThan(0);
+    for (const answer of answers) expect(answer).not.toContain("rt_");
     await page.getByText(`${OWNER.email} · Tenant admin`).waitFor();
     expect(await page.getByRole("button", { name: "Sign in" }).count()).toBe(0);
     await shot(page, "35-reloaded-signed-in");

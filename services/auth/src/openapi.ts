@@ -63,10 +63,15 @@ function sessionPaths(): Record<string, unknown> {
       post: {
         summary:
           "Exchange a refresh token (single use; reuse revokes the session family): the body's, or else the " +
-          "varai_refresh cookie's. A refused cookie is cleared",
+          "varai_refresh cookie's. By cookie, the new refresh token is in the cookie only (no refreshToken in the " +
+          "body). A refused cookie is cleared",
         security: [{}, { refreshCookie: [] }],
         requestBody: { ...body(RefreshInputSchema), required: false },
-        responses: { ...ok(SessionSchema, "200", refreshCookieSet), ...errors(400, 401) },
+        // refreshToken is optional here: absent when the refresh came by cookie.
+        responses: {
+          ...ok(SessionSchema.partial({ refreshToken: true }), "200", refreshCookieSet),
+          ...errors(400, 401),
+        },
       },
     },
     "/v1/auth/logout": {

@@ -49,8 +49,12 @@ describe("the refresh token as a cookie", () => {
     const first = refreshCookie(await login());
     const refreshed = await request(h.app).post("/v1/auth/refresh").set("Cookie", `${REFRESH_COOKIE}=${first?.value}`);
     expect(refreshed.status).toBe(200);
+    expect(refreshed.body.accessToken).toEqual(expect.any(String));
+    // Refreshed by cookie, the new refresh token is in the cookie only, never in a script-readable body.
+    expect(refreshed.body.refreshToken).toBeUndefined();
+    expect(refreshed.text).not.toContain("rt_");
     const second = refreshCookie(refreshed);
-    expect(second?.value).toBe(refreshed.body.refreshToken);
+    expect(second?.value).toMatch(/^rt_ten_platform\./);
     expect(second?.value).not.toBe(first?.value);
     expect(second?.attributes).toEqual(expect.arrayContaining(["httponly", "samesite=strict", "path=/v1/auth"]));
 
@@ -74,6 +78,7 @@ describe("the refresh token as a cookie", () => {
       .set("Cookie", `${REFRESH_COOKIE}=${b}`)
       .send({ refreshToken: a });
     expect(res.status).toBe(200);
+    expect(res.body.refreshToken).toBe(refreshCookie(res)?.value);
     // a was used, b was not: b still refreshes.
     expect((await request(h.app).post("/v1/auth/refresh").send({ refreshToken: a })).status).toBe(401);
     expect((await request(h.app).post("/v1/auth/refresh").send({ refreshToken: b })).status).toBe(200);

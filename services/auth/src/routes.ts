@@ -65,7 +65,10 @@ function sessionRoutes(router: Router, auth: AuthUseCases): void {
     try {
       const session = await auth.refresh(refreshToken);
       setRefreshCookie(req, res, session.refreshToken);
-      res.json(session);
+      // Refreshed by cookie, the new refresh token stays in the cookie only: a script injected
+      // into the page can borrow the session while it runs, but never carry off a 30-day token.
+      const { refreshToken: _rotated, ...withoutRefreshToken } = session;
+      res.json(fromBody ? session : withoutRefreshToken);
     } catch (error) {
       // A refused cookie is dead (rotated, revoked or expired): stop the browser sending it.
       if (!fromBody) clearRefreshCookie(req, res);
