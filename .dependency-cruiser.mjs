@@ -51,6 +51,16 @@ export default {
       to: { path: "^(core/(runtime|testkit)|services)/" },
     },
     {
+      name: "simulator-standalone",
+      severity: "error",
+      comment:
+        "The platform simulator ships in the default install (the demo's simulated stores): no testkit, runtime, service or test tooling.",
+      from: { path: "^core/simulator/src/", pathNot: TEST },
+      to: {
+        path: ["^(core/(runtime|testkit|commerce)|services|adapters)/", "node_modules/(msw|vitest|@vitest/[^/]+)/"],
+      },
+    },
+    {
       name: "testkit-only-in-tests",
       severity: "error",
       comment: "testkit (simulators, fixed principals, fake clocks) is for tests and benches only.",

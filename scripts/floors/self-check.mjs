@@ -17,6 +17,7 @@ const files = {
   "adapters/demo/src/uses-runtime.ts": 'export { runtime } from "../../../core/runtime/src/index.ts";\n',
   "services/demo/src/a.ts": 'import { b } from "./b.ts";\nexport const a = () => b();\n',
   "services/demo/src/b.ts": 'import { a } from "./a.ts";\nexport const b = () => a();\n',
+  "core/simulator/src/uses-runtime.ts": 'export { runtime } from "../../runtime/src/index.ts";\n',
   "services/demo/src/uses-testkit.ts": 'export { testkit } from "../../../core/testkit/src/index.ts";\n',
   // Allowed: a test may use testkit and node; a widget may use schema; an adapter node:crypto.
   "services/demo/src/demo.test.ts": 'export { testkit } from "../../../core/testkit/src/index.ts";\n',
@@ -29,6 +30,7 @@ const expected = [
   "browser-no-server-packages apps/commerce-studio/src/uses-runtime.ts",
   "no-circular services/demo/src/a.ts", // a cycle is reported once, from its first module
   "pure-no-runtime adapters/demo/src/uses-runtime.ts",
+  "simulator-standalone core/simulator/src/uses-runtime.ts",
   "testkit-only-in-tests services/demo/src/uses-testkit.ts",
 ];
 

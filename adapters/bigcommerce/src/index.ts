@@ -2,9 +2,10 @@ import { createHmac } from "node:crypto";
 import {
   type AdapterDeps,
   type CommerceAdapter,
-  FRAME_FIELDS,
+  FrameAttributeNamesOptionSchema,
   parseAdapterOptions,
   type RegisterWebhooksResult,
+  StoreCurrencyOptionSchema,
   type WebhookSubscription,
 } from "@varai/commerce";
 import { err, ok } from "@varai/schema";
@@ -49,11 +50,8 @@ export const BigCommerceAdapterOptionsSchema = z.object({
   /** Overrides `https://api.bigcommerce.com` (the simulator, a proxy). */
   apiBaseUrl: z.string().url().optional(),
   /** The store's default currency (prices in the catalog API are in it); see getStoreInfo. */
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .default("USD"),
-  frameAttributeNames: z.record(z.string(), z.enum(FRAME_FIELDS)).optional(),
+  currency: StoreCurrencyOptionSchema,
+  frameAttributeNames: FrameAttributeNamesOptionSchema,
 });
 export type BigCommerceAdapterOptions = z.input<typeof BigCommerceAdapterOptionsSchema>;
 

@@ -1,4 +1,10 @@
-import { type FrameAttributeNames, frameFromNamedValues, type TransformFailure, toIsoUtc } from "@varai/commerce";
+import {
+  type FrameAttributeNames,
+  frameFromNamedValues,
+  parsePlatformProduct,
+  type TransformFailure,
+  toIsoUtc,
+} from "@varai/commerce";
 import { err, ok, type ProductDraft, ProductDraftSchema, type Result } from "@varai/schema";
 import { BcProductSchema } from "./platform-schemas.ts";
 
@@ -20,14 +26,9 @@ const money = (currency: string, ...candidates: Array<string | null | undefined>
  * "Brand" custom field fills the brand (the product only carries `brand_id`).
  */
 export function fromBigCommerce(raw: unknown, ctx: TransformContext): Result<ProductDraft, TransformFailure> {
-  const parsed = BcProductSchema.safeParse(raw);
-  const rawId = (raw as { id?: unknown } | null)?.id;
-  const externalId = rawId === undefined || rawId === null ? null : String(rawId);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return err({ externalId, message: `${issue?.path.join(".")}: ${issue?.message}` });
-  }
-  const p = parsed.data;
+  const parsed = parsePlatformProduct(BcProductSchema, raw);
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
   const updatedAt = toIsoUtc(p.date_modified);
   if (!updatedAt) return err({ externalId: p.id, message: "date_modified is not a timestamp" });
 

@@ -3,7 +3,7 @@ import {
   adapterError,
   type CommerceAdapter,
   DEFAULT_FRAME_ATTRIBUTE_NAMES,
-  FRAME_FIELDS,
+  FrameAttributeNamesOptionSchema,
   type GetProductResult,
   parseAdapterOptions,
   type RateLimitSignal,
@@ -50,7 +50,7 @@ export const MagentoAdapterOptionsSchema = z.object({
   webhookSecret: z.string().min(1),
   /** Overrides `storeUrl` for API calls (the simulator, a proxy). */
   apiBaseUrl: z.string().url().optional(),
-  frameAttributeNames: z.record(z.string(), z.enum(FRAME_FIELDS)).optional(),
+  frameAttributeNames: FrameAttributeNamesOptionSchema,
   /** How long attribute option labels and the store config are cached by this adapter instance. */
   cacheTtlMs: z
     .number()

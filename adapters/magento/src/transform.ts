@@ -1,4 +1,10 @@
-import { type FrameAttributeNames, frameFromNamedValues, type TransformFailure, toIsoUtc } from "@varai/commerce";
+import {
+  type FrameAttributeNames,
+  frameFromNamedValues,
+  parsePlatformProduct,
+  type TransformFailure,
+  toIsoUtc,
+} from "@varai/commerce";
 import { err, ok, type ProductDraft, ProductDraftSchema, type ProductStatus, type Result } from "@varai/schema";
 import { type MagentoProduct, MagentoProductSchema } from "./platform-schemas.ts";
 
@@ -39,14 +45,9 @@ export function customAttributePairs(raw: unknown): Array<[string, string]> {
  * option ids, which `ctx.label` turns back into their admin labels first.
  */
 export function fromMagento(raw: unknown, ctx: TransformContext): Result<ProductDraft, TransformFailure> {
-  const parsed = MagentoProductSchema.safeParse(raw);
-  const rawId = (raw as { id?: unknown } | null)?.id;
-  const externalId = rawId === undefined || rawId === null ? null : String(rawId);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return err({ externalId, message: `${issue?.path.join(".")}: ${issue?.message}` });
-  }
-  const p = parsed.data;
+  const parsed = parsePlatformProduct(MagentoProductSchema, raw);
+  if (!parsed.ok) return parsed;
+  const p = parsed.value;
   const updatedAt = toIsoUtc(p.updated_at);
   if (!updatedAt) return err({ externalId: p.id, message: "updated_at is not a timestamp" });
 

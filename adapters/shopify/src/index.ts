@@ -2,9 +2,10 @@ import { createSecretKey } from "node:crypto";
 import {
   type AdapterDeps,
   type CommerceAdapter,
-  FRAME_FIELDS,
+  FrameAttributeNamesOptionSchema,
   parseAdapterOptions,
   type RegisterWebhooksResult,
+  StoreCurrencyOptionSchema,
   type WebhookSubscription,
 } from "@varai/commerce";
 import { err, ok } from "@varai/schema";
@@ -51,11 +52,8 @@ export const ShopifyAdapterOptionsSchema = z.object({
   /** Overrides `https://{shopDomain}` (the simulator, a proxy). */
   apiBaseUrl: z.string().url().optional(),
   /** The shop's currency; webhook payloads carry prices without one. */
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .default("USD"),
-  frameAttributeNames: z.record(z.string(), z.enum(FRAME_FIELDS)).optional(),
+  currency: StoreCurrencyOptionSchema,
+  frameAttributeNames: FrameAttributeNamesOptionSchema,
 });
 export type ShopifyAdapterOptions = z.input<typeof ShopifyAdapterOptionsSchema>;
 

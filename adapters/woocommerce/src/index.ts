@@ -1,9 +1,10 @@
 import {
   type AdapterDeps,
   type CommerceAdapter,
-  FRAME_FIELDS,
+  FrameAttributeNamesOptionSchema,
   parseAdapterOptions,
   type RegisterWebhooksResult,
+  StoreCurrencyOptionSchema,
   type WebhookSubscription,
 } from "@varai/commerce";
 import { err, ok } from "@varai/schema";
@@ -34,11 +35,8 @@ export const WooAdapterOptionsSchema = z.object({
   apiBaseUrl: z.string().url().optional(),
   /** Default: Basic over https, OAuth 1.0a over http. */
   auth: z.enum(["basic", "oauth1"]).optional(),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/)
-    .default("USD"),
-  frameAttributeNames: z.record(z.string(), z.enum(FRAME_FIELDS)).optional(),
+  currency: StoreCurrencyOptionSchema,
+  frameAttributeNames: FrameAttributeNamesOptionSchema,
 });
 export type WooAdapterOptions = z.input<typeof WooAdapterOptionsSchema>;
 

@@ -1,4 +1,10 @@
-import { type FrameAttributeNames, frameFromNamedValues, type TransformFailure, toIsoUtc } from "@varai/commerce";
+import {
+  type FrameAttributeNames,
+  frameFromNamedValues,
+  parsePlatformProduct,
+  type TransformFailure,
+  toIsoUtc,
+} from "@varai/commerce";
 import { err, ok, type ProductDraft, ProductDraftSchema, type ProductStatus, type Result } from "@varai/schema";
 import { type WooProduct, WooProductSchema, type WooVariation, WooVariationSchema } from "./platform-schemas.ts";
 
@@ -36,14 +42,9 @@ export function fromWoo(
   variationsRaw: readonly unknown[] | null,
   ctx: TransformContext,
 ): Result<ProductDraft, TransformFailure> {
-  const parsed = WooProductSchema.safeParse(raw);
-  const rawId = (raw as { id?: unknown } | null)?.id;
-  const externalId = rawId === undefined || rawId === null ? null : String(rawId);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return err({ externalId, message: `${issue?.path.join(".")}: ${issue?.message}` });
-  }
-  const p: WooProduct = parsed.data;
+  const parsed = parsePlatformProduct(WooProductSchema, raw);
+  if (!parsed.ok) return parsed;
+  const p: WooProduct = parsed.value;
   const updatedAt = toIsoUtc(p.date_modified_gmt);
   if (!updatedAt) return err({ externalId: p.id, message: "date_modified_gmt is not a timestamp" });
   const status = STATUS[p.status];

@@ -24,6 +24,12 @@ export const ConnectionViewSchema = ConnectionSchema.extend({
 });
 export type ConnectionView = z.infer<typeof ConnectionViewSchema>;
 export const ConnectionListSchema = z.object({ items: z.array(ConnectionViewSchema) });
+/** `GET /v1/demo/capabilities`: the platforms a simulated store can be connected for (none outside the default install). */
+export const DemoCapabilitiesSchema = z.object({
+  simulatedStores: z.object({ platforms: z.array(z.enum(["shopify", "woocommerce", "magento", "bigcommerce"])) }),
+});
+export type DemoCapabilities = z.infer<typeof DemoCapabilitiesSchema>;
+export type SimulatedPlatform = DemoCapabilities["simulatedStores"]["platforms"][number];
 export const ProductPageSchema = z.object({ items: z.array(ProductSchema), nextCursor: z.string().nullable() });
 export type ProductView = z.infer<typeof ProductSchema>;
 
@@ -193,6 +199,9 @@ export function createAdminApi(client: VaraiClient, options: AdminApiOptions = {
     connections: () => client.get(ConnectionListSchema, "/v1/connections"),
     connection: (id: string) => client.get(ConnectionViewSchema, `/v1/connections/${encodeURIComponent(id)}`),
     createConnection: (input: Record<string, unknown>) => client.post(ConnectionViewSchema, "/v1/connections", input),
+    demoCapabilities: () => client.get(DemoCapabilitiesSchema, "/v1/demo/capabilities"),
+    connectSimulatedStore: (platform: SimulatedPlatform) =>
+      client.post(ConnectionViewSchema, "/v1/demo/simulated-stores", { platform }),
     startSync: (id: string, mode: "full" | "incremental") =>
       client.post(SyncRunSchema, `/v1/connections/${encodeURIComponent(id)}/sync`, { mode }),
     products: (query: { limit?: number; after?: string } = {}) => {

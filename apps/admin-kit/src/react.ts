@@ -43,6 +43,7 @@ const AdminContext = createContext<AdminContextValue | null>(null);
 export const adminKeys = {
   connections: ["connections"] as const,
   connection: (id: string) => ["connections", id] as const,
+  demoCapabilities: ["demo-capabilities"] as const,
   products: ["products"] as const,
   analytics: ["analytics"] as const,
   widgetSettings: ["widget-settings"] as const,
@@ -159,6 +160,28 @@ export function useCreateConnection() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: api.createConnection,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.connections }),
+  });
+}
+
+/** What the install offers beyond the API proper (simulated stores); fetched only when `enabled`. */
+export function useDemoCapabilities(enabled = true) {
+  const api = useAdminApi();
+  // A property of the install, not of the data: it changes only with a restart.
+  return useQuery({
+    queryKey: adminKeys.demoCapabilities,
+    queryFn: api.demoCapabilities,
+    enabled,
+    staleTime: Infinity,
+  });
+}
+
+/** Connects a simulated store (default install); its first full sync then shows through `useSyncProgress`. */
+export function useConnectSimulatedStore() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.connectSimulatedStore,
     onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.connections }),
   });
 }

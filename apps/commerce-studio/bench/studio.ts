@@ -42,19 +42,7 @@ async function loginRouteJs(): Promise<{ files: string[]; gzipKB: number }> {
 async function main() {
   const results: Record<string, unknown> = { loginRouteJs: await loginRouteJs() };
   const gateway = await startTestGateway({ VARAI_ADMIN_EMAIL: ADMIN.email, VARAI_ADMIN_PASSWORD: ADMIN.password });
-  const call = async (method: string, url: string, token?: string, body?: unknown, headers = {}) => {
-    const response = await fetch(`${gateway.base}${url}`, {
-      method,
-      headers: {
-        ...headers,
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = gateway.call;
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
   try {
     const root = (await call("POST", "/v1/auth/login", undefined, ADMIN)).body.accessToken;

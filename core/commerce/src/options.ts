@@ -1,5 +1,5 @@
-import { AppError } from "@varai/schema";
-import type { z } from "zod";
+import { AppError, FRAME_FIELDS } from "@varai/schema";
+import { z } from "zod";
 
 /**
  * An adapter factory's options checked against its schema, every problem listed at once
@@ -15,3 +15,12 @@ export function parseAdapterOptions<S extends z.ZodType>(
   const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
   throw new AppError("INVALID_CONFIG", `${platformName} adapter options: ${problems.join("; ")}`);
 }
+
+/** A store's currency option: ISO 4217, USD unless the store says otherwise (getStoreInfo). */
+export const StoreCurrencyOptionSchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/)
+  .default("USD");
+
+/** A connection's own names for frame facts (see frame-attributes.ts). */
+export const FrameAttributeNamesOptionSchema = z.record(z.string(), z.enum(FRAME_FIELDS)).optional();

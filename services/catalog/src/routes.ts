@@ -1,12 +1,12 @@
-import { actingTenant, isUpstreamRefused, parseInput, type SecretBox } from "@varai/runtime";
-import { AppError, FramePatchSchema, newId, SyncModeSchema } from "@varai/schema";
+import { actingTenant, parseInput } from "@varai/runtime";
+import { AppError, FramePatchSchema, SyncModeSchema } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import type { ConnectionDoc } from "./collections.ts";
-import { type CatalogStore, routeKey } from "./connections-store.ts";
+import type { CatalogStore } from "./connections-store.ts";
+import type { CreateConnection } from "./create-connection.ts";
 import { mergeFrame, type ProductWriter } from "./product-writer.ts";
-import type { AdapterRegistry } from "./registry.ts";
-import { CreateConnectionSchema, ProductListQuerySchema } from "./schemas.ts";
+import { ProductListQuerySchema } from "./schemas.ts";
 import type { SyncEngine } from "./sync.ts";
 import { toPublicConnection, toPublicProduct, toPublicRun } from "./views.ts";
 import type { StatsBuffer } from "./webhook-stats.ts";
@@ -14,15 +14,11 @@ import type { StatsBuffer } from "./webhook-stats.ts";
 export function createRoutes(x: {
   store: CatalogStore;
   writer: ProductWriter;
-  registry: AdapterRegistry;
   sync: SyncEngine;
   stats: StatsBuffer;
-  secretBox: SecretBox;
-  /** The guarded fetch's check: refuses a URL it would refuse to call (scheme, addresses). */
-  checkUpstream: (url: string) => Promise<void>;
+  createConnection: CreateConnection;
   clock: () => Date;
   webhookUrlOf: (c: Pick<ConnectionDoc, "id" | "platform">) => string;
-  autoSync: boolean;
 }): Router {
   const { store, writer } = x;
   const router = Router();
@@ -36,26 +32,6 @@ export function createRoutes(x: {
     if (!doc) throw new AppError("NOT_FOUND", "Connection not found");
     return doc;
   };
-  /**
-   * The URL the adapter will call (apiBaseUrl, else a Woo or Magento storeUrl) is checked before
-   * anything is written, so a refused one is a 400 now rather than a failed sync later.
-   */
-  const checkApiBase = async (input: z.infer<typeof CreateConnectionSchema>) => {
-    const [field, url] = input.apiBaseUrl
-      ? ["apiBaseUrl", input.apiBaseUrl]
-      : "storeUrl" in input
-        ? ["storeUrl", input.storeUrl]
-        : [null, null];
-    if (!field || !url) return;
-    try {
-      await x.checkUpstream(url);
-    } catch (error) {
-      if (!isUpstreamRefused(error)) throw error;
-      throw new AppError("INVALID_INPUT", `${field}: ${error.message}`, {
-        details: { ...error.details, issues: [{ path: field, message: error.message }] },
-      });
-    }
-  };
   const lastRunOf = (doc: ConnectionDoc) =>
     doc.lastSyncRunId ? store.runs.findById(doc.tenantId, doc.lastSyncRunId) : null;
 
@@ -63,58 +39,7 @@ export function createRoutes(x: {
     "/v1/connections",
     handle(async (req, res) => {
       const { tenantId } = actingTenant(req, res, "connections:manage");
-      const input = parseInput(CreateConnectionSchema, req.body);
-      if (!x.registry.supports(input.platform))
-        throw new AppError("UNSUPPORTED", `${input.platform} is not available yet`);
-      await checkApiBase(input);
-      const t = x.clock().toISOString();
-      const id = newId("connection");
-      const doc: ConnectionDoc = {
-        id,
-        tenantId,
-        platform: input.platform,
-        name: input.name,
-        ...("shopDomain" in input ? { shopDomain: input.shopDomain } : {}),
-        ...("storeUrl" in input ? { storeUrl: input.storeUrl } : {}),
-        ...("storeHash" in input ? { storeHash: input.storeHash } : {}),
-        ...("storeCode" in input ? { storeCode: input.storeCode } : {}),
-        ...(input.apiBaseUrl ? { apiBaseUrl: input.apiBaseUrl } : {}),
-        ...(input.frameAttributeNames ? { frameAttributeNames: input.frameAttributeNames } : {}),
-        credentialsCipher: x.secretBox.encrypt(JSON.stringify(input.credentials)),
-        webhookSecretCipher: "webhookSecret" in input ? x.secretBox.encrypt(input.webhookSecret) : null,
-        currency: null,
-        status: "active",
-        uninstalledAt: null,
-        health: "unknown",
-        lastSyncAt: null,
-        lastSyncStartedAt: null,
-        lastSyncRunId: null,
-        lastDeliveryAt: null,
-        webhookStats: { accepted: 0, duplicates: 0, rejectedSignatures: 0, malformed: 0 },
-        webhookCheck: null,
-        createdAt: t,
-        updatedAt: t,
-      };
-      // A shop or store hash routes to one connection: claim the route first (unique id), then write.
-      const identityRoute = doc.shopDomain
-        ? routeKey.shop(doc.shopDomain)
-        : doc.storeHash
-          ? routeKey.storeHash(doc.storeHash)
-          : null;
-      if (identityRoute) {
-        const existing = await store.routes.findById(identityRoute);
-        if (existing) {
-          const other = await store.connections.findById(existing.tenantId, existing.connectionId);
-          if (other?.status === "active") throw new AppError("CONFLICT", "This store is already connected");
-          await store.routes.deleteOne({ id: identityRoute });
-        }
-        await store.routes.insertOne({ id: identityRoute, tenantId, connectionId: id, platform: doc.platform });
-      }
-      await store.routes.insertOne({ id: routeKey.connection(id), tenantId, connectionId: id, platform: doc.platform });
-      await store.connections.insertOne(tenantId, doc);
-      store.invalidate(doc);
-      const run = x.autoSync ? await x.sync.startRun(doc, "full") : null;
-      res.status(201).json(toPublicConnection({ ...doc, lastSyncRunId: run?.id ?? null }, x.webhookUrlOf(doc), run));
+      res.status(201).json(await x.createConnection(tenantId, req.body));
     }),
   );
 

@@ -2,6 +2,8 @@ import { createGuardedFetch, type RuntimeDeps } from "@varai/runtime";
 import { Router } from "express";
 import { createCatalogStore } from "./connections-store.ts";
 import { createCatalogConsumers } from "./consumers.ts";
+import { createConnectionUseCase } from "./create-connection.ts";
+import { createDeadLetterPrivacy } from "./dead-letter-privacy.ts";
 import { createDeliveryLog, withDeliveryListener } from "./delivery-log.ts";
 import { createRateGovernor } from "./governor.ts";
 import { createIntakeActivity } from "./intake-activity.ts";
@@ -18,6 +20,7 @@ import { createEventHandler } from "./worker.ts";
 
 export type { ConnectionDoc, ProductDoc, SyncRunDoc } from "./collections.ts";
 export { CATALOG_QUEUES } from "./collections.ts";
+export type { CreateConnection } from "./create-connection.ts";
 export type { AdapterFactory, ResolvedConnection } from "./registry.ts";
 export type { CatalogActivity, CatalogService, CatalogServiceOptions } from "./types.ts";
 export type { OrderNotification, PrivacyRequest } from "./worker.ts";
@@ -26,6 +29,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   const webhookUrlOf = webhookUrlFor(options.publicBaseUrl);
   const store = createCatalogStore(deps);
   deps.privacy.register(createCatalogPrivacy(deps, store));
+  deps.privacy.register(createDeadLetterPrivacy(deps.queue, options.shoppers));
   const outbound = options.fetch ?? createGuardedFetch();
   const registry = createAdapterRegistry({
     secretBox: options.secretBox,
@@ -72,19 +76,18 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
   });
 
   const webhookIntake = createWebhookIntake({ deps, store, registry, stats, deliveries, activity });
+  const createConnection = createConnectionUseCase({
+    store,
+    registry,
+    sync,
+    secretBox: options.secretBox,
+    checkUpstream: outbound.check,
+    clock: deps.clock,
+    webhookUrlOf,
+    autoSync: options.autoSync ?? true,
+  });
   const router = Router().use(
-    createRoutes({
-      store,
-      writer,
-      registry,
-      sync,
-      stats,
-      secretBox: options.secretBox,
-      checkUpstream: outbound.check,
-      clock: deps.clock,
-      webhookUrlOf,
-      autoSync: options.autoSync ?? true,
-    }),
+    createRoutes({ store, writer, sync, stats, createConnection, clock: deps.clock, webhookUrlOf }),
   );
 
   const consumers = createCatalogConsumers({ deps, activity, handleEvent, sync, stats, options });
@@ -94,6 +97,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     router,
     rawRoutes: [webhookIntake],
     openapi: catalogOpenApi,
+    createConnection,
     reconcile: () => sync.reconcile(),
     resumeStaleRuns: () => sync.resumeStale(),
     start: () => consumers.start(),

@@ -1,5 +1,6 @@
-import type { GuardedFetch, SecretBox, ServiceModule } from "@varai/runtime";
+import type { GuardedFetch, SecretBox, ServiceModule, ShopperIdentity } from "@varai/runtime";
 import type { Platform } from "@varai/schema";
+import type { CreateConnection } from "./create-connection.ts";
 import type { AdapterFactory } from "./registry.ts";
 import type { SyncOptions, SyncProgress } from "./sync.ts";
 import type { OrderNotification, PrivacyRequest } from "./worker.ts";
@@ -27,6 +28,11 @@ export interface CatalogServiceOptions {
    * Default: `createGuardedFetch()` (https, public addresses only).
    */
   fetch?: GuardedFetch;
+  /**
+   * Resolves a privacy subject to every id the shopper is stored under, so that dead-lettered
+   * webhook events about them (orders, privacy requests) are found by id or email alone.
+   */
+  shoppers?: Pick<ShopperIdentity, "resolve">;
   /** Adapters for more platforms, or replacements. */
   adapterFactories?: Partial<Record<Platform, AdapterFactory>>;
   sync?: SyncOptions;
@@ -47,6 +53,8 @@ export type CatalogActivity =
   | { kind: "webhook"; tenantId: string; connectionId: string; topic: string; receivedAt: string };
 
 export interface CatalogService extends ServiceModule {
+  /** `POST /v1/connections` as a call: validates `body`, creates the connection, starts its full sync. */
+  createConnection: CreateConnection;
   /** Runs one reconciliation pass now (the schedule calls the same). */
   reconcile(): Promise<void>;
   /** Re-enqueues sync runs whose worker died; called by start(). */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { AcceptedWebhook, WebhookEvent, WebhookRequest } from "@varai/commerce";
+import type { AcceptedWebhook, PingEvent, WebhookEvent, WebhookFailure, WebhookRequest } from "@varai/commerce";
 import { type RawRoute, type RuntimeDeps, toHttpError, writeProblem } from "@varai/runtime";
 import { AppError, type Platform } from "@varai/schema";
 import express, { type Request, type Response } from "express";
@@ -10,7 +10,7 @@ import { type CatalogStore, routeKey } from "./connections-store.ts";
 import type { DeliveryLog } from "./delivery-log.ts";
 import type { IntakeActivity } from "./intake-activity.ts";
 import type { AdapterRegistry } from "./registry.ts";
-import { createSignatureGuard } from "./signature-guard.ts";
+import { createSignatureGuard, type SignatureGuard } from "./signature-guard.ts";
 import type { StatsBuffer } from "./webhook-stats.ts";
 
 /** Shopify retries for 4 h, BigCommerce for 48 h: keep dedupe keys past the longest window. */
@@ -99,18 +99,74 @@ async function readRawBody(req: IncomingMessage, limit: number): Promise<Buffer>
   }
 }
 
-/**
- * Verified intake: raw body (5 MB cap, 413) -> find the connection (404 if unknown) -> the
- * adapter verifies the signature on the raw bytes BEFORE parsing (401: nothing stored, no
- * outbound call) -> dedupe (cache) -> enqueue (durable) -> 200; the delivery record and the
- * counters are written in batches after the ack. Duplicates, stale and ignored topics are 200
- * so platforms do not retry them.
- *
- * Served as a raw route (runtime RawRoute): node's request and response, ahead of express and the
- * gateway's middleware; the signature is these deliveries' authentication.
- */
-export function createWebhookIntake({ deps, store, registry, stats, deliveries, activity }: IntakeDeps): RawRoute {
-  const guard = createSignatureGuard(deps);
+/** Dedupe, then the durable enqueue (the ack), then the delivery record and counters (batched). */
+async function accept(
+  { deps, stats, deliveries }: IntakeDeps,
+  connection: ConnectionDoc,
+  event: Exclude<EventJob["event"], PingEvent>,
+  now: Date,
+): Promise<"duplicate" | "accepted"> {
+  const receivedAt = now.toISOString();
+  const deliveryId = createHash("sha256")
+    .update(`${connection.id}\n${event.dedupeKey}`)
+    .digest("base64url")
+    .slice(0, 32);
+  const fresh = await deps.cache.setIfAbsent(`catalog:webhook:${deliveryId}`, 1, DEDUPE_TTL_MS);
+  if (!fresh) {
+    stats.count(connection, "duplicates", receivedAt);
+    return "duplicate";
+  }
+  const job: EventJob = {
+    tenantId: connection.tenantId,
+    connectionId: connection.id,
+    receivedAt,
+    deliveryId,
+    event,
+  };
+  try {
+    await deps.queue.enqueue(CATALOG_QUEUES.events, job, { id: deliveryId });
+  } catch (error) {
+    // Not accepted after all: forget the delivery so the platform's retry is processed.
+    await deps.cache.delete(`catalog:webhook:${deliveryId}`);
+    throw error;
+  }
+  deliveries.record({
+    id: deliveryId,
+    tenantId: connection.tenantId,
+    connectionId: connection.id,
+    topic: event.topic,
+    outcome: "accepted",
+    receivedAt,
+    expiresAt: new Date(now.getTime() + DEDUPE_TTL_MS),
+  });
+  stats.count(connection, "accepted", receivedAt);
+  return "accepted";
+}
+
+/** A refused delivery: a bad or missing signature spends the client's budget; a malformed one is counted and logged (never the body). */
+async function countRefusal(
+  { deps, stats }: IntakeDeps,
+  guard: SignatureGuard,
+  connection: ConnectionDoc,
+  failure: WebhookFailure,
+  ip: string,
+  receivedAt: string,
+): Promise<void> {
+  if (failure.reason === "bad-signature" || failure.reason === "unauthenticated") {
+    stats.count(connection, "rejectedSignatures", null);
+    await guard.refused(ip);
+  }
+  if (failure.reason === "malformed") {
+    stats.count(connection, "malformed", receivedAt);
+    deps.logger.warn(
+      { connectionId: connection.id, tenantId: connection.tenantId, reason: failure.message },
+      "malformed webhook",
+    );
+  }
+}
+
+/** The raw body as sent (5 MB at most, compressed or not) with the headers the adapter verifies. */
+function createDeliveryReader() {
   // body-parser's raw (what express.raw is) works on node's own request and response.
   const inflate = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT_BYTES });
   const readCompressed = (req: IncomingMessage, res: ServerResponse) =>
@@ -122,6 +178,40 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
         resolve(Buffer.isBuffer(body) ? body : Buffer.alloc(0));
       }),
     );
+
+  return async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    connectionId: string | undefined,
+  ): Promise<WebhookRequest> => {
+    const encoding = req.headers["content-encoding"];
+    const rawBody =
+      encoding === undefined || encoding.toLowerCase() === "identity"
+        ? await readRawBody(req, WEBHOOK_BODY_LIMIT_BYTES)
+        : await readCompressed(req, res);
+    return {
+      rawBody,
+      headers: req.headers,
+      method: req.method ?? "POST",
+      pathParams: connectionId === undefined ? {} : { connectionId },
+    };
+  };
+}
+
+/**
+ * Verified intake: raw body (5 MB cap, 413) -> find the connection (404 if unknown) -> the
+ * adapter verifies the signature on the raw bytes BEFORE parsing (401: nothing stored, no
+ * outbound call) -> dedupe (cache) -> enqueue (durable) -> 200; the delivery record and the
+ * counters are written in batches after the ack. Duplicates, stale and ignored topics are 200
+ * so platforms do not retry them.
+ *
+ * Served as a raw route (runtime RawRoute): node's request and response, ahead of express and the
+ * gateway's middleware; the signature is these deliveries' authentication.
+ */
+export function createWebhookIntake(x: IntakeDeps): RawRoute {
+  const { deps, store, registry, activity } = x;
+  const guard = createSignatureGuard(deps);
+  const readDelivery = createDeliveryReader();
 
   const intake = async (req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> => {
     activity?.touch();
@@ -135,17 +225,7 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
         res.setHeader("Allow", "POST");
         return plain(res, 405, "Method Not Allowed");
       }
-      const encoding = req.headers["content-encoding"];
-      const rawBody =
-        encoding === undefined || encoding.toLowerCase() === "identity"
-          ? await readRawBody(req, WEBHOOK_BODY_LIMIT_BYTES)
-          : await readCompressed(req, res);
-      const request: WebhookRequest = {
-        rawBody,
-        headers: req.headers,
-        method: req.method ?? "POST",
-        pathParams: connectionId === undefined ? {} : { connectionId },
-      };
+      const request = await readDelivery(req, res, connectionId);
       // The delivery names its connection (unverified); that connection's adapter verifies it.
       const route = registry.routeWebhook(platform, request);
       if (!route.ok) return plain(res, route.error.status, route.error.message);
@@ -158,21 +238,8 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
       const now = deps.clock();
       const receivedAt = now.toISOString();
       if (!parsed.ok) {
-        const failure = parsed.error;
-        // No credential at all counts like a wrong one: both spend the client's refused-signature budget.
-        if (failure.reason === "bad-signature" || failure.reason === "unauthenticated") {
-          stats.count(connection, "rejectedSignatures", null);
-          await guard.refused(ip);
-        }
-        if (failure.reason === "malformed") {
-          // Signed by the platform but unreadable: counted and logged (never the body), nothing else stored.
-          stats.count(connection, "malformed", receivedAt);
-          deps.logger.warn(
-            { connectionId: connection.id, tenantId: connection.tenantId, reason: failure.message },
-            "malformed webhook",
-          );
-        }
-        return plain(res, failure.status, failure.message);
+        await countRefusal(x, guard, connection, parsed.error, ip, receivedAt);
+        return plain(res, parsed.error.status, parsed.error.message);
       }
       const event = parsed.value;
       if (event.kind === "ping") return plain(res, 200, "ok");
@@ -180,40 +247,7 @@ export function createWebhookIntake({ deps, store, registry, stats, deliveries, 
       // An uninstalled store's catalog and order events are dropped by the worker (one place for
       // every event, mapped here or there).
 
-      const deliveryId = createHash("sha256")
-        .update(`${connection.id}\n${event.dedupeKey}`)
-        .digest("base64url")
-        .slice(0, 32);
-      const fresh = await deps.cache.setIfAbsent(`catalog:webhook:${deliveryId}`, 1, DEDUPE_TTL_MS);
-      if (!fresh) {
-        stats.count(connection, "duplicates", receivedAt);
-        return plain(res, 200, "duplicate");
-      }
-      const job: EventJob = {
-        tenantId: connection.tenantId,
-        connectionId: connection.id,
-        receivedAt,
-        deliveryId,
-        event,
-      };
-      try {
-        await deps.queue.enqueue(CATALOG_QUEUES.events, job, { id: deliveryId });
-      } catch (error) {
-        // Not accepted after all: forget the delivery so the platform's retry is processed.
-        await deps.cache.delete(`catalog:webhook:${deliveryId}`);
-        throw error;
-      }
-      deliveries.record({
-        id: deliveryId,
-        tenantId: connection.tenantId,
-        connectionId: connection.id,
-        topic: event.topic,
-        outcome: "accepted",
-        receivedAt,
-        expiresAt: new Date(now.getTime() + DEDUPE_TTL_MS),
-      });
-      stats.count(connection, "accepted", receivedAt);
-      return plain(res, 200, "accepted");
+      return plain(res, 200, await accept(x, connection, event, now));
     } catch (error) {
       // body-parser's own errors (an inflated body over the limit, a bad encoding) map to their codes.
       const appError = toHttpError(error);

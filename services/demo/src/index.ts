@@ -9,3 +9,5 @@ export {
   demoProductUrl,
 } from "./module.ts";
 export { demoAssetId, demoImageKey, demoProductId, type SeedResult, seedDemo } from "./seed.ts";
+export { createSimulatedStores, type SimulatedStores, type SimulatedStoresOptions } from "./simulated-stores.ts";
+export { ConnectSimulatedStoreSchema } from "./simulated-stores-routes.ts";

@@ -1,14 +1,22 @@
 import type { AuthService } from "@varai/auth";
 import type { RuntimeDeps, ServiceModule } from "@varai/runtime";
 import type { Product } from "@varai/schema";
+import { Router } from "express";
 import { ensureDemoKey } from "./demo-key.ts";
 import { DEMO_TENANT } from "./frames.ts";
 import { createDemoRouter } from "./routes.ts";
 import { type SeedResult, seedDemo } from "./seed.ts";
+import type { SimulatedStores } from "./simulated-stores.ts";
+import { createSimulatedStoresRouter, simulatedStoresOpenApi } from "./simulated-stores-routes.ts";
 
 export interface DemoModuleOptions {
   /** The widget loader the pages load, as a merchant's one script tag would. */
   widgetScriptSrc?: string;
+  /**
+   * "Connect a simulated store" (DEMO on): served under `/v1/demo/*` and stopped with the module.
+   * Null or absent: the capability is empty and the endpoint answers 501.
+   */
+  simulatedStores?: SimulatedStores | null;
 }
 
 export interface DemoSeedOptions {
@@ -29,12 +37,21 @@ export interface DemoModule extends ServiceModule {
 /** The demo storefront (`/demo`): pages over the seeded demo tenant, its images and try-on assets. */
 export function createDemoModule(deps: RuntimeDeps, options: DemoModuleOptions = {}): DemoModule {
   let publishableKey: string | null = null;
+  const simulatedStores = options.simulatedStores ?? null;
   return {
     name: "demo",
-    router: createDemoRouter(deps, {
-      ...(options.widgetScriptSrc ? { widgetScriptSrc: options.widgetScriptSrc } : {}),
-      publishableKey: () => publishableKey,
-    }),
+    router: Router()
+      .use(createSimulatedStoresRouter(simulatedStores))
+      .use(
+        createDemoRouter(deps, {
+          ...(options.widgetScriptSrc ? { widgetScriptSrc: options.widgetScriptSrc } : {}),
+          publishableKey: () => publishableKey,
+        }),
+      ),
+    openapi: simulatedStoresOpenApi,
+    async stop() {
+      await simulatedStores?.close();
+    },
     async seed({ publicBaseUrl, dataDir, auth }) {
       const result = await seedDemo(deps, { publicBaseUrl });
       if (result.status !== "skipped")

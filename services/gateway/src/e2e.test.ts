@@ -237,6 +237,17 @@ describe("tenant isolation across every service", () => {
   });
 });
 
+describe("simulated stores outside the default install (DEMO off)", () => {
+  it("offers none, and refuses to connect one with a 501 problem", async () => {
+    const capabilities = await call("GET", "/v1/demo/capabilities", { token: A.token });
+    expect(capabilities).toMatchObject({ status: 200, body: { simulatedStores: { platforms: [] } } });
+    const res = await call("POST", "/v1/demo/simulated-stores", { token: A.token, body: { platform: "woocommerce" } });
+    expect(res.status).toBe(501);
+    expect(res.body).toMatchObject({ code: "UNSUPPORTED", detail: expect.stringContaining("DEMO") });
+    expect((await call("POST", "/v1/demo/simulated-stores", { body: { platform: "woocommerce" } })).status).toBe(401);
+  });
+});
+
 describe("storefront calls from the merchant's own domain", () => {
   it("answers the CORS preflight of a storefront route for any origin, without credentials", async () => {
     const res = await fetch(`${base}/v1/recommendations`, {

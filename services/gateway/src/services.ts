@@ -2,7 +2,7 @@ import { hkdfSync } from "node:crypto";
 import { createAnalyticsService } from "@varai/analytics";
 import { type AuthService, createAuthService, loadOrCreateHashKey, loadOrCreateLocalKeys } from "@varai/auth";
 import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
-import { createDemoModule, type DemoModule, demoProductUrl } from "@varai/demo";
+import { createDemoModule, createSimulatedStores, type DemoModule, demoProductUrl } from "@varai/demo";
 import { createMlService } from "@varai/ml";
 import { createRecommendationsService } from "@varai/recommendations";
 import {
@@ -68,10 +68,22 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     store: deps.store,
     clock: deps.clock,
   });
+  // The default install's "connect a simulated store": connections made through the catalog's
+  // own path (bound below, called only on request) to a local simulator per tenant.
+  const simulatedStores = env.demo
+    ? createSimulatedStores({
+        connect: (tenantId, body) => catalog.createConnection(tenantId, body),
+        logger: deps.logger.child({ component: "simulated-stores" }),
+        ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
+        ...(env.bigcommerce ? { bigcommerceClientSecret: env.bigcommerce.clientSecret } : {}),
+      })
+    : null;
   // One guarded fetch for every URL a tenant or a platform gave us (connections, product images).
+  // The simulators' exact origins are trusted; loopback and private addresses stay refused.
   const upstreams = createGuardedFetch({
     allowHttp: env.allowPrivateUpstreams,
     allowPrivateAddresses: env.allowPrivateUpstreams,
+    ...(simulatedStores ? { trustedOrigin: simulatedStores.isSimulatorOrigin } : {}),
   });
 
   const auth = await createAuthService(deps, {
@@ -124,6 +136,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
     ...(env.bigcommerce ? { bigcommerce: env.bigcommerce } : {}),
     fetch: upstreams,
+    shoppers,
     // Paid orders from the platforms' verified webhooks become purchase events.
     onOrder: (order) => analytics.ingestPurchase(toPurchase(order)),
     // Shopify's mandatory compliance topics run the same export / redaction as the admin API.
@@ -135,7 +148,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     shoppers,
     onTraining: (tenantId, update) => publish(tenantId, "training", { ...update }),
   });
-  const demo = createDemoModule(deps, { widgetScriptSrc: "/widget/varai.js" });
+  const demo = createDemoModule(deps, { widgetScriptSrc: "/widget/varai.js", simulatedStores });
 
   return {
     // Live last: it stops after the services that publish to it.

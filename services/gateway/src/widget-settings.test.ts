@@ -11,19 +11,7 @@ let admin = "";
 let viewer = "";
 let pk = "";
 
-async function call(method: string, url: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${gateway.base}${url}`, {
-    method,
-    headers: {
-      ...headers,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const call: TestGateway["call"] = (...args) => gateway.call(...args);
 
 const widgetConfig = () => call("GET", "/widget/config", undefined, undefined, { "x-varai-key": pk, origin: ORIGIN });
 

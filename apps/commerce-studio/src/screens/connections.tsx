@@ -1,10 +1,13 @@
 import {
   type ConnectionView,
   problemsByField,
+  type SimulatedPlatform,
   type SyncProgressData,
   useCan,
   useConnections,
+  useConnectSimulatedStore,
   useCreateConnection,
+  useDemoCapabilities,
   useStartSync,
   useSyncProgress,
 } from "@varai/admin-kit";
@@ -24,6 +27,8 @@ import {
   Modal,
   Popover,
   ProgressBar,
+  Radio,
+  RadioGroup,
   Select,
   SelectValue,
   TextField,
@@ -31,6 +36,13 @@ import {
 import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
 type Platform = "woocommerce" | "shopify" | "bigcommerce" | "magento";
+
+const PLATFORM_LABELS: Record<Platform, string> = {
+  woocommerce: "WooCommerce",
+  shopify: "Shopify",
+  bigcommerce: "BigCommerce",
+  magento: "Magento",
+};
 
 /** Each platform's fields: [name in the API body, label, secret?, required?]. */
 const FIELDS: Record<Platform, ReadonlyArray<[string, string, boolean, boolean]>> = {
@@ -171,6 +183,65 @@ function AddConnection() {
   );
 }
 
+/**
+ * The default install's "connect a simulated store": the server starts a simulated shop of the
+ * chosen platform and connects it like any store, so a newcomer sees a real sync happen.
+ */
+function ConnectSimulatedStore({ platforms }: { platforms: readonly SimulatedPlatform[] }) {
+  const [platform, setPlatform] = useState<SimulatedPlatform>(platforms[0]!);
+  const connect = useConnectSimulatedStore();
+  const { form, fields } = problemsByField(connect.error);
+  const problem = form ?? fields.platform ?? null;
+  return (
+    <DialogTrigger onOpenChange={() => connect.reset()}>
+      <Button className="button secondary">Connect a simulated store</Button>
+      <Modal className="modal" isDismissable>
+        <Dialog className="dialog">
+          {({ close }) => (
+            <Form
+              onSubmit={(e) => {
+                e.preventDefault();
+                connect.mutate(platform, { onSuccess: close });
+              }}
+            >
+              <Heading slot="title">Connect a simulated store</Heading>
+              <p className="muted">
+                A simulated shop with a few dozen frames runs inside this install. It is connected like a real store:
+                its catalog syncs in, and it sends signed webhooks as its frames change.
+              </p>
+              <RadioGroup
+                className="radio-group"
+                value={platform}
+                onChange={(value) => setPlatform(value as SimulatedPlatform)}
+              >
+                <Label>Platform</Label>
+                {platforms.map((p) => (
+                  <Radio key={p} value={p} className="radio">
+                    {PLATFORM_LABELS[p]}
+                  </Radio>
+                ))}
+              </RadioGroup>
+              {problem && (
+                <p className="form-error" role="alert">
+                  {problem}
+                </p>
+              )}
+              <div className="dialog-actions">
+                <Button className="button secondary" onPress={close}>
+                  Cancel
+                </Button>
+                <Button type="submit" className="button primary" isDisabled={connect.isPending}>
+                  {connect.isPending ? "Connecting…" : "Connect"}
+                </Button>
+              </div>
+            </Form>
+          )}
+        </Dialog>
+      </Modal>
+    </DialogTrigger>
+  );
+}
+
 function SyncStatus({ connection, live }: { connection: ConnectionView; live: SyncProgressData | undefined }) {
   // The live event is newer than the list whenever it is about the same or a later run.
   const run =
@@ -185,10 +256,11 @@ function SyncStatus({ connection, live }: { connection: ConnectionView; live: Sy
           aria-label={`Sync of ${connection.name}`}
           valueLabel={`${run.counts.fetched} products`}
         >
-          {({ valueText }) => (
+          {() => (
             <>
+              {/* An indeterminate bar has no valueText: the counts are written out. */}
               <span className="progress-label">
-                {run.mode} sync {run.status}: {valueText}
+                {run.mode} sync {run.status}: {run.counts.fetched} fetched, {run.counts.upserted} written
               </span>
               <div className="bar">
                 <div className="fill" />
@@ -262,9 +334,15 @@ export function ConnectionsScreen() {
   const connections = useConnections();
   const progress = useSyncProgress();
   const canManage = useCan("connections:manage");
+  // Asked only of those who could use it; an older gateway without the endpoint offers nothing.
+  const capabilities = useDemoCapabilities(canManage);
+  const simulated = canManage ? (capabilities.data?.simulatedStores.platforms ?? []) : [];
   return (
     <section>
-      <PageHeader title="Connections">{canManage && <AddConnection />}</PageHeader>
+      <PageHeader title="Connections">
+        {simulated.length > 0 && <ConnectSimulatedStore platforms={simulated} />}
+        {canManage && <AddConnection />}
+      </PageHeader>
       {connections.isPending ? (
         <Loading what="connections" />
       ) : connections.isError ? (
@@ -272,7 +350,13 @@ export function ConnectionsScreen() {
       ) : connections.data.items.length === 0 ? (
         <Empty>
           <p>No store is connected yet.</p>
-          {canManage ? <p>Add one to sync its catalog.</p> : <p>Ask a tenant admin to connect one.</p>}
+          {!canManage ? (
+            <p>Ask a tenant admin to connect one.</p>
+          ) : simulated.length > 0 ? (
+            <p>Add one to sync its catalog, or connect a simulated store to see a sync happen.</p>
+          ) : (
+            <p>Add one to sync its catalog.</p>
+          )}
         </Empty>
       ) : (
         <div className="cards">

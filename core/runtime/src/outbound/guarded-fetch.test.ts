@@ -334,4 +334,19 @@ describe("createGuardedFetch", () => {
     const response = await dev(`http://127.0.0.1:${port}/`);
     expect(await response.text()).toBe("ok");
   });
+
+  it("reaches a trusted origin as it is, and nothing else on loopback (the demo's simulator)", async () => {
+    const origin = `http://127.0.0.1:${port}`;
+    const guarded = createGuardedFetch({ trustedOrigin: (o) => o === origin });
+    fetches.push(guarded);
+    expect(await (await guarded(`${origin}/`)).text()).toBe("ok");
+    await expect(guarded.check(`${origin}/shopify`)).resolves.toBeUndefined();
+    await expect(guarded.check(`http://127.0.0.1:${port + 1}/`)).rejects.toMatchObject({
+      details: { reason: UPSTREAM_REFUSED, refusal: "scheme" },
+    });
+    await expect(guarded(`https://127.0.0.1:${port}/`)).rejects.toMatchObject({
+      details: { reason: UPSTREAM_REFUSED, refusal: "address" },
+    });
+    await expect(guarded(`http://localhost:${port}/`)).rejects.toMatchObject({ details: { reason: UPSTREAM_REFUSED } });
+  });
 });

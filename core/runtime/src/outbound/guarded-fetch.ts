@@ -12,6 +12,12 @@ export interface OutboundPolicy {
   allowHttp?: boolean;
   /** Allow loopback, private, link-local, CGNAT, unique-local... addresses (development only). Default false. */
   allowPrivateAddresses?: boolean;
+  /**
+   * Origins this deployment serves itself and may call as they are (the default install's platform
+   * simulator on `http://127.0.0.1:<port>`): called with a URL's exact origin; true skips the scheme
+   * and address checks for that URL only, not for other ports or hosts. Default: none.
+   */
+  trustedOrigin?: (origin: string) => boolean;
   /** Redirects followed, each hop checked like the first. Default 5. */
   maxRedirects?: number;
   /** The whole exchange, redirects and body included. Default 15 s. */
@@ -74,6 +80,7 @@ export function createGuardedFetch(policy: OutboundPolicy = {}, deps: OutboundDe
   const maxRedirects = policy.maxRedirects ?? 5;
   const timeoutMs = policy.timeoutMs ?? 15_000;
   const maxBytes = policy.maxResponseBytes ?? 32 * 1024 * 1024;
+  const trustedOrigin = policy.trustedOrigin ?? (() => false);
   const lookup = deps.lookup ?? ((hostname: string) => dnsLookup(hostname, { all: true, verbatim: true }));
   const openSocket = deps.connect ?? buildConnector({});
 
@@ -106,17 +113,22 @@ export function createGuardedFetch(policy: OutboundPolicy = {}, deps: OutboundDe
     },
   });
 
-  /** What can be decided from the URL alone, before any socket. */
-  const checkUrl = (url: URL) => {
+  // A trusted origin is one of our own servers: its sockets skip the address check (own pool).
+  const trustedAgent = new Agent();
+
+  /** What can be decided from the URL alone, before any socket. True: a trusted origin. */
+  const checkUrl = (url: URL): boolean => {
+    if (url.username || url.password) throw refused(url.host, "credentials in the URL", "credentials");
+    if (trustedOrigin(url.origin)) return true;
     if (url.protocol !== "https:" && !(allowHttp && url.protocol === "http:"))
       throw refused(
         url.host,
         `${url.protocol.replace(/:$/, "")} is not allowed${allowHttp ? "" : " (https only)"}`,
         "scheme",
       );
-    if (url.username || url.password) throw refused(url.host, "credentials in the URL", "credentials");
     const host = stripBrackets(url.hostname);
     if (isIP(host)) checkAddress(host, host);
+    return false;
   };
 
   const guarded = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
@@ -139,7 +151,7 @@ export function createGuardedFetch(policy: OutboundPolicy = {}, deps: OutboundDe
     };
 
     for (let hop = 0; ; hop++) {
-      checkUrl(url);
+      const trusted = checkUrl(url);
       let response: Awaited<ReturnType<typeof undiciFetch>>;
       try {
         response = await undiciFetch(url, {
@@ -148,7 +160,7 @@ export function createGuardedFetch(policy: OutboundPolicy = {}, deps: OutboundDe
           body: body as never,
           redirect: "manual",
           signal,
-          dispatcher: agent,
+          dispatcher: trusted ? trustedAgent : agent,
           ...(body instanceof ReadableStream ? { duplex: "half" } : {}),
         } as Parameters<typeof undiciFetch>[1]);
       } catch (error) {
@@ -178,7 +190,7 @@ export function createGuardedFetch(policy: OutboundPolicy = {}, deps: OutboundDe
   return Object.assign(guarded, {
     async check(value: string | URL) {
       const url = new URL(value.toString());
-      checkUrl(url);
+      if (checkUrl(url)) return;
       try {
         await resolve(url.hostname);
       } catch (error) {
@@ -189,7 +201,9 @@ export function createGuardedFetch(policy: OutboundPolicy = {}, deps: OutboundDe
         throw new AppError("UPSTREAM_UNAVAILABLE", `Could not resolve ${url.host}`, { cause: error });
       }
     },
-    close: () => agent.close(),
+    close: async () => {
+      await Promise.all([agent.close(), trustedAgent.close()]);
+    },
   });
 }
 

@@ -1,11 +1,7 @@
 import { noopLogger } from "@varai/commerce";
-import { type BigCommerceSim, bigCommerceHandlers } from "./bigcommerce.ts";
+import type { BigCommerceSim, MagentoSim, ShopifySim, SimWebhook, WooSim } from "@varai/simulator";
 import type { ContractSim } from "./contract.ts";
-import { type MagentoSim, magentoHandlers } from "./magento.ts";
-import { shopifyHandlers, wooCommerceHandlers } from "./msw.ts";
-import type { ShopifySim } from "./shopify.ts";
-import type { SimWebhook } from "./store.ts";
-import type { WooSim } from "./woocommerce.ts";
+import { bigCommerceHandlers, magentoHandlers, shopifyHandlers, wooCommerceHandlers } from "./msw.ts";
 
 type ContractWebhook = Parameters<ContractSim["webhook"]>;
 

@@ -1,9 +1,9 @@
 import type { CommerceAdapter, WebhookRequest } from "@varai/commerce";
 import { isAppError, ProductDraftSchema } from "@varai/schema";
+import type { SimStore, SimWebhook } from "@varai/simulator";
 import type { RequestHandler } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { SimStore, SimWebhook } from "./store.ts";
 
 /** The platform-neutral handle on a simulated store that the contract drives. */
 export interface ContractSim {

@@ -1,12 +1,6 @@
-// Platform simulator (a local fake Shopify, WooCommerce, Magento 2 and BigCommerce), msw
-// handlers per platform built on the same code, and the CommerceAdapter contract suite.
-export * from "./bigcommerce.ts";
-export * from "./catalog.ts";
+// The platform simulator lives in @varai/simulator (the demo uses it too); re-exported here so
+// tests keep one import. Beside it: msw handlers per platform and the CommerceAdapter contract suite.
+export * from "@varai/simulator";
 export * from "./contract.ts";
 export * from "./contract-sims.ts";
-export * from "./magento.ts";
 export * from "./msw.ts";
-export * from "./server.ts";
-export * from "./shopify.ts";
-export * from "./store.ts";
-export * from "./woocommerce.ts";

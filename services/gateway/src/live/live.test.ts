@@ -12,19 +12,7 @@ let sim: PlatformSimulator;
 const tenants: Record<"A" | "B", { id: string; token: string; pk: string }> = {} as never;
 const sockets: OpenedLive[] = [];
 
-async function call(method: string, url: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${gateway.base}${url}`, {
-    method,
-    headers: {
-      ...headers,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : null };
-}
+const call: TestGateway["call"] = (...args) => gateway.call(...args);
 
 async function ticketFor(token: string): Promise<string> {
   const issued = await call("POST", "/v1/live/tickets", token);

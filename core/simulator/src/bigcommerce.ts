@@ -1,5 +1,4 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
-import { HttpResponse, http } from "msw";
 import type { SimProduct } from "./catalog.ts";
 import { createSimStore, type SimStore, type SimStoreOptions, type SimWebhook, sleep } from "./store.ts";
 
@@ -352,16 +351,4 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
       used = quota;
     },
   };
-}
-
-/** msw handlers serving a simulated BigCommerce API at `baseUrl` (`/stores/{hash}/...` below it). */
-export function bigCommerceHandlers(sim: BigCommerceSim, baseUrl = "https://api.bigcommerce.com") {
-  return [
-    http.all(`${baseUrl}/*`, async ({ request }) => {
-      const path = new URL(request.url).pathname.slice(new URL(baseUrl).pathname.replace(/\/$/, "").length);
-      return (
-        (await sim.handle(request, path)) ?? HttpResponse.json({ status: 404, title: "Not Found" }, { status: 404 })
-      );
-    }),
-  ];
 }

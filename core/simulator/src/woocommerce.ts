@@ -15,6 +15,12 @@ export interface WooSimOptions extends SimStoreOptions {
   currency?: string;
   /** Host-level limit (token bucket of this many requests, refilled per second). Default: none. */
   requestsPerSecond?: number;
+  /**
+   * Serves at most this many products per page whatever `per_page` asks (a host or plugin that
+   * lowers WordPress's cap; the headers follow it). The demo uses it so a backfill takes visible
+   * pages. Default: none (per_page as asked, 1-100).
+   */
+  maxPageSize?: number;
 }
 
 export interface WooSim {
@@ -137,10 +143,11 @@ export function createWooSim(options: WooSimOptions = {}): WooSim {
   const api = async (request: Request, route: string, url: URL): Promise<Response> => {
     const q = url.searchParams;
     if (request.method === "GET" && route === "/products") {
-      const perPage = Number(q.get("per_page") ?? 10);
+      const asked = Number(q.get("per_page") ?? 10);
       const page = Number(q.get("page") ?? 1);
-      if (!(perPage >= 1 && perPage <= 100))
+      if (!(asked >= 1 && asked <= 100))
         return problem(400, "rest_invalid_param", "per_page must be between 1 (inclusive) and 100 (inclusive)");
+      const perPage = Math.min(asked, options.maxPageSize ?? asked);
       const since = q.get("modified_after");
       const sinceMs = since ? Date.parse(q.get("dates_are_gmt") === "true" ? `${since}Z` : since) : null;
       const all = [...store.products.values()]

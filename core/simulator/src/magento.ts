@@ -1,5 +1,4 @@
 import { createHmac, randomUUID } from "node:crypto";
-import { HttpResponse, http } from "msw";
 import type { SimProduct } from "./catalog.ts";
 import { createSimStore, type SimStore, type SimStoreOptions, type SimWebhook, sleep } from "./store.ts";
 
@@ -477,17 +476,4 @@ export function createMagentoSim(options: MagentoSimOptions = {}): MagentoSim {
     },
     restProduct,
   };
-}
-
-/** msw handlers serving a simulated Magento store at `baseUrl` (`/rest/...` below it). */
-export function magentoHandlers(sim: MagentoSim, baseUrl = "https://magento.example") {
-  return [
-    http.all(`${baseUrl}/*`, async ({ request }) => {
-      const path = new URL(request.url).pathname.slice(new URL(baseUrl).pathname.replace(/\/$/, "").length);
-      return (
-        (await sim.handle(request, path)) ??
-        HttpResponse.json({ message: "Request does not match any route." }, { status: 404 })
-      );
-    }),
-  ];
 }
