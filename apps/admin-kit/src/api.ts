@@ -10,6 +10,7 @@ import {
   RetentionSettingsSchema,
   type Role,
   SyncRunSchema,
+  TenantSchema,
   UserSchema,
 } from "@varai/schema";
 import { WidgetConfigSchema } from "@varai/widget-kit/config";
@@ -138,12 +139,63 @@ export const RankingPreviewSchema = z.object({
 });
 export type RankingPreview = z.infer<typeof RankingPreviewSchema>;
 
+/** A preference model version as `GET /v1/recommendations/model` lists it (never its weights). */
+export const ModelVersionSchema = z.object({
+  version: z.number().int(),
+  status: z.enum(["active", "superseded", "rejected", "skipped"]),
+  trainedAt: z.string(),
+  dataFrom: z.string().nullable(),
+  dataTo: z.string().nullable(),
+  metrics: z.looseObject({
+    usableEvents: z.number(),
+    reason: z.string().optional(),
+    holdoutAuc: z.number().optional(),
+    rulesHoldoutAuc: z.number().optional(),
+    examples: z.number().optional(),
+    shoppers: z.number().optional(),
+    durationMs: z.number().optional(),
+  }),
+});
+export type ModelVersion = z.infer<typeof ModelVersionSchema>;
+export const ModelListSchema = z.object({
+  active: ModelVersionSchema.nullable(),
+  versions: z.array(ModelVersionSchema),
+});
+export type ModelList = z.infer<typeof ModelListSchema>;
+export const TrainResultSchema = z.looseObject({
+  status: z.enum(["active", "rejected", "skipped"]),
+  version: z.number().int(),
+  reason: z.string().optional(),
+  trainedAt: z.string(),
+  metrics: z.looseObject({ holdoutAuc: z.number().optional() }).optional(),
+});
+export type TrainResult = z.infer<typeof TrainResultSchema>;
+
+export type TenantView = z.infer<typeof TenantSchema>;
+export const TenantListSchema = z.object({ items: z.array(TenantSchema) });
+
+export interface AdminApiOptions {
+  /**
+   * The same client acting on another tenant (a platform admin's `X-VARAi-Tenant`), for screens
+   * that read every tenant at once (all tenants' health). Without it those calls throw.
+   */
+  clientForTenant?: (tenantId: string) => VaraiClient;
+}
+
 /** Who a privacy request is about: one shopper (id and/or email) or the whole shop. */
 export type PrivacyRequestInput = { shopperId?: string; email?: string } | { scope: "tenant" };
 
 /** The admin API calls the hooks use, one function per operation. */
-export function createAdminApi(client: VaraiClient) {
+export function createAdminApi(client: VaraiClient, options: AdminApiOptions = {}) {
+  const forTenant = (tenantId: string) => {
+    if (!options.clientForTenant) throw new Error("createAdminApi needs clientForTenant for cross-tenant reads");
+    return options.clientForTenant(tenantId);
+  };
   return {
+    tenants: () => client.get(TenantListSchema, "/v1/tenants"),
+    createTenant: (input: Record<string, unknown>) => client.post(TenantSchema, "/v1/tenants", input),
+    /** A tenant's connections, as a platform admin sees them (for all tenants' health). */
+    tenantConnections: (tenantId: string) => forTenant(tenantId).get(ConnectionListSchema, "/v1/connections"),
     connections: () => client.get(ConnectionListSchema, "/v1/connections"),
     connection: (id: string) => client.get(ConnectionViewSchema, `/v1/connections/${encodeURIComponent(id)}`),
     createConnection: (input: Record<string, unknown>) => client.post(ConnectionViewSchema, "/v1/connections", input),
@@ -196,6 +248,10 @@ export function createAdminApi(client: VaraiClient) {
       client.put(RulesViewSchema, "/v1/recommendations/rules", { rules, expectedVersion }),
     previewRanking: (input: Record<string, unknown>) =>
       client.post(RankingPreviewSchema, "/v1/recommendations/preview", input),
+    models: () => client.get(ModelListSchema, "/v1/recommendations/model"),
+    trainModel: () => client.post(TrainResultSchema, "/v1/recommendations/model/train", {}),
+    activateModel: (version: number) =>
+      client.post(ModelVersionSchema, `/v1/recommendations/model/${encodeURIComponent(String(version))}/activate`, {}),
     liveTicket: async () => (await client.post(TicketSchema, "/v1/live/tickets", {})).ticket,
   };
 }

@@ -1,5 +1,5 @@
 /** Topics of `GET /v1/live` (the gateway's README, "Live updates"). */
-export type LiveTopic = "sync" | "webhooks" | "analytics";
+export type LiveTopic = "sync" | "webhooks" | "analytics" | "training" | "assets";
 
 export interface LiveEvent<T = Record<string, unknown>> {
   id: string;
@@ -17,6 +17,20 @@ export interface SyncProgressData {
   pages: number;
   counts: { fetched: number; upserted: number; failed: number; skipped: number };
   error: string | null;
+}
+
+/** The training topic's payload: a run as it goes, then how it ended. */
+export type TrainingProgressData =
+  | { status: "running"; phase: "loading" | "training"; epoch: number; epochs: number; loss: number | null }
+  | { status: "active" | "rejected" | "skipped"; version: number; reason?: string; holdoutAuc?: number }
+  | { status: "failed"; error: string };
+
+/** The assets topic's payload: a frame's try-on asset was prepared or failed. */
+export interface AssetProgressData {
+  productId: string;
+  assetStatus: "none" | "pending" | "ready" | "failed";
+  assetId: string | null;
+  failureReason: string | null;
 }
 
 export type LiveStatus = "idle" | "connecting" | "open" | "reconnecting" | "closed";

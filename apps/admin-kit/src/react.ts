@@ -1,4 +1,11 @@
-import { type QueryClient, type UseQueryResult, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import {
+  type QueryClient,
+  type UseQueryResult,
+  useMutation,
+  useQueries,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import { VaraiApiError } from "@varai/clients";
 import { type Permission, roleHasPermission } from "@varai/schema";
 import {
@@ -11,7 +18,14 @@ import {
   useSyncExternalStore,
 } from "react";
 import type { AdminApi, AnalyticsSummary, PrivacyRequestInput } from "./api.ts";
-import type { LiveConnection, LiveEvent, LiveStatus, LiveTopic, SyncProgressData } from "./live.ts";
+import type {
+  LiveConnection,
+  LiveEvent,
+  LiveStatus,
+  LiveTopic,
+  SyncProgressData,
+  TrainingProgressData,
+} from "./live.ts";
 import type { AdminSession, SessionState } from "./session.ts";
 
 /**
@@ -39,6 +53,9 @@ export const adminKeys = {
   storedExports: ["privacy-exports"] as const,
   retention: ["retention"] as const,
   rules: ["recommendation-rules"] as const,
+  models: ["models"] as const,
+  tenants: ["tenants"] as const,
+  tenantConnections: (tenantId: string) => ["tenants", tenantId, "connections"] as const,
 };
 
 export function AdminProvider(props: AdminContextValue & { children: ReactNode }) {
@@ -94,7 +111,8 @@ export function useLiveEvent<T = Record<string, unknown>>(topic: LiveTopic, hand
 /**
  * Connects the live socket while signed in and turns its events into cache updates: sync and
  * webhook events refresh connections (and products once a run ends), analytics events refresh
- * the summary, and `resync` refreshes everything. Mount once, near the root.
+ * the summary, a finished training run the model versions, a prepared asset the products, and
+ * `resync` refreshes everything. Mount once, near the root.
  */
 export function useLiveQueryBridge(queryClient: QueryClient): void {
   const { live } = useAdmin();
@@ -105,6 +123,9 @@ export function useLiveQueryBridge(queryClient: QueryClient): void {
     const offEvent = live.onEvent((event) => {
       if (event.topic === "analytics") void queryClient.invalidateQueries({ queryKey: adminKeys.analytics });
       if (event.topic === "webhooks") void queryClient.invalidateQueries({ queryKey: adminKeys.connections });
+      if (event.topic === "assets") void queryClient.invalidateQueries({ queryKey: adminKeys.products });
+      if (event.topic === "training" && (event.data as unknown as TrainingProgressData).status !== "running")
+        void queryClient.invalidateQueries({ queryKey: adminKeys.models });
       if (event.topic === "sync") {
         const data = event.data as unknown as SyncProgressData;
         if (data.status !== "running") void queryClient.invalidateQueries({ queryKey: adminKeys.connections });
@@ -358,6 +379,63 @@ export function useSaveRules() {
       api.saveRules(rules, expectedVersion),
     onSuccess: (saved) => queryClient.setQueryData(adminKeys.rules, saved),
   });
+}
+
+/** Every tenant (platform admins). */
+export function useTenants() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.tenants, queryFn: api.tenants });
+}
+
+export function useCreateTenant() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.createTenant,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.tenants }),
+  });
+}
+
+/** Each tenant's connections (health, last sync, webhook counts), one query per tenant. */
+export function useTenantsConnections(tenantIds: readonly string[]) {
+  const api = useAdminApi();
+  return useQueries({
+    queries: tenantIds.map((tenantId) => ({
+      queryKey: adminKeys.tenantConnections(tenantId),
+      queryFn: () => api.tenantConnections(tenantId),
+    })),
+  });
+}
+
+export function useModels() {
+  const api = useAdminApi();
+  return useQuery({ queryKey: adminKeys.models, queryFn: api.models });
+}
+
+/** Trains now; the call answers when the run ends, `useTrainingProgress` shows it meanwhile. */
+export function useTrainModel() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.trainModel,
+    onSettled: () => queryClient.invalidateQueries({ queryKey: adminKeys.models }),
+  });
+}
+
+export function useActivateModel() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: api.activateModel,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.models }),
+  });
+}
+
+/** The latest live update of the tenant's training run (started here, elsewhere or by the schedule); null before any. */
+export function useTrainingProgress(): TrainingProgressData | null {
+  const [progress, setProgress] = useState<TrainingProgressData | null>(null);
+  useLiveEvent<TrainingProgressData>("training", (event) => setProgress(event.data));
+  return progress;
 }
 
 /** The ranking of a sample face with a draft of the rules (nothing stored). */

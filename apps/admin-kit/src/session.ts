@@ -11,11 +11,13 @@ export type Me = z.infer<typeof MeSchema>;
 const TokensSchema = z.object({
   accessToken: z.string(),
   expiresIn: z.number().positive(),
-  refreshToken: z.string(),
+  // Absent when the refresh came by cookie: the API then keeps the new one in the cookie only.
+  refreshToken: z.string().optional(),
 });
 
 export type SessionState =
   | { status: "signed-out"; reason: "logout" | "expired" | null }
+  | { status: "restoring" }
   | { status: "signed-in"; me: Me; role: Role };
 
 export interface AdminSessionOptions {
@@ -23,6 +25,13 @@ export interface AdminSessionOptions {
   fetch?: typeof globalThis.fetch;
   /** Refresh this long before the access token expires. Default 60 s (or a fifth of the lifetime, if shorter). */
   refreshMarginMs?: number;
+  /**
+   * Let the API's `varai_refresh` cookie (HttpOnly, SameSite=Strict) carry the refresh token: this
+   * object then never holds it, and `restore()` resumes a session after a page reload. For an app
+   * served from the API's own origin (Studio). Off by default: an app embedded in another site's
+   * frame (Shopify admin) gets no SameSite=Strict cookie, and keeps the refresh token in memory.
+   */
+  refreshCookie?: boolean;
 }
 
 /** A failed login or refresh, with the API's problem document (code, detail, issues). */
@@ -40,8 +49,10 @@ export class SessionError extends Error {
 /**
  * The admin session: login with the JWT endpoints, the access token refreshed before it
  * expires, logout, and expiry reported to the UI. Tokens live in this object's memory only
- * (never localStorage): a page reload signs out, and a script injected into the page cannot
- * read a stored token later. Framework-free; `useSession` in ./react.ts subscribes to it.
+ * (never localStorage or sessionStorage), so a script injected into the page cannot read a
+ * stored token later. With `refreshCookie` the refresh token stays in the HttpOnly cookie and a
+ * reload restores the session through it; without, a reload signs out. Framework-free;
+ * `useSession` in ./react.ts subscribes to it.
  */
 export function createAdminSession(options: AdminSessionOptions) {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -58,13 +69,21 @@ export function createAdminSession(options: AdminSessionOptions) {
     for (const listener of listeners) listener();
   };
 
+  const useCookie = options.refreshCookie ?? false;
+
   async function post(path: string, body: unknown): Promise<Response> {
     return doFetch(`${baseUrl}${path}`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
+      // Same origin only: the refresh cookie goes nowhere else.
+      credentials: "same-origin",
     });
   }
+
+  /** The refresh call's body: the token, or nothing when the cookie carries it. */
+  const refreshBody = (): { refreshToken?: string } => (useCookie || !refreshToken ? {} : { refreshToken });
+  const canRefresh = () => (useCookie ? state.status === "signed-in" : refreshToken !== null);
 
   async function problemOf(response: Response): Promise<SessionError> {
     const body = (await response.json().catch(() => null)) as { code?: string; detail?: string } | null;
@@ -89,7 +108,8 @@ export function createAdminSession(options: AdminSessionOptions) {
   async function accept(response: Response): Promise<void> {
     const tokens = TokensSchema.parse(await response.json());
     accessToken = tokens.accessToken;
-    refreshToken = tokens.refreshToken;
+    // With the cookie, the body's copy is dropped: no script-readable refresh token at all.
+    refreshToken = useCookie ? null : (tokens.refreshToken ?? null);
     schedule(tokens.expiresIn);
   }
 
@@ -102,9 +122,9 @@ export function createAdminSession(options: AdminSessionOptions) {
   /** Trades the refresh token for new tokens; false (and signed out, "expired") when it is refused. */
   function refresh(): Promise<boolean> {
     refreshing ??= (async () => {
-      if (!refreshToken) return false;
+      if (!canRefresh()) return false;
       try {
-        const response = await post("/v1/auth/refresh", { refreshToken });
+        const response = await post("/v1/auth/refresh", refreshBody());
         if (!response.ok) {
           clear("expired");
           return false;
@@ -151,14 +171,37 @@ export function createAdminSession(options: AdminSessionOptions) {
           headers: { ...(init.headers as Record<string, string>), Authorization: `Bearer ${accessToken}` },
         });
       const first = await send();
-      if (first.status !== 401 || !refreshToken) return first;
+      if (first.status !== 401 || !canRefresh()) return first;
       if (!(await refresh())) return first;
       return send();
     },
+    /**
+     * After a page reload: trade the refresh cookie for a session. False (signed out, no notice)
+     * when there is no live cookie; needs `refreshCookie`.
+     */
+    async restore(): Promise<boolean> {
+      if (!useCookie || state.status === "signed-in") return state.status === "signed-in";
+      set({ status: "restoring" });
+      try {
+        const response = await post("/v1/auth/refresh", {});
+        if (!response.ok) throw await problemOf(response);
+        await accept(response);
+        const me = await loadMe();
+        set({ status: "signed-in", me, role: me.user.role });
+        return true;
+      } catch {
+        if (refreshTimer) clearTimeout(refreshTimer);
+        refreshTimer = null;
+        accessToken = null;
+        set({ status: "signed-out", reason: null });
+        return false;
+      }
+    },
     async logout(): Promise<void> {
-      const token = refreshToken;
+      const body = refreshBody();
+      const hadSession = useCookie || body.refreshToken !== undefined;
       clear("logout");
-      if (token) await post("/v1/auth/logout", { refreshToken: token }).catch(() => undefined);
+      if (hadSession) await post("/v1/auth/logout", body).catch(() => undefined);
     },
   };
 }

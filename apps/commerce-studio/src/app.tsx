@@ -11,20 +11,27 @@ import { AuditScreen } from "./screens/audit.tsx";
 import { CatalogScreen } from "./screens/catalog.tsx";
 import { ConnectionsScreen } from "./screens/connections.tsx";
 import { LoginScreen } from "./screens/login.tsx";
+import { ModelsScreen } from "./screens/models.tsx";
 import { PrivacyScreen } from "./screens/privacy.tsx";
 import { RecommendationRulesScreen } from "./screens/recommendation-rules.tsx";
-import { UsersScreen } from "./screens/users.tsx";
+import { TenantsScreen } from "./screens/tenants.tsx";
+import { TenantsHealthScreen } from "./screens/tenants-health.tsx";
+import { TenantUsersScreen, UsersScreen } from "./screens/users.tsx";
 import { WidgetSettingsScreen } from "./screens/widget-settings.tsx";
 
 // The charts library is the biggest dependency: loaded with the analytics screen, not at login.
 const AnalyticsScreen = lazy(() => import("./screens/analytics.tsx"));
 
 const SCREENS: ReadonlyArray<{ path: string; label: string; permission: Permission }> = [
+  // The platform admin's own screens first; nobody else holds tenants:list.
+  { path: "tenants", label: "Tenants", permission: "tenants:list" },
+  { path: "health", label: "All tenants' health", permission: "tenants:list" },
   { path: "connections", label: "Connections", permission: "connections:read" },
   { path: "catalog", label: "Catalog", permission: "catalog:read" },
   { path: "analytics", label: "Analytics", permission: "analytics:read" },
   { path: "widget-settings", label: "Widget settings", permission: "tenants:read" },
   { path: "recommendation-rules", label: "Recommendation rules", permission: "recommendations:manage" },
+  { path: "models", label: "Models", permission: "recommendations:manage" },
   { path: "api-keys", label: "API keys", permission: "api-keys:manage" },
   { path: "users", label: "Users and roles", permission: "users:manage" },
   { path: "audit", label: "Audit log", permission: "audit:read" },
@@ -48,6 +55,12 @@ const ROLE_LABELS = {
 export function App({ queryClient }: { queryClient: QueryClient }) {
   const state = useSession();
   useLiveQueryBridge(queryClient);
+  if (state.status === "restoring")
+    return (
+      <main className="login" id="main">
+        <Loading what="your session" />
+      </main>
+    );
   if (state.status !== "signed-in") return <LoginScreen expired={state.reason === "expired"} />;
   return (
     <BrowserRouter basename="/studio">
@@ -91,8 +104,11 @@ function TenantPicker() {
 function Shell() {
   const state = useSession();
   const live = useLiveStatus();
+  const acting = useSyncExternalStore(actingTenant.subscribe, actingTenant.get);
   if (state.status !== "signed-in") return null;
   const { me, role, session } = state;
+  // A platform admin starts at the tenant directory: the shop screens need a tenant picked first.
+  const home = role === "platform_admin" ? "/tenants" : "/connections";
   return (
     <div className="shell">
       <header className="topbar">
@@ -101,7 +117,8 @@ function Shell() {
         </a>
         <span className="brand">VARAi Commerce Studio</span>
         <span className="tenant">{me.tenant?.name ?? "Platform"}</span>
-        {role === "platform_admin" && <TenantPicker />}
+        {/* Keyed by the tenant so a pick made elsewhere ("Act on it") shows in the field. */}
+        {role === "platform_admin" && <TenantPicker key={acting ?? ""} />}
         <span className={`live live-${live}`} role="status" aria-live="polite">
           {live === "open" ? "Live" : live === "reconnecting" ? "Reconnecting…" : "Connecting…"}
         </span>
@@ -122,7 +139,31 @@ function Shell() {
       <main id="main" className="content">
         <Suspense fallback={<Loading what="screen" />}>
           <Routes>
-            <Route path="/" element={<Navigate to="/connections" replace />} />
+            <Route path="/" element={<Navigate to={home} replace />} />
+            <Route
+              path="/tenants"
+              element={
+                <Allowed permission="tenants:list">
+                  <TenantsScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/tenants/:tenantId/users"
+              element={
+                <Allowed permission="tenants:list">
+                  <TenantUsersScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/health"
+              element={
+                <Allowed permission="tenants:list">
+                  <TenantsHealthScreen />
+                </Allowed>
+              }
+            />
             <Route path="/connections" element={<ConnectionsScreen />} />
             <Route path="/catalog" element={<CatalogScreen />} />
             <Route path="/analytics" element={<AnalyticsScreen />} />
@@ -132,6 +173,14 @@ function Shell() {
               element={
                 <Allowed permission="recommendations:manage">
                   <RecommendationRulesScreen />
+                </Allowed>
+              }
+            />
+            <Route
+              path="/models"
+              element={
+                <Allowed permission="recommendations:manage">
+                  <ModelsScreen />
                 </Allowed>
               }
             />
@@ -167,7 +216,7 @@ function Shell() {
                 </Allowed>
               }
             />
-            <Route path="*" element={<Navigate to="/connections" replace />} />
+            <Route path="*" element={<Navigate to={home} replace />} />
           </Routes>
         </Suspense>
       </main>

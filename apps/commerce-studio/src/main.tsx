@@ -9,7 +9,10 @@ import "./styles.css";
 
 // Same origin: the gateway serves Studio at /studio (in dev, Vite proxies /v1 to it).
 const baseUrl = window.location.origin;
-const session = createAdminSession({ baseUrl });
+// The refresh token stays in the API's HttpOnly cookie; the access token in memory only.
+const session = createAdminSession({ baseUrl, refreshCookie: true });
+// A reload (or a new tab) resumes the session through that cookie, or shows the login.
+void session.restore();
 const client = createVaraiClient({
   baseUrl,
   fetch: (input, init) => {
@@ -19,8 +22,25 @@ const client = createVaraiClient({
     return session.authorizedFetch(String(input), { ...init, headers });
   },
 });
-const api = createAdminApi(client);
+// The same client acting on a given tenant: the all-tenants health screen reads each in turn.
+const clientForTenant = (tenantId: string) =>
+  createVaraiClient({
+    baseUrl,
+    fetch: (input, init) =>
+      session.authorizedFetch(String(input), {
+        ...init,
+        headers: { ...(init?.headers as Record<string, string>), "X-VARAi-Tenant": tenantId },
+      }),
+  });
+const api = createAdminApi(client, { clientForTenant });
 const live = createLiveConnection({ baseUrl, getTicket: api.liveTicket });
+// A socket is bound to the tenant of its ticket: a platform admin switching tenants gets a new one
+// (with no resume point: event ids belong to one tenant).
+actingTenant.subscribe(() => {
+  if (session.getState().status !== "signed-in") return;
+  live.close();
+  live.connect();
+});
 const queryClient = new QueryClient({
   defaultOptions: {
     queries: {

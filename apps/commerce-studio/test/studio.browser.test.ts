@@ -1,4 +1,4 @@
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { freePort, startTestGateway, stopTestGateway, type TestGateway } from "@varai/gateway/testing";
@@ -123,6 +123,8 @@ describe("Commerce Studio, as a tenant admin", () => {
     await expectAccessible(page, "login");
     await login(page, OWNER);
     await page.getByText("No store is connected yet.").waitFor();
+    // The platform admin's screens are not a tenant admin's.
+    expect(await page.getByRole("link", { name: /^(Tenants|All tenants' health)$/ }).count()).toBe(0);
     await expect
       .poll(() =>
         page
@@ -469,6 +471,230 @@ describe("Commerce Studio, the tenant admin's administration screens", () => {
     expect(saved.rules.shapes.round[favourite]).toBe(1);
     await expectAccessible(page, "recommendation rules (saved)");
   }, 60_000);
+
+  it("trains the preference model with live progress, lists versions as they appear, and activates one", async () => {
+    const products = (await api("GET", "/v1/products?limit=100", ownerToken)).body.items as Array<{ id: string }>;
+    // Enough shopper activity for a real run (the service needs 200 usable events).
+    const start = Date.now() - 3_600_000;
+    const events = Array.from({ length: 1500 }, (_, i) => ({
+      id: `evt-train-${i}-${start}`,
+      type: "add_to_cart",
+      sessionId: `sess-train-${i % 97}`,
+      productId: products[(i * 7) % products.length]?.id,
+      occurredAt: new Date(start + i * 1000).toISOString(),
+    }));
+    for (let at = 0; at < events.length; at += 500) {
+      const batch = { events: events.slice(at, at + 500) };
+      const sent = await api("POST", "/v1/events", undefined, batch, { "x-varai-key": pk, origin: ORIGIN });
+      expect(sent.status).toBe(202);
+    }
+    await expect
+      .poll(async () => (await api("GET", "/v1/analytics/summary", ownerToken)).body.totals.addToCart, {
+        timeout: 30_000,
+      })
+      .toBeGreaterThanOrEqual(1500);
+
+    await page.getByRole("link", { name: "Models" }).click();
+    await page.getByText("No model yet.").waitFor({ timeout: 15_000 });
+    await shot(page, "36-models-empty");
+    await expectAccessible(page, "models (empty)");
+
+    // Record every state the training line shows, to prove it moved without a reload.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { trainingStates: string[] }).trainingStates = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector(".training-status")?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    // Best effort: a picture of the run in progress, kept only if the bar was still there after
+    // it was taken (a short run may end first).
+    const bar = page.getByRole("progressbar", { name: "Training progress" });
+    const midRun = bar
+      .waitFor({ timeout: 30_000 })
+      .then(async () => {
+        const picture = await page.screenshot({ fullPage: true });
+        if (await bar.isVisible()) await writeFile(path.join(SHOTS, "37a-models-training.png"), picture);
+      })
+      .catch(() => undefined);
+    await page.getByRole("button", { name: "Train now" }).click();
+    await page.getByText(/Last run: version 1 (beat|did not beat)/).waitFor({ timeout: 60_000 });
+    await midRun;
+    const states = await page.evaluate(() => (window as unknown as { trainingStates: string[] }).trainingStates);
+    expect(states.some((s) => /Training: (starting|loading|epoch \d+ of 8)/.test(s))).toBe(true);
+    expect(states.some((s) => /epoch \d+ of 8/.test(s))).toBe(true);
+    await page.locator('tr[data-version="1"]').waitFor();
+    await shot(page, "37-models-trained");
+    await expectAccessible(page, "models (trained)");
+
+    // A run started elsewhere (another tab, the schedule) shows up live here too.
+    const second = await api("POST", "/v1/recommendations/model/train", ownerToken);
+    expect(second.status).toBe(200);
+    await page.locator('tr[data-version="2"]').waitFor({ timeout: 15_000 });
+    await page.getByText(/Last run: version 2 (beat|did not beat)/).waitFor();
+
+    // Put version 1 in force by hand: it becomes the one active version.
+    const v1 = page.locator('tr[data-version="1"]');
+    const v1Status = await v1.locator(".badge").textContent();
+    if (v1Status === "active") {
+      await page.getByRole("button", { name: "Activate version 2" }).click();
+      await page.locator('tr[data-version="2"] .badge').getByText("active", { exact: true }).waitFor();
+    }
+    await page.getByRole("button", { name: "Activate version 1" }).click();
+    await v1.locator(".badge").getByText("active", { exact: true }).waitFor({ timeout: 15_000 });
+    const listed = (await api("GET", "/v1/recommendations/model", ownerToken)).body;
+    expect(listed.active.version).toBe(1);
+    expect(listed.versions.filter((v: { status: string }) => v.status === "active")).toHaveLength(1);
+    await shot(page, "38-models-activated");
+    await expectAccessible(page, "models (activated)");
+  }, 120_000);
+});
+
+describe("Commerce Studio, as the platform admin", () => {
+  let page: Page;
+  let adminToken = "";
+  beforeAll(async () => {
+    ({ page } = await newPage());
+    adminToken = (await api("POST", "/v1/auth/login", undefined, ADMIN)).body.accessToken;
+  });
+
+  it("lists and creates tenants, refusing an empty name next to the field", async () => {
+    await login(page, ADMIN);
+    // A platform admin lands on the tenant directory.
+    await page.getByRole("heading", { name: "Tenants" }).waitFor();
+    await page.getByRole("row", { name: /Studio Shop/ }).waitFor({ timeout: 15_000 });
+    await shot(page, "40-tenants");
+    await expectAccessible(page, "tenants");
+
+    await page.getByRole("button", { name: "Create a tenant" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: "Create tenant" }).click();
+    await dialog.getByText(/>=1 character/).waitFor();
+    await shot(page, "41-tenant-invalid");
+    await expectAccessible(page, "create tenant dialog");
+    await dialog.getByLabel("Name").fill("Second Shop");
+    await dialog.getByRole("button", { name: /Region/ }).click();
+    await page.getByRole("option", { name: /European Union/ }).click();
+    await dialog.getByRole("button", { name: "Create tenant" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page
+      .getByRole("row", { name: /Second Shop/ })
+      .getByText("eu", { exact: true })
+      .waitFor();
+    const listed = (await api("GET", "/v1/tenants", adminToken)).body.items as Array<{ name: string; region: string }>;
+    expect(listed.find((t) => t.name === "Second Shop")?.region).toBe("eu");
+    await shot(page, "42-tenant-created");
+  }, 60_000);
+
+  it("shows a tenant's users from the directory", async () => {
+    await page.getByRole("link", { name: "Users of Studio Shop" }).click();
+    await page.getByRole("heading", { name: "Users of Studio Shop" }).waitFor();
+    await page.getByRole("row", { name: /owner@studio\.test/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole("row", { name: /viewer@studio\.test/ }).waitFor();
+    await shot(page, "43-tenant-users");
+    await expectAccessible(page, "a tenant's users");
+  }, 60_000);
+
+  it("shows every tenant's connection health, last sync and webhook failures", async () => {
+    // One delivery with a wrong signature, so the failures column has something to show.
+    const connection = (await api("GET", "/v1/connections", ownerToken)).body.items[0];
+    const hook = await fetch(`${gateway.base}${new URL(connection.webhookUrl).pathname}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-wc-webhook-topic": "product.updated",
+        "x-wc-webhook-source": "https://studio-shop.test/",
+        "x-wc-webhook-signature": "bm90LXRoZS1yaWdodC1zaWduYXR1cmU=",
+        "x-wc-webhook-delivery-id": "9001",
+      },
+      body: JSON.stringify({ id: 1 }),
+    });
+    expect(hook.status).toBeGreaterThanOrEqual(400);
+    await expect
+      .poll(
+        async () => (await api("GET", "/v1/connections", ownerToken)).body.items[0].webhookStats.rejectedSignatures,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(1);
+
+    await page.getByRole("link", { name: "All tenants' health" }).click();
+    const row = page.locator(`tr[data-connection-id="${connection.id}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getByRole("rowheader").textContent()).toBe("Studio Shop");
+    await row.getByText("healthy").waitFor();
+    expect(await row.locator(".last-sync").textContent()).not.toBe("never");
+    await row.getByText("1 bad signature,", { exact: false }).waitFor();
+    await page
+      .getByRole("row", { name: /Second Shop/ })
+      .getByText("No store connected.")
+      .waitFor();
+    // Totals over every tenant (other suites in this file add tenants of their own).
+    const tenantCount = (await api("GET", "/v1/tenants", adminToken)).body.items.length;
+    const totals = page.getByRole("status").filter({ hasText: /^\d+ tenants?, / });
+    await expect.poll(() => totals.textContent()).toMatch(new RegExp(`^${tenantCount} tenants, `));
+    expect(await totals.textContent()).toMatch(/, 1 refused webhook delivery\.$/);
+    await shot(page, "44-all-tenants-health");
+    await expectAccessible(page, "all tenants' health");
+  }, 60_000);
+
+  it("acts on a tenant from the directory: the shop screens then show that tenant", async () => {
+    await page.getByRole("link", { name: "Tenants", exact: true }).click();
+    await page.getByRole("button", { name: "Act on it (Studio Shop)" }).click();
+    await page.getByRole("heading", { name: "Simulated Woo" }).waitFor({ timeout: 15_000 });
+    const studioShop = (await api("GET", "/v1/me", ownerToken)).body.user.tenantId;
+    expect(await page.getByLabel("Act on tenant").inputValue()).toBe(studioShop);
+    await shot(page, "45-acting-on-tenant");
+
+    // The live socket follows the switch: a run the tenant's admin starts shows up here as it goes.
+    await page.getByRole("link", { name: "Models" }).click();
+    await page.locator('tr[data-version="2"]').waitFor({ timeout: 15_000 });
+    expect((await api("POST", "/v1/recommendations/model/train", ownerToken)).status).toBe(200);
+    await page.getByText(/Last run: version 3 (beat|did not beat)/).waitFor({ timeout: 15_000 });
+    await page.locator('tr[data-version="3"]').waitFor();
+    await shot(page, "46-platform-admin-models-live");
+    await expectAccessible(page, "models (platform admin)");
+  }, 60_000);
+});
+
+describe("Commerce Studio's session", () => {
+  it("survives a reload through the HttpOnly refresh cookie, with no token in web storage, and ends at sign-out", async () => {
+    const { context, page } = await newPage();
+    await login(page, OWNER);
+    const refreshAnswers: Promise<string>[] = [];
+    page.on("response", (r) => {
+      if (new URL(r.url()).pathname === "/v1/auth/refresh") refreshAnswers.push(r.text());
+    });
+    await page.reload();
+    await page.getByRole("navigation", { name: "Screens" }).waitFor({ timeout: 15_000 });
+    // The session came back through the cookie, and the rotated refresh token stayed in it.
+    const answers = await Promise.all(refreshAnswers);
+    expect(answers.length).toBeGreaterThan(0);
+    for (const answer of answers) expect(answer).not.toContain("rt_");
+    await page.getByText(`${OWNER.email} · Tenant admin`).waitFor();
+    expect(await page.getByRole("button", { name: "Sign in" }).count()).toBe(0);
+    await shot(page, "35-reloaded-signed-in");
+
+    // Neither storage holds anything token-like (a JWT, a refresh token), and no script sees the cookie.
+    const stored = await page.evaluate(() =>
+      [localStorage, sessionStorage].flatMap((storage) =>
+        Object.keys(storage).map((key) => `${key}=${storage.getItem(key)}`),
+      ),
+    );
+    expect(stored.filter((entry) => /eyJ|rt_ten_|varai_refresh|token/i.test(entry))).toEqual([]);
+    expect(await page.evaluate(() => document.cookie)).not.toContain("varai_refresh");
+    const cookie = (await context.cookies()).find((c) => c.name === "varai_refresh");
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/v1/auth", secure: false });
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect((await context.cookies()).find((c) => c.name === "varai_refresh")).toBeUndefined();
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in" }).waitFor({ timeout: 15_000 });
+    await context.close();
+  }, 60_000);
 });
 
 describe("Commerce Studio, as a newcomer to the default install", () => {
@@ -553,9 +779,16 @@ describe("Commerce Studio, as a viewer", () => {
     expect((await api("PUT", "/v1/widget-settings", viewerToken, { version: 1, config: {} })).status).toBe(403);
 
     // No administration screen for a viewer: not in the navigation, refused by URL, refused by the API.
-    for (const name of ["Recommendation rules", "API keys", "Users and roles", "Audit log", "Privacy requests"])
+    for (const name of [
+      "Recommendation rules",
+      "Models",
+      "API keys",
+      "Users and roles",
+      "Audit log",
+      "Privacy requests",
+    ])
       expect(await page.getByRole("link", { name }).count()).toBe(0);
-    // Client-side navigation (a reload signs out: tokens are in memory only).
+    // Client-side navigation, as a user following a stale link inside the app would.
     await page.evaluate(() => {
       history.pushState({}, "", "/studio/api-keys");
       dispatchEvent(new PopStateEvent("popstate"));
@@ -577,7 +810,10 @@ describe("Commerce Studio, as a viewer", () => {
       await api("POST", "/v1/recommendations/preview", viewerToken, { faceShape: "round" }),
       await api("PUT", "/v1/recommendations/rules", viewerToken, { rules: {} }),
       await api("POST", "/v1/demo/simulated-stores", viewerToken, { platform: "woocommerce" }),
+      await api("POST", "/v1/recommendations/model/train", viewerToken),
+      await api("POST", "/v1/recommendations/model/1/activate", viewerToken),
+      await api("GET", "/v1/tenants", viewerToken),
     ];
-    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
+    expect(refused.map((r) => r.status)).toEqual([403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403, 403]);
   }, 60_000);
 });

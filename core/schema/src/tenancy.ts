@@ -26,6 +26,8 @@ export type Role = z.infer<typeof RoleSchema>;
  */
 export const PERMISSIONS = [
   "tenants:create",
+  // Every tenant of the deployment (the platform admin's tenant directory).
+  "tenants:list",
   "tenants:read",
   "users:manage",
   "api-keys:manage",
@@ -42,7 +44,8 @@ export const PERMISSIONS = [
 export const PermissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof PermissionSchema>;
 
-const TENANT_ADMIN: readonly Permission[] = PERMISSIONS.filter((p) => p !== "tenants:create");
+const PLATFORM_ONLY: readonly Permission[] = ["tenants:create", "tenants:list"];
+const TENANT_ADMIN: readonly Permission[] = PERMISSIONS.filter((p) => !PLATFORM_ONLY.includes(p));
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   platform_admin: PERMISSIONS,
   tenant_admin: TENANT_ADMIN,

@@ -143,6 +143,36 @@ describe("tenants and users", () => {
     expect(bad.status).toBe(400);
   });
 
+  it("lists every tenant, oldest first, to a platform admin only", async () => {
+    const admin = await loginAs(h.app, "root@varai.test", "root-password-123");
+    const a = await seedTenant(h, "Alpha");
+    h.now.value = new Date(h.now.value.getTime() + 1000);
+    const b = await seedTenant(h, "Bravo", "eu");
+    const list = await request(h.app).get("/v1/tenants").set("Authorization", `Bearer ${admin.accessToken}`);
+    expect(list.status).toBe(200);
+    expect(list.body.items.map((t: { id: string }) => t.id)).toEqual([a.tenant.id, b.tenant.id]);
+    expect(list.body.items[1]).toMatchObject({ name: "Bravo", region: "eu", status: "active" });
+    // A tenant admin, even of a listed tenant, gets no directory; nor does a secret key or nobody.
+    expect((await request(h.app).get("/v1/tenants").set("Authorization", `Bearer ${a.token}`)).status).toBe(403);
+    expect((await request(h.app).get("/v1/tenants").set("X-VARAi-Key", a.secret.key)).status).toBe(403);
+    expect((await request(h.app).get("/v1/tenants")).status).toBe(401);
+  });
+
+  it("lists only the tenants of the region a deployment serves", async () => {
+    const store = h.deps.store;
+    const us = await seedTenant(h, "Alpha", "us");
+    await seedTenant(h, "Bravo", "eu");
+    const eu = await createHarness({ region: "eu" }, { store });
+    try {
+      const admin = await loginAs(eu.app, "root@varai.test", "root-password-123");
+      const list = await request(eu.app).get("/v1/tenants").set("Authorization", `Bearer ${admin.accessToken}`);
+      expect(list.body.items.map((t: { name: string }) => t.name)).toEqual(["Bravo"]);
+      expect(list.body.items.map((t: { id: string }) => t.id)).not.toContain(us.tenant.id);
+    } finally {
+      await eu.close();
+    }
+  });
+
   it("adds users with a generated password shown once, keeps emails unique across tenants, and refuses platform roles", async () => {
     const a = await seedTenant(h, "Alpha");
     const b = await seedTenant(h, "Bravo");

@@ -16,8 +16,12 @@ import { LoginInputSchema, RefreshInputSchema } from "./schemas.ts";
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 const problem = problemResponse("problem+json");
 const body = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: json(schema) } } });
-const ok = (schema: z.ZodType, status = "200") => ({
-  [status]: { description: "OK", content: { "application/json": { schema: json(schema) } } },
+const ok = (schema: z.ZodType, status = "200", headers?: Record<string, unknown>) => ({
+  [status]: {
+    description: "OK",
+    content: { "application/json": { schema: json(schema) } },
+    ...(headers ? { headers } : {}),
+  },
 });
 const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), problem]));
 const bearer = [{ bearerAuth: [] }];
@@ -30,6 +34,15 @@ const SessionSchema = z.object({
   user: UserSchema,
 });
 
+const refreshCookieSet = {
+  "Set-Cookie": {
+    description:
+      "varai_refresh=<refresh token>; HttpOnly; SameSite=Strict; Path=/v1/auth; Max-Age=2592000; Secure " +
+      "(except over plain http to localhost or 127.0.0.1). Cleared (expired) by logout and by a refused refresh",
+    schema: { type: "string" },
+  },
+};
+
 export function authOpenApi(): OpenApiFragment {
   return { paths: { ...sessionPaths(), ...tenantPaths(), ...apiKeyAndAuditPaths(), ...privacyPaths() } };
 }
@@ -39,23 +52,34 @@ function sessionPaths(): Record<string, unknown> {
   return {
     "/v1/auth/login": {
       post: {
-        summary: "Sign in; returns a 15-minute access token and a rotating refresh token",
+        summary:
+          "Sign in; returns a 15-minute access token and a rotating refresh token (also set as the " +
+          "varai_refresh cookie for browser apps)",
         requestBody: body(LoginInputSchema),
-        responses: { ...ok(SessionSchema), ...errors(400, 401, 429) },
+        responses: { ...ok(SessionSchema, "200", refreshCookieSet), ...errors(400, 401, 429) },
       },
     },
     "/v1/auth/refresh": {
       post: {
-        summary: "Exchange a refresh token (single use; reuse revokes the session family)",
-        requestBody: body(RefreshInputSchema),
-        responses: { ...ok(SessionSchema), ...errors(400, 401) },
+        summary:
+          "Exchange a refresh token (single use; reuse revokes the session family): the body's, or else the " +
+          "varai_refresh cookie's. By cookie, the new refresh token is in the cookie only (no refreshToken in the " +
+          "body). A refused cookie is cleared",
+        security: [{}, { refreshCookie: [] }],
+        requestBody: { ...body(RefreshInputSchema), required: false },
+        // refreshToken is optional here: absent when the refresh came by cookie.
+        responses: {
+          ...ok(SessionSchema.partial({ refreshToken: true }), "200", refreshCookieSet),
+          ...errors(400, 401),
+        },
       },
     },
     "/v1/auth/logout": {
       post: {
-        summary: "Revoke a session family",
-        requestBody: body(RefreshInputSchema),
-        responses: { "204": { description: "Revoked" } },
+        summary: "Revoke a session family (the body's token, or else the cookie's) and clear the cookie",
+        security: [{}, { refreshCookie: [] }],
+        requestBody: { ...body(RefreshInputSchema), required: false },
+        responses: { "204": { description: "Revoked", headers: refreshCookieSet }, ...errors(400) },
       },
     },
     "/v1/me": { get: { summary: "The signed-in user", security: bearer, responses: errors(401) } },
@@ -71,6 +95,12 @@ function tenantPaths(): Record<string, unknown> {
         security: bearer,
         requestBody: body(CreateTenantInputSchema),
         responses: { ...ok(TenantSchema, "201"), ...errors(400, 401, 403) },
+      },
+      get: {
+        summary:
+          "Every tenant of this deployment (its region's, if it serves one), oldest first, up to 1000 (platform admin)",
+        security: bearer,
+        responses: { ...ok(z.object({ items: z.array(TenantSchema) })), ...errors(401, 403) },
       },
     },
     "/v1/tenants/{id}": {

@@ -9,6 +9,7 @@ import {
 import { type Request, type Response, Router } from "express";
 import { actorOf, setAuditContext } from "./audit.ts";
 import { PrivacyRequestSchema, toSubject } from "./privacy.ts";
+import { clearRefreshCookie, REFRESH_COOKIE, refreshCookieOf, setRefreshCookie } from "./refresh-cookie.ts";
 import {
   AuditQuerySchema,
   ExportParamsSchema,
@@ -25,6 +26,12 @@ function ownTenantOr404(res: Response, tenantId: string, permission: Parameters<
     throw new AppError("NOT_FOUND", "Tenant not found");
   }
   return principal;
+}
+
+function missingRefreshToken(): AppError {
+  return new AppError("INVALID_INPUT", `refreshToken is required, in the body or the ${REFRESH_COOKIE} cookie`, {
+    details: { issues: [{ path: "refreshToken", message: "Required" }] },
+  });
 }
 
 function requestId(res: Response): string | undefined {
@@ -45,17 +52,36 @@ export function createAuthRouter(auth: AuthUseCases): Router {
 function sessionRoutes(router: Router, auth: AuthUseCases): void {
   router.post("/v1/auth/login", async (req, res) => {
     const input = parseInput(LoginInputSchema, req.body);
-    res.json(await auth.login({ ...input, ip: req.ip ?? "unknown" }));
+    const session = await auth.login({ ...input, ip: req.ip ?? "unknown" });
+    setRefreshCookie(req, res, session.refreshToken);
+    res.json(session);
   });
 
+  // The token in the body (API clients) wins over the cookie (browser apps).
   router.post("/v1/auth/refresh", async (req, res) => {
-    const { refreshToken } = parseInput(RefreshInputSchema, req.body);
-    res.json(await auth.refresh(refreshToken));
+    const fromBody = parseInput(RefreshInputSchema, req.body ?? {}).refreshToken;
+    const refreshToken = fromBody ?? refreshCookieOf(req);
+    if (!refreshToken) throw missingRefreshToken();
+    try {
+      const session = await auth.refresh(refreshToken);
+      setRefreshCookie(req, res, session.refreshToken);
+      // Refreshed by cookie, the new refresh token stays in the cookie only: a script injected
+      // into the page can borrow the session while it runs, but never carry off a 30-day token.
+      const { refreshToken: _rotated, ...withoutRefreshToken } = session;
+      res.json(fromBody ? session : withoutRefreshToken);
+    } catch (error) {
+      // A refused cookie is dead (rotated, revoked or expired): stop the browser sending it.
+      if (!fromBody) clearRefreshCookie(req, res);
+      throw error;
+    }
   });
 
   router.post("/v1/auth/logout", async (req, res) => {
-    const { refreshToken } = parseInput(RefreshInputSchema, req.body);
+    const fromBody = parseInput(RefreshInputSchema, req.body ?? {}).refreshToken;
+    const refreshToken = fromBody ?? refreshCookieOf(req);
+    if (!refreshToken) throw missingRefreshToken();
     await auth.logout(refreshToken);
+    clearRefreshCookie(req, res);
     res.status(204).end();
   });
 
@@ -77,6 +103,11 @@ function tenantRoutes(router: Router, auth: AuthUseCases): void {
     const tenant = await auth.provisionTenant(input);
     setAuditContext(res, { tenantId: tenant.id, target: { type: "tenant", id: tenant.id } });
     res.status(201).json(tenant);
+  });
+
+  router.get("/v1/tenants", async (_req, res) => {
+    requireUser(res, "tenants:list");
+    res.json({ items: await auth.listTenants() });
   });
 
   router.get("/v1/tenants/:id", async (req, res) => {

@@ -7,7 +7,8 @@ import { z } from "zod";
 export const LoginInputSchema = z
   .object({ email: z.string().trim().max(320), password: z.string().min(1).max(1024) })
   .strict();
-export const RefreshInputSchema = z.object({ refreshToken: z.string().min(1).max(512) }).strict();
+// Optional: a browser sends the token as the HttpOnly cookie instead (refresh-cookie.ts).
+export const RefreshInputSchema = z.object({ refreshToken: z.string().min(1).max(512).optional() }).strict();
 export const UserParamsSchema = z.object({
   id: z.string(),
   userId: z.string().regex(/^usr_[a-z0-9]{16}$/, "not a user id"),

@@ -7,7 +7,7 @@ import { downloadPrivacyExport, exportShopper, redactShopper, storePlatformExpor
 import { createRateLimitMiddleware } from "./rate-limits.ts";
 import { createAuthRouter } from "./routes.ts";
 import { login, logout, refresh } from "./sessions.ts";
-import { getTenant, provisionTenant } from "./tenants.ts";
+import { getTenant, listTenants, provisionTenant } from "./tenants.ts";
 import type { AuthDeps, AuthService, AuthServiceOptions, AuthUseCases } from "./types.ts";
 import { changeUserRole, createUser, listUsers } from "./users.ts";
 
@@ -23,6 +23,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     logout: (token) => logout(ctx, token),
     provisionTenant: (input) => provisionTenant(ctx, input),
     getTenant: (tenantId) => getTenant(ctx, tenantId),
+    listTenants: () => listTenants(ctx),
     createUser: (input) => createUser(ctx, input),
     listUsers: (tenantId) => listUsers(ctx, tenantId),
     changeUserRole: (input) => changeUserRole(ctx, input),

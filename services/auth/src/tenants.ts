@@ -46,6 +46,17 @@ export async function admitTenant(ctx: TenantDeps, tenantId: string): Promise<vo
   if (tenant.status !== "active") throw new AppError("FORBIDDEN", "Tenant is suspended");
 }
 
+/** Tenants a directory page lists at most: more calls for paging, which no deployment needs yet. */
+export const TENANT_LIST_LIMIT = 1000;
+
+/** `GET /v1/tenants`: this deployment's tenants (its region's, if it serves one), oldest first. */
+export async function listTenants(ctx: Pick<AuthContext, "collections" | "region">): Promise<Tenant[]> {
+  return ctx.collections.tenants.find(ctx.region === null ? {} : { region: ctx.region }, {
+    sort: { createdAt: 1 },
+    limit: TENANT_LIST_LIMIT,
+  });
+}
+
 /** `POST /v1/tenants`: a new tenant of this deployment's region. */
 export async function provisionTenant(
   ctx: TenantDeps & Pick<AuthContext, "clock">,

@@ -84,6 +84,7 @@ export interface AuthUseCases {
   provisionTenant(input: { name: string; region: Region; id?: string }): Promise<Tenant>;
   /** The tenant, or NOT_FOUND; FORBIDDEN when it lives in another region than this deployment. */
   getTenant(tenantId: string): Promise<Tenant>;
+  listTenants(): Promise<Tenant[]>;
   createUser(input: {
     tenantId: string;
     email: string;

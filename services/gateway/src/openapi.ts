@@ -243,6 +243,8 @@ export function buildOpenApiDocument(
       securitySchemes: {
         bearerAuth: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
         storefrontKey: { type: "apiKey", in: "header", name: "X-VARAi-Key" },
+        // Browser apps refresh with this HttpOnly cookie instead of a body token (auth's refresh-cookie.ts).
+        refreshCookie: { type: "apiKey", in: "cookie", name: "varai_refresh" },
       },
     },
     "x-varai-planned": planned,

@@ -19,6 +19,7 @@ import { createStorageService } from "@varai/storage";
 import { createWidgetsModule } from "@varai/widgets";
 import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
+import type { LiveTopic } from "./live/bus.ts";
 import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
 import { createStudioModule } from "./studio.ts";
 import { analyticsTestFaults } from "./test-faults.ts";
@@ -103,7 +104,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   });
   const live = createLiveModule(deps, createLiveBus(env, deps.logger));
   // Live updates are best effort on top of durable state: a failed publish is logged, never thrown.
-  const publish = (tenantId: string, topic: "sync" | "webhooks" | "analytics", data: Record<string, unknown>) => {
+  const publish = (tenantId: string, topic: LiveTopic, data: Record<string, unknown>) => {
     live.bus.publish(tenantId, topic, data).catch((error: unknown) => {
       deps.logger.warn({ err: error, topic }, "live update not published");
     });
@@ -114,6 +115,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     fetch: upstreams,
     shoppers,
     photoBox: secretBox,
+    onAssetStatus: (tenantId, update) => publish(tenantId, "assets", { ...update }),
   });
   const analytics = createAnalyticsService(deps, {
     shoppers,
@@ -142,7 +144,10 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onActivity: ({ kind, tenantId, ...data }) => publish(tenantId, kind === "sync" ? "sync" : "webhooks", data),
   });
 
-  const recommendations = createRecommendationsService(deps, { shoppers });
+  const recommendations = createRecommendationsService(deps, {
+    shoppers,
+    onTraining: (tenantId, update) => publish(tenantId, "training", { ...update }),
+  });
   const demo = createDemoModule(deps, { widgetScriptSrc: "/widget/varai.js", simulatedStores });
 
   return {

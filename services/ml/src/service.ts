@@ -15,7 +15,7 @@ import { openMlCollections } from "./collections.ts";
 import { createConsentedAnalyses } from "./consent.ts";
 import { createFacePool, type FacePool } from "./engine/face-pool.ts";
 import { createFaceAnalysis } from "./face-analysis.ts";
-import { createFetchImage, createFrameAssetPreparer } from "./frame-assets/prepare.ts";
+import { type AssetUpdate, createFetchImage, createFrameAssetPreparer } from "./frame-assets/prepare.ts";
 import { mlOpenApi } from "./openapi.ts";
 import { createMlPrivacy } from "./privacy.ts";
 import { createMlRoutes } from "./routes.ts";
@@ -44,6 +44,8 @@ export interface MlServiceOptions {
    * re-encoded without metadata but in clear (tests, tools); the gateway always passes one.
    */
   photoBox?: SecretBox;
+  /** Told when a frame's try-on asset is prepared or fails (the gateway's live `assets` topic). Must not throw. */
+  onAssetStatus?: (tenantId: string, update: AssetUpdate) => void;
 }
 
 export interface MlService extends ServiceModule {
@@ -71,7 +73,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     options.shoppers ?? createShopperIdentity({ hashKey: randomBytes(32), store: deps.store, clock: deps.clock });
   const shopperBlobs = createShopperBlobs(deps.blobs, deps.clock, options.photoBox ? { box: options.photoBox } : {});
   const consented = createConsentedAnalyses(deps, faces, shopperBlobs);
-  const preparer = createFrameAssetPreparer(deps, createFetchImage(options.fetch));
+  const preparer = createFrameAssetPreparer(deps, createFetchImage(options.fetch), options.onAssetStatus);
   const tryOn = createTryOn({ pool, loadAsset: createTryOnAssets(deps, products), consented, shopperBlobs });
   const analyseFace = createFaceAnalysis({ pool, consented, shoppers });
   deps.privacy.register(createMlPrivacy(faces, shopperBlobs));

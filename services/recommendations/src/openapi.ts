@@ -89,6 +89,22 @@ export function recommendationsOpenApi(): OpenApiFragment {
           responses: { "200": { description: "Active model and the last 20 versions" } },
         },
       },
+      "/v1/recommendations/model/{version}/activate": {
+        post: {
+          summary:
+            "Puts a trained version in force (a rollback, or a rejected model chosen anyway); the active one " +
+            "becomes superseded. Idempotent. 404 unknown version, 409 a skipped run (no model)",
+          security: [{ bearerAuth: [] }],
+          parameters: [{ name: "version", in: "path", required: true, schema: { type: "integer", minimum: 1 } }],
+          responses: {
+            "200": { description: "The version, now active (without its weights)" },
+            "400": problem,
+            "403": problem,
+            "404": problem,
+            "409": problem,
+          },
+        },
+      },
     },
   };
 }

@@ -82,9 +82,13 @@ const rulesPairScore = (pair: Float32Array, at: number) =>
     ? 0.55 * (pair[at] as number) + 0.45 * (pair[at + 2] as number)
     : (pair[at + 2] as number);
 
+/** Called after each epoch (for the live `training` topic). */
+export type EpochListener = (progress: { epoch: number; epochs: number; loss: number }) => void;
+
 export async function trainPreferenceWeights(
   data: TrainingSet,
   options: TrainOptions = {},
+  onEpoch?: EpochListener,
 ): Promise<{ weights: PreferenceWeights; metrics: TrainMetrics }> {
   const started = performance.now();
   await ensureBackend();
@@ -95,7 +99,7 @@ export async function trainPreferenceWeights(
   const m = data.positives.length;
   const holdout = Math.min(Math.floor(m * (options.holdoutShare ?? 0.1)), 20_000);
   const trainCount = m - holdout;
-  const { weights, finalLoss } = await fitWeights(data, trainCount, random, options);
+  const { weights, finalLoss } = await fitWeights(data, trainCount, random, options, onEpoch);
   const auc = holdoutAuc(data, weights, trainCount, random);
   return {
     weights,
@@ -118,6 +122,7 @@ async function fitWeights(
   trainCount: number,
   random: () => number,
   options: TrainOptions,
+  onEpoch?: EpochListener,
 ): Promise<{ weights: PreferenceWeights; finalLoss: number }> {
   const k = options.factors ?? 32;
   const epochs = options.epochs ?? 8;
@@ -162,6 +167,7 @@ async function fitWeights(
       await new Promise((resolve) => setImmediate(resolve));
     }
     finalLoss = epochLoss / Math.max(1, batches);
+    onEpoch?.({ epoch: epoch + 1, epochs, loss: finalLoss });
   }
 
   const weights: PreferenceWeights = {

@@ -1,7 +1,7 @@
 import { actingTenant, parseInput, requireStorefront } from "@varai/runtime";
 import { PreviewRequestSchema, RecommendationRequestSchema } from "@varai/schema";
 import { Router } from "express";
-import { PutRulesBodySchema } from "./schemas.ts";
+import { ModelVersionParamsSchema, PutRulesBodySchema } from "./schemas.ts";
 import type { RecommendationsUseCases } from "./types.ts";
 
 /** Lets the gateway's audit middleware name what a call changed (see services/auth audit.ts). */
@@ -49,6 +49,13 @@ export function createRecommendationsRouter(service: RecommendationsUseCases): R
     const { tenantId } = actingTenant(req, res, "recommendations:manage");
     const versions = await service.listModels(tenantId);
     res.json({ active: versions.find((v) => v.status === "active") ?? null, versions });
+  });
+
+  router.post("/v1/recommendations/model/:version/activate", async (req, res) => {
+    const { tenantId } = actingTenant(req, res, "recommendations:manage");
+    const { version } = parseInput(ModelVersionParamsSchema, req.params, "path");
+    auditTarget(res, { type: "ml_model", id: String(version) });
+    res.json(await service.activateModel(tenantId, version));
   });
 
   return router;

@@ -449,4 +449,90 @@ describe("recommendations service", () => {
     expect(models.body.versions[0]).toMatchObject({ version: 1, status: "skipped" });
     expect((await recommend({ faceShape: "oval" })).body.modelVersion).toBeNull();
   });
+
+  describe("model versions", () => {
+    const events = (count: number, productIds: string[]) =>
+      Array.from({ length: count }, (_, i) => ({
+        id: `evt_${i}`,
+        type: i % 3 === 0 ? ("add_to_cart" as const) : ("product_viewed" as const),
+        sessionId: `s${i % 17}`,
+        productId: productIds[i % productIds.length] as string,
+        occurredAt: new Date(Date.now() - (count - i) * 60_000).toISOString(),
+      }));
+    const train = () => request(app).post("/v1/recommendations/model/train").set("x-test-principal", "admin");
+    const activate = (version: number | string, who = "admin") =>
+      request(app).post(`/v1/recommendations/model/${version}/activate`).set("x-test-principal", who);
+    const models = async () =>
+      (await request(app).get("/v1/recommendations/model").set("x-test-principal", "admin")).body as {
+        active: { version: number } | null;
+        versions: Array<{ version: number; status: string }>;
+      };
+
+    async function withTrainedModels(onTraining?: (tenantId: string, update: unknown) => void) {
+      // A service with a low training threshold, on a runtime of its own (one privacy registry each).
+      await service.stop?.();
+      await deps.close();
+      deps = createTestRuntime();
+      service = createRecommendationsService(deps, {
+        retrainIntervalMs: null,
+        minTrainingEvents: 20,
+        training: { epochs: 2, factors: 4 },
+        ...(onTraining ? { onTraining } : {}),
+      });
+      app = createHttpApp({ modules: [service], logger: noopLogger, authenticate });
+      const ids = ["prd_m1", "prd_m2", "prd_m3", "prd_m4"];
+      await seed(...ids.map((id) => product({ id })));
+      await deps.store.tenantCollection(COLLECTIONS.analyticsEvents).insertMany(T, events(120, ids));
+    }
+
+    it("reports a training run's progress per epoch, then how it ended", async () => {
+      const updates: Array<{ tenantId: string; update: Record<string, unknown> }> = [];
+      await withTrainedModels((tenantId, update) =>
+        updates.push({ tenantId, update: update as Record<string, unknown> }),
+      );
+      const res = await train();
+      expect(res.status).toBe(200);
+      expect(updates.every((u) => u.tenantId === T)).toBe(true);
+      expect(updates.map((u) => u.update)).toEqual([
+        { status: "running", phase: "loading", epoch: 0, epochs: 2, loss: null },
+        expect.objectContaining({ status: "running", phase: "training", epoch: 1, epochs: 2 }),
+        expect.objectContaining({ status: "running", phase: "training", epoch: 2, epochs: 2 }),
+        expect.objectContaining({ status: res.body.status, version: 1 }),
+      ]);
+    });
+
+    it("activates an earlier version: the active one is superseded and serving switches to it", async () => {
+      await withTrainedModels();
+      await train();
+      await train();
+      // Whatever the holdout said, make version 1 the one in force.
+      const first = await activate(1);
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ version: 1, status: "active" });
+      expect(first.body.weights).toBeUndefined();
+      let listed = await models();
+      expect(listed.active?.version).toBe(1);
+      expect(listed.versions.filter((v) => v.status === "active")).toHaveLength(1);
+      expect((await recommend({ faceShape: "oval" })).body.modelVersion).toBe("pref-v1");
+
+      expect((await activate(2)).status).toBe(200);
+      listed = await models();
+      expect(listed.active?.version).toBe(2);
+      expect(listed.versions.find((v) => v.version === 1)?.status).toBe("superseded");
+      expect((await recommend({ faceShape: "oval" })).body.modelVersion).toBe("pref-v2");
+      // Activating the active version again changes nothing.
+      expect((await activate(2)).body).toMatchObject({ version: 2, status: "active" });
+    });
+
+    it("refuses a skipped run (409), an unknown version (404), a malformed one (400) and a viewer (403)", async () => {
+      await seed(product({ id: "prd_s" }));
+      expect((await train()).body.status).toBe("skipped");
+      const skipped = await activate(1);
+      expect(skipped.status).toBe(409);
+      expect(skipped.body.code).toBe("CONFLICT");
+      expect((await activate(7)).status).toBe(404);
+      expect((await activate("latest")).status).toBe(400);
+      expect((await activate(1, "viewer")).status).toBe(403);
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { COLLECTIONS, createRetentionPolicy, createShopperIdentity, type RuntimeDeps } from "@varai/runtime";
+import { activateModel } from "./activate-model.ts";
 import { openRecsCollections, RECS_COLLECTIONS } from "./collections.ts";
 import type { RecsContext } from "./context.ts";
 import { linkFaceRecords } from "./link-face-records.ts";
@@ -51,6 +52,7 @@ export function createRecommendationsService(
     putRules: (tenantId, rules, actor, expectedVersion) => putRules(ctx, tenantId, rules, actor, expectedVersion),
     trainPreferenceModel: (tenantId) => trainPreferenceModel(ctx, tenantId),
     listModels: (tenantId) => listModels(collections, tenantId),
+    activateModel: (tenantId, version) => activateModel(ctx, tenantId, version),
   };
 
   return {

@@ -25,7 +25,18 @@ export interface RecommendationsOptions {
   maxTenantsInMemory?: number;
   /** MMR trade-off: 1 = pure score, lower = more variety. Default 0.75. */
   diversity?: number;
+  /**
+   * Progress of every training run (on demand and scheduled): the gateway publishes it on the
+   * live `training` topic. Must not throw; a slow listener slows training.
+   */
+  onTraining?: (tenantId: string, update: TrainingUpdate) => void;
 }
+
+/** A training run as it goes: `running` (loading the events, then once per epoch), then how it ended. */
+export type TrainingUpdate =
+  | { status: "running"; phase: "loading" | "training"; epoch: number; epochs: number; loss: number | null }
+  | { status: "active" | "rejected" | "skipped"; version: number; reason?: string; holdoutAuc?: number }
+  | { status: "failed"; error: string };
 
 export interface RulesView {
   version: number;
@@ -55,6 +66,11 @@ export interface RecommendationsUseCases {
   putRules(tenantId: string, rules: StyleRules, actor: string, expectedVersion?: number): Promise<RulesView>;
   trainPreferenceModel(tenantId: string): Promise<TrainResult>;
   listModels(tenantId: string): Promise<ModelSummary[]>;
+  /**
+   * Puts a trained version in force (a rollback, or a rejected model the merchant wants anyway);
+   * the active one becomes `superseded`. 404 for an unknown version, 409 for a skipped run.
+   */
+  activateModel(tenantId: string, version: number): Promise<ModelSummary>;
 }
 
 export interface RecommendationsService extends ServiceModule, RecommendationsUseCases {}

@@ -5,6 +5,7 @@ import {
   useChangeUserRole,
   useCreateUser,
   useSession,
+  useTenants,
   useUsers,
 } from "@varai/admin-kit";
 import { CreateUserInputSchema, type TenantRole } from "@varai/schema";
@@ -25,6 +26,7 @@ import {
   SelectValue,
   TextField,
 } from "react-aria-components";
+import { Link, useParams } from "react-router";
 import { actingTenant } from "../acting-tenant.ts";
 import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
@@ -197,19 +199,39 @@ function UserRow({ user, tenantId, isSelf }: { user: UserView; tenantId: string;
   );
 }
 
-export function UsersScreen() {
+/** `/tenants/:tenantId/users`: a platform admin managing one tenant's users from the directory. */
+export function TenantUsersScreen() {
+  const { tenantId } = useParams();
+  const tenants = useTenants();
+  const name = tenants.data?.items.find((t) => t.id === tenantId)?.name;
+  return (
+    <>
+      <p className="breadcrumb">
+        <Link to="/tenants">Tenants</Link> / {name ?? tenantId}
+      </p>
+      <UsersScreen tenantId={tenantId ?? null} title={name ? `Users of ${name}` : "Users"} />
+    </>
+  );
+}
+
+export function UsersScreen(props: { tenantId?: string | null; title?: string } = {}) {
   const state = useSession();
   const picked = useSyncExternalStore(actingTenant.subscribe, actingTenant.get);
   const me = state.status === "signed-in" ? state.me : null;
-  // A platform admin manages the tenant they picked; everyone else their own.
-  const tenantId = state.status !== "signed-in" ? null : state.role === "platform_admin" ? picked : me?.user.tenantId;
+  // A platform admin manages the tenant named in the path or picked; everyone else their own.
+  const tenantId =
+    state.status !== "signed-in"
+      ? null
+      : state.role === "platform_admin"
+        ? (props.tenantId ?? picked)
+        : me?.user.tenantId;
   const users = useUsers(tenantId ?? null);
   const [adding, setAdding] = useState(false);
   const [created, setCreated] = useState<CreatedUser | null>(null);
   if (!tenantId) return <Empty>Name a tenant to act on (top bar) to see its users.</Empty>;
   return (
     <section>
-      <PageHeader title="Users and roles">
+      <PageHeader title={props.title ?? "Users and roles"}>
         <Button className="button primary" onPress={() => setAdding(true)}>
           Add a user
         </Button>

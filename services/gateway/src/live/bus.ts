@@ -1,5 +1,5 @@
 /** What a live socket can subscribe to; every event belongs to exactly one tenant. */
-export const LIVE_TOPICS = ["sync", "webhooks", "analytics"] as const;
+export const LIVE_TOPICS = ["sync", "webhooks", "analytics", "training", "assets"] as const;
 export type LiveTopic = (typeof LIVE_TOPICS)[number];
 
 export interface LiveEvent {

@@ -98,6 +98,10 @@ describe("GET /v1/live", () => {
     const progress = b.messages.filter((m) => m.topic === "sync").map((m) => m.data?.status);
     expect(progress[0]).toBe("queued");
     expect(progress).toContain("running");
+    // The synced frames' try-on assets are prepared in the background; each outcome is an event.
+    const asset = await b.next((m) => m.topic === "assets", 30_000);
+    expect(asset.data).toMatchObject({ productId: expect.stringMatching(/^prd_/) });
+    expect(["ready", "failed"]).toContain(asset.data?.assetStatus);
 
     const sent = await fetch(`${gateway.base}/v1/events`, {
       method: "POST",
@@ -119,12 +123,25 @@ describe("GET /v1/live", () => {
 
     // Give stray cross-tenant messages time to arrive before asserting there are none.
     await new Promise((r) => setTimeout(r, 300));
-    expect(a.messages.filter((m) => m.topic === "sync")).toEqual([]);
+    expect(a.messages.filter((m) => m.topic === "sync" || m.topic === "assets")).toEqual([]);
     expect(b.messages.filter((m) => m.topic === "analytics")).toEqual([]);
     // Every event id on B's socket increases.
     const ids = b.messages.filter((m) => m.type === "event").map((m) => m.id!);
     expect([...ids].sort((x, y) => Number(x.split("-")[1]) - Number(y.split("-")[1]))).toEqual(ids);
   }, 60_000);
+
+  it("streams a tenant's model training, from start to result, to that tenant only", async () => {
+    const a = await connect(tenants.A.token, { topics: "training" });
+    const b = await connect(tenants.B.token);
+    const trained = await call("POST", "/v1/recommendations/model/train", tenants.A.token);
+    expect(trained.status).toBe(200);
+    const end = await a.next((m) => m.topic === "training" && m.data?.status !== "running", 15_000);
+    expect(end.data).toMatchObject({ status: trained.body.status, version: trained.body.version });
+    const updates = a.messages.filter((m) => m.topic === "training").map((m) => m.data);
+    expect(updates[0]).toMatchObject({ status: "running", phase: "loading" });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(b.messages.filter((m) => m.topic === "training")).toEqual([]);
+  }, 30_000);
 
   it("resumes after a reconnect from the last event id, without losing or repeating updates", async () => {
     const { bus } = gateway.live;
@@ -149,7 +166,13 @@ describe("GET /v1/live", () => {
     expect(doc.paths["/v1/live/tickets"].post.responses["201"]).toBeDefined();
     const live = doc.paths["/v1/live"].get;
     expect(live.responses["401"]).toBeDefined();
-    expect(Object.keys(live["x-varai-websocket"].topics)).toEqual(["sync", "webhooks", "analytics"]);
+    expect(Object.keys(live["x-varai-websocket"].topics)).toEqual([
+      "sync",
+      "webhooks",
+      "analytics",
+      "training",
+      "assets",
+    ]);
     expect(doc.paths["/v1/widget-settings"].put.responses["409"]).toBeDefined();
   });
 

@@ -77,6 +77,11 @@ const LIVE_OPENAPI = {
             sync: "sync run progress: connectionId, runId, mode, status, pages, counts, error",
             webhooks: "an accepted platform webhook delivery: connectionId, topic, receivedAt",
             analytics: "an event batch made durable in the counters: batchId, events, counted",
+            training:
+              "preference model training (on demand or scheduled): status running with phase (loading, training), " +
+              "epoch, epochs, loss; then status active, rejected or skipped with version (and reason or holdoutAuc), " +
+              "or status failed with error",
+            assets: "a frame's try-on asset was prepared or failed: productId, assetStatus, assetId, failureReason",
           },
           serverMessages: {
             event: { id: "string (<ms>-<seq>)", topic: "string", at: "date-time", data: "object" },

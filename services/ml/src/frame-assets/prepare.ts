@@ -72,11 +72,29 @@ export interface FrameAssetPreparer {
 /** Attempts after which a failing fetch is recorded as a failure instead of retried. */
 const FETCH_ATTEMPTS = 3;
 
-export function createFrameAssetPreparer(deps: RuntimeDeps, fetchImage: FetchImage): FrameAssetPreparer {
+/** What the live `assets` topic carries: a product's try-on asset was prepared or failed. */
+export interface AssetUpdate {
+  productId: string;
+  assetStatus: TryOnInfo["assetStatus"];
+  assetId: string | null;
+  failureReason: string | null;
+}
+
+export function createFrameAssetPreparer(
+  deps: RuntimeDeps,
+  fetchImage: FetchImage,
+  onAsset?: (tenantId: string, update: AssetUpdate) => void,
+): FrameAssetPreparer {
   const products = deps.store.tenantCollection<Product & { id: string }>(COLLECTIONS.products);
 
   async function record(tenantId: string, productId: string, tryOn: TryOnInfo): Promise<TryOnInfo> {
     await products.updateOne(tenantId, { id: productId }, { $set: { tryOn } });
+    onAsset?.(tenantId, {
+      productId,
+      assetStatus: tryOn.assetStatus,
+      assetId: tryOn.assetId ?? null,
+      failureReason: tryOn.failureReason ?? null,
+    });
     return tryOn;
   }
 
