@@ -459,11 +459,11 @@ describe("recommendations service", () => {
         productId: productIds[i % productIds.length] as string,
         occurredAt: new Date(Date.now() - (count - i) * 60_000).toISOString(),
       }));
-    const train = () => request(app).post("/v1/recommendations/model/train").set("x-test-principal", "admin");
-    const activate = (version: number | string, who = "admin") =>
-      request(app).post(`/v1/recommendations/model/${version}/activate`).set("x-test-principal", who);
+    const train = () => request(app).post("/v1/recommendations/model/train").set(as.admin);
+    const activate = (version: number | string, who: keyof typeof as = "admin") =>
+      request(app).post(`/v1/recommendations/model/${version}/activate`).set(as[who]);
     const models = async () =>
-      (await request(app).get("/v1/recommendations/model").set("x-test-principal", "admin")).body as {
+      (await request(app).get("/v1/recommendations/model").set(as.admin)).body as {
         active: { version: number } | null;
         versions: Array<{ version: number; status: string }>;
       };
@@ -479,7 +479,7 @@ describe("recommendations service", () => {
         training: { epochs: 2, factors: 4 },
         ...(onTraining ? { onTraining } : {}),
       });
-      app = createHttpApp({ modules: [service], logger: noopLogger, authenticate });
+      app = createTestApp({ modules: [service] });
       const ids = ["prd_m1", "prd_m2", "prd_m3", "prd_m4"];
       await seed(...ids.map((id) => product({ id })));
       await deps.store.tenantCollection(COLLECTIONS.analyticsEvents).insertMany(T, events(120, ids));
