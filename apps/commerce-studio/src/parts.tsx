@@ -38,3 +38,65 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
     </div>
   );
 }
+
+/**
+ * A dialog form's foot, the same on every screen: the API's form-level problem (field problems
+ * show next to their fields), Cancel, and the submit button, disabled while the call runs.
+ */
+export function DialogFooter(props: {
+  error: string | null | undefined;
+  pending: boolean;
+  onCancel: () => void;
+  submit: string;
+  pendingLabel: string;
+}) {
+  return (
+    <>
+      {props.error && (
+        <p className="form-error" role="alert">
+          {props.error}
+        </p>
+      )}
+      <div className="dialog-actions">
+        <Button className="button secondary" onPress={props.onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" className="button primary" isDisabled={props.pending}>
+          {props.pending ? props.pendingLabel : props.submit}
+        </Button>
+      </div>
+    </>
+  );
+}
+
+/**
+ * The foot of a versioned settings form (widget settings, recommendation rules): the API's
+ * form-level problem, the version a save made, and Save for those who may edit.
+ */
+export function VersionedSaveFooter(props: {
+  error: string | null | undefined;
+  save: { isPending: boolean; isSuccess: boolean; data?: { version: number } | undefined };
+  canEdit: boolean;
+  submit: string;
+}) {
+  const { save } = props;
+  return (
+    <>
+      {props.error && (
+        <p className="form-error" role="alert">
+          {props.error}
+        </p>
+      )}
+      {save.isSuccess && !save.isPending && save.data && (
+        <p className="notice" role="status">
+          Saved as version {save.data.version}.
+        </p>
+      )}
+      {props.canEdit && (
+        <Button type="submit" className="button primary" isDisabled={save.isPending}>
+          {save.isPending ? "Saving…" : props.submit}
+        </Button>
+      )}
+    </>
+  );
+}

@@ -25,7 +25,7 @@ import {
   TextArea,
   TextField,
 } from "react-aria-components";
-import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { DialogFooter, Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
 type Kind = "publishable" | "secret";
 
@@ -107,19 +107,13 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
           ) : (
             <p className="muted">A secret key is refused from any browser: keep it on your servers.</p>
           )}
-          {api.form && (
-            <p className="form-error" role="alert">
-              {api.form}
-            </p>
-          )}
-          <div className="dialog-actions">
-            <Button className="button secondary" onPress={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" className="button primary" isDisabled={create.isPending}>
-              {create.isPending ? "Creating…" : "Create key"}
-            </Button>
-          </div>
+          <DialogFooter
+            error={api.form}
+            pending={create.isPending}
+            onCancel={onClose}
+            submit="Create key"
+            pendingLabel="Creating…"
+          />
         </Form>
       </Dialog>
     </Modal>

@@ -18,7 +18,7 @@ import {
   Select,
   SelectValue,
 } from "react-aria-components";
-import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { DialogFooter, Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
 const DIMENSIONS = [
   ["lensWidthMm", "Lens width"],
@@ -115,19 +115,13 @@ function EditFrame({ product, onClose }: { product: ProductView; onClose: () => 
               </NumberField>
             ))}
           </div>
-          {api.form && (
-            <p className="form-error" role="alert">
-              {api.form}
-            </p>
-          )}
-          <div className="dialog-actions">
-            <Button className="button secondary" onPress={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" className="button primary" isDisabled={update.isPending}>
-              {update.isPending ? "Saving…" : "Save"}
-            </Button>
-          </div>
+          <DialogFooter
+            error={api.form}
+            pending={update.isPending}
+            onCancel={onClose}
+            submit="Save"
+            pendingLabel="Saving…"
+          />
         </Form>
       </Dialog>
     </Modal>

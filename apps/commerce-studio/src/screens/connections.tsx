@@ -33,7 +33,7 @@ import {
   SelectValue,
   TextField,
 } from "react-aria-components";
-import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { DialogFooter, Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
 type Platform = "woocommerce" | "shopify" | "bigcommerce" | "magento";
 
@@ -162,19 +162,13 @@ function AddConnection() {
                   <FieldError />
                 </TextField>
               ))}
-              {form && (
-                <p className="form-error" role="alert">
-                  {form}
-                </p>
-              )}
-              <div className="dialog-actions">
-                <Button className="button secondary" onPress={close}>
-                  Cancel
-                </Button>
-                <Button type="submit" className="button primary" isDisabled={create.isPending}>
-                  {create.isPending ? "Connecting…" : "Connect"}
-                </Button>
-              </div>
+              <DialogFooter
+                error={form}
+                pending={create.isPending}
+                onCancel={close}
+                submit="Connect"
+                pendingLabel="Connecting…"
+              />
             </Form>
           )}
         </Dialog>
@@ -221,19 +215,13 @@ function ConnectSimulatedStore({ platforms }: { platforms: readonly SimulatedPla
                   </Radio>
                 ))}
               </RadioGroup>
-              {problem && (
-                <p className="form-error" role="alert">
-                  {problem}
-                </p>
-              )}
-              <div className="dialog-actions">
-                <Button className="button secondary" onPress={close}>
-                  Cancel
-                </Button>
-                <Button type="submit" className="button primary" isDisabled={connect.isPending}>
-                  {connect.isPending ? "Connecting…" : "Connect"}
-                </Button>
-              </div>
+              <DialogFooter
+                error={problem}
+                pending={connect.isPending}
+                onCancel={close}
+                submit="Connect"
+                pendingLabel="Connecting…"
+              />
             </Form>
           )}
         </Dialog>

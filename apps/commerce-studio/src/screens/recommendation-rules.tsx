@@ -28,7 +28,7 @@ import {
   Select,
   SelectValue,
 } from "react-aria-components";
-import { ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { ErrorState, Loading, PageHeader, VersionedSaveFooter } from "../parts.tsx";
 
 const WEIGHTS = [
   ["fit", "Fit (sizes in mm)"],
@@ -288,21 +288,7 @@ export function RecommendationRulesScreen() {
               </p>
             )}
           </fieldset>
-          {api.form && (
-            <p className="form-error" role="alert">
-              {api.form}
-            </p>
-          )}
-          {save.isSuccess && !save.isPending && (
-            <p className="notice" role="status">
-              Saved as version {save.data.version}.
-            </p>
-          )}
-          {canEdit && (
-            <Button type="submit" className="button primary" isDisabled={save.isPending}>
-              {save.isPending ? "Saving…" : "Save rules"}
-            </Button>
-          )}
+          <VersionedSaveFooter error={api.form} save={save} canEdit={canEdit} submit="Save rules" />
         </Form>
         <PreviewPanel rules={draft} />
       </div>

@@ -20,7 +20,7 @@ import {
 } from "react-aria-components";
 import { Link, useNavigate } from "react-router";
 import { actingTenant } from "../acting-tenant.ts";
-import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { DialogFooter, Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
 const REGIONS: ReadonlyArray<[Region, string]> = [
   ["us", "United States (us)"],
@@ -73,19 +73,13 @@ function CreateTenantDialog({ onClose }: { onClose: () => void }) {
             </Popover>
           </Select>
           <p className="muted">Where its data lives; it cannot be moved later.</p>
-          {problems.form && (
-            <p className="form-error" role="alert">
-              {problems.form}
-            </p>
-          )}
-          <div className="dialog-actions">
-            <Button className="button secondary" onPress={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" className="button primary" isDisabled={create.isPending}>
-              {create.isPending ? "Creating…" : "Create tenant"}
-            </Button>
-          </div>
+          <DialogFooter
+            error={problems.form}
+            pending={create.isPending}
+            onCancel={onClose}
+            submit="Create tenant"
+            pendingLabel="Creating…"
+          />
         </Form>
       </Dialog>
     </Modal>

@@ -28,7 +28,7 @@ import {
 } from "react-aria-components";
 import { Link, useParams } from "react-router";
 import { actingTenant } from "../acting-tenant.ts";
-import { Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { DialogFooter, Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
 
 const ROLES: ReadonlyArray<[TenantRole, string, string]> = [
   ["tenant_admin", "Admin", "everything of the shop, users and keys included"],
@@ -121,19 +121,13 @@ function AddUserDialog(props: { tenantId: string; onClose: () => void; onCreated
             <Input autoComplete="new-password" />
             <FieldError />
           </TextField>
-          {api.form && (
-            <p className="form-error" role="alert">
-              {api.form}
-            </p>
-          )}
-          <div className="dialog-actions">
-            <Button className="button secondary" onPress={props.onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" className="button primary" isDisabled={create.isPending}>
-              {create.isPending ? "Adding…" : "Add user"}
-            </Button>
-          </div>
+          <DialogFooter
+            error={api.form}
+            pending={create.isPending}
+            onCancel={props.onClose}
+            submit="Add user"
+            pendingLabel="Adding…"
+          />
         </Form>
       </Dialog>
     </Modal>

@@ -16,7 +16,7 @@ import {
   SelectValue,
   TextField,
 } from "react-aria-components";
-import { ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { ErrorState, Loading, PageHeader, VersionedSaveFooter } from "../parts.tsx";
 
 const THEME = [
   ["primary", "Primary colour"],
@@ -183,21 +183,7 @@ export function WidgetSettingsScreen() {
             <Input />
             <FieldError />
           </NumberField>
-          {api.form && (
-            <p className="form-error" role="alert">
-              {api.form}
-            </p>
-          )}
-          {save.isSuccess && !save.isPending && (
-            <p className="notice" role="status">
-              Saved as version {save.data.version}.
-            </p>
-          )}
-          {canEdit && (
-            <Button type="submit" className="button primary" isDisabled={save.isPending}>
-              {save.isPending ? "Saving…" : "Save settings"}
-            </Button>
-          )}
+          <VersionedSaveFooter error={api.form} save={save} canEdit={canEdit} submit="Save settings" />
         </Form>
         <Preview config={draft} />
       </div>
