@@ -1,5 +1,5 @@
 import { gzipSync } from "node:zlib";
-import { COLLECTIONS, createGuardedFetch } from "@varai/runtime";
+import { COLLECTIONS, createGuardedFetch, QUEUES } from "@varai/runtime";
 import { rawRequest, SHOPIFY_FIRST_PRODUCT_ID, sendRaw } from "@varai/testkit";
 import { afterEach, describe, expect, it } from "vitest";
 import { CATALOG_QUEUES, COLLECTION_DEFS } from "./collections.ts";
@@ -516,5 +516,27 @@ describe("products API", () => {
     expect(after.frame).toMatchObject({ shape: "round", dimensions: { frameWidthMm: 150 } });
     expect(after.sync).toBeUndefined();
     expect((await h.api("GET", "/v1/products/prd_missing")).status).toBe(404);
+  });
+
+  it("re-queues a product's try-on asset (202, pending), and re-prepares it when the dimensions change", async () => {
+    h = await startHarness({ shopify: { products: 2 } });
+    const conn = await h.connect("shopify");
+    await finishedRun(h, conn.id, conn.lastSync.id);
+    const p = await product(SHOPIFY_FIRST_PRODUCT_ID);
+    // Nothing consumes ml's queue here: each request must leave one more job in it.
+    const depth = () => h.deps.queue.depth(QUEUES.frameAssets);
+    const before = await depth();
+    const rerun = await h.api("POST", `/v1/products/${p.id}/try-on-asset`);
+    expect(rerun.status).toBe(202);
+    expect(rerun.body.tryOn.assetStatus).toBe("pending");
+    expect(await depth()).toBe(before + 1);
+    expect((await h.api("GET", `/v1/products/${p.id}`)).body.tryOn.assetStatus).toBe("pending");
+    expect((await h.api("PATCH", `/v1/products/${p.id}/frame`, { shape: "round" })).status).toBe(200);
+    expect(await depth()).toBe(before + 1);
+    expect((await h.api("PATCH", `/v1/products/${p.id}/frame`, { dimensions: { frameWidthMm: 141 } })).status).toBe(
+      200,
+    );
+    expect(await depth()).toBe(before + 2);
+    expect((await h.api("POST", "/v1/products/prd_missing/try-on-asset")).status).toBe(404);
   });
 });

@@ -84,11 +84,24 @@ export const catalogOpenApi: OpenApiFragment = {
     },
     "/v1/products/{id}/frame": {
       patch: {
-        summary: "Merchant overrides of frame attributes (kept across syncs; null clears one)",
+        summary:
+          "Merchant overrides of frame attributes (kept across syncs; null clears one). New dimensions re-prepare the try-on asset, whose scale follows the frame width",
         requestBody: { required: true, content: json(FramePatchSchema) },
         responses: {
           200: { description: "Product" },
           400: problemResponse("Invalid patch"),
+          404: problemResponse("Not found"),
+        },
+      },
+    },
+    "/v1/products/{id}/try-on-asset": {
+      post: {
+        summary:
+          "Prepare the product's try-on asset again from its front image (catalog:write). The status is `pending` " +
+          "until it is ready or failed, which the live `assets` topic announces",
+        responses: {
+          202: { description: "Product, its `tryOn.assetStatus` pending" },
+          403: problemResponse("Missing catalog:write"),
           404: problemResponse("Not found"),
         },
       },

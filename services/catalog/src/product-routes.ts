@@ -7,7 +7,10 @@ import { mergeFrame } from "./product-writer.ts";
 import { ProductListQuerySchema } from "./schemas.ts";
 import { toPublicProduct } from "./views.ts";
 
-/** `GET /v1/products`, `GET /v1/products/:id`, `PATCH /v1/products/:id/frame` (merchant overrides). */
+/**
+ * `GET /v1/products`, `GET /v1/products/:id`, `PATCH /v1/products/:id/frame` (merchant overrides),
+ * `POST /v1/products/:id/try-on-asset` (prepare the try-on asset again).
+ */
 export function createProductRoutes(x: { writer: ProductWriter; clock: () => Date }): Router {
   const { writer } = x;
   const router = Router();
@@ -60,11 +63,30 @@ export function createProductRoutes(x: { writer: ProductWriter; clock: () => Dat
           },
         );
         if (!updated) continue;
-        await writer.changed(tenantId, doc.id, false);
+        // The asset's scale (px per mm) comes from the frame width: new dimensions mean a new asset,
+        // or a try-on would keep placing the frame at its old width.
+        await writer.changed(tenantId, doc.id, patch.dimensions !== undefined && doc.images.length > 0);
         res.json(toPublicProduct(updated));
         return;
       }
       throw new AppError("CONFLICT", "Product changed concurrently; retry");
+    }),
+  );
+
+  router.post(
+    "/v1/products/:id/try-on-asset",
+    handle(async (req, res) => {
+      const { tenantId } = actingTenant(req, res, "catalog:write");
+      const doc = await writer.products.findById(tenantId, String(req.params.id));
+      if (!doc || doc.status === "deleted") throw new AppError("NOT_FOUND", "Product not found");
+      // Pending until ml has prepared it again (the live `assets` topic then tells the outcome).
+      const updated = await writer.products.findOneAndUpdate(
+        tenantId,
+        { id: doc.id },
+        { $set: { "tryOn.assetStatus": "pending", "tryOn.updatedAt": x.clock().toISOString() } },
+      );
+      await writer.changed(tenantId, doc.id, true);
+      res.status(202).json(toPublicProduct(updated ?? doc));
     }),
   );
 

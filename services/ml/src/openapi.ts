@@ -95,9 +95,16 @@ const tryOnPath = {
 
 const frameAssetPath = {
   get: {
-    summary: "A prepared frame asset (transparent PNG, 4 px per mm)",
+    summary:
+      "A prepared frame asset (transparent PNG, 4 px per mm): a storefront key, or a signed-in user with catalog:read " +
+      "(Studio's preview; a platform admin names the tenant with X-VARAi-Tenant)",
     parameters: [{ name: "assetId", in: "path", required: true, schema: { type: "string" } }],
-    responses: { "200": { description: "PNG", content: { "image/png": {} } }, "404": problem },
+    responses: {
+      "200": { description: "PNG", content: { "image/png": {} } },
+      "401": problem,
+      "403": problem,
+      "404": problem,
+    },
   },
 };
 

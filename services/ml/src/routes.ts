@@ -1,4 +1,4 @@
-import { blobKeys, parseInput, type RuntimeDeps, requireStorefront } from "@varai/runtime";
+import { actingTenant, blobKeys, getPrincipal, parseInput, type RuntimeDeps, requireStorefront } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
 import type { createFaceAnalysis } from "./face-analysis.ts";
@@ -77,7 +77,10 @@ export function createMlRoutes({ blobs, analyseFace, tryOn }: MlRouteDeps): Rout
   });
 
   router.get("/v1/frame-assets/:assetId", async (req: Request, res: Response) => {
-    const { tenantId } = requireStorefront(res);
+    // Studio's catalog previews the cut-out with the signed-in user's token: catalog:read, and a
+    // platform admin's acting tenant; storefronts show it on the product page with their key.
+    const { tenantId } =
+      getPrincipal(res)?.kind === "user" ? actingTenant(req, res, "catalog:read") : requireStorefront(res);
     const { assetId } = parseInput(AssetParamsSchema, req.params, "path");
     const blob = await blobs.get(blobKeys.frameAsset(tenantId, assetId));
     if (!blob) throw new AppError("NOT_FOUND", "No such frame asset");

@@ -1,3 +1,4 @@
+import { createTestApp } from "@varai/testkit";
 import sharp from "sharp";
 import request from "supertest";
 import { describe, expect, it } from "vitest";
@@ -100,6 +101,22 @@ describe.skipIf(!photoAvailable())("ml service over HTTP: try-on", () => {
       const asset = await request(h.app).get(res.body.asset.url);
       expect(asset.status).toBe(200);
       expect(asset.headers["content-type"]).toBe("image/png");
+    });
+
+    it("serves a frame asset to a signed-in user of its tenant (Studio's preview), not to another tenant's or anonymously", async () => {
+      const byHeaders = createTestApp({ modules: [h.ml] });
+      const url = "/v1/frame-assets/ast_prd_ready";
+      const viewer = await request(byHeaders).get(url).set("x-test-user", `${TENANT}:viewer`);
+      expect(viewer.status).toBe(200);
+      expect(viewer.headers["content-type"]).toBe("image/png");
+      expect((await request(byHeaders).get(url).set("x-test-user", "ten_other0001:tenant_admin")).status).toBe(404);
+      // A platform admin sees the asset of the tenant it acts on.
+      const admin = await request(byHeaders)
+        .get(url)
+        .set("x-test-user", "ten_platform01:platform_admin")
+        .set("x-varai-tenant", TENANT);
+      expect(admin.status).toBe(200);
+      expect((await request(byHeaders).get(url)).status).toBe(401);
     });
 
     it("refuses work with OVERLOADED (503, Retry-After from retryAfterMs) when the queue is full", async () => {
