@@ -212,6 +212,11 @@ export function createAdminApi(client: VaraiClient, options: AdminApiOptions = {
     },
     updateFrame: (id: string, patch: FramePatch) =>
       client.patch(ProductSchema, `/v1/products/${encodeURIComponent(id)}/frame`, patch),
+    /** Queues the product's try-on asset to be prepared again (202: the product, its asset `pending`). */
+    prepareTryOnAsset: (id: string) =>
+      client.post(ProductSchema, `/v1/products/${encodeURIComponent(id)}/try-on-asset`, {}),
+    /** The cut-out frame PNG, fetched with the session's token (an <img src> could not send it). */
+    frameAsset: (assetId: string) => client.getBlob(`/v1/frame-assets/${encodeURIComponent(assetId)}`),
     analyticsSummary: (range: { from?: string; to?: string } = {}) => {
       const params = new URLSearchParams(Object.entries(range).filter((e): e is [string, string] => Boolean(e[1])));
       return client.get(AnalyticsSummarySchema, `/v1/analytics/summary${params.size ? `?${params}` : ""}`);

@@ -17,7 +17,7 @@ import {
   useState,
   useSyncExternalStore,
 } from "react";
-import type { AdminApi, AnalyticsSummary, PrivacyRequestInput } from "./api.ts";
+import type { AdminApi, AnalyticsSummary, PrivacyRequestInput, ProductView } from "./api.ts";
 import type {
   LiveConnection,
   LiveEvent,
@@ -45,6 +45,7 @@ export const adminKeys = {
   connection: (id: string) => ["connections", id] as const,
   demoCapabilities: ["demo-capabilities"] as const,
   products: ["products"] as const,
+  frameAsset: (assetId: string) => ["frame-assets", assetId] as const,
   analytics: ["analytics"] as const,
   widgetSettings: ["widget-settings"] as const,
   apiKeys: ["api-keys"] as const,
@@ -221,6 +222,48 @@ export function useUpdateFrame() {
       api.updateFrame(id, patch),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.products }),
   });
+}
+
+export function usePrepareTryOnAsset() {
+  const api = useAdminApi();
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.prepareTryOnAsset(id),
+    onSuccess: (pending) => {
+      // Show `pending` at once (preparing often takes less than a refetch), then refetch: the live
+      // `assets` event may already have announced the outcome before this answer arrived.
+      queryClient.setQueryData<ProductView[]>(adminKeys.products, (all) =>
+        all?.map((p) => (p.id === pending.id ? pending : p)),
+      );
+      return queryClient.invalidateQueries({ queryKey: adminKeys.products });
+    },
+  });
+}
+
+/**
+ * An object URL of a prepared frame asset, or null while it loads (or without an asset). The token
+ * lives in memory, so the PNG is fetched with it and handed to <img> as a blob URL, revoked after use.
+ */
+export function useFrameAssetUrl(assetId: string | null | undefined): { url: string | null; error: unknown } {
+  const api = useAdminApi();
+  const asset = useQuery({
+    queryKey: adminKeys.frameAsset(assetId ?? ""),
+    queryFn: () => api.frameAsset(assetId as string),
+    enabled: Boolean(assetId),
+    // An asset id names immutable bytes: a rebuilt asset has a new id.
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  const [url, setUrl] = useState<string | null>(null);
+  useEffect(() => {
+    if (!asset.data) {
+      setUrl(null);
+      return;
+    }
+    const next = URL.createObjectURL(asset.data);
+    setUrl(next);
+    return () => URL.revokeObjectURL(next);
+  }, [asset.data]);
+  return { url, error: asset.error };
 }
 
 export function useAnalyticsSummary(range: { from?: string; to?: string }): UseQueryResult<AnalyticsSummary> {

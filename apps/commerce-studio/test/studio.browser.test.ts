@@ -1,6 +1,9 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { DEMO_FRAMES, type DemoFrame, renderFrameArt } from "@varai/demo";
 import { freePort, startTestGateway, stopTestGateway, type TestGateway } from "@varai/gateway/testing";
 import { type PlatformSimulator, startPlatformSimulator } from "@varai/testkit";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -28,6 +31,8 @@ let browser: Browser;
 let pk = "";
 let ownerToken = "";
 let viewerToken = "";
+/** Serves a real frame packshot to ml, for the catalog's try-on asset test. */
+let imageHost: Server | undefined;
 /** Browser-side problems: page errors and CSP violations fail the suite. */
 const problems: string[] = [];
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
@@ -106,6 +111,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await sim?.close();
+  imageHost?.close();
   if (gateway) await stopTestGateway(gateway);
   expect(problems).toEqual([]);
 });
@@ -208,6 +214,75 @@ describe("Commerce Studio, as a tenant admin", () => {
     expect(stored.frame.dimensions).toMatchObject({ lensWidthMm: 53, bridgeWidthMm: 19, templeLengthMm: 145 });
     await shot(page, "08-frame-edited");
   }, 60_000);
+
+  it("previews a ready product's cut-out frame, re-prepares its asset live, and a try-on follows an edited frame width", async () => {
+    await page.getByLabel("Search").fill("");
+    const first = (await api("GET", "/v1/products?limit=1", ownerToken)).body.items[0];
+    const status = async () => (await api("GET", `/v1/products/${first.id}`, ownerToken)).body.tryOn;
+    // The simulator's photos live on a host that does not exist: this product gets a real frame
+    // packshot (a demo frame's, served here on 127.0.0.1) through a sync, so ml can cut it out.
+    const packshot = (await renderFrameArt(DEMO_FRAMES[0] as DemoFrame)).photo;
+    imageHost = createServer((_req, res) => res.writeHead(200, { "content-type": "image/png" }).end(packshot));
+    await new Promise<void>((resolve) => imageHost?.listen(0, "127.0.0.1", resolve));
+    const imageUrl = `http://127.0.0.1:${(imageHost.address() as AddressInfo).port}/front.png`;
+    const index = sim.woocommerce.indexOf(first.source.externalId);
+    sim.woocommerce.store.updateProduct(index, { images: [{ url: imageUrl, alt: "front" }] });
+    const connection = (await api("GET", "/v1/connections", ownerToken)).body.items[0];
+    expect((await api("POST", `/v1/connections/${connection.id}/sync`, ownerToken, { mode: "full" })).status).toBe(202);
+    await expect.poll(async () => (await status()).assetStatus, { timeout: 30_000 }).toBe("ready");
+    const row = page.locator(`tr[data-product-id="${first.id}"]`);
+    const preview = row.getByRole("img", { name: `Cut-out frame of ${first.title}` });
+    await preview.waitFor({ timeout: 15_000 });
+    // Loaded with the session's token as a blob URL: a real PNG, not a broken image.
+    await expect
+      .poll(() => preview.evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0)))
+      .toBeGreaterThan(0);
+    expect(await preview.getAttribute("src")).toMatch(/^blob:/);
+
+    // Re-run the preparation: the badge moves to pending and back to ready without a reload.
+    const before = (await status()).assetId;
+    await page.evaluate((id) => {
+      const seen: string[] = [];
+      (window as unknown as { assetStates: string[] }).assetStates = seen;
+      new MutationObserver(() => {
+        const text = document.querySelector(`tr[data-product-id="${id}"] .badge`)?.textContent;
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    }, first.id);
+    await row.getByRole("button", { name: `Re-prepare try-on of ${first.title}` }).click();
+    await expect.poll(async () => (await status()).assetId, { timeout: 30_000 }).not.toBe(before);
+    await expect.poll(() => row.locator(".badge").textContent(), { timeout: 15_000 }).toBe("ready");
+    const states = await page.evaluate(() => (window as unknown as { assetStates: string[] }).assetStates);
+    expect(states).toContain("pending");
+    expect(states.at(-1)).toBe("ready");
+    await preview.waitFor();
+    await shot(page, "08b-catalog-asset-preview");
+    await expectAccessible(page, "catalog with previews");
+    expect((await api("POST", `/v1/products/${first.id}/try-on-asset`, viewerToken)).status).toBe(403);
+
+    // A new frame width in the dialog: the catalog shows it, and the next try-on places the frame at it.
+    const width = (await status()).frameWidthMm === 146 ? 147 : 146;
+    await row.getByRole("button", { name: /Edit frame/ }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Frame width (mm)").fill(String(width));
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await expect.poll(() => row.locator(".frame-width").textContent()).toBe(String(width));
+    const tryOn = async () => {
+      const form = new FormData();
+      form.append("productId", first.id);
+      const photo = await readFile(path.join(ROOT, "test-artifacts/photos/astronaut.png"));
+      form.append("photo", new Blob([photo], { type: "image/png" }), "astronaut.png");
+      const response = await fetch(`${gateway.base}/v1/try-on`, {
+        method: "POST",
+        headers: { "x-varai-key": pk, origin: ORIGIN, accept: "application/json" },
+        body: form,
+      });
+      return response.status === 200 ? ((await response.json()) as { fit: { frameWidthMm: number } }) : null;
+    };
+    await expect.poll(async () => (await tryOn())?.fit.frameWidthMm, { timeout: 30_000 }).toBe(width);
+    await shot(page, "08c-frame-width-edited");
+  }, 90_000);
 
   it("shows analytics moving live as events arrive, without a reload", async () => {
     await page.getByRole("link", { name: "Analytics" }).click();
@@ -764,7 +839,7 @@ describe("Commerce Studio, as a viewer", () => {
 
     await page.getByRole("link", { name: "Catalog" }).click();
     await expect.poll(() => page.locator("tbody tr").count(), { timeout: 15_000 }).toBe(24);
-    expect(await page.getByRole("button", { name: /Edit frame/ }).count()).toBe(0);
+    expect(await page.getByRole("button", { name: /Edit frame|Re-prepare try-on/ }).count()).toBe(0);
     await shot(page, "14-viewer-catalog");
 
     await page.getByRole("link", { name: "Widget settings" }).click();

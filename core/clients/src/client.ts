@@ -154,6 +154,11 @@ export function createVaraiClient(options: VaraiClientOptions) {
       return json(schema, path, { method: "GET", headers: headers() });
     },
 
+    /** GET a binary resource (e.g. a frame asset PNG) with the client's credentials. */
+    async getBlob(path: string): Promise<Blob> {
+      return (await send(path, { method: "GET", headers: headers() })).blob();
+    },
+
     /** POST JSON to any resource of the API, parsed with the caller's schema (admin screens). */
     post<S extends z.ZodType>(schema: S, path: string, body: unknown): Promise<z.infer<S>> {
       return json(schema, path, {

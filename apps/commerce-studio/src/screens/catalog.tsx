@@ -1,4 +1,12 @@
-import { type ProductView, problemsByField, useAllProducts, useCan, useUpdateFrame } from "@varai/admin-kit";
+import {
+  type ProductView,
+  problemsByField,
+  useAllProducts,
+  useCan,
+  useFrameAssetUrl,
+  usePrepareTryOnAsset,
+  useUpdateFrame,
+} from "@varai/admin-kit";
 import { FRAME_SHAPES, FramePatchSchema } from "@varai/schema";
 import { useMemo, useState } from "react";
 import {
@@ -46,6 +54,16 @@ function sizeLabel(p: ProductView): string {
   return d.lensWidthMm && d.bridgeWidthMm
     ? `${d.lensWidthMm}-${d.bridgeWidthMm}-${d.templeLengthMm ?? "?"}`
     : "unknown";
+}
+
+/** The cut-out frame the try-on places on a face, as ml prepared it (transparent PNG). */
+function AssetPreview({ product }: { product: ProductView }) {
+  const ready = product.tryOn.assetStatus === "ready";
+  const { url, error } = useFrameAssetUrl(ready ? product.tryOn.assetId : null);
+  if (!ready) return null;
+  if (error) return <span className="muted">preview unavailable</span>;
+  if (!url) return <span className="asset-preview placeholder" aria-hidden="true" />;
+  return <img className="asset-preview" src={url} alt={`Cut-out frame of ${product.title}`} />;
 }
 
 function EditFrame({ product, onClose }: { product: ProductView; onClose: () => void }) {
@@ -131,6 +149,7 @@ function EditFrame({ product, onClose }: { product: ProductView; onClose: () => 
 export function CatalogScreen() {
   const products = useAllProducts();
   const canEdit = useCan("catalog:write");
+  const prepare = usePrepareTryOnAsset();
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<Filter>("all");
   const [editing, setEditing] = useState<ProductView | null>(null);
@@ -210,7 +229,12 @@ export function CatalogScreen() {
                   <td className="size">{sizeLabel(p)}</td>
                   <td className="frame-width">{p.frame.dimensions.frameWidthMm ?? "—"}</td>
                   <td>
-                    <span className={`badge asset-${p.tryOn.assetStatus}`}>{p.tryOn.assetStatus}</span>
+                    <div className="try-on">
+                      <span className={`badge asset-${p.tryOn.assetStatus}`} title={p.tryOn.failureReason}>
+                        {p.tryOn.assetStatus}
+                      </span>
+                      <AssetPreview product={p} />
+                    </div>
                   </td>
                   <td>{missing.length ? <span className="flag">{missing.join(", ")}</span> : "—"}</td>
                   {canEdit && (
@@ -221,6 +245,16 @@ export function CatalogScreen() {
                         aria-label={`Edit frame of ${p.title}`}
                       >
                         Edit frame
+                      </Button>
+                      <Button
+                        className="button small"
+                        isDisabled={
+                          p.tryOn.assetStatus === "pending" || (prepare.isPending && prepare.variables === p.id)
+                        }
+                        onPress={() => prepare.mutate(p.id)}
+                        aria-label={`Re-prepare try-on of ${p.title}`}
+                      >
+                        Re-prepare try-on
                       </Button>
                     </td>
                   )}
