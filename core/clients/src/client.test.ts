@@ -30,6 +30,21 @@ const recommendation = {
 };
 
 describe("createVaraiClient", () => {
+  it("fetches a binary resource with the access token, and maps its problems", async () => {
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
+    const { fetch, seen } = fakeFetch((req) =>
+      req.url.endsWith("/ast_1")
+        ? new Response(png, { headers: { "content-type": "image/png" } })
+        : Response.json({ code: "NOT_FOUND", detail: "No such frame asset" }, { status: 404 }),
+    );
+    const client = createVaraiClient({ baseUrl: "https://api.test", accessToken: "t1", fetch });
+    const blob = await client.getBlob("/v1/frame-assets/ast_1");
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(png);
+    expect(blob.type).toBe("image/png");
+    expect(seen[0]?.headers.get("authorization")).toBe("Bearer t1");
+    await expect(client.getBlob("/v1/frame-assets/ast_2")).rejects.toMatchObject({ status: 404, code: "NOT_FOUND" });
+  });
+
   it("sends PUT and PATCH as JSON with the current access token, and maps their problems", async () => {
     const { fetch, seen } = fakeFetch((req) =>
       req.method === "PATCH"
