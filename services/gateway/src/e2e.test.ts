@@ -185,6 +185,7 @@ describe("tenant isolation across every service", () => {
       ["POST", `/v1/connections/${B.connectionId}/sync`, { mode: "full" }],
       ["GET", `/v1/products/${B.productId}`],
       ["PATCH", `/v1/products/${B.productId}/frame`, { shape: "round" }],
+      ["POST", `/v1/products/${B.productId}/try-on-asset`],
     ];
     for (const [method, url, body] of probes) {
       const res = await call(method, url, { ...asA(), body });
