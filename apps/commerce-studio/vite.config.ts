@@ -15,6 +15,8 @@ export default defineConfig({
       "/v1/live": { target: api, ws: true },
       "/v1": api,
       "/widget": api,
+      // The widget preview page (and its script) are the gateway's, framed by the widget settings screen.
+      "/studio/preview": api,
     },
   },
 });

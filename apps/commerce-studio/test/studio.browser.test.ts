@@ -82,6 +82,20 @@ async function expectAccessible(page: Page, screen: string) {
   expect(severe, `${screen}: ${JSON.stringify(severe)}`).toEqual([]);
 }
 
+/** axe-core inside a frame (the widget preview): axe in the page does not reach into frames. */
+async function expectFrameAccessible(page: Page, selector: string, screen: string) {
+  const frame = await (await page.locator(selector).elementHandle())?.contentFrame();
+  if (!frame) throw new Error(`${screen}: no frame ${selector}`);
+  await frame.evaluate(await axeSource);
+  const violations = await frame.evaluate(async () => {
+    type Violation = { id: string; impact: string | null; nodes: unknown[]; help: string };
+    const result = await (window as unknown as { axe: { run(): Promise<{ violations: Violation[] }> } }).axe.run();
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.length, help: v.help }));
+  });
+  const severe = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(severe, `${screen}: ${JSON.stringify(severe)}`).toEqual([]);
+}
+
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 
 beforeAll(async () => {
@@ -306,20 +320,32 @@ describe("Commerce Studio, as a tenant admin", () => {
 
   it("changes widget settings: the preview and /widget/config follow; a bad colour is refused", async () => {
     await page.getByRole("link", { name: "Widget settings" }).click();
+    const servedPrimary = async () =>
+      (await api("GET", "/widget/config", undefined, undefined, { "x-varai-key": pk, origin: ORIGIN })).body.theme
+        .primary;
+    const before = await servedPrimary();
     const primary = page.getByLabel("Primary colour");
     await primary.fill("red;} body{display:none");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("not a CSS value").waitFor();
     await shot(page, "11-widget-invalid");
     await primary.fill("#aa0055");
-    const previewButton = page.getByRole("figure", { name: "Preview" }).getByRole("button");
-    await expect.poll(() => previewButton.evaluate((b) => getComputedStyle(b).backgroundColor)).toBe("rgb(170, 0, 85)");
+    // The real try-on element, loaded by /widget/varai.js in the sandboxed preview frame, in the draft colour.
+    const widget = page.frameLocator('iframe[title^="Widget preview"]').locator("varai-try-on");
+    const widgetPrimary = () =>
+      widget.evaluate((el) => {
+        const tab = el.shadowRoot?.querySelector('[role="tab"][aria-selected="true"]');
+        return tab ? getComputedStyle(tab).backgroundColor : null;
+      });
+    await expect.poll(widgetPrimary, { timeout: 15_000 }).toBe("rgb(170, 0, 85)");
+    expect(await servedPrimary()).toBe(before);
+    await shot(page, "12a-widget-preview-draft");
+    await expectAccessible(page, "widget settings");
+    await expectFrameAccessible(page, 'iframe[title^="Widget preview"]', "widget preview");
     await page.getByRole("button", { name: "Save settings" }).click();
     await page.getByText("Saved as version 1.").waitFor();
-    const served = await api("GET", "/widget/config", undefined, undefined, { "x-varai-key": pk, origin: ORIGIN });
-    expect(served.body.theme.primary).toBe("#aa0055");
+    expect(await servedPrimary()).toBe("#aa0055");
     await shot(page, "12-widget-saved");
-    await expectAccessible(page, "widget settings");
   }, 60_000);
 });
 

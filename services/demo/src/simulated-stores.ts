@@ -3,6 +3,7 @@ import type { RuntimeDeps } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import {
   type PlatformSimulator,
+  type PlatformSimulatorOptions,
   SIMULATED_PLATFORMS,
   type SimulatedPlatformName,
   type SimWebhook,
@@ -51,6 +52,118 @@ interface TenantSimulator {
   next: number;
 }
 
+const secret = () => randomBytes(18).toString("base64url");
+
+/** A tenant's four simulated stores, each with fresh random credentials and the same seeded catalog. */
+function simulatorConfig(
+  id: string,
+  store: { products: number; latencyMs: number; seed: number },
+  options: Pick<SimulatedStoresOptions, "shopifyApiSecret" | "bigcommerceClientSecret">,
+): PlatformSimulatorOptions {
+  return {
+    shopify: {
+      ...store,
+      shopDomain: `varai-sim-${id}.myshopify.com`,
+      accessToken: `shpat_${secret()}`,
+      apiSecret: options.shopifyApiSecret ?? secret(),
+    },
+    woocommerce: {
+      ...store,
+      // Pages of 12, so the backfill's progress moves a few times on screen.
+      maxPageSize: 12,
+      consumerKey: `ck_${secret()}`,
+      consumerSecret: `cs_${secret()}`,
+      webhookSecret: secret(),
+    },
+    magento: {
+      ...store,
+      consumerKey: secret(),
+      consumerSecret: secret(),
+      accessToken: secret(),
+      accessTokenSecret: secret(),
+      webhookSecret: secret(),
+    },
+    bigcommerce: {
+      ...store,
+      storeHash: `sim${id}`,
+      accessToken: secret(),
+      clientSecret: options.bigcommerceClientSecret ?? secret(),
+    },
+  };
+}
+
+/** The body of `POST /v1/connections` for one platform of a tenant's simulator. */
+function connectionBody(sim: PlatformSimulator, platform: SimulatedPlatformName) {
+  const name = `Simulated ${PLATFORM_NAMES[platform]}`;
+  const apiBaseUrl = sim.baseUrl(platform);
+  switch (platform) {
+    case "shopify":
+      return {
+        platform,
+        name,
+        apiBaseUrl,
+        shopDomain: sim.shopify.shopDomain,
+        credentials: { accessToken: sim.shopify.accessToken },
+      };
+    case "woocommerce":
+      return {
+        platform,
+        name,
+        apiBaseUrl,
+        storeUrl: "https://woocommerce.simulated.varai.test",
+        credentials: { consumerKey: sim.woocommerce.consumerKey, consumerSecret: sim.woocommerce.consumerSecret },
+        webhookSecret: sim.woocommerce.webhookSecret,
+      };
+    case "magento":
+      return {
+        platform,
+        name,
+        apiBaseUrl,
+        storeUrl: "https://magento.simulated.varai.test",
+        storeCode: sim.magento.storeCode,
+        credentials: {
+          consumerKey: sim.magento.consumerKey,
+          consumerSecret: sim.magento.consumerSecret,
+          accessToken: sim.magento.accessToken,
+          accessTokenSecret: sim.magento.accessTokenSecret,
+        },
+        webhookSecret: sim.magento.webhookSecret,
+      };
+    case "bigcommerce":
+      return {
+        platform,
+        name,
+        apiBaseUrl,
+        storeHash: sim.bigcommerce.storeHash,
+        credentials: { accessToken: sim.bigcommerce.accessToken },
+      };
+  }
+}
+
+/**
+ * A live store changes: one frame is updated and the platform's signed webhook goes to every
+ * subscription the catalog registered (Magento registers none: its module is configured by hand).
+ */
+async function storeActivity(tenant: TenantSimulator, products: number): Promise<void> {
+  const { sim } = tenant;
+  const index = tenant.next++ % products;
+  const deliveries: Array<[string, SimWebhook]> = [];
+  if (tenant.connected.has("shopify"))
+    for (const s of sim.shopify.subscriptions.filter((s) => s.topic === "PRODUCTS_UPDATE"))
+      deliveries.push([s.callbackUrl, sim.shopify.webhook("products/update", { index })]);
+  if (tenant.connected.has("woocommerce"))
+    for (const w of sim.woocommerce.webhooks.filter((w) => w.topic === "product.updated" && w.status === "active"))
+      for (const webhook of sim.woocommerce.webhooksFor("product.updated", { index }))
+        deliveries.push([w.delivery_url, webhook]);
+  if (tenant.connected.has("bigcommerce"))
+    for (const h of sim.bigcommerce.hooks.filter((h) => h.scope === "store/product/updated" && h.is_active))
+      deliveries.push([h.destination, sim.bigcommerce.webhook("store/product/updated", { index })]);
+  if (deliveries.length === 0) return;
+  for (const store of [sim.shopify.store, sim.woocommerce.store, sim.bigcommerce.store])
+    if (store.products.has(index)) store.updateProduct(index);
+  for (const [target, webhook] of deliveries) await sim.send(target, webhook);
+}
+
 /**
  * "Connect a simulated store" for the default install: one platform simulator per tenant (so
  * tenants never share a shop, and its credentials are random), started on first use on
@@ -71,40 +184,10 @@ export function createSimulatedStores(options: SimulatedStoresOptions): Simulate
   const origins = new Set<string>();
   let closed = false;
 
-  const secret = () => randomBytes(18).toString("base64url");
   const startFor = async (tenantId: string): Promise<TenantSimulator> => {
     const id = randomBytes(5).toString("hex");
     const store = { products, latencyMs, seed: Number.parseInt(id.slice(0, 6), 16) };
-    const sim = await startPlatformSimulator({
-      shopify: {
-        ...store,
-        shopDomain: `varai-sim-${id}.myshopify.com`,
-        accessToken: `shpat_${secret()}`,
-        apiSecret: options.shopifyApiSecret ?? secret(),
-      },
-      woocommerce: {
-        ...store,
-        // Pages of 12, so the backfill's progress moves a few times on screen.
-        maxPageSize: 12,
-        consumerKey: `ck_${secret()}`,
-        consumerSecret: `cs_${secret()}`,
-        webhookSecret: secret(),
-      },
-      magento: {
-        ...store,
-        consumerKey: secret(),
-        consumerSecret: secret(),
-        accessToken: secret(),
-        accessTokenSecret: secret(),
-        webhookSecret: secret(),
-      },
-      bigcommerce: {
-        ...store,
-        storeHash: `sim${id}`,
-        accessToken: secret(),
-        clientSecret: options.bigcommerceClientSecret ?? secret(),
-      },
-    });
+    const sim = await startPlatformSimulator(simulatorConfig(id, store, options));
     origins.add(sim.url);
     options.logger.info({ tenantId, origin: sim.url }, "platform simulator started");
     return { sim, connected: new Set(), next: 0 };
@@ -121,84 +204,13 @@ export function createSimulatedStores(options: SimulatedStoresOptions): Simulate
     return started;
   };
 
-  const connectionBody = (sim: PlatformSimulator, platform: SimulatedPlatformName) => {
-    const name = `Simulated ${PLATFORM_NAMES[platform]}`;
-    const apiBaseUrl = sim.baseUrl(platform);
-    switch (platform) {
-      case "shopify":
-        return {
-          platform,
-          name,
-          apiBaseUrl,
-          shopDomain: sim.shopify.shopDomain,
-          credentials: { accessToken: sim.shopify.accessToken },
-        };
-      case "woocommerce":
-        return {
-          platform,
-          name,
-          apiBaseUrl,
-          storeUrl: "https://woocommerce.simulated.varai.test",
-          credentials: { consumerKey: sim.woocommerce.consumerKey, consumerSecret: sim.woocommerce.consumerSecret },
-          webhookSecret: sim.woocommerce.webhookSecret,
-        };
-      case "magento":
-        return {
-          platform,
-          name,
-          apiBaseUrl,
-          storeUrl: "https://magento.simulated.varai.test",
-          storeCode: sim.magento.storeCode,
-          credentials: {
-            consumerKey: sim.magento.consumerKey,
-            consumerSecret: sim.magento.consumerSecret,
-            accessToken: sim.magento.accessToken,
-            accessTokenSecret: sim.magento.accessTokenSecret,
-          },
-          webhookSecret: sim.magento.webhookSecret,
-        };
-      case "bigcommerce":
-        return {
-          platform,
-          name,
-          apiBaseUrl,
-          storeHash: sim.bigcommerce.storeHash,
-          credentials: { accessToken: sim.bigcommerce.accessToken },
-        };
-    }
-  };
-
-  /**
-   * A live store changes: one frame is updated and the platform's signed webhook goes to every
-   * subscription the catalog registered (Magento registers none: its module is configured by hand).
-   */
-  const activity = async (tenant: TenantSimulator) => {
-    const { sim } = tenant;
-    const index = tenant.next++ % products;
-    const deliveries: Array<[string, SimWebhook]> = [];
-    if (tenant.connected.has("shopify"))
-      for (const s of sim.shopify.subscriptions.filter((s) => s.topic === "PRODUCTS_UPDATE"))
-        deliveries.push([s.callbackUrl, sim.shopify.webhook("products/update", { index })]);
-    if (tenant.connected.has("woocommerce"))
-      for (const w of sim.woocommerce.webhooks.filter((w) => w.topic === "product.updated" && w.status === "active"))
-        for (const webhook of sim.woocommerce.webhooksFor("product.updated", { index }))
-          deliveries.push([w.delivery_url, webhook]);
-    if (tenant.connected.has("bigcommerce"))
-      for (const h of sim.bigcommerce.hooks.filter((h) => h.scope === "store/product/updated" && h.is_active))
-        deliveries.push([h.destination, sim.bigcommerce.webhook("store/product/updated", { index })]);
-    if (deliveries.length === 0) return;
-    for (const store of [sim.shopify.store, sim.woocommerce.store, sim.bigcommerce.store])
-      if (store.products.has(index)) store.updateProduct(index);
-    for (const [target, webhook] of deliveries) await sim.send(target, webhook);
-  };
-
   const intervalMs = options.activityIntervalMs ?? 10_000;
   const timer =
     intervalMs > 0
       ? setInterval(() => {
           for (const started of tenants.values())
             void started
-              .then(activity)
+              .then((tenant) => storeActivity(tenant, products))
               .catch((error: unknown) => options.logger.warn({ err: error }, "simulated store activity failed"));
         }, intervalMs)
       : null;

@@ -38,6 +38,8 @@ describe("/studio", () => {
       expect(res.text).toContain("<title>Studio</title>");
       expect(res.headers["content-security-policy"]).toContain("script-src 'self'");
       expect(res.headers["content-security-policy"]).toContain("frame-ancestors 'none'");
+      // The widget settings screen frames the preview page, and nothing else.
+      expect(res.headers["content-security-policy"]).toContain("frame-src 'self'");
       expect(res.headers["cache-control"]).toBe("no-cache");
     }
     expect((await request(app(dist)).get("/studio")).headers.location).toBe("/studio/");
@@ -50,6 +52,21 @@ describe("/studio", () => {
     const missing = await request(app(dist)).get("/studio/assets/nope.js");
     expect(missing.status).toBe(404);
     expect(missing.headers["content-type"]).toMatch(/problem\+json/);
+  });
+
+  it("serves the widget preview page, frameable by Studio only, loading the real widgets", async () => {
+    for (const url of ["/studio/preview", "/studio/preview.js"]) {
+      const res = await request(app(dist)).get(url);
+      expect(res.status).toBe(200);
+      const csp = res.headers["content-security-policy"];
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).toContain("frame-ancestors 'self'");
+      expect(res.headers["x-frame-options"]).toBe("SAMEORIGIN");
+    }
+    const script = (await request(app(dist)).get("/studio/preview.js")).text;
+    expect(script).toContain("/widget/varai.js");
+    // The draft is taken only from the parent window on Studio's origin.
+    expect(script).toContain("event.source !== parent || event.origin !== studio");
   });
 
   it("says how to build it when there is no build", async () => {

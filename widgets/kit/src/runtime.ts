@@ -13,6 +13,12 @@ import { createEventBatcher, type EventBatcher } from "./events.ts";
 export interface VaraiBootstrap {
   base: string;
   key: string | null;
+  /**
+   * Set only by Commerce Studio's preview page (`/studio/preview`): the merchant's unsaved
+   * settings, used instead of `/widget/config`, and no events sent (a preview is not a
+   * shopper). Storefronts never set it, so they always read `/widget/config`.
+   */
+  previewConfig?: unknown;
   runtime?: WidgetRuntime;
 }
 
@@ -53,7 +59,7 @@ declare global {
 export function getRuntime(): WidgetRuntime {
   window.VARAi ??= { base: location.origin, key: null };
   const boot = window.VARAi;
-  boot.runtime ??= createRuntime(boot.base, boot.key);
+  boot.runtime ??= createRuntime(boot.base, boot.key, boot.previewConfig);
   return boot.runtime;
 }
 
@@ -61,17 +67,22 @@ function keyHeaders(key: string | null): Record<string, string> {
   return key ? { "X-VARAi-Key": key } : {};
 }
 
-export function createRuntime(base: string, key: string | null): WidgetRuntime {
-  const client = createVaraiClient({ baseUrl: base, publishableKey: key ?? undefined });
+function parseConfig(json: unknown): WidgetConfig {
+  const parsed = WidgetConfigSchema.safeParse(json);
+  return parsed.success ? parsed.data : DEFAULT_WIDGET_CONFIG;
+}
 
-  const config = fetch(`${base}/widget/config`, { headers: keyHeaders(key), credentials: "omit" })
-    .then((r) => (r.ok ? r.json() : {}))
-    .then((json) => {
-      const parsed = WidgetConfigSchema.safeParse(json);
-      return parsed.success ? parsed.data : DEFAULT_WIDGET_CONFIG;
-    })
-    // The widgets keep working on defaults when the config cannot be read.
-    .catch(() => DEFAULT_WIDGET_CONFIG);
+export function createRuntime(base: string, key: string | null, previewConfig?: unknown): WidgetRuntime {
+  const client = createVaraiClient({ baseUrl: base, publishableKey: key ?? undefined });
+  const preview = previewConfig !== undefined;
+
+  const config = preview
+    ? Promise.resolve(parseConfig(previewConfig))
+    : fetch(`${base}/widget/config`, { headers: keyHeaders(key), credentials: "omit" })
+        .then((r) => (r.ok ? r.json() : {}))
+        .then(parseConfig)
+        // The widgets keep working on defaults when the config cannot be read.
+        .catch(() => DEFAULT_WIDGET_CONFIG);
 
   const productCache = new Map<string, Promise<WidgetProduct[]>>();
   function products(query: { ids?: readonly string[]; sku?: string; limit?: number }): Promise<WidgetProduct[]> {
@@ -94,8 +105,9 @@ export function createRuntime(base: string, key: string | null): WidgetRuntime {
   const events = createEventBatcher({
     sessionId: sessionId(),
     // A batch that carries the shopper carries the consent it was given under (see identify).
-    send: (batch) => client.sendEvents(batch, batch.some((e) => e.shopperId) ? { consent: true } : {}),
-    beacon: (batch) => beacon(base, key, batch),
+    send: (batch) =>
+      preview ? Promise.resolve() : client.sendEvents(batch, batch.some((e) => e.shopperId) ? { consent: true } : {}),
+    beacon: (batch) => (preview ? true : beacon(base, key, batch)),
   });
   // pagehide is the last reliable moment on mobile (unload is not fired); hidden tabs may never come back.
   addEventListener("pagehide", () => events.flushOnHide());

@@ -1,6 +1,6 @@
 import { problemsByField, useCan, useSaveWidgetSettings, useWidgetSettings } from "@varai/admin-kit";
 import { type WidgetConfig, WidgetConfigSchema } from "@varai/widget-kit/config";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   Button,
   Checkbox,
@@ -34,26 +34,29 @@ const FEATURES = [
   ["addToCart", "Add to cart"],
 ] as const;
 
-/** A sample of the widget's button and card in the draft theme (the storefront applies the same variables). */
+/**
+ * The real storefront widgets, loaded by `/widget/varai.js` in the gateway's preview page, with the
+ * draft (unsaved) settings posted to them. The frame is sandboxed without allow-same-origin: its
+ * opaque origin cannot reach this page or the session, which is why the draft goes by postMessage
+ * to "*" (an opaque origin cannot be named) and only to this frame's window.
+ */
 function Preview({ config }: { config: WidgetConfig }) {
-  const t = config.theme;
+  const frame = useRef<HTMLIFrameElement>(null);
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const onMessage = (event: MessageEvent) => {
+      if (event.source === frame.current?.contentWindow && event.data?.type === "varai:preview-ready") setReady(true);
+    };
+    addEventListener("message", onMessage);
+    return () => removeEventListener("message", onMessage);
+  }, []);
+  useEffect(() => {
+    if (ready) frame.current?.contentWindow?.postMessage({ type: "varai:preview-config", config }, "*");
+  }, [ready, config]);
   return (
-    <figure
-      className="preview"
-      aria-label="Preview"
-      style={{ background: t.background, color: t.foreground, fontFamily: t.font, borderRadius: t.radius }}
-    >
-      <p className="preview-title">Round 52-18-140</p>
-      {config.features.photoTryOn && (
-        <button
-          type="button"
-          tabIndex={-1}
-          style={{ background: t.primary, color: t.onPrimary, borderRadius: t.radius }}
-        >
-          {config.locale === "fr" ? "Essayer" : config.locale === "de" ? "Anprobieren" : "Try on"}
-        </button>
-      )}
-      {config.features.recommendations && <p>Recommended for you: {config.recommendations.limit} frames</p>}
+    <figure className="preview" aria-label="Preview">
+      <iframe ref={frame} src="/studio/preview" title="Widget preview (unsaved settings)" sandbox="allow-scripts" />
+      <figcaption className="muted">The storefront widgets with these settings, before saving.</figcaption>
     </figure>
   );
 }

@@ -32,6 +32,109 @@ function refuse(socket: Duplex, error: AppError): void {
   );
 }
 
+interface SocketContext {
+  bus: LiveSocketsOptions["bus"];
+  logger: LiveSocketsOptions["logger"];
+  open: Set<WebSocket>;
+  heartbeatMs: number;
+  send(ws: WebSocket, message: Record<string, unknown>): void;
+}
+
+/**
+ * One socket's life: subscribed first, then the missed events replayed (or `resync` when the
+ * resume point is gone), then `ready` and live events; heartbeats until it closes.
+ */
+async function serveSocket(
+  c: SocketContext,
+  ws: WebSocket,
+  tenantId: string,
+  topics: Set<string>,
+  lastEventId: string | null,
+) {
+  const { bus, logger, open, heartbeatMs } = c;
+  const send = (message: Record<string, unknown>) => c.send(ws, message);
+  open.add(ws);
+  let lastSent = lastEventId;
+  let replaying = true;
+  const buffered: LiveEvent[] = [];
+  const deliver = (event: LiveEvent) => {
+    if (!topics.has(event.topic)) return;
+    if (lastSent && compareEventIds(event.id, lastSent) <= 0) return; // already replayed
+    lastSent = event.id;
+    send({ type: "event", id: event.id, topic: event.topic, at: event.at, data: event.data });
+  };
+  // Subscribe first and hold what arrives during the replay, so nothing falls in between.
+  const unsubscribe = bus.subscribe(tenantId, (event) => (replaying ? buffered.push(event) : deliver(event)));
+  const stopHeartbeat = startHeartbeat(ws, heartbeatMs, () =>
+    send({ type: "heartbeat", at: new Date().toISOString() }),
+  );
+  ws.on("close", () => {
+    stopHeartbeat();
+    unsubscribe();
+    open.delete(ws);
+  });
+  ws.on("error", () => ws.terminate());
+
+  let resumed = false;
+  if (lastEventId) {
+    try {
+      const missed = await bus.since(tenantId, lastEventId);
+      if (missed === null) {
+        lastSent = null;
+        send({ type: "resync" });
+      } else {
+        resumed = true;
+        for (const event of missed) deliver(event);
+      }
+    } catch (error) {
+      logger.warn({ err: error }, "live history read failed");
+      lastSent = null;
+      send({ type: "resync" });
+    }
+  }
+  replaying = false;
+  for (const event of buffered.splice(0)) deliver(event);
+  send({ type: "ready", resumed, heartbeatMs, topics: [...topics] });
+}
+
+/** The upgrade request's path and query: topics (default all), the resume point and the ticket. */
+function parseLiveRequest(
+  rawUrl: string,
+): AppError | { topics: string[]; lastEventId: string | null; ticket: string | null } {
+  const url = new URL(rawUrl, "http://live.invalid");
+  if (url.pathname !== LIVE_PATH) return new AppError("NOT_FOUND", "No such endpoint");
+  const topicsParam = url.searchParams.get("topics");
+  const topics = topicsParam ? topicsParam.split(",") : [...LIVE_TOPICS];
+  const unknown = topics.filter((t) => !LIVE_TOPICS.includes(t as LiveTopic));
+  if (unknown.length > 0)
+    return new AppError("INVALID_INPUT", `Unknown topics: ${unknown.join(", ")}`, { details: { topics: LIVE_TOPICS } });
+  return { topics, lastEventId: url.searchParams.get("lastEventId"), ticket: url.searchParams.get("ticket") };
+}
+
+/**
+ * Pings the socket and sends a heartbeat every `heartbeatMs`; a socket that answered nothing
+ * (pong or any message) since the last one is terminated. Returns the stop function.
+ */
+function startHeartbeat(ws: WebSocket, heartbeatMs: number, beat: () => void): () => void {
+  let alive = true;
+  const timer = setInterval(() => {
+    if (!alive) {
+      ws.terminate();
+      return;
+    }
+    alive = false;
+    ws.ping();
+    beat();
+  }, heartbeatMs);
+  ws.on("pong", () => {
+    alive = true;
+  });
+  ws.on("message", () => {
+    alive = true; // clients may answer heartbeats; their content is ignored
+  });
+  return () => clearInterval(timer);
+}
+
 /**
  * `GET /v1/live`: the tenant's live updates over a WebSocket. The ticket is checked before the
  * upgrade (401 on the HTTP response otherwise); the socket then receives, as JSON text frames:
@@ -45,6 +148,8 @@ export function createLiveSockets(options: LiveSocketsOptions) {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024, clientTracking: false });
   const open = new Set<WebSocket>();
 
+  const context: SocketContext = { bus, logger, open, heartbeatMs, send };
+
   function send(ws: WebSocket, message: Record<string, unknown>): void {
     if (ws.readyState !== ws.OPEN) return;
     if (ws.bufferedAmount > maxBuffered) {
@@ -56,18 +161,9 @@ export function createLiveSockets(options: LiveSocketsOptions) {
 
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on("error", () => socket.destroy());
-    const url = new URL(req.url ?? "/", "http://live.invalid");
-    if (url.pathname !== LIVE_PATH) return refuse(socket, new AppError("NOT_FOUND", "No such endpoint"));
-    const topicsParam = url.searchParams.get("topics");
-    const topics = topicsParam ? topicsParam.split(",") : [...LIVE_TOPICS];
-    const unknown = topics.filter((t) => !LIVE_TOPICS.includes(t as LiveTopic));
-    if (unknown.length > 0)
-      return refuse(
-        socket,
-        new AppError("INVALID_INPUT", `Unknown topics: ${unknown.join(", ")}`, { details: { topics: LIVE_TOPICS } }),
-      );
-    const lastEventId = url.searchParams.get("lastEventId");
-    const ticket = url.searchParams.get("ticket");
+    const parsed = parseLiveRequest(req.url ?? "/");
+    if (parsed instanceof AppError) return refuse(socket, parsed);
+    const { topics, lastEventId, ticket } = parsed;
     let holder: Awaited<ReturnType<LiveTickets["redeem"]>> = null;
     try {
       holder = ticket ? await tickets.redeem(ticket) : null;
@@ -81,65 +177,7 @@ export function createLiveSockets(options: LiveSocketsOptions) {
         new AppError("UNAUTHENTICATED", "A valid live ticket is required (POST /v1/live/tickets; single use, 30 s)"),
       );
     const { tenantId } = holder;
-    wss.handleUpgrade(req, socket, head, (ws) => void serve(ws, tenantId, new Set(topics), lastEventId));
-  }
-
-  async function serve(ws: WebSocket, tenantId: string, topics: Set<string>, lastEventId: string | null) {
-    open.add(ws);
-    let lastSent = lastEventId;
-    let replaying = true;
-    const buffered: LiveEvent[] = [];
-    const deliver = (event: LiveEvent) => {
-      if (!topics.has(event.topic)) return;
-      if (lastSent && compareEventIds(event.id, lastSent) <= 0) return; // already replayed
-      lastSent = event.id;
-      send(ws, { type: "event", id: event.id, topic: event.topic, at: event.at, data: event.data });
-    };
-    // Subscribe first and hold what arrives during the replay, so nothing falls in between.
-    const unsubscribe = bus.subscribe(tenantId, (event) => (replaying ? buffered.push(event) : deliver(event)));
-    let alive = true;
-    const timer = setInterval(() => {
-      if (!alive) {
-        ws.terminate();
-        return;
-      }
-      alive = false;
-      ws.ping();
-      send(ws, { type: "heartbeat", at: new Date().toISOString() });
-    }, heartbeatMs);
-    ws.on("pong", () => {
-      alive = true;
-    });
-    ws.on("message", () => {
-      alive = true; // clients may answer heartbeats; their content is ignored
-    });
-    ws.on("close", () => {
-      clearInterval(timer);
-      unsubscribe();
-      open.delete(ws);
-    });
-    ws.on("error", () => ws.terminate());
-
-    let resumed = false;
-    if (lastEventId) {
-      try {
-        const missed = await bus.since(tenantId, lastEventId);
-        if (missed === null) {
-          lastSent = null;
-          send(ws, { type: "resync" });
-        } else {
-          resumed = true;
-          for (const event of missed) deliver(event);
-        }
-      } catch (error) {
-        logger.warn({ err: error }, "live history read failed");
-        lastSent = null;
-        send(ws, { type: "resync" });
-      }
-    }
-    replaying = false;
-    for (const event of buffered.splice(0)) deliver(event);
-    send(ws, { type: "ready", resumed, heartbeatMs, topics: [...topics] });
+    wss.handleUpgrade(req, socket, head, (ws) => void serveSocket(context, ws, tenantId, new Set(topics), lastEventId));
   }
 
   return {
