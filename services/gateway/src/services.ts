@@ -11,6 +11,8 @@ import {
   createSecretBox,
   createShopperIdentity,
   createWebhookNotifier,
+  type GuardedFetch,
+  type Logger,
   type PrivacySubject,
   type RuntimeDeps,
   type ServiceModule,
@@ -50,33 +52,11 @@ export interface Composition {
  * several register privacy participants, which must be unique.
  */
 export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promise<Composition> {
-  // Keys from configuration in production; generated once under DATA_DIR for the default install,
-  // so sessions and encrypted credentials survive a restart.
-  const localKeys =
-    env.jwtKeys && env.encryptionKeys ? null : await loadOrCreateLocalKeys({ dir: `${env.dataDir}/keys` });
-  const jwtKeys = env.jwtKeys ?? localKeys!.jwtKeys;
-  const encryptionKeys = env.encryptionKeys ?? localKeys!.encryptionKeys;
-  // One secret box (the configured encryption keys) for everything sealed at rest: platform
-  // credentials, shopper photos, stored privacy exports.
-  const secretBox = createSecretBox(encryptionKeys);
-  // One server secret for keyed hashes of shoppers (never rotated, unlike the encryption keys):
-  // the shopper identity's email hashes and, derived from it, the audit log's subject digests.
-  const hashKey = env.hashKey ?? (await loadOrCreateHashKey({ dir: `${env.dataDir}/keys` }));
-  // One shopper identity for every service that stores or looks up shopper ids.
-  const shoppers = createShopperIdentity({
-    hashKey,
-    store: deps.store,
-    clock: deps.clock,
-  });
+  const { jwtKeys, secretBox, hashKey, shoppers } = await openSecrets(deps, env);
   // The default install's "connect a simulated store": connections made through the catalog's
   // own path (bound below, called only on request) to a local simulator per tenant.
   const simulatedStores = env.demo
-    ? createSimulatedStores({
-        connect: (tenantId, body) => catalog.createConnection(tenantId, body),
-        logger: deps.logger.child({ component: "simulated-stores" }),
-        ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
-        ...(env.bigcommerce ? { bigcommerceClientSecret: env.bigcommerce.clientSecret } : {}),
-      })
+    ? simulatedStoresFor(env, deps, (tenantId, body) => catalog.createConnection(tenantId, body))
     : null;
   // One guarded fetch for every URL a tenant or a platform gave us (connections, product images).
   // The simulators' exact origins are trusted; loopback and private addresses stay refused.
@@ -93,22 +73,10 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     adminPassword: env.admin.password ?? undefined,
     shoppers,
     secretBox,
-    notifier: env.notifyWebhook
-      ? createWebhookNotifier({
-          url: env.notifyWebhook.url,
-          fetch: upstreams,
-          logger: deps.logger,
-          ...(env.notifyWebhook.token ? { token: env.notifyWebhook.token } : {}),
-        })
-      : createLoggingNotifier(deps.logger),
+    notifier: merchantNotifier(env, upstreams, deps.logger),
   });
   const live = createLiveModule(deps, createLiveBus(env, deps.logger));
-  // Live updates are best effort on top of durable state: a failed publish is logged, never thrown.
-  const publish = (tenantId: string, topic: LiveTopic, data: Record<string, unknown>) => {
-    live.bus.publish(tenantId, topic, data).catch((error: unknown) => {
-      deps.logger.warn({ err: error, topic }, "live update not published");
-    });
-  };
+  const publish = bestEffortPublisher(live, deps.logger);
   const storage = createStorageService(deps);
   const ml = await createMlService(deps, {
     workers: env.mlWorkers ?? undefined,
@@ -169,6 +137,66 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     live,
     demo,
   };
+}
+
+/** Live updates are best effort on top of durable state: a failed publish is logged, never thrown. */
+function bestEffortPublisher(live: LiveModule, logger: Logger) {
+  return (tenantId: string, topic: LiveTopic, data: Record<string, unknown>) => {
+    live.bus.publish(tenantId, topic, data).catch((error: unknown) => {
+      logger.warn({ err: error, topic }, "live update not published");
+    });
+  };
+}
+
+/** The simulated stores of the default install; `connect` is the catalog's own create-connection path. */
+function simulatedStoresFor(
+  env: GatewayEnv,
+  deps: RuntimeDeps,
+  connect: Parameters<typeof createSimulatedStores>[0]["connect"],
+) {
+  return createSimulatedStores({
+    connect,
+    logger: deps.logger.child({ component: "simulated-stores" }),
+    ...(env.shopify ? { shopifyApiSecret: env.shopify.apiSecret } : {}),
+    ...(env.bigcommerce ? { bigcommerceClientSecret: env.bigcommerce.clientSecret } : {}),
+  });
+}
+
+/**
+ * The secrets every service shares. Keys come from configuration in production; the default
+ * install generates them once under DATA_DIR, so sessions and encrypted credentials survive a
+ * restart.
+ */
+async function openSecrets(deps: RuntimeDeps, env: GatewayEnv) {
+  const localKeys =
+    env.jwtKeys && env.encryptionKeys ? null : await loadOrCreateLocalKeys({ dir: `${env.dataDir}/keys` });
+  const jwtKeys = env.jwtKeys ?? localKeys!.jwtKeys;
+  const encryptionKeys = env.encryptionKeys ?? localKeys!.encryptionKeys;
+  // One secret box (the configured encryption keys) for everything sealed at rest: platform
+  // credentials, shopper photos, stored privacy exports.
+  const secretBox = createSecretBox(encryptionKeys);
+  // One server secret for keyed hashes of shoppers (never rotated, unlike the encryption keys):
+  // the shopper identity's email hashes and, derived from it, the audit log's subject digests.
+  const hashKey = env.hashKey ?? (await loadOrCreateHashKey({ dir: `${env.dataDir}/keys` }));
+  // One shopper identity for every service that stores or looks up shopper ids.
+  const shoppers = createShopperIdentity({
+    hashKey,
+    store: deps.store,
+    clock: deps.clock,
+  });
+  return { jwtKeys, secretBox, hashKey, shoppers };
+}
+
+/** Where merchants are told about privacy exports waiting for them: a configured webhook, else the log. */
+function merchantNotifier(env: GatewayEnv, upstreams: GuardedFetch, logger: Logger) {
+  return env.notifyWebhook
+    ? createWebhookNotifier({
+        url: env.notifyWebhook.url,
+        fetch: upstreams,
+        logger,
+        ...(env.notifyWebhook.token ? { token: env.notifyWebhook.token } : {}),
+      })
+    : createLoggingNotifier(logger);
 }
 
 /**

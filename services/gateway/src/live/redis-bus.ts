@@ -2,6 +2,19 @@ import type { Logger } from "@varai/runtime";
 import { Redis } from "ioredis";
 import { compareEventIds, isLiveEventId, LIVE_TOPICS, type LiveBus, type LiveEvent, type LiveTopic } from "./bus.ts";
 
+/** A stream entry as an event of `tenantId`, or null for anything malformed or of another tenant. */
+function toEvent(tenantId: string, [id, fields]: [string, string[]]): LiveEvent | null {
+  const value = fields[fields.indexOf("event") + 1];
+  if (!value) return null;
+  try {
+    const parsed = JSON.parse(value) as Omit<LiveEvent, "id">;
+    if (parsed.tenantId !== tenantId || !LIVE_TOPICS.includes(parsed.topic as LiveTopic)) return null;
+    return { ...parsed, id };
+  } catch {
+    return null;
+  }
+}
+
 /**
  * The bus across gateway processes: each event is appended to the tenant's stream
  * (`<prefix>:live:<tenantId>`, trimmed to about `historySize`; its id is the event id, so
@@ -38,18 +51,6 @@ export function createRedisLiveBus(options: {
     }
     for (const listener of listeners.get(event.tenantId) ?? []) listener(event);
   });
-
-  const toEvent = (tenantId: string, [id, fields]: [string, string[]]): LiveEvent | null => {
-    const value = fields[fields.indexOf("event") + 1];
-    if (!value) return null;
-    try {
-      const parsed = JSON.parse(value) as Omit<LiveEvent, "id">;
-      if (parsed.tenantId !== tenantId || !LIVE_TOPICS.includes(parsed.topic as LiveTopic)) return null;
-      return { ...parsed, id };
-    } catch {
-      return null;
-    }
-  };
 
   return {
     kind: "redis",
