@@ -104,7 +104,9 @@ describe.skipIf(!photoAvailable())("ml service over HTTP: consent", () => {
       const bytes = stored?.data as Buffer;
       // At rest: sealed, so neither the photo nor its tags are readable.
       expect(bytes.equals(original)).toBe(false);
-      expect(bytes.includes(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
+      // Not a JPEG (a plaintext one starts with its SOI marker). Not "contains": three bytes turn
+      // up anywhere in ~100 KB of ciphertext about once in 170 runs (CI saw it).
+      expect(bytes.subarray(0, 3).equals(Buffer.from([0xff, 0xd8, 0xff]))).toBe(false);
       expect(bytes.includes(Buffer.from("Shopper-Artist"))).toBe(false);
       expect(bytes.includes(original.subarray(original.length - 4096, original.length - 2048))).toBe(false);
       // Opened with the key: a JPEG of the same size with no metadata at all.
