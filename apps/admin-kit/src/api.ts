@@ -202,6 +202,11 @@ export function createAdminApi(client: VaraiClient, options: AdminApiOptions = {
     demoCapabilities: () => client.get(DemoCapabilitiesSchema, "/v1/demo/capabilities"),
     connectSimulatedStore: (platform: SimulatedPlatform) =>
       client.post(ConnectionViewSchema, "/v1/demo/simulated-stores", { platform }),
+    syncRun: (connectionId: string, runId: string) =>
+      client.get(
+        SyncRunSchema,
+        `/v1/connections/${encodeURIComponent(connectionId)}/sync-runs/${encodeURIComponent(runId)}`,
+      ),
     startSync: (id: string, mode: "full" | "incremental") =>
       client.post(SyncRunSchema, `/v1/connections/${encodeURIComponent(id)}/sync`, { mode }),
     products: (query: { limit?: number; after?: string } = {}) => {

@@ -151,6 +151,20 @@ export function useSyncProgress(): Record<string, SyncProgressData> {
   return progress;
 }
 
+/**
+ * A sync run as the API has it now, polled every `intervalMs` while `active`: the live socket
+ * is best effort, so a screen showing a running sync must not wait forever on a missed event.
+ */
+export function useSyncRunPoll(connectionId: string, runId: string | null, active: boolean, intervalMs = 3000) {
+  const api = useAdminApi();
+  return useQuery({
+    queryKey: [...adminKeys.connections, connectionId, "sync-run", runId],
+    queryFn: () => api.syncRun(connectionId, runId ?? ""),
+    enabled: active && runId !== null,
+    refetchInterval: active ? intervalMs : false,
+  });
+}
+
 export function useConnections() {
   const api = useAdminApi();
   return useQuery({ queryKey: adminKeys.connections, queryFn: api.connections });

@@ -10,6 +10,7 @@ import {
   useDemoCapabilities,
   useStartSync,
   useSyncProgress,
+  useSyncRunPoll,
 } from "@varai/admin-kit";
 import { CreateConnectionSchema } from "@varai/schema";
 import { useState } from "react";
@@ -230,10 +231,28 @@ function ConnectSimulatedStore({ platforms }: { platforms: readonly SimulatedPla
   );
 }
 
+/** Whether the polled run is further along than what the screen shows (finished, or more fetched). */
+function isFurther(
+  polled: { status: string; counts: { fetched: number } },
+  shown: { status: string; counts: { fetched: number } },
+): boolean {
+  const done = (s: string) => s !== "queued" && s !== "running";
+  if (done(shown.status)) return false;
+  return done(polled.status) || polled.counts.fetched > shown.counts.fetched || polled.status !== shown.status;
+}
+
 function SyncStatus({ connection, live }: { connection: ConnectionView; live: SyncProgressData | undefined }) {
   // The live event is newer than the list whenever it is about the same or a later run.
-  const run =
+  const liveOrListed =
     live ?? (connection.lastSync ? { ...connection.lastSync, pages: 0, runId: connection.lastSync.id } : null);
+  const liveActive = liveOrListed?.status === "queued" || liveOrListed?.status === "running";
+  // While a run shows as active, the API is asked too: a missed live event cannot freeze it.
+  const polled = useSyncRunPoll(connection.id, liveOrListed?.runId ?? null, liveActive);
+  const fresher =
+    polled.data && liveOrListed && polled.data.id === liveOrListed.runId && isFurther(polled.data, liveOrListed)
+      ? { ...liveOrListed, status: polled.data.status, counts: polled.data.counts, error: polled.data.error }
+      : liveOrListed;
+  const run = fresher;
   if (!run) return <p className="muted">No sync running.</p>;
   const active = run.status === "queued" || run.status === "running";
   return (
