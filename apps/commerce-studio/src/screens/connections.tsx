@@ -238,7 +238,8 @@ function isFurther(
 ): boolean {
   const done = (s: string) => s !== "queued" && s !== "running";
   if (done(shown.status)) return false;
-  return done(polled.status) || polled.counts.fetched > shown.counts.fetched || polled.status !== shown.status;
+  // A poll answered before the last live event must not step the screen back (running -> queued).
+  return done(polled.status) || polled.counts.fetched > shown.counts.fetched;
 }
 
 function SyncStatus({ connection, live }: { connection: ConnectionView; live: SyncProgressData | undefined }) {
