@@ -1,7 +1,9 @@
 export { CreateApiKeyInputSchema, OriginSchema } from "./api-keys.ts";
+export { APP_KEY_HEADER, type AppKeys, appOfKey, loadOrCreateAppKeys, newAppKey, parseAppKeys } from "./app-keys.ts";
 export { type AuditLog, type AuditRecordInput, setAuditContext, subjectDigest } from "./audit.ts";
 export { PLATFORM_TENANT_ID } from "./collections.ts";
 export { loadOrCreateHashKey, loadOrCreateLocalKeys } from "./local-keys.ts";
+export { type PlatformUser, platformIdentity } from "./platform-users.ts";
 export { PrivacyRequestSchema } from "./privacy.ts";
 export { DEFAULT_RATE_LIMITS, type RateLimitPolicies } from "./rate-limits.ts";
 export { createAuthService } from "./service.ts";

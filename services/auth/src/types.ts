@@ -1,8 +1,9 @@
 import type { Notifier, PrivacySubject, RuntimeDeps, SecretBox, ServiceModule, ShopperIdentity } from "@varai/runtime";
-import type { ApiKey, ApiKeyKind, AuditEntry, Region, Role, Tenant, User } from "@varai/schema";
+import type { ApiKey, ApiKeyKind, AuditEntry, InstallSession, Region, Role, Tenant, User } from "@varai/schema";
 import type { RequestHandler } from "express";
 import type { AuditLog } from "./audit.ts";
 import type { ScryptParams } from "./passwords.ts";
+import type { PlatformUser } from "./platform-users.ts";
 import type { PrivacyExport, PrivacyRedaction } from "./privacy.ts";
 import type { PrivacyExportSummary } from "./privacy-exports.ts";
 import type { RateLimitPolicies } from "./rate-limits.ts";
@@ -121,6 +122,10 @@ export interface AuthUseCases {
   listPrivacyExports(tenantId: string): Promise<PrivacyExportSummary[]>;
   getPrivacyExport(tenantId: string, id: string): Promise<PrivacyExportSummary>;
   downloadPrivacyExport(tenantId: string, id: string, by: AuditActor): Promise<PrivacyExport>;
+  /** A platform app's user (embedded admin, control panel) gets a short-lived access token for the store's tenant. */
+  openPlatformUserSession(user: PlatformUser): Promise<InstallSession>;
+  /** That platform user's link removed (BigCommerce `remove_user`); unknown users are a no-op. */
+  removePlatformUser(user: PlatformUser): Promise<{ removed: boolean }>;
 }
 
 export interface AuthService extends ServiceModule, AuthUseCases {
