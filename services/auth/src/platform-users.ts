@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { AppError, type InstallPlatform, type InstallSession, newId } from "@varai/schema";
+import { AppError, type InstallSession, newId } from "@varai/schema";
 import type { UserDoc } from "./collections.ts";
 import { type AuthContext, nowIso } from "./context.ts";
 import { issueSession } from "./sessions.ts";
 import { admitTenant } from "./tenants.ts";
+import type { PlatformUser } from "./types.ts";
 
 /**
  * A merchant's staff member as their platform knows them (a Shopify user in the embedded admin,
@@ -14,13 +15,6 @@ import { admitTenant } from "./tenants.ts";
  * synthetic identity that no mailbox has (`.invalid`, RFC 2606), so they appear in the tenant's
  * user list and audit log like anyone else, and their removal is one user's removal.
  */
-export interface PlatformUser {
-  tenantId: string;
-  app: InstallPlatform;
-  storeId: string;
-  /** The platform's user id; `owner` when the platform names none. */
-  platformUserId: string;
-}
 
 /** Never a scrypt hash, so `verifyPassword` refuses every password for these users. */
 const NO_PASSWORD = "platform-app-user";

@@ -1,9 +1,18 @@
 import type { Notifier, PrivacySubject, RuntimeDeps, SecretBox, ServiceModule, ShopperIdentity } from "@varai/runtime";
-import type { ApiKey, ApiKeyKind, AuditEntry, InstallSession, Region, Role, Tenant, User } from "@varai/schema";
+import type {
+  ApiKey,
+  ApiKeyKind,
+  AuditEntry,
+  InstallPlatform,
+  InstallSession,
+  Region,
+  Role,
+  Tenant,
+  User,
+} from "@varai/schema";
 import type { RequestHandler } from "express";
 import type { AuditLog } from "./audit.ts";
 import type { ScryptParams } from "./passwords.ts";
-import type { PlatformUser } from "./platform-users.ts";
 import type { PrivacyExport, PrivacyRedaction } from "./privacy.ts";
 import type { PrivacyExportSummary } from "./privacy-exports.ts";
 import type { RateLimitPolicies } from "./rate-limits.ts";
@@ -60,6 +69,15 @@ export interface AuthServiceOptions {
   notifier?: Notifier;
   /** How long a platform-requested export is kept for download. Default 30 days. */
   privacyExportTtlMs?: number;
+}
+
+/** A store's user as their platform knows them (platform-users.ts). */
+export interface PlatformUser {
+  tenantId: string;
+  app: InstallPlatform;
+  storeId: string;
+  /** The platform's user id; `owner` when the platform names none. */
+  platformUserId: string;
 }
 
 export interface Session {

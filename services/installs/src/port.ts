@@ -17,3 +17,6 @@ export interface InstallsPort {
   openSession(storeId: string, who?: OpenInstallSession): Promise<InstallSession>;
   removeUser(storeId: string, platformUserId: string): Promise<{ removed: boolean }>;
 }
+
+/** The port for one app (the HTTP routes pass the app its key belongs to, and the request id). */
+export type PortFor = (app: InstallPlatform, requestId?: string) => InstallsPort;

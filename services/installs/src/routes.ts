@@ -5,8 +5,7 @@ import { type Request, type Response, Router } from "express";
 import { z } from "zod";
 import { audited } from "./audited.ts";
 import type { InstallContext } from "./install.ts";
-import type { InstallsPort } from "./port.ts";
-import type { PortFor } from "./service.ts";
+import type { InstallsPort, PortFor } from "./port.ts";
 
 const StorePathSchema = z.object({
   platform: InstallPlatformSchema,

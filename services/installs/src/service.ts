@@ -6,7 +6,7 @@ import { INSTALLS_COLLECTIONS, type InstallDoc, type LinkCodeDoc } from "./colle
 import { type InstallContext, install } from "./install.ts";
 import { createLinkCodes } from "./link-codes.ts";
 import { installsOpenApi } from "./openapi.ts";
-import type { InstallsPort } from "./port.ts";
+import type { InstallsPort, PortFor } from "./port.ts";
 import type { InstallsDeps } from "./ports.ts";
 import { createInstallsRouter } from "./routes.ts";
 import { openSession, removeUser } from "./sessions.ts";
@@ -47,9 +47,6 @@ export function createInstallsService(deps: RuntimeDeps, options: InstallsServic
     },
   };
 }
-
-/** The port for one app (the HTTP routes pass the app its key belongs to, and the request id). */
-export type PortFor = (app: InstallPlatform, requestId?: string) => InstallsPort;
 
 function portFor(c: InstallContext): PortFor {
   return (platform, requestId) => {
