@@ -30,10 +30,12 @@ class OrderEvents
         }
         $items = [];
         foreach ($order->getAllVisibleItems() as $item) {
+            $qty = (float) $item->getQtyOrdered();
             $items[] = [
                 'product_id' => (int) $item->getProductId(),
                 'sku' => (string) $item->getSku(),
-                'qty' => (float) $item->getQtyOrdered(),
+                // Magento keeps qty as decimal(12,4): whole quantities go out as integers.
+                'qty' => floor($qty) === $qty ? (int) $qty : $qty,
                 'price' => $this->decimal($item->getPrice()),
             ];
         }
