@@ -26,17 +26,30 @@ class ConnectionTester
     public function test(int $storeId): array
     {
         if (!$this->config->canSend($storeId)) {
-            return $this->result(false, 0, 'Enable VARAi and fill in the API URL, connection id and shared secret, then save the configuration first.');
+            return $this->result(false, 0, 'Enable VARAi and fill in the API URL, connection id and shared secret,'
+                . ' then save the configuration first.');
         }
         $code = (string) $this->storeManager->getStore($storeId)->getCode();
         $response = $this->sender->send($this->events->connectionTest($storeId, $code));
         $connection = $this->config->getConnectionId($storeId);
+        $status = $response->status;
         return match (true) {
-            $response->isSuccess() => $this->result(true, $response->status, sprintf('Connected: VARAi verified the signature for connection %s.', $connection)),
-            $response->status === 401 => $this->result(false, 401, 'VARAi refused the signature: the shared secret is not this connection\'s webhook secret.'),
-            $response->status === 404 => $this->result(false, 404, sprintf('VARAi has no connection %s: check the connection id and the API URL.', $connection)),
-            $response->status === 0 => $this->result(false, 0, sprintf('Could not reach VARAi at %s (%s).', $this->config->getApiUrl($storeId), $response->error)),
-            default => $this->result(false, $response->status, 'VARAi answered ' . $response->describe()),
+            $response->isSuccess() => $this->result(true, $status, sprintf(
+                'Connected: VARAi verified the signature for connection %s.',
+                $connection
+            )),
+            $status === 401 => $this->result(false, 401, 'VARAi refused the signature:'
+                . ' the shared secret is not this connection\'s webhook secret.'),
+            $status === 404 => $this->result(false, 404, sprintf(
+                'VARAi has no connection %s: check the connection id and the API URL.',
+                $connection
+            )),
+            $status === 0 => $this->result(false, 0, sprintf(
+                'Could not reach VARAi at %s (%s).',
+                $this->config->getApiUrl($storeId),
+                $response->error
+            )),
+            default => $this->result(false, $status, 'VARAi answered ' . $response->describe()),
         };
     }
 

@@ -32,7 +32,7 @@ class OutboxSend extends Command
     protected function execute(InputInterface $input, OutputInterface $output): int
     {
         if ($input->getOption('retry-dead')) {
-            $output->writeln(sprintf('Requeued %d dead event(s).', $this->outbox->retryDead(gmdate('Y-m-d H:i:s'))));
+            $output->writeln(sprintf('Requeued %d dead event(s).', $this->drainer->requeueDead()));
         }
         $summary = $this->drainer->drain();
         if ($summary['locked']) {

@@ -59,6 +59,12 @@ class Drainer
         return $summary;
     }
 
+    /** Dead events get a fresh set of attempts, due now (admin button, `--retry-dead`). */
+    public function requeueDead(): int
+    {
+        return $this->outbox->retryDead($this->time());
+    }
+
     /**
      * @param array<string, mixed> $row
      * @return 'sent'|'retried'|'dead'

@@ -26,8 +26,14 @@ class EventBuilder
     }
 
     /** @return array{event_id: string, topic: string, store_id: int, body: string} */
-    public function product(string $topic, int $storeId, string $storeCode, int $id, string $sku, ?string $updatedAt): array
-    {
+    public function product(
+        string $topic,
+        int $storeId,
+        string $storeCode,
+        int $id,
+        string $sku,
+        ?string $updatedAt
+    ): array {
         return $this->row($topic, $storeId, $storeCode, [
             'product' => [
                 'id' => $id,

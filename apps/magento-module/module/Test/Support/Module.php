@@ -55,7 +55,8 @@ class Module
     ) {
         $encrypt = static function (array $values): array {
             if (isset($values[Config::XML_SHARED_SECRET])) {
-                $values[Config::XML_SHARED_SECRET] = (new PrefixEncryptor())->encrypt($values[Config::XML_SHARED_SECRET]);
+                $secret = $values[Config::XML_SHARED_SECRET];
+                $values[Config::XML_SHARED_SECRET] = (new PrefixEncryptor())->encrypt($secret);
             }
             return $values;
         };
@@ -73,13 +74,24 @@ class Module
         $this->sender = new Sender($this->config, new Signer(), $transport);
         $this->locks = new MemoryLocks();
         $this->logger = new MemoryLogger();
-        $this->drainer = new Drainer($this->outbox, $this->sender, new Backoff(), $this->config, $this->locks, $this->logger, $clock);
+        $this->drainer = new Drainer(
+            $this->outbox,
+            $this->sender,
+            new Backoff(),
+            $this->config,
+            $this->locks,
+            $this->logger,
+            $clock
+        );
         $this->tester = new ConnectionTester($this->config, $this->events, $this->sender, $this->stores);
     }
 
     /** Enabled, with a connection: what a configured store view has. */
-    public static function configured(TransportInterface $transport, string $apiUrl = 'https://varai.test', string $secret = 'shh-secret'): self
-    {
+    public static function configured(
+        TransportInterface $transport,
+        string $apiUrl = 'https://varai.test',
+        string $secret = 'shh-secret'
+    ): self {
         return new self($transport, [
             Config::XML_ENABLED => '1',
             Config::XML_API_URL => $apiUrl,
