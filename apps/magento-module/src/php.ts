@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,4 +32,21 @@ export function runInModule(command: string, args: string[], input?: string): Ph
   const run = spawnSync(command, args, { cwd: MODULE_ROOT, encoding: "utf8", input, timeout: 120_000 });
   if (run.error) throw run.error;
   return { status: run.status ?? -1, stdout: run.stdout, stderr: run.stderr };
+}
+
+/**
+ * The same, without blocking the event loop: for tests where the PHP talks to a server in this
+ * process (the gateway), which must keep answering while PHP waits.
+ */
+export function runInModuleAsync(command: string, args: string[], input?: string): Promise<PhpRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: MODULE_ROOT, timeout: 120_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status: status ?? -1, stdout, stderr }));
+    child.stdin.end(input ?? "");
+  });
 }

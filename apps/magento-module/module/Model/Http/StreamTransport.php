@@ -18,6 +18,8 @@ class StreamTransport implements TransportInterface
             $lines[] = $name . ': ' . $value;
         }
         $lines[] = 'Content-Length: ' . strlen($body);
+        // PHP's wrapper reads until the peer closes: without this an HTTP/1.1 keep-alive waits out the timeout.
+        $lines[] = 'Connection: close';
         $context = stream_context_create([
             'http' => [
                 'method' => 'POST',
