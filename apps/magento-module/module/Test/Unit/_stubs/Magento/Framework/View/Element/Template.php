@@ -14,6 +14,9 @@ use Magento\Framework\View\Helper\SecureHtmlRenderer;
 /** Stub: renders `Module_Name::file.phtml` from the module's view/{frontend,adminhtml}/templates. */
 class Template extends DataObject
 {
+    /** Where static view files are served (Test/Cli/render-product-block.php points it at a test server). */
+    public static string $staticBaseUrl = 'https://shop.example/static/frontend/Magento/luma/en_US/';
+
     protected $_template;
     protected $_scopeConfig;
     protected $_storeManager;
@@ -42,7 +45,7 @@ class Template extends DataObject
     public function getViewFileUrl($fileId, array $params = []): string
     {
         [$module, $file] = explode('::', $fileId);
-        return 'https://shop.example/static/frontend/Magento/luma/en_US/' . $module . '/' . $file;
+        return self::$staticBaseUrl . $module . '/' . $file;
     }
 
     public function getFormKey(): string
