@@ -21,5 +21,5 @@ const outputs = [
 for (const [file, prefix] of outputs) {
   const entries = packageEntries(prefix);
   writeFileSync(path.join(dist, file), writeZip(entries));
-  console.log(`${path.join("apps/magento-module/dist", file)}: ${entries.length} files`);
+  process.stdout.write(`${path.join("apps/magento-module/dist", file)}: ${entries.length} files\n`);
 }
