@@ -159,7 +159,7 @@ describe("the module's PHP sender against the gateway's intake", () => {
     expect(sim.magento.store.requestLog.some((l) => l.startsWith("magento GET /products/VR-8%2FB"))).toBe(true);
   });
 
-  it("a deleted product becomes a tombstone and an order is accepted as a purchase", async () => {
+  it("a deleted product becomes a tombstone and an order is counted as a purchase", async () => {
     const run = await runModule([
       { do: "delete", id: 2002, sku: sim.magento.sku(2) },
       {
@@ -169,7 +169,7 @@ describe("the module's PHP sender against the gateway's intake", () => {
           increment_id: "000005001",
           order_currency_code: "USD",
           grand_total: "120.0000",
-          created_at: "2026-01-05 10:00:00",
+          created_at: new Date().toISOString().slice(0, 19).replace("T", " "),
           varai_session_id: "ses_module_1",
           items: [{ product_id: 2001, sku: sim.magento.sku(1), qty_ordered: "1.0000", price: "120.0000" }],
         },
@@ -182,6 +182,14 @@ describe("the module's PHP sender against the gateway's intake", () => {
     await vi.waitFor(
       async () => expect((await productsByExternalId()).get("2002")).toMatchObject({ status: "deleted" }),
       { timeout: 20_000, interval: 100 },
+    );
+    // The order reached analytics as a purchase of 120 USD.
+    await vi.waitFor(
+      async () => {
+        const summary = (await api("GET", "/v1/analytics/summary")).body;
+        expect(summary.totals).toMatchObject({ revenue: { USD: 120 } });
+      },
+      { timeout: 20_000, interval: 200 },
     );
     const stats = (await api("GET", `/v1/connections/${connectionId}`)).body.webhookStats;
     expect(stats).toMatchObject({ accepted: 4, rejectedSignatures: 1 });
