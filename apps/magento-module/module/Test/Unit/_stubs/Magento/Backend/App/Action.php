@@ -7,13 +7,13 @@ declare(strict_types=1);
 namespace Magento\Backend\App;
 
 use Magento\Backend\App\Action\Context;
-use Magento\Framework\DataObject;
+use Magento\Framework\App\RequestInterface;
 
 abstract class Action
 {
     protected $messageManager;
     protected $resultRedirectFactory;
-    private DataObject $request;
+    private RequestInterface $request;
 
     public function __construct(Context $context)
     {
@@ -22,7 +22,7 @@ abstract class Action
         $this->resultRedirectFactory = $context->resultRedirectFactory;
     }
 
-    public function getRequest(): DataObject
+    public function getRequest(): RequestInterface
     {
         return $this->request;
     }

@@ -6,11 +6,11 @@ declare(strict_types=1);
 
 namespace Magento\Backend\App\Action;
 
-use Magento\Framework\DataObject;
+use Magento\Framework\App\RequestInterface;
 
 class Context
 {
-    public function __construct(public DataObject $request, public ?object $messageManager = null, public ?object $resultRedirectFactory = null)
+    public function __construct(public RequestInterface $request, public ?object $messageManager = null, public ?object $resultRedirectFactory = null)
     {
     }
 }

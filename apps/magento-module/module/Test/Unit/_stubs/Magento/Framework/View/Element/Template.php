@@ -32,7 +32,7 @@ class Template extends DataObject
         $this->request = $context->request;
     }
 
-    public function getRequest(): DataObject
+    public function getRequest(): \Magento\Framework\App\RequestInterface
     {
         return $this->request;
     }

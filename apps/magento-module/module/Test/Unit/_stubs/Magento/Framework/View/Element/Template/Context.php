@@ -7,7 +7,7 @@ declare(strict_types=1);
 namespace Magento\Framework\View\Element\Template;
 
 use Magento\Framework\App\Config\ScopeConfigInterface;
-use Magento\Framework\DataObject;
+use Magento\Framework\App\RequestInterface;
 use Magento\Framework\Escaper;
 use Magento\Store\Model\StoreManagerInterface;
 
@@ -17,9 +17,14 @@ class Context
     public function __construct(
         public ScopeConfigInterface $scopeConfig,
         public StoreManagerInterface $storeManager,
-        public ?DataObject $request = null,
+        public ?RequestInterface $request = null,
         public Escaper $escaper = new Escaper()
     ) {
-        $this->request ??= new DataObject();
+        $this->request ??= new class () implements RequestInterface {
+            public function getParam($key, $defaultValue = null)
+            {
+                return $defaultValue;
+            }
+        };
     }
 }
