@@ -16,6 +16,8 @@ class Template extends DataObject
 {
     /** Where static view files are served (Test/Cli/render-product-block.php points it at a test server). */
     public static string $staticBaseUrl = 'https://shop.example/static/frontend/Magento/luma/en_US/';
+    /** The admin's base URL for getUrl() (the admin browser test points it at its server). */
+    public static string $urlBase = 'https://admin.example/admin/';
 
     protected $_template;
     protected $_scopeConfig;
@@ -39,7 +41,7 @@ class Template extends DataObject
 
     public function getUrl($route = '', $params = []): string
     {
-        return 'https://admin.example/admin/' . trim($route, '/') . '/';
+        return self::$urlBase . trim($route, '/') . '/';
     }
 
     public function getViewFileUrl($fileId, array $params = []): string
