@@ -27,6 +27,12 @@ if [ "$mode" = test ]; then
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v php >/dev/null || missing+=(php-cli)
+  # The Magento module's tests (apps/magento-module): PHPUnit, PHP_CodeSniffer, DOM/XPath, mbstring, PDO SQLite.
+  command -v phpunit >/dev/null || missing+=(phpunit)
+  command -v phpcs >/dev/null || missing+=(php-codesniffer)
+  php -m 2>/dev/null | grep -qx dom || missing+=(php-xml)
+  php -m 2>/dev/null | grep -qx mbstring || missing+=(php-mbstring)
+  php -m 2>/dev/null | grep -qx pdo_sqlite || missing+=(php-sqlite3)
   command -v ffmpeg >/dev/null || missing+=(ffmpeg)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: apt-get install ${missing[*]}"

@@ -338,6 +338,71 @@ describe("Magento module events", () => {
     });
     expect(ping).toEqual({ ok: true, value: { kind: "ping" } });
   });
+
+  const signed = (payload: Record<string, unknown>) => {
+    const body = JSON.stringify(payload);
+    return adapter.parseWebhook({
+      rawBody: Buffer.from(body),
+      method: "POST",
+      headers: {
+        "x-varai-topic": String(payload.event),
+        "x-varai-event-id": String(payload.event_id),
+        "x-varai-signature": signBase64HmacSha256(body, sim.webhookSecret),
+      },
+    });
+  };
+  const placed = {
+    event: "order.placed",
+    event_id: "o1",
+    store_code: "default",
+    occurred_at: "2026-01-05T10:00:05Z",
+    order: {
+      id: 901,
+      increment_id: "000000901",
+      currency: "EUR",
+      grand_total: "339.80",
+      created_at: "2026-01-05 10:00:00",
+      varai_session_id: "ses_abc123",
+      items: [
+        { product_id: 2003, sku: "VR-3/B", qty: 2, price: "129.90" },
+        { product_id: 2004, sku: "VR-4", qty: 1, price: "80.00" },
+      ],
+    },
+  };
+
+  it("maps order.placed to an order (a purchase) with its VARAi session, one per order", () => {
+    expect(signed(placed)).toEqual({
+      ok: true,
+      value: {
+        kind: "order",
+        topic: "order.placed",
+        dedupeKey: "order:901:placed",
+        occurredAt: "2026-01-05T10:00:00.000Z",
+        orderId: "901",
+        currency: "EUR",
+        total: "339.80",
+        lineItems: [
+          { productExternalId: "2003", quantity: 2, price: "129.90" },
+          { productExternalId: "2004", quantity: 1, price: "80.00" },
+        ],
+        varaiSessionId: "ses_abc123",
+      },
+    });
+  });
+
+  it("keeps an order without a usable session unattributed and refuses one without order data", () => {
+    const overlong = { ...placed, order: { ...placed.order, varai_session_id: "s".repeat(129) } };
+    expect(signed(overlong)).toMatchObject({ ok: true, value: { kind: "order", varaiSessionId: null } });
+    expect(signed({ ...placed, order: { ...placed.order, varai_session_id: null } })).toMatchObject({
+      ok: true,
+      value: { varaiSessionId: null },
+    });
+    expect(signed({ ...placed, order: undefined })).toMatchObject({ ok: false, error: { reason: "malformed" } });
+    expect(signed({ ...placed, order: { ...placed.order, currency: "euro" } })).toMatchObject({
+      ok: false,
+      error: { reason: "malformed" },
+    });
+  });
 });
 
 describe("exact JSON", () => {

@@ -85,4 +85,20 @@ export const MagentoEventSchema = z.object({
       updated_at: z.string().nullish(),
     })
     .nullish(),
+  /** `order.placed`: a new order with the VARAi session that was on its cart. */
+  order: z
+    .object({
+      id: Id,
+      increment_id: z.string().max(64).nullish(),
+      currency: z.string().regex(/^[A-Z]{3}$/),
+      grand_total: Decimal,
+      created_at: z.string().nullish(),
+      varai_session_id: z.string().nullish(),
+      items: z
+        .array(
+          z.object({ product_id: Id, sku: z.string().max(256).nullish(), qty: z.number().positive(), price: Decimal }),
+        )
+        .max(1000),
+    })
+    .nullish(),
 });

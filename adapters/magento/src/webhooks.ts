@@ -1,5 +1,6 @@
 import {
   headerValue,
+  type OrderEvent,
   toIsoUtc,
   verifyBase64HmacSha256,
   type WebhookEvent,
@@ -9,6 +10,7 @@ import {
   webhookFailure,
 } from "@varai/commerce";
 import { err, ok, type Result } from "@varai/schema";
+import type { z } from "zod";
 import { parseMagentoJson } from "./json.ts";
 import { MagentoEventSchema } from "./platform-schemas.ts";
 
@@ -16,6 +18,8 @@ import { MagentoEventSchema } from "./platform-schemas.ts";
 export const MAGENTO_EVENT_TOPICS = {
   upsert: ["product.created", "product.updated"],
   delete: ["product.deleted"],
+  /** A new order (the module's `sales_order_save_after`): a purchase, attributed by its VARAi session. */
+  order: ["order.placed"],
   /** The module's "Test connection" button: acknowledged with 200, changes nothing. */
   ping: ["connection.test"],
 } as const;
@@ -32,6 +36,28 @@ export const routeMagentoWebhook: WebhookRouter = (request) => {
 };
 
 const has = (list: readonly string[], topic: string) => list.includes(topic);
+
+type MagentoEvent = z.infer<typeof MagentoEventSchema>;
+type EventBase = Pick<OrderEvent, "topic" | "dedupeKey" | "occurredAt">;
+
+/** `order.placed` -> the port's order event (analytics counts it as a purchase). */
+function orderEvent(e: MagentoEvent, base: EventBase): Result<WebhookEvent, WebhookFailure> {
+  const o = e.order;
+  if (!o) return err(webhookFailure("malformed", "order.placed without order"));
+  const session = o.varai_session_id;
+  return ok({
+    kind: "order",
+    ...base,
+    // One purchase per order, whichever event carried it (event_id already dedupes retries).
+    dedupeKey: `order:${o.id}:placed`,
+    occurredAt: (o.created_at ? toIsoUtc(o.created_at) : null) ?? base.occurredAt,
+    orderId: o.id,
+    currency: o.currency,
+    total: o.grand_total,
+    lineItems: o.items.map((li) => ({ productExternalId: li.product_id, quantity: li.qty, price: li.price })),
+    varaiSessionId: typeof session === "string" && session.length > 0 && session.length <= 128 ? session : null,
+  });
+}
 
 /**
  * Verifies and parses one event from the VARAi Magento module. Events are thin: the engine
@@ -66,6 +92,7 @@ export function parseMagentoWebhook(request: WebhookRequest, secret: string): Re
   const base = { topic, dedupeKey: `event:${e.event_id}`, occurredAt: e.occurred_at ? toIsoUtc(e.occurred_at) : null };
 
   if (has(MAGENTO_EVENT_TOPICS.ping, topic)) return ok({ kind: "ping" });
+  if (has(MAGENTO_EVENT_TOPICS.order, topic)) return orderEvent(e, base);
   if (has(MAGENTO_EVENT_TOPICS.upsert, topic) || has(MAGENTO_EVENT_TOPICS.delete, topic)) {
     if (!e.product) return err(webhookFailure("malformed", `${topic} without product`));
     if (has(MAGENTO_EVENT_TOPICS.delete, topic))

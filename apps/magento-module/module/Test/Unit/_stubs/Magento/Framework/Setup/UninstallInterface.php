@@ -1,0 +1,12 @@
+<?php
+
+// Test stub of Magento\Framework\Setup\UninstallInterface (no Magento code is available here); see Test/Unit/_bootstrap.php.
+
+declare(strict_types=1);
+
+namespace Magento\Framework\Setup;
+
+interface UninstallInterface
+{
+    public function uninstall(SchemaSetupInterface $setup, ModuleContextInterface $context);
+}
