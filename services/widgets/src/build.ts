@@ -6,6 +6,8 @@ import { type BuildOptions, build, type OutputFile } from "esbuild";
 
 const require = createRequire(import.meta.url);
 
+const ZOD_JITLESS = "globalThis.__zod_globalConfig=Object.assign(globalThis.__zod_globalConfig||{},{jitless:true});";
+
 /** Element tag -> the package whose entry defines it. */
 export const WIDGET_ENTRIES = {
   "varai-try-on": "@varai/widget-try-on",
@@ -68,6 +70,12 @@ export async function buildWidgetBundles(options: { minify?: boolean } = {}): Pr
   const elements = await build({
     ...common,
     entryPoints,
+    // Storefronts run under strict Content Security Policies (Magento 2.4.7's, merchants' own).
+    // zod compiles object parsers with `new Function` unless jitless, decided as each schema is
+    // built; though it catches the refusal, the browser still reports a CSP violation to the
+    // merchant. zod reads its config from this global (shared by every zod on a page, by design),
+    // and a banner is the one place that runs before any chunk's schemas are built.
+    banner: { js: ZOD_JITLESS },
     format: "esm",
     splitting: true,
     outdir: "/widget/chunks",
