@@ -1,0 +1,82 @@
+import { parseInput, sendProblem } from "@varai/runtime";
+import { AppError } from "@varai/schema";
+import express, { type Request, type Response, Router } from "express";
+import { scriptStatus, sendAppView } from "./app-view.ts";
+import type { AppContext } from "./context.ts";
+import { AuthQuerySchema, installStore } from "./install-store.ts";
+import { loadStore } from "./load-store.ts";
+import { removeUser } from "./remove-user.ts";
+import { uninstallStore } from "./uninstall-store.ts";
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** Express 5 passes rejections to the error handler; AppErrors become problem+json with their status. */
+const handle =
+  (fn: Handler) =>
+  async (req: Request, res: Response): Promise<void> => {
+    try {
+      await fn(req, res);
+    } catch (error) {
+      if (error instanceof AppError) sendProblem(res, error);
+      else throw error;
+    }
+  };
+
+const oneQuery = (req: Request, name: string) => {
+  const value = req.query[name];
+  return typeof value === "string" ? value : undefined;
+};
+
+/** The four callbacks at the public contract's paths, and the built admin UI's assets. */
+export function createAppRouter(ctx: () => AppContext, o: { distDir: string }): Router {
+  const router = Router();
+
+  const view = async (res: Response, r: Awaited<ReturnType<typeof loadStore>>) => {
+    const c = ctx();
+    const session = await c.installs.openSession("bigcommerce", r.storeHash, {
+      userId: String(r.user.id),
+      email: r.user.email,
+    });
+    sendAppView(
+      res,
+      {
+        session,
+        storeHash: r.storeHash,
+        user: { email: r.user.email },
+        publishableKey: r.install.publishableKey,
+        script: scriptStatus(r.script),
+      },
+      { distDir: o.distDir, loginBaseUrl: c.loginBaseUrl },
+    );
+  };
+
+  router.get(
+    "/bigcommerce/auth",
+    handle(async (req, res) => {
+      const query = parseInput(AuthQuerySchema, req.query, "query");
+      await view(res, await installStore(ctx(), query));
+    }),
+  );
+  router.get(
+    "/bigcommerce/load",
+    handle(async (req, res) => view(res, await loadStore(ctx(), oneQuery(req, "signed_payload_jwt")))),
+  );
+  router.get(
+    "/bigcommerce/uninstall",
+    handle(async (req, res) => {
+      const r = await uninstallStore(ctx(), oneQuery(req, "signed_payload_jwt"));
+      res.setHeader("Cache-Control", "no-store");
+      res.json({ status: "uninstalled", changed: r.changed });
+    }),
+  );
+  router.get(
+    "/bigcommerce/remove_user",
+    handle(async (req, res) => {
+      const r = await removeUser(ctx(), oneQuery(req, "signed_payload_jwt"));
+      res.setHeader("Cache-Control", "no-store");
+      res.json({ status: "removed", removed: r.removed });
+    }),
+  );
+  router.use("/bigcommerce/app", express.static(o.distDir, { index: false, immutable: true, maxAge: "1y" }));
+  return router;
+}
