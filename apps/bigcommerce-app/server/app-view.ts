@@ -9,6 +9,9 @@ export const APP_DIST = path.resolve(import.meta.dirname, "../dist");
 /** What the admin UI starts with: a short-lived (15 min) tenant session, never a long-lived bearer. */
 export interface AppBoot {
   session: { accessToken: string; expiresIn: number; tenantId: string };
+  /** The app context (1 h): traded at `POST /bigcommerce/api/session` for fresh tenant sessions. */
+  context: string;
+  connectionId: string;
   storeHash: string;
   user: { email: string };
   publishableKey: string;

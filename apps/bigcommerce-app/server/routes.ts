@@ -1,6 +1,7 @@
 import { parseInput, sendProblem } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import express, { type Request, type Response, Router } from "express";
+import { renewAppSession, signAppContext } from "./app-session.ts";
 import { scriptStatus, sendAppView } from "./app-view.ts";
 import type { AppContext } from "./context.ts";
 import { AuthQuerySchema, installStore } from "./install-store.ts";
@@ -37,10 +38,13 @@ export function createAppRouter(ctx: () => AppContext, o: { distDir: string }): 
       userId: String(r.user.id),
       email: r.user.email,
     });
+    const context = await signAppContext(c, r.storeHash, r.user.id);
     sendAppView(
       res,
       {
         session,
+        context,
+        connectionId: r.install.connectionId,
         storeHash: r.storeHash,
         user: { email: r.user.email },
         publishableKey: r.install.publishableKey,
@@ -75,6 +79,14 @@ export function createAppRouter(ctx: () => AppContext, o: { distDir: string }): 
       const r = await removeUser(ctx(), oneQuery(req, "signed_payload_jwt"));
       res.setHeader("Cache-Control", "no-store");
       res.json({ status: "removed", removed: r.removed });
+    }),
+  );
+  router.post(
+    "/bigcommerce/api/session",
+    handle(async (req, res) => {
+      const session = await renewAppSession(ctx(), req.get("authorization"));
+      res.setHeader("Cache-Control", "no-store");
+      res.json(session);
     }),
   );
   router.use("/bigcommerce/app", express.static(o.distDir, { index: false, immutable: true, maxAge: "1y" }));

@@ -132,12 +132,16 @@ describe("GET /bigcommerce/load and /remove_user (several users per store)", () 
   });
 
   it("remove_user removes only that user's link", async () => {
-    const r = await callback(h, "/bigcommerce/remove_user", { signed_payload_jwt: bc().app.signedPayload({ user: STAFF }) });
+    const r = await callback(h, "/bigcommerce/remove_user", {
+      signed_payload_jwt: bc().app.signedPayload({ user: STAFF }),
+    });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ status: "removed", removed: true });
     const users = (await snapshot()).users.map((u) => (u as unknown as { userId: number }).userId);
     expect(users).toEqual([9001]);
-    const again = await callback(h, "/bigcommerce/remove_user", { signed_payload_jwt: bc().app.signedPayload({ user: STAFF }) });
+    const again = await callback(h, "/bigcommerce/remove_user", {
+      signed_payload_jwt: bc().app.signedPayload({ user: STAFF }),
+    });
     expect(JSON.parse(again.text)).toEqual({ status: "removed", removed: false });
   });
 });
