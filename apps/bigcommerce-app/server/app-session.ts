@@ -51,5 +51,6 @@ export async function renewAppSession(c: AppContext, authorization: string | und
   ]);
   if (doc?.status !== "installed" || !link) throw new AppError("FORBIDDEN", "This user can no longer open the app");
   const email = link.email;
-  return c.installs.openSession("bigcommerce", store, { userId: String(uid), email });
+  const session = await c.installs.openSession(store, { userId: String(uid), email });
+  return { accessToken: session.accessToken, expiresIn: session.expiresIn, tenantId: session.tenantId };
 }

@@ -47,7 +47,10 @@ export function createBigCommerceAppModule(
   };
   return {
     name: "bigcommerce-app",
-    router: createAppRouter(ctx, { distDir: options.distDir ?? APP_DIST }),
+    router: createAppRouter(ctx, {
+      distDir: options.distDir ?? APP_DIST,
+      loginBaseUrl: trimSlash(options.loginBaseUrl ?? DEFAULT_LOGIN_BASE_URL),
+    }),
     openapi: BIGCOMMERCE_APP_OPENAPI,
   };
 }

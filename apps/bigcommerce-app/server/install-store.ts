@@ -14,11 +14,15 @@ export const AuthQuerySchema = z.object({
   account_uuid: z.string().max(128).optional(),
 });
 
-const StoreInfoSchema = z.object({ name: z.string().optional(), country_code: z.string().optional() });
+const StoreInfoSchema = z.object({
+  name: z.string().optional(),
+  country_code: z.string().optional(),
+  secure_url: z.string().url().startsWith("https://").optional(),
+});
 
 export interface InstalledStore {
   storeHash: string;
-  install: InstallView;
+  install: InstallView & { publishableKey: string };
   user: { id: number; email: string };
   script: ScriptCheck | { error: string };
 }
@@ -36,15 +40,22 @@ export async function installStore(c: AppContext, query: z.infer<typeof AuthQuer
   const storeHash = token.context.slice("stores/".length).toLowerCase();
   const api = storeApiFor(c, storeHash, token.access_token);
   const info = await storeInfo(api);
-  const install = await c.installs.install("bigcommerce", storeHash, {
-    storeName: info.name ?? `BigCommerce store ${storeHash}`,
+  const install = await c.installs.install(storeHash, {
     ...(info.country_code ? { country: info.country_code } : {}),
-    ...(c.apiBaseUrl !== DEFAULT_API_BASE_URL ? { apiBaseUrl: c.apiBaseUrl } : {}),
-    credentials: { accessToken: token.access_token },
+    // The publishable key works from the store's own storefront (its primary https URL).
+    ...(info.secure_url ? { allowedOrigins: [new URL(info.secure_url).origin] } : {}),
+    connection: {
+      platform: "bigcommerce",
+      name: info.name ?? `BigCommerce store ${storeHash}`,
+      storeHash,
+      ...(c.apiBaseUrl !== DEFAULT_API_BASE_URL ? { apiBaseUrl: c.apiBaseUrl } : {}),
+      credentials: { accessToken: token.access_token },
+    },
   });
+  if (!install.publishableKey) throw new AppError("INTERNAL", "The install has no publishable key");
   await recordInstall(c, storeHash, token, install.tenantId);
   const script = await repairScript(c, storeHash, api, install.publishableKey);
-  return { storeHash, install, user: token.user, script };
+  return { storeHash, install: { ...install, publishableKey: install.publishableKey }, user: token.user, script };
 }
 
 export function storeApiFor(c: AppContext, storeHash: string, accessToken: string): StoreApi {

@@ -1,32 +1,35 @@
 /**
- * The shared provisioning port (`@varai/installs`, /work/notes/installs-api.md), as this app uses
- * it. Declared here until that package lands on this branch; then this file re-exports its types.
+ * The shared provisioning port (`@varai/installs`, `installs.forApp("bigcommerce")`), as this app
+ * uses it. Declared here until that package lands on this branch; then this file re-exports its types.
  */
 export interface InstallView {
   tenantId: string;
   connectionId: string;
-  publishableKey: string;
-  region: string;
   status: "active" | "uninstalled";
-  created?: boolean;
+  /** null while uninstalled. */
+  publishableKey: string | null;
+  created: boolean;
 }
 
 export interface InstallInput {
-  storeName: string;
   country?: string;
-  apiBaseUrl?: string;
-  credentials: Record<string, string>;
-  webhookSecret?: string;
-  storeUrl?: string;
+  allowedOrigins?: ["*"] | string[];
+  connection: {
+    platform: "bigcommerce";
+    name: string;
+    storeHash: string;
+    apiBaseUrl?: string;
+    credentials: { accessToken: string };
+  };
 }
 
 export interface InstallsPort {
-  install(platform: "bigcommerce", storeId: string, input: InstallInput): Promise<InstallView>;
-  get(platform: "bigcommerce", storeId: string): Promise<InstallView | null>;
-  uninstall(platform: "bigcommerce", storeId: string): Promise<void>;
+  install(storeId: string, input: InstallInput): Promise<InstallView>;
+  get(storeId: string): Promise<InstallView | null>;
+  uninstall(storeId: string): Promise<{ status: "uninstalled"; changed: boolean }>;
   openSession(
-    platform: "bigcommerce",
     storeId: string,
     who?: { userId?: string; email?: string },
   ): Promise<{ accessToken: string; expiresIn: number; tenantId: string }>;
+  removeUser(storeId: string, platformUserId: string): Promise<{ removed: boolean }>;
 }

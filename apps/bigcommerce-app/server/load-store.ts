@@ -7,7 +7,7 @@ import type { InstallView } from "./installs-port.ts";
 
 export interface LoadedStore {
   storeHash: string;
-  install: InstallView;
+  install: InstallView & { publishableKey: string };
   user: { id: number; email: string };
   script: ScriptCheck | { error: string };
 }
@@ -23,10 +23,10 @@ export async function loadStore(c: AppContext, signedPayload: unknown): Promise<
   const { storeHash } = payload;
   const doc = await c.stores.stores.findById(storeHash);
   const token = doc?.status === "installed" ? c.stores.openToken(doc) : null;
-  const install = token ? await c.installs.get("bigcommerce", storeHash) : null;
-  if (!doc || !token || !install || install.status !== "active")
+  const install = token ? await c.installs.get(storeHash) : null;
+  if (!doc || !token || !install || install.status !== "active" || !install.publishableKey)
     throw new AppError("FORBIDDEN", "The VARAi app is not installed on this store");
   await linkUser(c, storeHash, payload.user, payload.owner.id);
   const script = await repairScript(c, storeHash, storeApiFor(c, storeHash, token), install.publishableKey);
-  return { storeHash, install, user: payload.user, script };
+  return { storeHash, install: { ...install, publishableKey: install.publishableKey }, user: payload.user, script };
 }

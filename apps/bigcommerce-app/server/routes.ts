@@ -2,7 +2,7 @@ import { parseInput, sendProblem } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import express, { type Request, type Response, Router } from "express";
 import { renewAppSession, signAppContext } from "./app-session.ts";
-import { scriptStatus, sendAppView } from "./app-view.ts";
+import { frameAncestors, scriptStatus, sendAppView } from "./app-view.ts";
 import type { AppContext } from "./context.ts";
 import { AuthQuerySchema, installStore } from "./install-store.ts";
 import { loadStore } from "./load-store.ts";
@@ -28,16 +28,31 @@ const oneQuery = (req: Request, name: string) => {
   return typeof value === "string" ? value : undefined;
 };
 
+/**
+ * The UI's files. The widget preview page is framed sandboxed (an opaque origin), so its module
+ * script is a cross-origin load: public, credential-free files answer any origin. The preview
+ * may be framed by the app's own view only.
+ */
+const staticHeaders = (ancestors: () => string) => (req: Request, res: Response, next: () => void) => {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("Access-Control-Allow-Origin", "*");
+  if (req.path === "/preview.html")
+    res.setHeader(
+      "Content-Security-Policy",
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        `connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'self' ${ancestors()}`,
+    );
+  next();
+};
+
 /** The four callbacks at the public contract's paths, and the built admin UI's assets. */
-export function createAppRouter(ctx: () => AppContext, o: { distDir: string }): Router {
+export function createAppRouter(ctx: () => AppContext, o: { distDir: string; loginBaseUrl: string }): Router {
   const router = Router();
 
   const view = async (res: Response, r: Awaited<ReturnType<typeof loadStore>>) => {
     const c = ctx();
-    const session = await c.installs.openSession("bigcommerce", r.storeHash, {
-      userId: String(r.user.id),
-      email: r.user.email,
-    });
+    const opened = await c.installs.openSession(r.storeHash, { userId: String(r.user.id), email: r.user.email });
+    const session = { accessToken: opened.accessToken, expiresIn: opened.expiresIn, tenantId: opened.tenantId };
     const context = await signAppContext(c, r.storeHash, r.user.id);
     sendAppView(
       res,
@@ -89,6 +104,7 @@ export function createAppRouter(ctx: () => AppContext, o: { distDir: string }): 
       res.json(session);
     }),
   );
-  router.use("/bigcommerce/app", express.static(o.distDir, { index: false, immutable: true, maxAge: "1y" }));
+  const ancestors = () => frameAncestors(o.loginBaseUrl);
+  router.use("/bigcommerce/app", staticHeaders(ancestors), express.static(o.distDir, { index: false, maxAge: "1h" }));
   return router;
 }

@@ -11,7 +11,7 @@ export async function uninstallStore(c: AppContext, signedPayload: unknown): Pro
   const { storeHash } = await verifySignedPayload(signedPayload, c.app, c.clock());
   const doc = await c.stores.stores.findById(storeHash);
   if (!doc || doc.status === "uninstalled") return { changed: false };
-  await c.installs.uninstall("bigcommerce", storeHash);
+  await c.installs.uninstall(storeHash);
   const t = c.clock().toISOString();
   await c.stores.stores.updateOne(
     { id: storeHash },

@@ -138,8 +138,7 @@ export function createBigCommerceAppSim(o: BigCommerceAppSimOptions) {
     /** Starts an install as the control panel does: the query the browser brings to the app's auth callback. */
     authorize(options: { scope?: string; user?: BigCommerceUser } = {}) {
       const code = `code_${randomUUID()}`;
-      const scope =
-        options.scope ?? "store_v2_products_read_only store_v2_information_read_only store_content_checkout";
+      const scope = options.scope ?? "store_v2_products_read_only store_v2_information_read_only store_v2_content";
       codes.set(code, { scope, user: options.user ?? o.owner });
       return { code, scope, context: `stores/${o.storeHash}`, account_uuid: "a7b1c9d0-0000-4000-8000-000000000001" };
     },

@@ -234,6 +234,7 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
         name: "VARAi Simulated BC",
         currency,
         country_code: "US",
+        secure_url: "https://sim.mybigcommerce.com",
       });
     if (route.startsWith("/v3/content/scripts")) {
       const scripts = await app.scriptsApi(request, route);
