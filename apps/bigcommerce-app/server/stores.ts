@@ -1,4 +1,4 @@
-import type { DocumentStore, GlobalCollection, SecretBox } from "@varai/runtime";
+import type { CollectionDefinition, DocumentStore, GlobalCollection, SecretBox } from "@varai/runtime";
 
 /**
  * One document per BigCommerce store (id = store hash): the app's own state beside the shared
@@ -39,13 +39,17 @@ export interface AppStores {
 
 export const userKey = (storeHash: string, userId: number) => `${storeHash}:${userId}`;
 
+export const APP_COLLECTIONS = {
+  stores: { name: "bigcommerce_stores", scope: "global" },
+  users: { name: "bigcommerce_users", scope: "global", indexes: [{ fields: { storeHash: 1 }, name: "by_store" }] },
+} as const satisfies Record<string, CollectionDefinition & { scope: "global" }>;
+
 export function openAppStores(store: DocumentStore, box: SecretBox): AppStores {
   return {
-    stores: store.globalCollection<BigCommerceStoreDoc>({ name: "bigcommerce_stores", scope: "global" }),
+    stores: store.globalCollection<BigCommerceStoreDoc>(APP_COLLECTIONS.stores),
     users: store.globalCollection<BigCommerceUserDoc>({
-      name: "bigcommerce_users",
-      scope: "global",
-      indexes: [{ fields: { storeHash: 1 }, name: "by_store" }],
+      ...APP_COLLECTIONS.users,
+      indexes: [...APP_COLLECTIONS.users.indexes],
     }),
     sealToken: (token) => box.encrypt(token),
     openToken: (doc) => (doc.tokenCipher ? box.decrypt(doc.tokenCipher) : null),

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppHarness, bootOf, callback, PUBLIC_BASE, startAppHarness, until } from "./harness.ts";
+import { APP_COLLECTIONS } from "../server/stores.ts";
+import { type AppHarness, bootOf, callback, PUBLIC_BASE, startAppHarness, until } from "./test-harness.ts";
 
 /**
  * The four callbacks at the public contract's paths, through the whole gateway, against the
@@ -12,6 +13,8 @@ beforeAll(async () => {
 afterAll(() => h?.stop());
 
 const bc = () => h.sim.bigcommerce;
+// biome-ignore lint/suspicious/noExplicitAny: tests assert on stored documents, they do not type them
+type Doc = { id: string } & Record<string, any>;
 const STAFF = { id: 4242, email: "staff@sim-store.example" };
 
 async function install() {
@@ -20,8 +23,10 @@ async function install() {
 
 /** Everything the app changed: the store API's request count, our records, the install. */
 async function snapshot() {
-  const stores = await h.gateway.deps.store.globalCollection({ name: "bigcommerce_stores", scope: "global" }).find({});
-  const users = await h.gateway.deps.store.globalCollection({ name: "bigcommerce_users", scope: "global" }).find({});
+  const stores = await h.gateway.deps.store.globalCollection<Doc>(APP_COLLECTIONS.stores).find({});
+  const users = await h.gateway.deps.store
+    .globalCollection<Doc>({ ...APP_COLLECTIONS.users, indexes: [...APP_COLLECTIONS.users.indexes] })
+    .find({});
   return { requests: bc().stats.requests, scripts: bc().app.scripts.length, stores, users };
 }
 
@@ -57,7 +62,7 @@ describe("GET /bigcommerce/auth", () => {
 
   it("stores the token sealed, never in clear", async () => {
     const { stores } = await snapshot();
-    const doc = stores.find((s) => s.id === bc().storeHash) as unknown as { tokenCipher: string };
+    const doc = stores.find((s) => s.id === bc().storeHash) as Doc;
     expect(doc.tokenCipher).toBeTruthy();
     expect(JSON.stringify(stores)).not.toContain(bc().accessToken);
   });
@@ -103,7 +108,7 @@ describe("GET /bigcommerce/load and /remove_user (several users per store)", () 
     const me = await h.gateway.call("GET", "/v1/me", boot.session.accessToken);
     expect(me.status).toBe(200);
     expect(me.body.user.tenantId).toBe(boot.session.tenantId);
-    const users = (await snapshot()).users.map((u) => (u as unknown as { userId: number }).userId).sort();
+    const users = (await snapshot()).users.map((u) => u.userId).sort();
     expect(users).toEqual([STAFF.id, 9001].sort());
   });
 
@@ -137,7 +142,7 @@ describe("GET /bigcommerce/load and /remove_user (several users per store)", () 
     });
     expect(r.status).toBe(200);
     expect(JSON.parse(r.text)).toEqual({ status: "removed", removed: true });
-    const users = (await snapshot()).users.map((u) => (u as unknown as { userId: number }).userId);
+    const users = (await snapshot()).users.map((u) => u.userId);
     expect(users).toEqual([9001]);
     const again = await callback(h, "/bigcommerce/remove_user", {
       signed_payload_jwt: bc().app.signedPayload({ user: STAFF }),
@@ -170,5 +175,27 @@ describe("GET /bigcommerce/uninstall", () => {
     const r = await install();
     expect(r.status).toBe(200);
     expect(bootOf(r.text).script.status).toBe("created");
+  });
+});
+
+describe("the public contract", () => {
+  it("documents the four callbacks in /openapi.json and no longer lists them as planned", async () => {
+    const doc = (await h.gateway.call("GET", "/openapi.json")).body;
+    for (const path of ["/bigcommerce/auth", "/bigcommerce/load", "/bigcommerce/uninstall", "/bigcommerce/remove_user"])
+      expect(doc.paths[path]?.get?.responses?.["200"], path).toBeTruthy();
+    const planned = (doc["x-varai-planned"] as Array<{ path: string }>).map((p) => p.path);
+    expect(planned.filter((p) => p.startsWith("/bigcommerce/"))).toEqual([]);
+  });
+
+  it("without BIGCOMMERCE_CLIENT_ID / _SECRET every callback is a 501", async () => {
+    const { startTestGateway, stopTestGateway } = await import("@varai/gateway/testing");
+    const bare = await startTestGateway({});
+    try {
+      const r = await fetch(`${bare.base}/bigcommerce/load?signed_payload_jwt=x`);
+      expect(r.status).toBe(501);
+      expect(await r.json()).toMatchObject({ code: "UNSUPPORTED" });
+    } finally {
+      await stopTestGateway(bare);
+    }
   });
 });
