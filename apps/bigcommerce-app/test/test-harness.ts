@@ -15,8 +15,8 @@ export interface AppHarness {
  * login and API hosts played by the platform simulator (BIGCOMMERCE_LOGIN_BASE_URL /
  * _API_BASE_URL), as an outside test would point them.
  */
-export async function startAppHarness(products = 12): Promise<AppHarness> {
-  const sim = await startPlatformSimulator({ bigcommerce: { products } });
+export async function startAppHarness(products = 12, latencyMs = 0): Promise<AppHarness> {
+  const sim = await startPlatformSimulator({ bigcommerce: { products, latencyMs } });
   const gateway = await startTestGateway({
     PUBLIC_BASE_URL: PUBLIC_BASE,
     BIGCOMMERCE_CLIENT_ID: sim.bigcommerce.clientId,

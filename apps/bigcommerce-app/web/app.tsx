@@ -8,11 +8,13 @@ import { ImpactScreen } from "./screens/impact.tsx";
 import { OnboardingScreen } from "./screens/onboarding.tsx";
 import { WidgetSettingsScreen } from "./screens/widget-settings.tsx";
 
+// One panel element shows the active tab, so every tab controls it (aria-controls must name an element that exists).
+const PANEL_ID = "varai-tab-panel";
 const TABS = [
-  { id: "overview", title: "Get started" },
-  { id: "catalog", title: "Catalog readiness" },
-  { id: "widget", title: "Widget settings" },
-  { id: "impact", title: "Try-on impact" },
+  { id: "overview", title: "Get started", ariaControls: PANEL_ID },
+  { id: "catalog", title: "Catalog readiness", ariaControls: PANEL_ID },
+  { id: "widget", title: "Widget settings", ariaControls: PANEL_ID },
+  { id: "impact", title: "Try-on impact", ariaControls: PANEL_ID },
 ];
 
 /** Opened outside the control panel (or the page was reloaded): only BigCommerce's load opens a session. */
@@ -52,7 +54,7 @@ export function App({ boot }: { boot: Boot }) {
         Store {boot.storeHash} · signed in as {boot.user.email}
       </Text>
       <Tabs activeTab={tab} items={TABS} onTabClick={setTab} aria-label="VARAi sections" />
-      <Box marginTop="large" id={`panel-${tab}`} role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.title}>
+      <Box marginTop="large" id={PANEL_ID} role="tabpanel" aria-label={TABS.find((t) => t.id === tab)?.title}>
         {state.status !== "signed-in" ? (
           <Text>Loading…</Text>
         ) : tab === "overview" ? (

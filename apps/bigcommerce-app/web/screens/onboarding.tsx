@@ -1,6 +1,8 @@
-import { Badge, Box, Button, Flex, FlexItem, H3, Message, Panel, ProgressBar, Text } from "@bigcommerce/big-design";
-import { useCatalogReadiness, useStoreSync } from "@varai/admin-kit";
+import { Badge, Box, Button, Flex, FlexItem, H3, Message, Panel, Text } from "@bigcommerce/big-design";
+import { useQuery } from "@tanstack/react-query";
+import { adminKeys, currentSyncRun, useAdminApi, useCatalogReadiness, useStoreSync } from "@varai/admin-kit";
 import type { Boot } from "../boot.ts";
+import { LabelledProgressBar } from "../parts.tsx";
 
 type Step = {
   title: string;
@@ -13,7 +15,21 @@ type Step = {
  * watches), the storefront script, and how many frames are ready for try-on.
  */
 export function OnboardingScreen({ boot, onNext }: { boot: Boot; onNext: (tab: string) => void }) {
-  const { connection, run } = useStoreSync(boot.connectionId);
+  const api = useAdminApi();
+  const live = useStoreSync(boot.connectionId);
+  // The connection list carries no run: until a live event arrives (a sync that finished before
+  // the socket opened sends none), the connection itself says how its last run went.
+  const detail = useQuery({
+    queryKey: adminKeys.connection(boot.connectionId),
+    queryFn: () => api.connection(boot.connectionId),
+    enabled: live.run === null,
+    refetchInterval: (q) =>
+      q.state.data?.lastSync && q.state.data.lastSync.status !== "queued" && q.state.data.lastSync.status !== "running"
+        ? false
+        : 2000,
+  });
+  const connection = live.connection ?? detail.data ?? null;
+  const run = live.run ?? currentSyncRun(detail.data, undefined);
   const { readiness } = useCatalogReadiness();
   const fetched = run?.counts.fetched ?? 0;
   const written = run ? run.counts.upserted + run.counts.skipped : 0;
@@ -55,7 +71,7 @@ export function OnboardingScreen({ boot, onNext }: { boot: Boot; onNext: (tab: s
       </Panel>
       <Panel header="Catalog sync" description="Products are read from your store and kept in sync by webhooks.">
         <Box role="status" aria-live="polite" aria-label="Catalog sync progress">
-          <ProgressBar percent={percent} />
+          <LabelledProgressBar percent={percent} label="Catalog sync progress" />
           <Text marginTop="small">
             {synced
               ? `Sync finished: ${fetched} products read, ${run?.counts.upserted ?? 0} saved${run?.counts.failed ? `, ${run.counts.failed} failed` : ""}.`
