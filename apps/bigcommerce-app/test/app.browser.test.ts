@@ -67,7 +67,7 @@ async function openInControlPanel(page: Page, callbackUrl: string): Promise<Fram
   await page.route(panel, (route) =>
     route.fulfill({
       contentType: "text/html",
-      body: `<!doctype html><html lang="en"><head><title>BigCommerce control panel</title></head>
+      body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BigCommerce control panel</title></head>
 <body style="margin:0;font-family:sans-serif"><header style="height:48px;background:#313440;color:#fff;padding:12px 24px">BigCommerce · Apps · VARAi</header>
 <iframe id="app" title="VARAi app" src="${callbackUrl}" style="border:0;width:100%;height:1400px"></iframe></body></html>`,
     }),

@@ -54,8 +54,8 @@ export function ImpactScreen() {
 function Figure({ label, value }: { label: string; value: string }) {
   return (
     <div>
-      <Text bold marginBottom="none" style={{ fontSize: "1.75rem" }}>
-        {value}
+      <Text bold marginBottom="none">
+        <span style={{ fontSize: "1.75rem", lineHeight: 1.3 }}>{value}</span>
       </Text>
       <Text color="secondary60">{label}</Text>
     </div>
