@@ -1,4 +1,4 @@
-import { ProgressBar } from "@bigcommerce/big-design";
+import { ProgressBar, Text } from "@bigcommerce/big-design";
 import { useEffect, useRef } from "react";
 
 /**
@@ -13,6 +13,18 @@ export function LabelledProgressBar({ percent, label }: { percent: number; label
   return (
     <div ref={box}>
       <ProgressBar percent={percent} />
+    </div>
+  );
+}
+
+/** One headline number with its label (catalog counts, impact figures). */
+export function Figure({ label, value }: { label: string; value: string | number }) {
+  return (
+    <div>
+      <Text bold marginBottom="none">
+        <span style={{ fontSize: "1.75rem", lineHeight: 1.3 }}>{value}</span>
+      </Text>
+      <Text color="secondary60">{label}</Text>
     </div>
   );
 }

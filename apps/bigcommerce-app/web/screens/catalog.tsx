@@ -1,5 +1,6 @@
 import { Badge, Flex, Panel, Table, Text } from "@bigcommerce/big-design";
 import { type ProductView, useCatalogReadiness } from "@varai/admin-kit";
+import { Figure } from "../parts.tsx";
 
 type Row = { product: ProductView; missing: string[] };
 
@@ -13,10 +14,10 @@ export function CatalogScreen() {
     <Flex flexDirection="column" flexGap="1.5rem">
       <Panel header="Catalog readiness">
         <Flex flexGap="2rem" aria-label="Readiness counts">
-          <Count label="Frames" value={readiness.total} />
-          <Count label="Ready for try-on" value={readiness.ready} />
-          <Count label="Missing sizes" value={readiness.missingDimensions} />
-          <Count label="Try-on image not ready" value={readiness.missingAsset} />
+          <Figure label="Frames" value={readiness.total} />
+          <Figure label="Ready for try-on" value={readiness.ready} />
+          <Figure label="Missing sizes" value={readiness.missingDimensions} />
+          <Figure label="Try-on image not ready" value={readiness.missingAsset} />
         </Flex>
       </Panel>
       <Panel
@@ -49,16 +50,5 @@ export function CatalogScreen() {
         )}
       </Panel>
     </Flex>
-  );
-}
-
-function Count({ label, value }: { label: string; value: number }) {
-  return (
-    <div>
-      <Text bold marginBottom="none">
-        <span style={{ fontSize: "1.75rem", lineHeight: 1.3 }}>{value}</span>
-      </Text>
-      <Text color="secondary60">{label}</Text>
-    </div>
   );
 }

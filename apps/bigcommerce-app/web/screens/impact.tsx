@@ -1,5 +1,6 @@
 import { Flex, Message, Panel, Table, Text } from "@bigcommerce/big-design";
 import { useImpactSummary } from "@varai/admin-kit";
+import { Figure } from "../parts.tsx";
 
 const percent = (rate: number | null) => (rate === null ? "–" : `${(rate * 100).toFixed(1)} %`);
 
@@ -48,16 +49,5 @@ export function ImpactScreen() {
         </Panel>
       ) : null}
     </Flex>
-  );
-}
-
-function Figure({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <Text bold marginBottom="none">
-        <span style={{ fontSize: "1.75rem", lineHeight: 1.3 }}>{value}</span>
-      </Text>
-      <Text color="secondary60">{label}</Text>
-    </div>
   );
 }
