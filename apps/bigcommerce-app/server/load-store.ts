@@ -4,6 +4,7 @@ import type { ScriptCheck } from "./bc/scripts.ts";
 import type { AppContext } from "./context.ts";
 import { linkUser, repairScript, storeApiFor } from "./install-store.ts";
 import type { InstallView } from "./installs-port.ts";
+import { forgetToken } from "./uninstall-store.ts";
 
 export interface LoadedStore {
   storeHash: string;
@@ -24,6 +25,8 @@ export async function loadStore(c: AppContext, signedPayload: unknown): Promise<
   const doc = await c.stores.stores.findById(storeHash);
   const token = doc?.status === "installed" ? c.stores.openToken(doc) : null;
   const install = token ? await c.installs.get(storeHash) : null;
+  // Uninstalled by another path (BigCommerce's store/app/uninstalled hook): our token goes too.
+  if (doc && token && install?.status === "uninstalled") await forgetToken(c, storeHash);
   if (!doc || !token || !install || install.status !== "active" || !install.publishableKey)
     throw new AppError("FORBIDDEN", "The VARAi app is not installed on this store");
   await linkUser(c, storeHash, payload.user, payload.owner.id);

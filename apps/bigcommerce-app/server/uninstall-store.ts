@@ -12,12 +12,17 @@ export async function uninstallStore(c: AppContext, signedPayload: unknown): Pro
   const doc = await c.stores.stores.findById(storeHash);
   if (!doc || doc.status === "uninstalled") return { changed: false };
   await c.installs.uninstall(storeHash);
+  await forgetToken(c, storeHash);
+  c.logger.info({ storeHash }, "BigCommerce store uninstalled");
+  return { changed: true };
+}
+
+/** The app's side of an uninstall: the sealed token and the user links are deleted. */
+export async function forgetToken(c: AppContext, storeHash: string): Promise<void> {
   const t = c.clock().toISOString();
   await c.stores.stores.updateOne(
     { id: storeHash },
     { $set: { status: "uninstalled", tokenCipher: null, scriptUuid: null, uninstalledAt: t, updatedAt: t } },
   );
   await c.stores.users.deleteMany({ storeHash });
-  c.logger.info({ storeHash }, "BigCommerce store uninstalled");
-  return { changed: true };
 }

@@ -178,6 +178,24 @@ describe("GET /bigcommerce/uninstall", () => {
   });
 });
 
+describe("uninstalled through BigCommerce's store/app/uninstalled hook", () => {
+  it("the next load is refused without calling the store, and the app's token is deleted", async () => {
+    await until("the reinstall's hooks", async () => bc().hooks.length === 3);
+    const [status] = await h.sim.send(`${h.gateway.base}/webhooks/bigcommerce`, bc().webhook("store/app/uninstalled"));
+    expect(status).toBe(200);
+    await until("the install marked uninstalled", async () => {
+      const r = await callback(h, "/bigcommerce/load", { signed_payload_jwt: bc().app.signedPayload() });
+      return r.status === 403;
+    });
+    const requests = bc().stats.requests;
+    const again = await callback(h, "/bigcommerce/load", { signed_payload_jwt: bc().app.signedPayload() });
+    expect(again.status).toBe(403);
+    expect(bc().stats.requests).toBe(requests);
+    const { stores } = await snapshot();
+    expect(stores.find((s) => s.id === bc().storeHash)).toMatchObject({ status: "uninstalled", tokenCipher: null });
+  });
+});
+
 describe("the public contract", () => {
   it("documents the four callbacks in /openapi.json and no longer lists them as planned", async () => {
     const doc = (await h.gateway.call("GET", "/openapi.json")).body;
