@@ -57,4 +57,12 @@ if [ ! -f "$studio/dist/index.html" ] || [ -n "$(find "$studio/src" "$studio/ind
   pnpm --filter @varai/commerce-studio exec vite build --logLevel error
 fi
 
+# The BigCommerce app's admin UI, the same way (apps/bigcommerce-app/dist, served at /bigcommerce/app).
+bcapp=apps/bigcommerce-app
+if [ ! -f "$bcapp/dist/index.html" ] || [ -n "$(find "$bcapp/web" "$bcapp/vite.config.ts" \
+  apps/admin-kit/src core/clients/src core/schema/src widgets/kit/src -newer "$bcapp/dist/index.html" -print -quit)" ]; then
+  echo "setup: building the BigCommerce app"
+  pnpm --filter @varai/bigcommerce-app exec vite build --logLevel error
+fi
+
 if [ $# -gt 0 ]; then exec "$@"; fi

@@ -1,4 +1,5 @@
 import { createHash, createHmac, randomUUID } from "node:crypto";
+import { type BigCommerceUser, createBigCommerceAppSim } from "./bigcommerce-app.ts";
 import type { SimProduct } from "./catalog.ts";
 import { createSimStore, type SimStore, type SimStoreOptions, type SimWebhook, sleep } from "./store.ts";
 
@@ -16,6 +17,10 @@ export interface BigCommerceSimOptions extends SimStoreOptions {
   /** The custom hook header value of deliveries until hooks are created through the API (then theirs is echoed). */
   webhookToken?: string;
   currency?: string;
+  /** The app's client id (the `aud` of signed payloads, checked by the OAuth token endpoint). */
+  clientId?: string;
+  /** The store owner (who installs unless `authorize` names another user). */
+  owner?: BigCommerceUser;
   /** Requests per window, shared by every app on the store (Standard / Plus: 150 per 30 s). */
   quota?: number;
   windowMs?: number;
@@ -38,6 +43,13 @@ export interface BigCommerceSim {
     headers: Record<string, string>;
   }>;
   readonly stats: { requests: number; throttled: number; unauthorized: number };
+  readonly clientId: string;
+  /** The single-click app side: OAuth token endpoint (login host), signed payloads, Scripts API. */
+  readonly app: ReturnType<typeof createBigCommerceAppSim>;
+  /** Handles a request to the login host (`/oauth2/token`), relative to the simulator's prefix. */
+  handleLogin(request: Request, path: string): Promise<Response | null>;
+  /** Uninstall as BigCommerce does it: token revoked, hooks and auto_uninstall scripts deleted. */
+  uninstallApp(): void;
   /** One request returns a page of up to 250 products, so the ceiling is quota / window * page size. */
   ceilingProductsPerSecond(pageSize: number): number;
   externalId(index: number): string;
@@ -82,6 +94,14 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
   let used = 0;
   const stats = { requests: 0, throttled: 0, unauthorized: 0 };
   const hooks: BigCommerceSim["hooks"] = [];
+  const clientId = options.clientId ?? "bc-client-id";
+  const app = createBigCommerceAppSim({
+    storeHash,
+    accessToken,
+    clientId,
+    clientSecret,
+    owner: options.owner ?? { id: 9001, email: "owner@sim-store.example", username: "Store Owner" },
+  });
   const byExternal = new Map<string, number>();
   for (const index of store.products.keys()) byExternal.set(bigCommerceProductId(index), index);
 
@@ -208,7 +228,18 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
       return Response.json({ data: shape(index), meta: {} });
     }
     if (request.method === "GET" && route === "/v2/store")
-      return Response.json({ id: storeHash, domain: "sim.mybigcommerce.com", name: "VARAi Simulated BC", currency });
+      return Response.json({
+        id: storeHash,
+        domain: "sim.mybigcommerce.com",
+        name: "VARAi Simulated BC",
+        currency,
+        country_code: "US",
+        secure_url: "https://sim.mybigcommerce.com",
+      });
+    if (route.startsWith("/v3/content/scripts")) {
+      const scripts = await app.scriptsApi(request, route);
+      if (scripts) return scripts;
+    }
     if (route === "/v3/hooks" && request.method === "GET")
       return Response.json({ data: hooks.map(hookView), meta: { pagination: { total: hooks.length } } });
     if (route === "/v3/hooks" && request.method === "POST") {
@@ -246,6 +277,12 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
     return problem(404, "Not Found");
   };
 
+  const handleLogin = async (request: Request, path: string): Promise<Response | null> => {
+    if (path !== "/oauth2/token" || request.method !== "POST") return null;
+    store.log("bigcommerce login POST /oauth2/token");
+    return app.token(request);
+  };
+
   const quotaHeaders = (now: number): Record<string, string> => ({
     "x-rate-limit-requests-left": String(Math.max(0, quota - used)),
     "x-rate-limit-requests-quota": String(quota),
@@ -264,6 +301,13 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
     windowMs,
     hooks,
     stats,
+    clientId,
+    app,
+    handleLogin,
+    uninstallApp() {
+      app.uninstall();
+      hooks.splice(0, hooks.length);
+    },
     ceilingProductsPerSecond: (pageSize) => (quota / (windowMs / 1000)) * pageSize,
     externalId: bigCommerceProductId,
     indexOf(externalId) {
@@ -273,13 +317,13 @@ export function createBigCommerceSim(options: BigCommerceSimOptions = {}): BigCo
     },
     async handle(request, path) {
       const match = /^\/stores\/([\w]+)(\/v[23]\/.*)$/.exec(path);
-      if (!match) return null;
+      if (!match) return handleLogin(request, path);
       stats.requests++;
       if (store.latencyMs > 0) await sleep(store.latencyMs);
       const url = new URL(request.url);
       store.log(`bigcommerce ${request.method} ${match[2]} ${url.searchParams.get("page") ?? ""}`);
       if (match[1] !== storeHash) return problem(404, "Store not found");
-      if (request.headers.get("x-auth-token") !== accessToken) {
+      if (request.headers.get("x-auth-token") !== accessToken || !app.state.tokenValid) {
         stats.unauthorized++;
         return problem(401, "Unauthorized");
       }

@@ -1,6 +1,7 @@
 // The platform simulator: a local fake Shopify, WooCommerce, Magento 2 and BigCommerce. Tests use
 // it through @varai/testkit; the default install's demo serves one for "connect a simulated store".
 export * from "./bigcommerce.ts";
+export * from "./bigcommerce-app.ts";
 export * from "./catalog.ts";
 export * from "./magento.ts";
 export * from "./server.ts";

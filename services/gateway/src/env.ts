@@ -50,6 +50,8 @@ export interface GatewayEnv {
   notifyWebhook: { url: string; token: string | null } | null;
   shopify: { apiSecret: string } | null;
   bigcommerce: { clientId: string; clientSecret: string } | null;
+  /** The BigCommerce login host (OAuth token endpoint) and store API host: the simulator stands in for them in tests. */
+  bigcommerceHosts: { loginBaseUrl: string; apiBaseUrl: string };
   /** Face-model worker threads; null lets the ml service choose. */
   mlWorkers: number | null;
   /**
@@ -213,6 +215,8 @@ const EnvSchema = z
     SHOPIFY_API_SECRET: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_ID: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).optional(),
+    BIGCOMMERCE_LOGIN_BASE_URL: urlWithSchemes(["http:", "https:"], "https://login.bigcommerce.com"),
+    BIGCOMMERCE_API_BASE_URL: urlWithSchemes(["http:", "https:"], "https://api.bigcommerce.com"),
     ML_WORKERS: integer(1, 32),
     VARAI_ALLOW_PRIVATE_UPSTREAMS: booleanFlag,
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
@@ -293,6 +297,10 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
       raw.BIGCOMMERCE_CLIENT_ID && raw.BIGCOMMERCE_CLIENT_SECRET
         ? { clientId: raw.BIGCOMMERCE_CLIENT_ID, clientSecret: raw.BIGCOMMERCE_CLIENT_SECRET }
         : null,
+    bigcommerceHosts: {
+      loginBaseUrl: (raw.BIGCOMMERCE_LOGIN_BASE_URL ?? "https://login.bigcommerce.com").replace(/\/+$/, ""),
+      apiBaseUrl: (raw.BIGCOMMERCE_API_BASE_URL ?? "https://api.bigcommerce.com").replace(/\/+$/, ""),
+    },
     mlWorkers: raw.ML_WORKERS ?? null,
     allowPrivateUpstreams: raw.VARAI_ALLOW_PRIVATE_UPSTREAMS ?? false,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,

@@ -7,6 +7,7 @@ import {
   loadOrCreateHashKey,
   loadOrCreateLocalKeys,
 } from "@varai/auth";
+import { createBigCommerceAppModule } from "@varai/bigcommerce-app";
 import { type CatalogService, createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createDemoModule, createSimulatedStores, type DemoModule, demoProductUrl } from "@varai/demo";
 import { createInstallsService, type InstallsDeps, type InstallsService } from "@varai/installs";
@@ -127,6 +128,15 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     secretBox,
   });
 
+  // The BigCommerce app's callbacks and admin UI; provisioning through its installs port.
+  const bigcommerceApp = createBigCommerceAppModule(deps, {
+    credentials: env.bigcommerce,
+    ...env.bigcommerceHosts,
+    publicBaseUrl: () => env.publicBaseUrl ?? `http://localhost:${env.port}`,
+    installs: installs.forApp("bigcommerce"),
+    secretBox,
+  });
+
   const recommendations = createRecommendationsService(deps, {
     shoppers,
     onTraining: (tenantId, update) => publish(tenantId, "training", { ...update }),
@@ -142,6 +152,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
       analytics,
       catalog,
       installs,
+      bigcommerceApp,
       recommendations,
       createWidgetsModule(deps, { productUrl: demoProductUrl }),
       demo,

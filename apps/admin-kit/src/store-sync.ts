@@ -1,0 +1,69 @@
+import type { ConnectionView } from "./api.ts";
+import type { SyncProgressData } from "./live.ts";
+import { useConnections, useSyncProgress, useSyncRunPoll } from "./react.ts";
+
+/** A store's sync as a screen shows it: the newest of the live event, the poll and the listed run. */
+export interface SyncRunView {
+  runId: string;
+  mode: "full" | "incremental";
+  status: SyncProgressData["status"];
+  counts: SyncProgressData["counts"];
+  error: string | null;
+  /** Queued or running. */
+  active: boolean;
+}
+
+const finished = (status: string) => status !== "queued" && status !== "running";
+
+/** Whether the polled run is further along than what is shown (finished, or more fetched). */
+export function isFurtherAlong(
+  polled: { status: string; counts: { fetched: number } },
+  shown: { status: string; counts: { fetched: number } },
+): boolean {
+  if (finished(shown.status)) return false;
+  // A poll answered before the last live event must not step the screen back (running -> queued).
+  return finished(polled.status) || polled.counts.fetched > shown.counts.fetched;
+}
+
+type RunLike = { runId: string; mode: SyncRunView["mode"]; status: string; counts: SyncRunView["counts"] };
+
+/** The run to show: a live event (newer than the list), else the connection's last run. Pure. */
+export function currentSyncRun(
+  connection: ConnectionView | null | undefined,
+  live: SyncProgressData | undefined,
+  polled?: { id: string; status: SyncRunView["status"]; counts: SyncRunView["counts"]; error: string | null } | null,
+): SyncRunView | null {
+  const listed = connection?.lastSync ? { ...connection.lastSync, runId: connection.lastSync.id } : null;
+  const base = live ?? listed;
+  if (!base) return null;
+  const shown: RunLike & { status: SyncRunView["status"]; error: string | null } = base;
+  const run = polled && polled.id === shown.runId && isFurtherAlong(polled, shown) ? { ...shown, ...polled } : shown;
+  return {
+    runId: run.runId,
+    mode: run.mode,
+    status: run.status,
+    counts: run.counts,
+    error: run.error,
+    active: !finished(run.status),
+  };
+}
+
+/**
+ * One store's sync progress, live over `/v1/live` (`sync` topic) and, while a run shows as active,
+ * polled from the API every few seconds so a missed event cannot leave it at "queued". Without a
+ * `connectionId`, the tenant's first store (the usual case in a platform app: one shop, one store).
+ */
+export function useStoreSync(connectionId?: string | null) {
+  const connections = useConnections();
+  const progress = useSyncProgress();
+  const items = connections.data?.items ?? [];
+  const connection = (connectionId ? items.find((c) => c.id === connectionId) : items[0]) ?? null;
+  const live = connection ? progress[connection.id] : undefined;
+  const shown = currentSyncRun(connection, live);
+  const polled = useSyncRunPoll(connection?.id ?? "", shown?.runId ?? null, shown?.active ?? false);
+  return {
+    connections,
+    connection,
+    run: currentSyncRun(connection, live, polled.data ?? null),
+  };
+}

@@ -1,0 +1,2 @@
+/** The Shopify app's server: embedded document, session-token API, app proxy, billing (see README). */
+export {};
