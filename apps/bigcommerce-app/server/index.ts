@@ -8,6 +8,7 @@ import {
   notConfigured,
 } from "./context.ts";
 import { BIGCOMMERCE_APP_OPENAPI } from "./openapi.ts";
+import { bigCommerceAppPrivacy } from "./privacy.ts";
 import { createAppRouter } from "./routes.ts";
 import { openAppStores } from "./stores.ts";
 
@@ -28,6 +29,7 @@ export function createBigCommerceAppModule(
   options: BigCommerceAppOptions & { secretBox: SecretBox },
 ): ServiceModule {
   const stores = openAppStores(deps.store, options.secretBox);
+  deps.privacy.register(bigCommerceAppPrivacy(stores));
   const context: AppContext | null = options.credentials
     ? {
         app: options.credentials,
