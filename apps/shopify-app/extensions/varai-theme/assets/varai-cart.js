@@ -8,12 +8,12 @@
   if (window.__varaiCart) return;
   window.__varaiCart = true;
   var ATTRIBUTE = "_varai_session";
-  var root = (window.Shopify && window.Shopify.routes && window.Shopify.routes.root) || "/";
+  var root = window.Shopify?.routes?.root || "/";
 
   function session() {
     try {
       return sessionStorage.getItem("varai:session");
-    } catch (e) {
+    } catch (_e) {
       return null;
     }
   }
@@ -24,7 +24,7 @@
       headers: { "Content-Type": "application/json", Accept: "application/json" },
       body: JSON.stringify(body),
     }).then((r) => {
-      if (!r.ok) throw new Error("cart " + r.status);
+      if (!r.ok) throw new Error(`cart ${r.status}`);
       return r.json();
     });
   }
@@ -35,12 +35,12 @@
     (event) => {
       var form = event.target;
       var id = session();
-      if (!id || !form || !form.action || form.action.indexOf("/cart/add") === -1) return;
-      var input = form.querySelector('input[name="attributes[' + ATTRIBUTE + ']"]');
+      if (!id || !form?.action || form.action.indexOf("/cart/add") === -1) return;
+      var input = form.querySelector(`input[name="attributes[${ATTRIBUTE}]"]`);
       if (!input) {
         input = document.createElement("input");
         input.type = "hidden";
-        input.name = "attributes[" + ATTRIBUTE + "]";
+        input.name = `attributes[${ATTRIBUTE}]`;
         form.appendChild(input);
       }
       input.value = id;
@@ -51,8 +51,8 @@
   // "Add to cart" inside the try-on dialog: the widget calls this hook with the product's SKU.
   window.VARAi = window.VARAi || {};
   window.VARAi.addToCart = (detail) => {
-    var el = document.querySelector('varai-try-on[sku="' + String(detail.sku).replace(/"/g, '\\"') + '"]');
-    var variant = el && el.getAttribute("data-variant-id");
+    var el = document.querySelector(`varai-try-on[sku="${String(detail.sku).replace(/"/g, '\\"')}"]`);
+    var variant = el?.getAttribute("data-variant-id");
     if (!variant) return Promise.reject(new Error("no variant for this frame"));
     var attributes = {};
     var id = session();
