@@ -21,7 +21,7 @@ export function createApiConnectionReader(options: {
 }): ConnectionReader {
   const call = options.fetch ?? fetch;
   return async (shop, connectionId) => {
-    const { accessToken } = await options.installs.openSession("shopify", shop);
+    const { accessToken } = await options.installs.openSession(shop);
     const response = await call(`${options.apiBaseUrl()}/v1/connections/${encodeURIComponent(connectionId)}`, {
       headers: { authorization: `Bearer ${accessToken}` },
       signal: AbortSignal.timeout(10_000),

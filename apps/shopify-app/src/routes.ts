@@ -107,8 +107,13 @@ function apiRouter(deps: RouteDeps): Router {
   });
   api.post("/session", async (_req, res) => {
     const ctx = shopOf(res);
-    const session = await deps.installs.openSession("shopify", ctx.shop, ctx.userId ? { userId: ctx.userId } : {});
-    res.json({ ...session, apiBaseUrl: deps.apiBaseUrl() });
+    const session = await deps.installs.openSession(ctx.shop, ctx.userId ? { userId: ctx.userId } : {});
+    res.json({
+      accessToken: session.accessToken,
+      expiresIn: session.expiresIn,
+      tenantId: session.tenantId,
+      apiBaseUrl: deps.apiBaseUrl(),
+    });
   });
   api.get("/billing", async (_req, res) => {
     const status = await readBillingStatus(deps.billing, shopOf(res));
@@ -136,8 +141,8 @@ async function serveProxy(deps: RouteDeps, req: Request, res: Response) {
   const features = planFeatures(record.plan);
   res.setHeader("Cache-Control", "no-store");
   if (path === "/config") {
-    const install = await deps.installs.get("shopify", proxy.shop);
-    if (!install) throw new AppError("NOT_FOUND", "VARAi is not installed on this shop");
+    const install = await deps.installs.get(proxy.shop);
+    if (!install?.publishableKey) throw new AppError("NOT_FOUND", "VARAi is not installed on this shop");
     res.json({ publishableKey: install.publishableKey, loaderUrl: `${deps.apiBaseUrl()}/widget/varai.js`, features });
     return;
   }

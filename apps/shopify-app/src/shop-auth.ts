@@ -1,6 +1,6 @@
 import { Session } from "@shopify/shopify-api";
 import type { Logger } from "@varai/runtime";
-import { type AppError, isAppError } from "@varai/schema";
+import { AppError, isAppError } from "@varai/schema";
 import { adminGraphql } from "./admin-api.ts";
 import { writeStorefrontSettings } from "./app-metafields.ts";
 import type { ShopifyAppConfig } from "./config.ts";
@@ -57,7 +57,7 @@ export function createShopAuth(deps: ShopAuthDeps) {
       now: deps.clock(),
     });
     return serialized(verified.shop, async () => {
-      const record = await deps.shops.findById(verified.shop);
+      const record = await currentRecord(verified.shop);
       let session = await deps.sessions.loadSession(offlineSessionId(verified.shop));
       if (!session?.accessToken || record?.status !== "active" || refreshExpired(session)) {
         session = await exchange(verified.shop, sessionToken);
@@ -73,8 +73,10 @@ export function createShopAuth(deps: ShopAuthDeps) {
   async function refreshDue(withinMs = 2 * REFRESH_WITHIN_MS): Promise<number> {
     const active = await deps.shops.find({ status: "active" }, { limit: 1000 });
     let refreshed = 0;
-    for (const record of active) {
-      await serialized(record.id, async () => {
+    for (const { id } of active) {
+      await serialized(id, async () => {
+        const record = await currentRecord(id);
+        if (record?.status !== "active") return;
         const session = await deps.sessions.loadSession(offlineSessionId(record.id));
         if (!session?.refreshToken || !dueForRefresh(session, withinMs)) return;
         try {
@@ -92,18 +94,36 @@ export function createShopAuth(deps: ShopAuthDeps) {
     return refreshed;
   }
 
-  /** After `app/uninstalled`: the shop's tokens are forgotten and its install is closed. Replays are no-ops. */
+  /** The app was uninstalled: the shop's tokens are forgotten and its install is closed. Replays are no-ops. */
   async function forgetShop(shop: string): Promise<void> {
     await serialized(shop, async () => {
-      const sessions = await deps.sessions.findSessionsByShop(shop);
-      await deps.sessions.deleteSessions(sessions.map((s) => s.id));
-      const now = deps.clock().toISOString();
-      const changed = await deps.shops.updateOne(
-        { id: shop, status: "active" },
-        { $set: { status: "uninstalled", uninstalledAt: now, updatedAt: now } },
-      );
-      if (changed.modified > 0) await deps.installs.uninstall("shopify", shop);
+      await forgetTokens(shop);
+      await deps.installs.uninstall(shop).catch(ignoreNotInstalled);
     });
+  }
+
+  async function forgetTokens(shop: string): Promise<void> {
+    const sessions = await deps.sessions.findSessionsByShop(shop);
+    await deps.sessions.deleteSessions(sessions.map((s) => s.id));
+    const now = deps.clock().toISOString();
+    await deps.shops.updateOne(
+      { id: shop, status: "active" },
+      { $set: { status: "uninstalled", uninstalledAt: now, updatedAt: now } },
+    );
+  }
+
+  /**
+   * The shop's record, checked against the install: an `app/uninstalled` webhook (through the
+   * catalog's intake) marks the connection uninstalled, and the app learns it here, forgets the
+   * tokens Shopify revoked, and makes no further call with them.
+   */
+  async function currentRecord(shop: string): Promise<ShopRecord | null> {
+    const record = await deps.shops.findById(shop);
+    if (record?.status !== "active") return record;
+    const install = await deps.installs.get(shop);
+    if (install?.status === "active") return record;
+    await forgetTokens(shop);
+    return { ...record, status: "uninstalled" };
   }
 
   const dueForRefresh = (session: Session, withinMs = REFRESH_WITHIN_MS) =>
@@ -153,13 +173,17 @@ export function createShopAuth(deps: ShopAuthDeps) {
     const digest = tokenDigest(session.accessToken ?? "");
     if (record?.status === "active" && record.tokenDigest === digest) return record;
     const info = await shopInfo(session);
-    const view = await deps.installs.install("shopify", session.shop, {
-      storeName: info.name,
+    const view = await deps.installs.install(session.shop, {
       ...(info.country ? { country: info.country } : {}),
-      ...(deps.config.adminBaseUrl ? { apiBaseUrl: deps.config.adminBaseUrl } : {}),
-      credentials: { accessToken: session.accessToken ?? "" },
-      storeUrl: `https://${session.shop}`,
+      connection: {
+        platform: "shopify",
+        name: info.name,
+        shopDomain: session.shop,
+        credentials: { accessToken: session.accessToken ?? "" },
+        ...(deps.config.adminBaseUrl ? { apiBaseUrl: deps.config.adminBaseUrl } : {}),
+      },
     });
+    if (!view.publishableKey) throw new AppError("INTERNAL", "The install answered without a publishable key");
     await writeStorefrontSettings(deps, session.shop, session.accessToken ?? "", {
       publishableKey: view.publishableKey,
       loaderUrl: `${deps.apiBaseUrl()}/widget/varai.js`,
@@ -196,6 +220,10 @@ export type ShopAuth = ReturnType<typeof createShopAuth>;
 
 /** The 401 every invalid session token gets; App Bridge retries once with a fresh token on this header. */
 export const RETRY_HEADER = "X-Shopify-Retry-Invalid-Session-Request";
+
+const ignoreNotInstalled = (error: unknown) => {
+  if (!(isAppError(error) && error.code === "NOT_FOUND")) throw error;
+};
 
 export const isUnauthenticated = (error: unknown): error is AppError =>
   isAppError(error) && error.code === "UNAUTHENTICATED";

@@ -38,6 +38,8 @@ export interface SimSubscription {
 export interface ShopifyAppSim {
   readonly apiKey: string;
   readonly installed: boolean;
+  /** Lifetime of the access tokens issued from now on (tests shorten it to reach the refresh window). */
+  accessTokenLifetimeSeconds: number;
   readonly tokens: IssuedToken[];
   readonly subscriptions: SimSubscription[];
   readonly appStats: { tokenExchanges: number; refreshes: number; rejectedGrants: number };
@@ -81,7 +83,7 @@ export function createShopifyAppSim(
   options: ShopifyAppSimOptions = {},
 ): ShopifyAppSim {
   const apiKey = options.apiKey ?? "shopify-app-key";
-  const lifetimeMs = (options.accessTokenLifetimeSeconds ?? 3600) * 1000;
+  let lifetimeMs = (options.accessTokenLifetimeSeconds ?? 3600) * 1000;
   const scopes = options.scopes ?? "read_products,read_orders,write_app_proxy";
   const tokens: IssuedToken[] = [];
   const subscriptions: SimSubscription[] = [];
@@ -149,6 +151,12 @@ export function createShopifyAppSim(
     apiKey,
     get installed() {
       return installed;
+    },
+    get accessTokenLifetimeSeconds() {
+      return lifetimeMs / 1000;
+    },
+    set accessTokenLifetimeSeconds(seconds: number) {
+      lifetimeMs = seconds * 1000;
     },
     tokens,
     subscriptions,

@@ -1,11 +1,12 @@
+import { signAppProxyQuery } from "@varai/shopify-app";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { signAppProxyQuery } from "./app-proxy-signature.ts";
-import { type AppHarness, startAppHarness } from "./test-harness.ts";
+import { type ShopifyAppGateway, startShopifyAppGateway } from "./test-shopify-app.ts";
 
-let h: AppHarness;
+/** Billing through the simulator's Billing API, in the real gateway; the plan gates the app proxy. */
+let h: ShopifyAppGateway;
 beforeEach(async () => {
-  h = await startAppHarness();
-});
+  h = await startShopifyAppGateway();
+}, 60_000);
 afterEach(() => h.close());
 
 const token = () => h.sim.shopify.app.sessionToken();
@@ -16,7 +17,7 @@ const proxy = (path: string) =>
         ["shop", "varai-sim.myshopify.com"],
         ["timestamp", String(Math.floor(Date.now() / 1000))],
       ],
-      h.config.apiSecret,
+      h.sim.shopify.apiSecret,
     )}`,
   );
 
@@ -65,7 +66,7 @@ describe("billing: a free plan and a paid plan through the Billing API", () => {
       expect((await response.json()).code).toBe("INVALID_INPUT");
     }
     expect(h.sim.shopify.app.subscriptions).toHaveLength(0);
-    const anonymous = await fetch(`${h.url}/shopify/api/billing/subscribe`, { method: "POST" });
+    const anonymous = await fetch(`${h.gateway.base}/shopify/api/billing/subscribe`, { method: "POST" });
     expect(anonymous.status).toBe(401);
   });
 });
