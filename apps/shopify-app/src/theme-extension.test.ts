@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -32,6 +33,25 @@ describe("theme app extension extensions/varai-theme", () => {
     expect(errors.map((o) => `${o.check}: ${o.message} (${o.uri})`)).toEqual([]);
     // Warnings are listed so a new one is seen in review.
     expect(run.offenses.map((o) => o.check)).toEqual([]);
+  }, 60_000);
+
+  it("reports a deliberate fault (so the clean run above can fail)", async () => {
+    const copy = mkdtempSync(path.join(tmpdir(), "varai-tae-"));
+    try {
+      cpSync(EXTENSION, copy, { recursive: true });
+      const embed = path.join(copy, "blocks/app-embed.liquid");
+      const broken = readFileSync(embed, "utf8").replace(
+        "{% render 'varai-loader' %}",
+        "{% render 'missing' %}<script src=\"a.js\"></script>",
+      );
+      writeFileSync(embed, broken);
+      const run = await themeCheckRun(copy, TAE_CONFIG, () => undefined);
+      expect(run.offenses.map((o) => o.check)).toEqual(
+        expect.arrayContaining(["MissingTemplate", "ParserBlockingScript"]),
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
   }, 60_000);
 
   it("stays within Shopify's limits: JS <= 10 KB gzipped per file, Liquid <= 500 KB, only allowed folders", () => {
