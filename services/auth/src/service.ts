@@ -8,7 +8,7 @@ import { downloadPrivacyExport, exportShopper, redactShopper, storePlatformExpor
 import { createRateLimitMiddleware } from "./rate-limits.ts";
 import { createAuthRouter } from "./routes.ts";
 import { login, logout, refresh } from "./sessions.ts";
-import { getTenant, listTenants, provisionTenant } from "./tenants.ts";
+import { changeTenantRegion, getTenant, listTenants, provisionTenant } from "./tenants.ts";
 import type { AuthDeps, AuthService, AuthServiceOptions, AuthUseCases } from "./types.ts";
 import { changeUserRole, createUser, listUsers } from "./users.ts";
 
@@ -25,6 +25,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     provisionTenant: (input) => provisionTenant(ctx, input),
     getTenant: (tenantId) => getTenant(ctx, tenantId),
     listTenants: () => listTenants(ctx),
+    changeTenantRegion: (tenantId, region) => changeTenantRegion(ctx, tenantId, region),
     createUser: (input) => createUser(ctx, input),
     listUsers: (tenantId) => listUsers(ctx, tenantId),
     changeUserRole: (input) => changeUserRole(ctx, input),

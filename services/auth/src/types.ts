@@ -104,6 +104,8 @@ export interface AuthUseCases {
   /** The tenant, or NOT_FOUND; FORBIDDEN when it lives in another region than this deployment. */
   getTenant(tenantId: string): Promise<Tenant>;
   listTenants(): Promise<Tenant[]>;
+  /** A platform admin's region change; FORBIDDEN on a deployment that serves one region. */
+  changeTenantRegion(tenantId: string, region: Region): Promise<Tenant>;
   createUser(input: {
     tenantId: string;
     email: string;

@@ -248,3 +248,21 @@ describe("platform app installs", () => {
     }
   });
 });
+
+describe("a tenant's region", () => {
+  it("is changed by a platform admin only", async () => {
+    const root = await gateway.call("POST", "/v1/auth/login", undefined, ADMIN);
+    const install = await gateway.call("GET", shopPath(), undefined, undefined, app(SHOPIFY_KEY));
+    const path = `/v1/tenants/${install.body.tenantId}`;
+    const session = await gateway.call("POST", `${shopPath()}/sessions`, undefined, {}, app(SHOPIFY_KEY));
+    const byTenantAdmin = await gateway.call("PATCH", path, session.body.accessToken, { region: "us" });
+    expect(byTenantAdmin.status).toBe(403);
+    const bad = await gateway.call("PATCH", path, root.body.accessToken, { region: "mars" });
+    expect(bad.status).toBe(400);
+    const moved = await gateway.call("PATCH", path, root.body.accessToken, { region: "us" });
+    expect(moved.status).toBe(200);
+    expect((await gateway.call("GET", path, root.body.accessToken)).body.region).toBe("us");
+    const view = await gateway.call("GET", shopPath(), undefined, undefined, app(SHOPIFY_KEY));
+    expect(view.body.region).toBe("us");
+  });
+});

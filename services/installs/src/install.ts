@@ -82,7 +82,7 @@ async function finish(c: InstallContext, doc: InstallDoc, input: Input): Promise
   await deps.connections.create(doc.tenantId, input.connection, { id: doc.connectionId });
   const installed: InstallDoc = { ...doc, ...(await ensureKey(c, doc, input)), state: "installed" };
   await save(c, installed);
-  return toView(c.secretBox, installed, "active", true);
+  return toView(c.secretBox, installed, { status: "active" }, true);
 }
 
 /** Installed before: new credentials; after an uninstall, the connection comes back with a new key. */
@@ -94,7 +94,8 @@ async function reinstall(c: InstallContext, doc: InstallDoc, input: Input): Prom
   });
   const updated: InstallDoc = { ...doc, ...(await ensureKey(c, doc, input)) };
   await save(c, updated);
-  return toView(c.secretBox, updated, "active", false);
+  const tenant = await c.deps.tenants.get(doc.tenantId);
+  return toView(c.secretBox, updated, { status: "active", region: tenant.region }, false);
 }
 
 /** The storefront's publishable key: kept while installed, a new one after an uninstall revoked it. */

@@ -11,7 +11,9 @@ export async function getInstall(
   const doc = await c.installs.findById(installKey(platform, storeId));
   if (doc?.state !== "installed") return null;
   const connection = await c.deps.connections.get(doc.tenantId, doc.connectionId);
-  return toView(c.secretBox, doc, connection?.status === "active" ? "active" : "uninstalled", false);
+  const tenant = await c.deps.tenants.get(doc.tenantId);
+  const status = connection?.status === "active" ? "active" : "uninstalled";
+  return toView(c.secretBox, doc, { status, region: tenant.region }, false);
 }
 
 /**

@@ -4,19 +4,23 @@ import type { InstallDoc } from "./collections.ts";
 
 export const installKey = (platform: InstallPlatform, storeId: string) => `${platform}:${storeId}`;
 
-/** The install as answered; `status` is the connection's (an `app/uninstalled` webhook changes it too). */
+/**
+ * The install as answered. `status` is the connection's (an `app/uninstalled` webhook changes it
+ * too), and `region` the tenant's (a platform admin may move it); both default to the install's.
+ */
 export function toView(
   box: SecretBox,
   doc: InstallDoc,
-  status: "active" | "uninstalled",
+  now: { status: "active" | "uninstalled"; region?: InstallDoc["region"] },
   created: boolean,
 ): InstallView {
+  const { status } = now;
   return {
     platform: doc.platform,
     storeId: doc.storeId,
     tenantId: doc.tenantId,
     connectionId: doc.connectionId,
-    region: doc.region,
+    region: now.region ?? doc.region,
     status,
     publishableKey: status === "active" && doc.publishableKeyCipher ? box.decrypt(doc.publishableKeyCipher) : null,
     created,
