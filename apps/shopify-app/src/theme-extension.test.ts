@@ -4,10 +4,10 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { themeCheckRun } from "@shopify/theme-check-node";
-import { Liquid } from "liquidjs";
 import { describe, expect, it } from "vitest";
+import { EXTENSION_DIR, renderExtensionFile } from "./testing/index.ts";
 
-const EXTENSION = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../extensions/varai-theme");
+const EXTENSION = EXTENSION_DIR;
 const TAE_CONFIG = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   "../node_modules/@shopify/theme-check-node/configs/theme-app-extension.yml",
@@ -94,27 +94,7 @@ describe("theme app extension extensions/varai-theme", () => {
 });
 
 describe("the Liquid renders the loader tag with the shop's publishable key (liquidjs)", () => {
-  const engine = new Liquid({
-    root: [path.join(EXTENSION, "snippets"), path.join(EXTENSION, "blocks")],
-    extname: ".liquid",
-  });
-  // Shopify's own tags that liquidjs does not know: the schema is data, not output.
-  engine.registerTag("schema", {
-    parse(_token, remain) {
-      const stream = this.liquid.parser.parseStream(remain);
-      stream
-        .on("tag:endschema", () => stream.stop())
-        .on("template", () => undefined)
-        .on("end", () => {
-          throw new Error("schema not closed");
-        });
-      stream.start();
-    },
-    render: () => "",
-  });
-  // Shopify's global objects (app, shop, product) reach rendered snippets too; `block` is local.
-  const render = (file: string, { block, ...globals }: Record<string, unknown>) =>
-    engine.parseAndRender(readFileSync(path.join(EXTENSION, file), "utf8"), { block }, { globals });
+  const render = renderExtensionFile;
   const app = {
     metafields: {
       varai: { publishable_key: 'pk_live_abc"x', loader_url: "https://api.varai.example/widget/varai.js" },
