@@ -6,6 +6,7 @@ import type { InstallsPort } from "./installs-port.ts";
 import { createShopifyRouter } from "./routes.ts";
 import { DocumentSessionStorage } from "./session-storage.ts";
 import { createShopAuth, type ShopAuth } from "./shop-auth.ts";
+import { shopPrivacy } from "./shop-privacy.ts";
 import { openShopRecords } from "./shops.ts";
 
 export interface ShopifyAppOptions {
@@ -39,9 +40,11 @@ export interface ShopifyAppModule extends ServiceModule {
 export function createShopifyAppModule(deps: RuntimeDeps, options: ShopifyAppOptions): ShopifyAppModule {
   const fetchImpl = options.fetch ?? fetch;
   const shops = openShopRecords(deps.store);
+  const sessions = new DocumentSessionStorage(deps.store, options.secretBox, deps.clock);
+  deps.privacy.register(shopPrivacy(shops, sessions));
   const auth = createShopAuth({
     config: options.config,
-    sessions: new DocumentSessionStorage(deps.store, options.secretBox, deps.clock),
+    sessions,
     shops,
     installs: options.installs,
     fetch: fetchImpl,

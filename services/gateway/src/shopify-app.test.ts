@@ -165,6 +165,22 @@ describe("install: session token -> token exchange -> tenant, connection, key, b
     });
     expect(h.sim.shopify.app.appStats.tokenExchanges).toBe(2);
   });
+
+  it("shop/redact (through the intake) erases the app's shop record and sessions too", async () => {
+    expect((await h.get("/shopify/api/status", token())).status).toBe(200);
+    await backfilled();
+    const shops = h.gateway.deps.store.globalCollection({ name: "shopify_shops", scope: "global" });
+    await expect(shops.count()).resolves.toBe(1);
+    h.sim.shopify.app.uninstall();
+    expect(await h.sim.send(`${h.gateway.base}/webhooks/shopify`, h.sim.shopify.webhook("shop/redact"))).toEqual([200]);
+    await vi.waitFor(
+      async () => {
+        await expect(shops.count()).resolves.toBe(0);
+        await expect(sessionsCollection().count()).resolves.toBe(0);
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+  });
 });
 
 describe("session tokens and the embedded document (one gateway)", () => {
