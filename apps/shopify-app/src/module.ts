@@ -69,6 +69,7 @@ export function createShopifyAppModule(deps: RuntimeDeps, options: ShopifyAppOpt
       createApiConnectionReader({ installs: options.installs, apiBaseUrl: options.apiBaseUrl, fetch: fetchImpl }),
     apiBaseUrl: options.apiBaseUrl,
     clock: deps.clock,
+    rateLimiter: deps.rateLimiter,
     ...(options.uiDistDir ? { uiDistDir: options.uiDistDir } : {}),
   });
   const app = createHttpApp({ modules: [{ name: "shopify-app", router }], logger: deps.logger });

@@ -1,3 +1,4 @@
+import type { RateLimiter, RateLimitPolicy } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import express, { type Request, type Response, Router } from "express";
 import { verifyAppProxySignature } from "./app-proxy-signature.ts";
@@ -10,6 +11,14 @@ import { isUnauthenticated, RETRY_HEADER, type ShopAuth, type ShopContext } from
 import type { ShopRecords } from "./shops.ts";
 import { readAppEmbedEnabled, themeEmbedUrl } from "./theme.ts";
 
+/** Refused session tokens per IP (the gateway's own limiter does not see /shopify/): as auth's failure budget. */
+export const SESSION_FAILURE_POLICY: RateLimitPolicy = {
+  name: "shopify-session-failure-ip",
+  points: 60,
+  windowMs: 60_000,
+  blockMs: 15 * 60_000,
+};
+
 export interface RouteDeps {
   config: ShopifyAppConfig;
   auth: ShopAuth;
@@ -19,6 +28,7 @@ export interface RouteDeps {
   connections: ConnectionReader;
   apiBaseUrl: () => string;
   clock: () => Date;
+  rateLimiter: RateLimiter;
   uiDistDir?: string;
 }
 
@@ -80,7 +90,17 @@ function apiRouter(deps: RouteDeps): Router {
       res.locals.shopify = await deps.auth.authenticate(match[1]);
       next();
     } catch (error) {
-      if (isUnauthenticated(error)) res.setHeader(RETRY_HEADER, "1");
+      if (!isUnauthenticated(error)) return next(error);
+      // Each refusal spends the caller's budget; once spent, 429 whatever is presented.
+      const decision = await deps.rateLimiter.consume(SESSION_FAILURE_POLICY, req.ip ?? "unknown");
+      if (!decision.allowed) {
+        return next(
+          new AppError("RATE_LIMITED", "Too many invalid session tokens", {
+            details: { retryAfterMs: decision.retryAfterMs ?? 60_000 },
+          }),
+        );
+      }
+      res.setHeader(RETRY_HEADER, "1");
       next(error);
     }
   });

@@ -262,3 +262,21 @@ describe("session tokens and the embedded document (one gateway)", () => {
     expect(h.sim.shopify.app.appStats.tokenExchanges).toBe(1); // installed once, by the leeway test's first token
   });
 });
+
+describe("refused session tokens spend a per-IP budget", () => {
+  beforeAll(async () => {
+    h = await startShopifyAppGateway();
+  }, 60_000);
+  afterAll(() => h.close());
+
+  it("answers 429 to refused tokens once 60 a minute were refused (a valid token still passes)", async () => {
+    const bad = token({ secret: "guess" });
+    const answers = await Promise.all(Array.from({ length: 60 }, () => h.get("/shopify/api/status", bad)));
+    expect(answers.every((a) => a.status === 401)).toBe(true);
+    const limited = await h.get("/shopify/api/status", bad);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    // A merchant behind the same address is not locked out by someone guessing.
+    expect((await h.get("/shopify/api/status", token())).status).toBe(200);
+  });
+});
