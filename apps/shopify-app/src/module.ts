@@ -3,6 +3,7 @@ import { Router } from "express";
 import type { ShopifyAppConfig } from "./config.ts";
 import { type ConnectionReader, createApiConnectionReader } from "./connection-reader.ts";
 import type { InstallsPort } from "./installs-port.ts";
+import { SHOPIFY_APP_OPENAPI } from "./openapi.ts";
 import { createShopifyRouter } from "./routes.ts";
 import { DocumentSessionStorage } from "./session-storage.ts";
 import { createShopAuth, type ShopAuth } from "./shop-auth.ts";
@@ -77,6 +78,7 @@ export function createShopifyAppModule(deps: RuntimeDeps, options: ShopifyAppOpt
   return {
     name: "shopify-app",
     router: Router(),
+    openapi: SHOPIFY_APP_OPENAPI,
     rawRoutes: [{ prefix: "/shopify/", handle: (req, res) => app(req, res) }],
     auth,
     async start() {

@@ -227,6 +227,13 @@ describe("session tokens and the embedded document (one gateway)", () => {
     expect((await h.get("/shopify/api/status", session.body.accessToken)).status).toBe(401);
   });
 
+  it("the fixed paths are in /openapi.json", async () => {
+    const doc = await (await fetch(`${h.gateway.base}/openapi.json`)).json();
+    for (const path of ["/shopify/auth/session-token", "/shopify/app", "/shopify/api/status", "/shopify/proxy/{path}"]) {
+      expect(Object.keys(doc.paths)).toContain(path);
+    }
+  });
+
   it("a document load without id_token goes through the bounce page", async () => {
     const response = await h.get(`/shopify/app?embedded=1&shop=${h.shop}&host=abc`);
     expect(response.status).toBe(302);
