@@ -229,7 +229,12 @@ describe("session tokens and the embedded document (one gateway)", () => {
 
   it("the fixed paths are in /openapi.json", async () => {
     const doc = await (await fetch(`${h.gateway.base}/openapi.json`)).json();
-    for (const path of ["/shopify/auth/session-token", "/shopify/app", "/shopify/api/status", "/shopify/proxy/{path}"]) {
+    for (const path of [
+      "/shopify/auth/session-token",
+      "/shopify/app",
+      "/shopify/api/status",
+      "/shopify/proxy/{path}",
+    ]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
   });
