@@ -38,7 +38,8 @@ export function createShopifyRouter(deps: RouteDeps): Router {
   router.get("/shopify/auth/session-token", (req, res) => {
     sendHtml(res, renderBouncePage(deps.config.apiKey), normalizeShop(req.query.shop));
   });
-  router.get("/shopify/app", (req, res) => serveDocument(deps, req, res));
+  // index.html only ever goes out with the App Bridge tags, through the session check.
+  router.get(["/shopify/app", "/shopify/app/index.html"], (req, res) => serveDocument(deps, req, res));
   router.use("/shopify/app", express.static(deps.uiDistDir ?? UI_DIST_DIR, { index: false, fallthrough: true }));
   router.use("/shopify/api", apiRouter(deps));
   router.get(/^\/shopify\/proxy(\/.*)?$/, (req, res) => serveProxy(deps, req, res));
