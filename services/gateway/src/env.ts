@@ -49,6 +49,12 @@ export interface GatewayEnv {
   /** Where merchant notifications (a stored privacy export) are POSTed as JSON; null = logged only. */
   notifyWebhook: { url: string; token: string | null } | null;
   shopify: { apiSecret: string } | null;
+  /**
+   * The Shopify app (apps/shopify-app), mounted under /shopify/ when SHOPIFY_API_KEY and
+   * SHOPIFY_API_SECRET are set. `appUrl` defaults to PUBLIC_BASE_URL; `adminBaseUrl` (when set)
+   * replaces `https://{shop}` for every Admin API and OAuth call.
+   */
+  shopifyApp: { apiKey: string; apiSecret: string; appUrl: string | null; adminBaseUrl: string | null } | null;
   bigcommerce: { clientId: string; clientSecret: string } | null;
   /** The BigCommerce login host (OAuth token endpoint) and store API host: the simulator stands in for them in tests. */
   bigcommerceHosts: { loginBaseUrl: string; apiBaseUrl: string };
@@ -213,6 +219,9 @@ const EnvSchema = z
     VARAI_NOTIFY_WEBHOOK_URL: urlWithSchemes(["http:", "https:"], "https://hooks.example.com/varai"),
     VARAI_NOTIFY_WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     SHOPIFY_API_SECRET: z.string().min(1).optional(),
+    SHOPIFY_API_KEY: z.string().min(1).optional(),
+    SHOPIFY_APP_URL: urlWithSchemes(["http:", "https:"], "https://varai.example.com"),
+    SHOPIFY_ADMIN_BASE_URL: urlWithSchemes(["http:", "https:"], "http://127.0.0.1:4000/shopify"),
     BIGCOMMERCE_CLIENT_ID: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).optional(),
     BIGCOMMERCE_LOGIN_BASE_URL: urlWithSchemes(["http:", "https:"], "https://login.bigcommerce.com"),
@@ -238,6 +247,11 @@ const EnvSchema = z
     z.refine((v) => (v.BIGCOMMERCE_CLIENT_ID === undefined) === (v.BIGCOMMERCE_CLIENT_SECRET === undefined), {
       message: "set both BIGCOMMERCE_CLIENT_ID and BIGCOMMERCE_CLIENT_SECRET, or neither",
       path: ["BIGCOMMERCE_CLIENT_SECRET"],
+      when: () => true,
+    }),
+    z.refine((v) => v.SHOPIFY_API_KEY === undefined || v.SHOPIFY_API_SECRET !== undefined, {
+      message: "SHOPIFY_API_KEY needs SHOPIFY_API_SECRET",
+      path: ["SHOPIFY_API_SECRET"],
       when: () => true,
     }),
     z.refine((v) => v.VARAI_TEST_CLOCK_OFFSET_MS === undefined || v.NODE_ENV === "test", {
@@ -293,6 +307,15 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
       ? { url: raw.VARAI_NOTIFY_WEBHOOK_URL, token: raw.VARAI_NOTIFY_WEBHOOK_TOKEN ?? null }
       : null,
     shopify: raw.SHOPIFY_API_SECRET ? { apiSecret: raw.SHOPIFY_API_SECRET } : null,
+    shopifyApp:
+      raw.SHOPIFY_API_KEY && raw.SHOPIFY_API_SECRET
+        ? {
+            apiKey: raw.SHOPIFY_API_KEY,
+            apiSecret: raw.SHOPIFY_API_SECRET,
+            appUrl: raw.SHOPIFY_APP_URL?.replace(/\/+$/, "") ?? null,
+            adminBaseUrl: raw.SHOPIFY_ADMIN_BASE_URL?.replace(/\/+$/, "") ?? null,
+          }
+        : null,
     bigcommerce:
       raw.BIGCOMMERCE_CLIENT_ID && raw.BIGCOMMERCE_CLIENT_SECRET
         ? { clientId: raw.BIGCOMMERCE_CLIENT_ID, clientSecret: raw.BIGCOMMERCE_CLIENT_SECRET }

@@ -23,8 +23,10 @@ import {
   type Logger,
   type PrivacySubject,
   type RuntimeDeps,
+  type SecretBox,
   type ServiceModule,
 } from "@varai/runtime";
+import { createShopifyAppModule, SHOPIFY_API_VERSION, type ShopifyAppModule } from "@varai/shopify-app";
 import { createStorageService } from "@varai/storage";
 import { createWidgetsModule } from "@varai/widgets";
 import type { RequestHandler } from "express";
@@ -136,6 +138,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     installs: installs.forApp("bigcommerce"),
     secretBox,
   });
+  const shopifyApp = env.shopifyApp ? shopifyAppFor(env, deps, { installs, catalog, secretBox, upstreams }) : null;
 
   const recommendations = createRecommendationsService(deps, {
     shoppers,
@@ -153,6 +156,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
       catalog,
       installs,
       bigcommerceApp,
+      ...(shopifyApp ? [shopifyApp] : []),
       recommendations,
       createWidgetsModule(deps, { productUrl: demoProductUrl }),
       demo,
@@ -184,6 +188,34 @@ function installsUseCases(auth: AuthService, catalog: CatalogService): InstallsD
     users: { openSession: (u) => auth.openPlatformUserSession(u), remove: (u) => auth.removePlatformUser(u) },
     audit: auth.audit,
   };
+}
+
+/**
+ * The Shopify app (apps/shopify-app) under /shopify/, when SHOPIFY_API_KEY and SHOPIFY_API_SECRET
+ * are set: its provisioning goes through installs, its connection status is read from catalog.
+ */
+function shopifyAppFor(
+  env: GatewayEnv,
+  deps: RuntimeDeps,
+  parts: { installs: InstallsService; catalog: CatalogService; secretBox: SecretBox; upstreams: GuardedFetch },
+): ShopifyAppModule {
+  const config = env.shopifyApp!;
+  const publicBase = env.publicBaseUrl ?? `http://localhost:${env.port}`;
+  const installs = parts.installs.forApp("shopify");
+  return createShopifyAppModule(deps, {
+    config: { ...config, appUrl: config.appUrl ?? publicBase, apiVersion: SHOPIFY_API_VERSION },
+    installs,
+    secretBox: parts.secretBox,
+    apiBaseUrl: () => publicBase,
+    // Admin API and OAuth calls go through the same guard as every platform URL.
+    fetch: parts.upstreams,
+    testCharges: process.env.NODE_ENV !== "production",
+    connections: async (shop, connectionId) => {
+      const install = await installs.get(shop);
+      const doc = install ? await parts.catalog.installs.get(install.tenantId, connectionId) : null;
+      return doc ? { id: doc.id, status: doc.status, health: doc.health, lastSyncAt: doc.lastSyncAt } : null;
+    },
+  });
 }
 
 /** Live updates are best effort on top of durable state: a failed publish is logged, never thrown. */
