@@ -29,7 +29,7 @@ export interface ImpactSummary {
   /** Purchases in sessions with a try-on over those sessions (null: no such session). */
   conversionWithTryOn: number | null;
   conversionWithoutTryOn: number | null;
-  /** Relative lift of the first over the second (0.25 = +25 %), as the API computes it. */
+  /** The first rate over the second (1.6: shoppers who tried on bought 1.6 times as often), as the API computes it. */
   lift: number | null;
   /** Whether the difference is beyond noise: the 95 % interval excludes 0. */
   significant: boolean;
