@@ -4,6 +4,7 @@ import { createVaraiClient } from "@varai/clients";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "@shopify/polaris/build/esm/styles.css";
+import "./app.css";
 import { appBridge } from "./app-bridge.ts";
 import { AppShell, StartupError } from "./screens/app-shell.tsx";
 import { createShopifyApi } from "./shopify-api.ts";

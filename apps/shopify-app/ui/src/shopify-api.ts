@@ -16,7 +16,7 @@ export const ShopStatusSchema = z.object({
   /** The theme editor deep link that turns the app embed on (`activateAppId={api_key}/{handle}`). */
   themeEmbedUrl: z.string().url(),
   /** Whether the main theme has the app embed on; null or absent when the server could not read it. */
-  appEmbedEnabled: z.boolean().nullable().optional(),
+  themeEmbedEnabled: z.boolean().nullable().optional(),
 });
 export type ShopStatus = z.infer<typeof ShopStatusSchema>;
 

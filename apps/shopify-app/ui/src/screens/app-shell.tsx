@@ -27,8 +27,9 @@ function AppLink({ children, url, external, ...rest }: LinkLikeComponentProps) {
   return (
     <a
       href={url}
-      {...(external ? { target: "_top", rel: "noopener noreferrer" } : {})}
       {...rest}
+      // An admin page (the theme editor) replaces the admin's top window, not a new tab.
+      {...(external ? { target: "_top", rel: "noopener noreferrer" } : {})}
       onClick={(event) => {
         if (external || event.metaKey || event.ctrlKey) return;
         event.preventDefault();

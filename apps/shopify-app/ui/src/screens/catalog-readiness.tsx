@@ -95,24 +95,26 @@ function EditFrameModal({ product, onClose }: { product: ProductView; onClose: (
             onChange={setShape}
             error={errors.shape}
           />
-          <FormLayout.Group condensed>
-            {DIMENSIONS.map(([key, label]) => (
-              <TextField
-                key={key}
-                label={label}
-                type="number"
-                suffix="mm"
-                autoComplete="off"
-                value={values[key]}
-                onChange={(value) => {
-                  setLocal({});
-                  if (update.error) update.reset();
-                  setValues((v) => ({ ...v, [key]: value }));
-                }}
-                error={errors[`dimensions.${key}`]}
-              />
-            ))}
-          </FormLayout.Group>
+          {[DIMENSIONS.slice(0, 3), DIMENSIONS.slice(3)].map((group) => (
+            <FormLayout.Group key={group[0]?.[0]}>
+              {group.map(([key, label]) => (
+                <TextField
+                  key={key}
+                  label={label}
+                  type="number"
+                  suffix="mm"
+                  autoComplete="off"
+                  value={values[key]}
+                  onChange={(value) => {
+                    setLocal({});
+                    if (update.error) update.reset();
+                    setValues((v) => ({ ...v, [key]: value }));
+                  }}
+                  error={errors[`dimensions.${key}`]}
+                />
+              ))}
+            </FormLayout.Group>
+          ))}
         </FormLayout>
       </Modal.Section>
     </Modal>

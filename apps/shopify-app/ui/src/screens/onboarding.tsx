@@ -91,7 +91,7 @@ export function OnboardingScreen() {
   const shop = status.data;
   const synced = sync.run?.status === "succeeded";
   const ready = readiness.readiness;
-  const embedOn = shop.appEmbedEnabled === true;
+  const embedOn = shop.themeEmbedEnabled === true;
   const styled = (widget.data?.version ?? 0) > 0;
   const steps = [synced, embedOn, ready !== null && ready.total > 0 && ready.ready === ready.total, styled];
   const done = steps.filter(Boolean).length;
@@ -111,57 +111,55 @@ export function OnboardingScreen() {
                 </Text>
                 <ProgressBar progress={(done / steps.length) * 100} size="small" tone="primary" />
               </BlockStack>
-              <ol className="setup-steps">
-                <BlockStack gap="500">
-                  <Step number={1} title="Sync your catalog" done={synced}>
-                    <SyncLine run={sync.run} connectionId={sync.connection?.id ?? null} />
-                  </Step>
-                  <Step number={2} title="Turn on the try-on app embed" done={embedOn}>
-                    <BlockStack gap="200">
+              <BlockStack as="ol" gap="500">
+                <Step number={1} title="Sync your catalog" done={synced}>
+                  <SyncLine run={sync.run} connectionId={sync.connection?.id ?? null} />
+                </Step>
+                <Step number={2} title="Turn on the try-on app embed" done={embedOn}>
+                  <BlockStack gap="200">
+                    <p>
+                      {shop.themeEmbedEnabled === undefined || shop.themeEmbedEnabled === null
+                        ? "Turn on “VARAi try-on” under App embeds in the theme editor, then save the theme."
+                        : embedOn
+                          ? "The app embed is on in your live theme."
+                          : "The app embed is off in your live theme: turn it on and save."}
+                    </p>
+                    <div>
+                      <Button url={shop.themeEmbedUrl} external variant={embedOn ? "secondary" : "primary"}>
+                        Open the theme editor
+                      </Button>
+                    </div>
+                  </BlockStack>
+                </Step>
+                <Step
+                  number={3}
+                  title="Complete your frames"
+                  done={ready !== null && ready.total > 0 && ready.ready === ready.total}
+                >
+                  <BlockStack gap="200">
+                    {readiness.isError ? (
+                      <ErrorBanner error={readiness.error} retry={() => void readiness.refetch()} />
+                    ) : (
                       <p>
-                        {shop.appEmbedEnabled === undefined || shop.appEmbedEnabled === null
-                          ? "Turn on “VARAi try-on” under App embeds in the theme editor, then save the theme."
-                          : embedOn
-                            ? "The app embed is on in your live theme."
-                            : "The app embed is off in your live theme: turn it on and save."}
+                        {ready
+                          ? `${ready.ready} of ${ready.total} frames are ready for try-on.`
+                          : "Counting your frames…"}
                       </p>
-                      <div>
-                        <Button url={shop.themeEmbedUrl} external variant={embedOn ? "secondary" : "primary"}>
-                          Open the theme editor
-                        </Button>
-                      </div>
-                    </BlockStack>
-                  </Step>
-                  <Step
-                    number={3}
-                    title="Complete your frames"
-                    done={ready !== null && ready.total > 0 && ready.ready === ready.total}
-                  >
-                    <BlockStack gap="200">
-                      {readiness.isError ? (
-                        <ErrorBanner error={readiness.error} retry={() => void readiness.refetch()} />
-                      ) : (
-                        <p>
-                          {ready
-                            ? `${ready.ready} of ${ready.total} frames are ready for try-on.`
-                            : "Counting your frames…"}
-                        </p>
-                      )}
-                      <div>
-                        <Button url={hrefOf("catalog")}>Review catalog readiness</Button>
-                      </div>
-                    </BlockStack>
-                  </Step>
-                  <Step number={4} title="Style the try-on widget" done={styled}>
-                    <BlockStack gap="200">
-                      <p>Match the widget to your theme's colours and choose what it offers.</p>
-                      <div>
-                        <Button url={hrefOf("widget")}>Customize the widget</Button>
-                      </div>
-                    </BlockStack>
-                  </Step>
-                </BlockStack>
-              </ol>
+                    )}
+                    <div>
+                      <Button url={hrefOf("catalog")}>Review catalog readiness</Button>
+                    </div>
+                  </BlockStack>
+                </Step>
+                <Step number={4} title="Style the try-on widget" done={styled}>
+                  <BlockStack gap="200">
+                    <p>Match the widget to your theme's colours and choose what it offers.</p>
+                    <div>
+                      <Button url={hrefOf("widget")}>Customize the widget</Button>
+                    </div>
+                  </BlockStack>
+                </Step>
+              </BlockStack>
             </BlockStack>
           </Card>
         </Layout.Section>
