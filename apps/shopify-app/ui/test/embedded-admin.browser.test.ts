@@ -292,6 +292,35 @@ describe("the embedded admin, as the shop's merchant", () => {
     await page.getByRole("heading", { name: "Try-on impact" }).waitFor();
     await page.getByText("No shopper has used try-on in this period yet.").waitFor();
     await shot(page, "09-impact-empty");
+    await expectAccessible(page, "impact (empty)");
+    // Two shoppers see the widget; one tries a frame on and buys it.
+    const product = (await api("GET", "/v1/products?limit=1", merchantToken)).body.items[0];
+    const at = new Date().toISOString();
+    const event = (n: number, type: string, sessionId: string, extra: Record<string, unknown> = {}) => ({
+      id: `evt-impact-${n}-${Date.now()}`,
+      type,
+      sessionId,
+      occurredAt: at,
+      ...extra,
+    });
+    const events = [
+      event(1, "widget_shown", "sess-a", { productId: product.id }),
+      event(2, "try_on_started", "sess-a", { productId: product.id }),
+      event(3, "purchase", "sess-a", { productId: product.id, properties: { value: 129, currency: "USD" } }),
+      event(4, "widget_shown", "sess-b", { productId: product.id }),
+    ];
+    const sent = await api("POST", "/v1/events", undefined, { events }, { "x-varai-key": pk, origin: STOREFRONT });
+    expect(sent.status).toBe(202);
+    const metric = (label: string) =>
+      page.getByRole("heading", { name: label, exact: true }).locator("xpath=following-sibling::p[1]");
+    await expect.poll(() => metric("Try-ons").textContent(), { timeout: 15_000 }).toBe("1");
+    expect(await metric("Orders").textContent()).toBe("1");
+    expect(await metric("Conversion with try-on").textContent()).toBe("100.0 %");
+    await page.getByRole("table").getByText(product.title, { exact: true }).waitFor();
+    // Two sessions prove nothing: no claim of significance.
+    await page.getByText("Not yet conclusive").waitFor();
+    await page.getByText("$129.00").waitFor();
+    await shot(page, "10-impact-live");
     await expectAccessible(page, "impact");
   }, 60_000);
 
@@ -299,7 +328,7 @@ describe("the embedded admin, as the shop's merchant", () => {
     await navigate(page, "/billing");
     await page.getByRole("heading", { name: "Plan and billing" }).waitFor();
     await page.getByText("Current plan").waitFor();
-    await shot(page, "10-billing");
+    await shot(page, "11-billing");
     await expectAccessible(page, "billing");
     await page.getByRole("button", { name: "Choose VARAi Pro" }).click();
     await expect
