@@ -30,6 +30,8 @@ export const DemoCapabilitiesSchema = z.object({
 });
 export type DemoCapabilities = z.infer<typeof DemoCapabilitiesSchema>;
 export type SimulatedPlatform = DemoCapabilities["simulatedStores"]["platforms"][number];
+export const LinkCodeSchema = z.object({ code: z.string(), expiresAt: z.string() });
+export type LinkCodeView = z.infer<typeof LinkCodeSchema>;
 export const ProductPageSchema = z.object({ items: z.array(ProductSchema), nextCursor: z.string().nullable() });
 export type ProductView = z.infer<typeof ProductSchema>;
 
@@ -200,6 +202,8 @@ export function createAdminApi(client: VaraiClient, options: AdminApiOptions = {
     connection: (id: string) => client.get(ConnectionViewSchema, `/v1/connections/${encodeURIComponent(id)}`),
     createConnection: (input: Record<string, unknown>) => client.post(ConnectionViewSchema, "/v1/connections", input),
     demoCapabilities: () => client.get(DemoCapabilitiesSchema, "/v1/demo/capabilities"),
+    /** A one-time code that joins a store to this tenant from a platform plugin's connect flow (30 minutes). */
+    createLinkCode: () => client.post(LinkCodeSchema, "/v1/installs/link-codes", {}),
     connectSimulatedStore: (platform: SimulatedPlatform) =>
       client.post(ConnectionViewSchema, "/v1/demo/simulated-stores", { platform }),
     syncRun: (connectionId: string, runId: string) =>

@@ -201,6 +201,12 @@ export function useConnectSimulatedStore() {
   });
 }
 
+/** A new link code on each call; nothing to invalidate (codes are not listed). */
+export function useCreateLinkCode() {
+  const api = useAdminApi();
+  return useMutation({ mutationFn: api.createLinkCode });
+}
+
 export function useStartSync() {
   const api = useAdminApi();
   const queryClient = useQueryClient();

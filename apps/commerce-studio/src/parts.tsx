@@ -1,6 +1,6 @@
 import { problemsByField } from "@varai/admin-kit";
-import type { ReactNode } from "react";
-import { Button } from "react-aria-components";
+import { type ReactNode, useState } from "react";
+import { Button, Dialog, Heading, Modal } from "react-aria-components";
 
 /** The three states every screen has besides its content. */
 export function Loading({ what }: { what: string }) {
@@ -98,5 +98,32 @@ export function VersionedSaveFooter(props: {
         </Button>
       )}
     </>
+  );
+}
+
+/** A secret (a new API key, a link code) shown this once, with a copy button: the API keeps only its hash. */
+export function ShownOnce(props: { title: string; lead: string; value: string; testId: string; onClose: () => void }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <Modal className="modal" isOpen onOpenChange={(open) => !open && props.onClose()}>
+      <Dialog className="dialog" role="alertdialog">
+        <Heading slot="title">{props.title}</Heading>
+        <p>{props.lead}</p>
+        <p className="secret-value" data-testid={props.testId}>
+          <code>{props.value}</code>
+        </p>
+        <div className="dialog-actions">
+          <Button
+            className="button secondary"
+            onPress={() => void navigator.clipboard?.writeText(props.value).then(() => setCopied(true))}
+          >
+            {copied ? "Copied" : "Copy"}
+          </Button>
+          <Button className="button primary" onPress={props.onClose}>
+            Done
+          </Button>
+        </div>
+      </Dialog>
+    </Modal>
   );
 }

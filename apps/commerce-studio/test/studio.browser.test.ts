@@ -201,6 +201,23 @@ describe("Commerce Studio, as a tenant admin", () => {
     await expectAccessible(page, "connections");
   }, 60_000);
 
+  it("makes a one-time link code for a plugin store, shown once", async () => {
+    await page.getByRole("button", { name: "Link a plugin store" }).click();
+    const shown = page.getByRole("alertdialog");
+    const code = (await shown.getByTestId("link-code").textContent()) ?? "";
+    expect(code).toMatch(/^vlc_[A-Za-z0-9_-]{24}$/);
+    await shot(page, "05b-link-code");
+    await expectAccessible(page, "link code dialog");
+    await shown.getByRole("button", { name: "Done" }).click();
+    await shown.waitFor({ state: "detached" });
+    // A second press makes a different code (each works once).
+    await page.getByRole("button", { name: "Link a plugin store" }).click();
+    const next = (await page.getByRole("alertdialog").getByTestId("link-code").textContent()) ?? "";
+    expect(next).toMatch(/^vlc_/);
+    expect(next).not.toBe(code);
+    await page.getByRole("alertdialog").getByRole("button", { name: "Done" }).click();
+  }, 30_000);
+
   it("searches the catalog, refuses a bad size in the form, and edits a frame's dimensions", async () => {
     await page.getByRole("link", { name: "Catalog" }).click();
     const rows = page.locator("tbody tr");

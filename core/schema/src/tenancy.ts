@@ -16,6 +16,9 @@ export const CreateTenantInputSchema = z
   .object({ name: z.string().trim().min(1).max(200), region: RegionSchema })
   .strict();
 
+/** `PATCH /v1/tenants/:id` (platform admins): a tenant's region, e.g. a shop provisioned in the wrong one. */
+export const UpdateTenantInputSchema = z.object({ region: RegionSchema }).strict();
+
 export const ROLES = ["platform_admin", "tenant_admin", "tenant_staff", "viewer"] as const;
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
@@ -28,6 +31,8 @@ export const PERMISSIONS = [
   "tenants:create",
   // Every tenant of the deployment (the platform admin's tenant directory).
   "tenants:list",
+  // A tenant's region (platform admins; the data move is an operations runbook).
+  "tenants:manage",
   "tenants:read",
   "users:manage",
   "api-keys:manage",
@@ -44,7 +49,7 @@ export const PERMISSIONS = [
 export const PermissionSchema = z.enum(PERMISSIONS);
 export type Permission = z.infer<typeof PermissionSchema>;
 
-const PLATFORM_ONLY: readonly Permission[] = ["tenants:create", "tenants:list"];
+const PLATFORM_ONLY: readonly Permission[] = ["tenants:create", "tenants:list", "tenants:manage"];
 const TENANT_ADMIN: readonly Permission[] = PERMISSIONS.filter((p) => !PLATFORM_ONLY.includes(p));
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   platform_admin: PERMISSIONS,

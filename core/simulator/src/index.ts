@@ -5,5 +5,6 @@ export * from "./catalog.ts";
 export * from "./magento.ts";
 export * from "./server.ts";
 export * from "./shopify.ts";
+export * from "./shopify-app.ts";
 export * from "./store.ts";
 export * from "./woocommerce.ts";

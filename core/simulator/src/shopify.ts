@@ -1,5 +1,6 @@
 import { createHmac, randomUUID } from "node:crypto";
 import type { SimProduct } from "./catalog.ts";
+import { createShopifyAppSim, type ShopifyAppSim, type ShopifyAppSimOptions } from "./shopify-app.ts";
 import {
   createSimStore,
   jsonWithNumericIds,
@@ -28,6 +29,10 @@ export interface ShopifySimOptions extends SimStoreOptions {
   costPerProduct?: number;
   /** Include metafields in product webhooks (subscriptions created with metafieldNamespaces). */
   webhookMetafields?: boolean;
+  /** The shop's billing country (ISO 3166-1 alpha-2); default US. */
+  country?: string;
+  /** The app side: session tokens, token exchange and refresh grants, billing, the theme's app embed. */
+  app?: ShopifyAppSimOptions;
 }
 
 export interface ShopifySim {
@@ -40,6 +45,8 @@ export interface ShopifySim {
   /** Webhook subscriptions created through the API. */
   readonly subscriptions: Array<{ id: string; topic: string; callbackUrl: string }>;
   readonly stats: { requests: number; throttled: number; pointsSpent: number };
+  /** The app side (see shopify-app.ts). */
+  readonly app: ShopifyAppSim;
   /** Sustainable products per second at the bucket's restore rate (the ceiling a backfill can reach). */
   ceilingProductsPerSecond(pageSize: number): number;
   externalId(index: number): string;
@@ -70,6 +77,7 @@ export function createShopifySim(options: ShopifySimOptions = {}): ShopifySim {
   let refilledAt = performance.now();
   const stats = { requests: 0, throttled: 0, pointsSpent: 0 };
   const subscriptions: ShopifySim["subscriptions"] = [];
+  const app = createShopifyAppSim({ shopDomain, apiSecret }, options.app);
   const byExternal = new Map<string, number>();
   for (const index of store.products.keys()) byExternal.set(shopifyProductId(index), index);
 
@@ -224,7 +232,18 @@ export function createShopifySim(options: ShopifySimOptions = {}): ShopifySim {
         return { data: { shop: { currencyCode: currency }, product: p ? node(p) : null }, actual: 1 + costPerProduct };
       };
     } else if (/shop\s*\{/.test(query)) {
-      run = () => ({ data: { shop: { name: "VARAi Simulated Shop", currencyCode: currency } }, actual: 1 });
+      run = () => ({
+        data: {
+          shop: {
+            name: "VARAi Simulated Shop",
+            currencyCode: currency,
+            billingAddress: { countryCodeV2: options.country ?? "US" },
+          },
+        },
+        actual: 1,
+      });
+    } else if (app.answers(query)) {
+      run = () => ({ data: app.graphql(query, vars)!.data, actual: 10 });
     } else {
       return { errors: [{ message: "Unsupported query in simulator", extensions: { code: "BAD_REQUEST" } }] };
     }
@@ -272,6 +291,7 @@ export function createShopifySim(options: ShopifySimOptions = {}): ShopifySim {
     apiVersion,
     subscriptions,
     stats,
+    app,
     ceilingProductsPerSecond: (pageSize) => (restoreRate * pageSize) / (2 + pageSize * costPerProduct),
     externalId: shopifyProductId,
     indexOf(externalId) {
@@ -280,11 +300,13 @@ export function createShopifySim(options: ShopifySimOptions = {}): ShopifySim {
       return index;
     },
     async handle(request, path) {
+      if (path === "/admin/oauth/access_token") return app.handleOAuth(request);
       const match = /^\/admin\/api\/([\w-]+)\/graphql\.json$/.exec(path);
       if (!match) return null;
       stats.requests++;
       if (store.latencyMs > 0) await sleep(store.latencyMs);
-      if (request.headers.get("x-shopify-access-token") !== accessToken) {
+      const token = request.headers.get("x-shopify-access-token");
+      if (token !== accessToken && !app.isValidAccessToken(token)) {
         return Response.json(
           { errors: "[API] Invalid API key or access token (unrecognized login or wrong password)" },
           { status: 401 },

@@ -7,6 +7,7 @@ import {
   CreateTenantInputSchema,
   CreateUserInputSchema,
   TenantSchema,
+  UpdateTenantInputSchema,
   UserSchema,
 } from "@varai/schema";
 import { z } from "zod";
@@ -108,6 +109,13 @@ function tenantPaths(): Record<string, unknown> {
         summary: "A tenant (own, or any for a platform admin)",
         security: bearer,
         responses: { ...ok(TenantSchema), ...errors(401, 403, 404) },
+      },
+      patch: {
+        summary:
+          "Change a tenant's region (platform admin; refused by a deployment that serves one region: move the data first)",
+        security: bearer,
+        requestBody: body(UpdateTenantInputSchema),
+        responses: { ...ok(TenantSchema), ...errors(400, 401, 403, 404) },
       },
     },
     "/v1/tenants/{id}/users": {

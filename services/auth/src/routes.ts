@@ -5,6 +5,7 @@ import {
   CreateApiKeyInputSchema,
   CreateTenantInputSchema,
   CreateUserInputSchema,
+  UpdateTenantInputSchema,
 } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
 import { actorOf, setAuditContext } from "./audit.ts";
@@ -113,6 +114,13 @@ function tenantRoutes(router: Router, auth: AuthUseCases): void {
   router.get("/v1/tenants/:id", async (req, res) => {
     ownTenantOr404(res, req.params.id, "tenants:read");
     res.json(await auth.getTenant(req.params.id));
+  });
+
+  router.patch("/v1/tenants/:id", async (req, res) => {
+    requireUser(res, "tenants:manage");
+    const { region } = parseInput(UpdateTenantInputSchema, req.body);
+    setAuditContext(res, { tenantId: req.params.id, target: { type: "tenant", id: req.params.id } });
+    res.json(await auth.changeTenantRegion(req.params.id, region));
   });
 
   router.post("/v1/tenants/:id/users", async (req, res) => {

@@ -2,12 +2,13 @@ import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { createAuthContext } from "./context.ts";
 import { authOpenApi } from "./openapi.ts";
+import { openPlatformUserSession, removePlatformUser } from "./platform-users.ts";
 import { createAuthenticate } from "./principal.ts";
 import { downloadPrivacyExport, exportShopper, redactShopper, storePlatformExport } from "./privacy-requests.ts";
 import { createRateLimitMiddleware } from "./rate-limits.ts";
 import { createAuthRouter } from "./routes.ts";
 import { login, logout, refresh } from "./sessions.ts";
-import { getTenant, listTenants, provisionTenant } from "./tenants.ts";
+import { changeTenantRegion, getTenant, listTenants, provisionTenant } from "./tenants.ts";
 import type { AuthDeps, AuthService, AuthServiceOptions, AuthUseCases } from "./types.ts";
 import { changeUserRole, createUser, listUsers } from "./users.ts";
 
@@ -24,6 +25,7 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     provisionTenant: (input) => provisionTenant(ctx, input),
     getTenant: (tenantId) => getTenant(ctx, tenantId),
     listTenants: () => listTenants(ctx),
+    changeTenantRegion: (tenantId, region) => changeTenantRegion(ctx, tenantId, region),
     createUser: (input) => createUser(ctx, input),
     listUsers: (tenantId) => listUsers(ctx, tenantId),
     changeUserRole: (input) => changeUserRole(ctx, input),
@@ -36,6 +38,8 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     listPrivacyExports: (tenantId) => privacyExports.list(tenantId),
     getPrivacyExport: (tenantId, id) => privacyExports.get(tenantId, id),
     downloadPrivacyExport: (tenantId, id, by) => downloadPrivacyExport(ctx, tenantId, id, by),
+    openPlatformUserSession: (user) => openPlatformUserSession(ctx, user),
+    removePlatformUser: (user) => removePlatformUser(ctx, user),
   };
 
   return {

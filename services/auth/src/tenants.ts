@@ -86,3 +86,25 @@ export async function provisionTenant(
   await ctx.cache.delete(tenantCacheKey(tenant.id));
   return tenant;
 }
+
+/**
+ * `PATCH /v1/tenants/:id`: a platform admin moves a tenant to another region (a shop whose
+ * country put it in the wrong one). A deployment that serves one region cannot hand its tenant
+ * to the other: the data has to move first (docs/runbooks), so it refuses.
+ */
+export async function changeTenantRegion(
+  ctx: TenantDeps & Pick<AuthContext, "clock">,
+  tenantId: string,
+  region: Region,
+): Promise<Tenant> {
+  const tenant = await getTenant(ctx, tenantId);
+  if (tenant.region === region) return tenant;
+  if (ctx.region !== null) {
+    throw new AppError("FORBIDDEN", `This deployment serves region ${ctx.region} only: move the tenant's data first`, {
+      details: { tenantRegion: tenant.region, deploymentRegion: ctx.region },
+    });
+  }
+  await ctx.collections.tenants.updateOne({ id: tenantId }, { $set: { region, updatedAt: nowIso(ctx) } });
+  await ctx.cache.delete(tenantCacheKey(tenantId));
+  return { ...tenant, region, updatedAt: nowIso(ctx) };
+}

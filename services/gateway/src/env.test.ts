@@ -18,6 +18,28 @@ function configError(source: Record<string, string>): { message: string; paths: 
 const key32 = (fill: number) => Buffer.alloc(32, fill).toString("base64");
 
 describe("gateway env", () => {
+  it("reads the Shopify app's variables; the key needs the secret; the app is off without the key", () => {
+    expect(parseGatewayEnv({ SHOPIFY_API_SECRET: "s" }).shopifyApp).toBeNull();
+    expect(
+      parseGatewayEnv({
+        SHOPIFY_API_KEY: "k",
+        SHOPIFY_API_SECRET: "s",
+        SHOPIFY_APP_URL: "https://app.example/",
+        SHOPIFY_ADMIN_BASE_URL: "http://127.0.0.1:4000/shopify/",
+      }).shopifyApp,
+    ).toEqual({
+      apiKey: "k",
+      apiSecret: "s",
+      appUrl: "https://app.example",
+      adminBaseUrl: "http://127.0.0.1:4000/shopify",
+    });
+    expect(parseGatewayEnv({ SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s" }).shopifyApp?.appUrl).toBeNull();
+    expect(configError({ SHOPIFY_API_KEY: "k" }).paths).toContain("SHOPIFY_API_SECRET");
+    expect(
+      configError({ SHOPIFY_API_KEY: "k", SHOPIFY_API_SECRET: "s", SHOPIFY_ADMIN_BASE_URL: "ftp://x" }).paths,
+    ).toContain("SHOPIFY_ADMIN_BASE_URL");
+  });
+
   it("takes the analytics test faults only with NODE_ENV=test", () => {
     expect(parseGatewayEnv({}).testAnalyticsFaults).toBeNull();
     expect(parseGatewayEnv({ NODE_ENV: "test", VARAI_TEST_ANALYTICS_FAULTS: "qfault_" }).testAnalyticsFaults).toBe(

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type AppKeys, parseAppKeys } from "@varai/auth";
 import { parseEncryptionKeys, parseEnv, type SecretBoxOptions } from "@varai/runtime";
 import { isAppError } from "@varai/schema";
 import { z } from "zod";
@@ -43,9 +44,17 @@ export interface GatewayEnv {
   jwtKeys: JwtKeys | null;
   /** Server secret of the keyed hashes of shopper emails (never rotated). Null = generated under DATA_DIR. */
   hashKey: Buffer | null;
+  /** The platform apps' keys on the installs API (`VARAI_APP_KEYS`). Null = generated under DATA_DIR. */
+  appKeys: AppKeys | null;
   /** Where merchant notifications (a stored privacy export) are POSTed as JSON; null = logged only. */
   notifyWebhook: { url: string; token: string | null } | null;
   shopify: { apiSecret: string } | null;
+  /**
+   * The Shopify app (apps/shopify-app), mounted under /shopify/ when SHOPIFY_API_KEY and
+   * SHOPIFY_API_SECRET are set. `appUrl` defaults to PUBLIC_BASE_URL; `adminBaseUrl` (when set)
+   * replaces `https://{shop}` for every Admin API and OAuth call.
+   */
+  shopifyApp: { apiKey: string; apiSecret: string; appUrl: string | null; adminBaseUrl: string | null } | null;
   bigcommerce: { clientId: string; clientSecret: string } | null;
   /** Face-model worker threads; null lets the ml service choose. */
   mlWorkers: number | null;
@@ -128,6 +137,21 @@ const encryptionKeys = z
     }
   });
 
+/** `shopify=vak_shopify_…,bigcommerce=vak_bigcommerce_…`: the platform apps' keys (auth's app-keys.ts). */
+const appKeys = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    try {
+      return parseAppKeys(value);
+    } catch (error) {
+      // The parser's messages never echo a key.
+      ctx.addIssue({ code: "custom", message: isAppError(error) ? error.message : "invalid app keys" });
+      return z.NEVER;
+    }
+  });
+
 /** JWT signing keys `v1:<base64>,v2:<base64>`, the same rotation rule: the last entry signs, every entry verifies. */
 const jwtKeys = z
   .string()
@@ -184,6 +208,7 @@ const EnvSchema = z
     VARAI_ENCRYPTION_KEYS: encryptionKeys,
     VARAI_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     VARAI_JWT_KEYS: jwtKeys,
+    VARAI_APP_KEYS: appKeys,
     VARAI_HASH_KEY: z
       .string()
       .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, "expected base64")
@@ -192,6 +217,9 @@ const EnvSchema = z
     VARAI_NOTIFY_WEBHOOK_URL: urlWithSchemes(["http:", "https:"], "https://hooks.example.com/varai"),
     VARAI_NOTIFY_WEBHOOK_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
     SHOPIFY_API_SECRET: z.string().min(1).optional(),
+    SHOPIFY_API_KEY: z.string().min(1).optional(),
+    SHOPIFY_APP_URL: urlWithSchemes(["http:", "https:"], "https://varai.example.com"),
+    SHOPIFY_ADMIN_BASE_URL: urlWithSchemes(["http:", "https:"], "http://127.0.0.1:4000/shopify"),
     BIGCOMMERCE_CLIENT_ID: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).optional(),
     ML_WORKERS: integer(1, 32),
@@ -215,6 +243,11 @@ const EnvSchema = z
     z.refine((v) => (v.BIGCOMMERCE_CLIENT_ID === undefined) === (v.BIGCOMMERCE_CLIENT_SECRET === undefined), {
       message: "set both BIGCOMMERCE_CLIENT_ID and BIGCOMMERCE_CLIENT_SECRET, or neither",
       path: ["BIGCOMMERCE_CLIENT_SECRET"],
+      when: () => true,
+    }),
+    z.refine((v) => v.SHOPIFY_API_KEY === undefined || v.SHOPIFY_API_SECRET !== undefined, {
+      message: "SHOPIFY_API_KEY needs SHOPIFY_API_SECRET",
+      path: ["SHOPIFY_API_SECRET"],
       when: () => true,
     }),
     z.refine((v) => v.VARAI_TEST_CLOCK_OFFSET_MS === undefined || v.NODE_ENV === "test", {
@@ -265,10 +298,20 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
     encryptionKeys: raw.VARAI_ENCRYPTION_KEYS ?? null,
     jwtKeys,
     hashKey: raw.VARAI_HASH_KEY ? Buffer.from(raw.VARAI_HASH_KEY, "base64") : null,
+    appKeys: raw.VARAI_APP_KEYS ?? null,
     notifyWebhook: raw.VARAI_NOTIFY_WEBHOOK_URL
       ? { url: raw.VARAI_NOTIFY_WEBHOOK_URL, token: raw.VARAI_NOTIFY_WEBHOOK_TOKEN ?? null }
       : null,
     shopify: raw.SHOPIFY_API_SECRET ? { apiSecret: raw.SHOPIFY_API_SECRET } : null,
+    shopifyApp:
+      raw.SHOPIFY_API_KEY && raw.SHOPIFY_API_SECRET
+        ? {
+            apiKey: raw.SHOPIFY_API_KEY,
+            apiSecret: raw.SHOPIFY_API_SECRET,
+            appUrl: raw.SHOPIFY_APP_URL?.replace(/\/+$/, "") ?? null,
+            adminBaseUrl: raw.SHOPIFY_ADMIN_BASE_URL?.replace(/\/+$/, "") ?? null,
+          }
+        : null,
     bigcommerce:
       raw.BIGCOMMERCE_CLIENT_ID && raw.BIGCOMMERCE_CLIENT_SECRET
         ? { clientId: raw.BIGCOMMERCE_CLIENT_ID, clientSecret: raw.BIGCOMMERCE_CLIENT_SECRET }

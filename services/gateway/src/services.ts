@@ -1,8 +1,15 @@
 import { hkdfSync } from "node:crypto";
 import { createAnalyticsService } from "@varai/analytics";
-import { type AuthService, createAuthService, loadOrCreateHashKey, loadOrCreateLocalKeys } from "@varai/auth";
-import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
+import {
+  type AuthService,
+  createAuthService,
+  loadOrCreateAppKeys,
+  loadOrCreateHashKey,
+  loadOrCreateLocalKeys,
+} from "@varai/auth";
+import { type CatalogService, createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createDemoModule, createSimulatedStores, type DemoModule, demoProductUrl } from "@varai/demo";
+import { createInstallsService, type InstallsDeps, type InstallsService } from "@varai/installs";
 import { createMlService } from "@varai/ml";
 import { createRecommendationsService } from "@varai/recommendations";
 import {
@@ -15,8 +22,10 @@ import {
   type Logger,
   type PrivacySubject,
   type RuntimeDeps,
+  type SecretBox,
   type ServiceModule,
 } from "@varai/runtime";
+import { createShopifyAppModule, SHOPIFY_API_VERSION, type ShopifyAppModule } from "@varai/shopify-app";
 import { createStorageService } from "@varai/storage";
 import { createWidgetsModule } from "@varai/widgets";
 import type { RequestHandler } from "express";
@@ -44,6 +53,8 @@ export interface Composition {
   live: LiveModule;
   /** The demo store; main seeds it at start-up when DEMO is on (its pages are always served). */
   demo: DemoModule;
+  /** Platform app installs; the apps the gateway mounts get their port from `installs.forApp`. */
+  installs: InstallsService;
 }
 
 /**
@@ -112,6 +123,14 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onActivity: ({ kind, tenantId, ...data }) => publish(tenantId, kind === "sync" ? "sync" : "webhooks", data),
   });
 
+  const installs = createInstallsService(deps, {
+    use: installsUseCases(auth, catalog),
+    appKeys: env.appKeys ?? (await loadOrCreateAppKeys({ dir: `${env.dataDir}/keys` })),
+    secretBox,
+  });
+
+  const shopifyApp = env.shopifyApp ? shopifyAppFor(env, deps, { installs, catalog, secretBox, upstreams }) : null;
+
   const recommendations = createRecommendationsService(deps, {
     shoppers,
     onTraining: (tenantId, update) => publish(tenantId, "training", { ...update }),
@@ -126,6 +145,8 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
       ml,
       analytics,
       catalog,
+      installs,
+      ...(shopifyApp ? [shopifyApp] : []),
       recommendations,
       createWidgetsModule(deps, { productUrl: demoProductUrl }),
       demo,
@@ -136,7 +157,55 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     auth,
     live,
     demo,
+    installs,
   };
+}
+
+/** What installs calls in auth and catalog: provisioning is theirs, installs only sequences it. */
+function installsUseCases(auth: AuthService, catalog: CatalogService): InstallsDeps {
+  return {
+    tenants: { provision: (input) => auth.provisionTenant(input), get: (id) => auth.getTenant(id) },
+    keys: {
+      createPublishable: (input) => auth.createApiKey({ ...input, kind: "publishable" }),
+      revoke: (tenantId, keyId) => auth.revokeApiKey(tenantId, keyId),
+    },
+    connections: {
+      create: (tenantId, body, options) => catalog.createConnection(tenantId, body, options),
+      get: (tenantId, id) => catalog.installs.get(tenantId, id),
+      reinstall: (tenantId, id, input) => catalog.installs.reinstall(tenantId, id, input),
+      uninstall: (tenantId, id) => catalog.installs.uninstall(tenantId, id),
+    },
+    users: { openSession: (u) => auth.openPlatformUserSession(u), remove: (u) => auth.removePlatformUser(u) },
+    audit: auth.audit,
+  };
+}
+
+/**
+ * The Shopify app (apps/shopify-app) under /shopify/, when SHOPIFY_API_KEY and SHOPIFY_API_SECRET
+ * are set: its provisioning goes through installs, its connection status is read from catalog.
+ */
+function shopifyAppFor(
+  env: GatewayEnv,
+  deps: RuntimeDeps,
+  parts: { installs: InstallsService; catalog: CatalogService; secretBox: SecretBox; upstreams: GuardedFetch },
+): ShopifyAppModule {
+  const config = env.shopifyApp!;
+  const publicBase = env.publicBaseUrl ?? `http://localhost:${env.port}`;
+  const installs = parts.installs.forApp("shopify");
+  return createShopifyAppModule(deps, {
+    config: { ...config, appUrl: config.appUrl ?? publicBase, apiVersion: SHOPIFY_API_VERSION },
+    installs,
+    secretBox: parts.secretBox,
+    apiBaseUrl: () => publicBase,
+    // Admin API and OAuth calls go through the same guard as every platform URL.
+    fetch: parts.upstreams,
+    testCharges: process.env.NODE_ENV !== "production",
+    connections: async (shop, connectionId) => {
+      const install = await installs.get(shop);
+      const doc = install ? await parts.catalog.installs.get(install.tenantId, connectionId) : null;
+      return doc ? { id: doc.id, status: doc.status, health: doc.health, lastSyncAt: doc.lastSyncAt } : null;
+    },
+  });
 }
 
 /** Live updates are best effort on top of durable state: a failed publish is logged, never thrown. */

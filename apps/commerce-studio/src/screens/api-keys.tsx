@@ -25,7 +25,7 @@ import {
   TextArea,
   TextField,
 } from "react-aria-components";
-import { DialogFooter, Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { DialogFooter, Empty, ErrorState, Loading, PageHeader, ShownOnce } from "../parts.tsx";
 
 type Kind = "publishable" | "secret";
 
@@ -115,33 +115,6 @@ function CreateKeyDialog({ onClose, onCreated }: { onClose: () => void; onCreate
             pendingLabel="Creating…"
           />
         </Form>
-      </Dialog>
-    </Modal>
-  );
-}
-
-/** The new key, shown this once: the API keeps only its hash. */
-function ShownOnce({ created, onClose }: { created: CreatedApiKey; onClose: () => void }) {
-  const [copied, setCopied] = useState(false);
-  return (
-    <Modal className="modal" isOpen onOpenChange={(open) => !open && onClose()}>
-      <Dialog className="dialog" role="alertdialog">
-        <Heading slot="title">Your new {created.apiKey.kind} key</Heading>
-        <p>Copy it now: it is shown only this once and cannot be recovered.</p>
-        <p className="secret-value" data-testid="new-key">
-          <code>{created.key}</code>
-        </p>
-        <div className="dialog-actions">
-          <Button
-            className="button secondary"
-            onPress={() => void navigator.clipboard?.writeText(created.key).then(() => setCopied(true))}
-          >
-            {copied ? "Copied" : "Copy"}
-          </Button>
-          <Button className="button primary" onPress={onClose}>
-            Done
-          </Button>
-        </div>
       </Dialog>
     </Modal>
   );
@@ -263,7 +236,15 @@ export function ApiKeysScreen() {
           }}
         />
       )}
-      {created && <ShownOnce created={created} onClose={() => setCreated(null)} />}
+      {created && (
+        <ShownOnce
+          title={`Your new ${created.apiKey.kind} key`}
+          lead="Copy it now: it is shown only this once and cannot be recovered."
+          value={created.key}
+          testId="new-key"
+          onClose={() => setCreated(null)}
+        />
+      )}
       {revoking && <RevokeDialog apiKey={revoking} onClose={() => setRevoking(null)} />}
     </section>
   );

@@ -7,6 +7,7 @@ import {
   useConnections,
   useConnectSimulatedStore,
   useCreateConnection,
+  useCreateLinkCode,
   useDemoCapabilities,
   useStartSync,
   useSyncProgress,
@@ -34,7 +35,7 @@ import {
   SelectValue,
   TextField,
 } from "react-aria-components";
-import { DialogFooter, Empty, ErrorState, Loading, PageHeader } from "../parts.tsx";
+import { DialogFooter, Empty, ErrorState, Loading, PageHeader, ShownOnce } from "../parts.tsx";
 
 type Platform = "woocommerce" | "shopify" | "bigcommerce" | "magento";
 
@@ -231,6 +232,38 @@ function ConnectSimulatedStore({ platforms }: { platforms: readonly SimulatedPla
   );
 }
 
+/**
+ * A one-time code for a platform plugin's "Connect to VARAi" (the WooCommerce plugin): the store
+ * it connects joins this tenant instead of a new one. Shown once; the API keeps only its hash.
+ */
+function LinkCodeButton() {
+  const create = useCreateLinkCode();
+  const { form } = problemsByField(create.error);
+  return (
+    <>
+      <Button className="button secondary" isDisabled={create.isPending} onPress={() => create.mutate()}>
+        {create.isPending ? "Making a code…" : "Link a plugin store"}
+      </Button>
+      {form && (
+        <p className="form-error" role="alert">
+          {form}
+        </p>
+      )}
+      {create.data && (
+        <ShownOnce
+          title="Your link code"
+          lead={`Paste it into the VARAi plugin's "Connect to VARAi" in your store's admin before ${new Date(
+            create.data.expiresAt,
+          ).toLocaleTimeString()}. It works once, and the store joins this tenant.`}
+          value={create.data.code}
+          testId="link-code"
+          onClose={() => create.reset()}
+        />
+      )}
+    </>
+  );
+}
+
 /** Whether the polled run is further along than what the screen shows (finished, or more fetched). */
 function isFurther(
   polled: { status: string; counts: { fetched: number } },
@@ -349,6 +382,7 @@ export function ConnectionsScreen() {
     <section>
       <PageHeader title="Connections">
         {simulated.length > 0 && <ConnectSimulatedStore platforms={simulated} />}
+        {canManage && <LinkCodeButton />}
         {canManage && <AddConnection />}
       </PageHeader>
       {connections.isPending ? (
