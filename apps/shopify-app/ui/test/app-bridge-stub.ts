@@ -4,7 +4,8 @@
  * the test (a Playwright binding) for a session token signed with the app secret, `toast` and
  * `open(url, "_top")` are recorded, and `<ui-nav-menu>` stays out of the frame as in the admin
  * (whose sidebar shows its links); `window.__appBridge.navigate(href)` does what a click in that
- * sidebar does: `shopify:navigate` on the link.
+ * sidebar does: `shopify:navigate` on the link. On the bounce page (`/shopify/auth/session-token`)
+ * it does what App Bridge does there: reloads `shopify-reload` with a fresh `id_token`.
  */
 export function appBridgeStub(config: { apiKey: string; shop: string }): string {
   return `(() => {
@@ -25,5 +26,12 @@ export function appBridgeStub(config: { apiKey: string; shop: string }): string 
   customElements.define("ui-nav-menu", class extends HTMLElement {
     connectedCallback() { this.hidden = true; }
   });
+  const reload = new URL(location.href).searchParams.get("shopify-reload");
+  if (location.pathname === "/shopify/auth/session-token" && reload)
+    window.shopify.idToken().then((token) => {
+      const next = new URL(reload);
+      next.searchParams.set("id_token", token);
+      location.replace(next.href);
+    });
 })();`;
 }

@@ -17,18 +17,13 @@ import { appBridgeStub } from "./app-bridge-stub.ts";
 const ROOT = path.resolve(import.meta.dirname, "../../../..");
 const UI = path.resolve(import.meta.dirname, "..");
 const SHOTS = path.join(ROOT, "test-artifacts/shopify-app");
-const ADMIN = { email: "root@varai.test", password: "root-password-for-tests-0001" };
-const MERCHANT = { email: "merchant@shopify-ui.test", password: "pw-merchant-long-enough-0001" };
 const API_KEY = "test-api-key";
-const STOREFRONT = "https://varai-sim.myshopify.com";
 
 let gateway: TestGateway;
 let sim: PlatformSimulator;
 let browser: Browser;
 let shop = "";
 let merchantToken = "";
-let connectionId = "";
-let pk = "";
 const problems: string[] = [];
 const axeSource = readFile(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
@@ -46,74 +41,13 @@ async function api(method: string, url: string, token?: string, body?: unknown, 
   return { status: response.status, body: text ? JSON.parse(text) : null };
 }
 
-/**
- * Until the server half (`/shopify/app`, `/shopify/api/*`) is mounted in the gateway: the built
- * document and the app server's answers, with a real VARAi token from the gateway.
- */
-async function routeShopifyServer(context: BrowserContext) {
-  const dist = path.join(UI, "dist");
-  const tags = `<meta name="shopify-api-key" content="${API_KEY}">\n<script src="https://cdn.shopify.com/shopifycloud/app-bridge.js"></script>`;
-  await context.route(`${gateway.base}/shopify/app**`, async (route) => {
-    const url = new URL(route.request().url());
-    if (url.pathname.startsWith("/shopify/app/assets/"))
-      return route.fulfill({ path: path.join(dist, url.pathname.slice("/shopify/app/".length)) });
-    const html = (await readFile(path.join(dist, "index.html"), "utf8")).replace("<head>", `<head>\n${tags}`);
-    return route.fulfill({ contentType: "text/html", body: html });
-  });
-  await context.route(`${gateway.base}/shopify/api/**`, async (route) => {
-    const url = new URL(route.request().url());
-    const json = (body: unknown) => route.fulfill({ contentType: "application/json", body: JSON.stringify(body) });
-    if (url.pathname === "/shopify/api/session") {
-      const login = await api("POST", "/v1/auth/login", undefined, MERCHANT);
-      return json({ ...login.body, tenantId: "t", apiBaseUrl: gateway.base });
-    }
-    if (url.pathname === "/shopify/api/status")
-      return json({
-        shop,
-        tenantId: "t",
-        connection: { id: connectionId, status: "active", health: "healthy", lastSyncAt: null },
-        plan: "free",
-        themeEmbedUrl: `https://${shop}/admin/themes/current/editor?context=apps&template=product&activateAppId=${API_KEY}/app-embed`,
-        themeEmbedEnabled: false,
-      });
-    if (url.pathname === "/shopify/api/billing")
-      return json({
-        plan: "free",
-        status: "none",
-        plans: [
-          {
-            id: "free",
-            name: "VARAi Free",
-            amount: 0,
-            currencyCode: "USD",
-            interval: "EVERY_30_DAYS",
-            trialDays: 0,
-            features: ["try-on"],
-          },
-          {
-            id: "pro",
-            name: "VARAi Pro",
-            amount: 29,
-            currencyCode: "USD",
-            interval: "EVERY_30_DAYS",
-            trialDays: 14,
-            features: ["try-on", "recommendations", "fit-analytics"],
-          },
-        ],
-      });
-    if (url.pathname === "/shopify/api/billing/subscribe")
-      return json({ confirmationUrl: `https://${shop}/admin/charges/varai/confirm` });
-    return route.fulfill({ status: 404 });
-  });
-}
-
 async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.route("https://cdn.shopify.com/shopifycloud/app-bridge.js", (route) =>
     route.fulfill({ contentType: "text/javascript", body: appBridgeStub({ apiKey: API_KEY, shop }) }),
   );
-  await context.exposeBinding("__sessionToken", () => "session-token");
-  await routeShopifyServer(context);
+  // App Bridge's session token: an HS256 JWT signed with the app secret, as Shopify's admin mints them.
+  await context.exposeBinding("__sessionToken", () => sim.shopify.app.sessionToken());
   const page = await context.newPage();
   page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
   page.on("response", (r) => {
@@ -152,27 +86,21 @@ const navigate = (page: Page, href: string) =>
 
 beforeAll(async () => {
   await build({ configFile: path.join(UI, "vite.config.ts"), logLevel: "error" });
-  sim = await startPlatformSimulator({ shopify: { products: 120, latencyMs: 1500 } });
+  sim = await startPlatformSimulator({ shopify: { products: 120, latencyMs: 1500, app: { apiKey: API_KEY } } });
   shop = sim.shopify.shopDomain;
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  // The gateway mounts the Shopify app (key and secret set) against the simulator's Shopify.
   gateway = await startTestGateway({
-    VARAI_ADMIN_EMAIL: ADMIN.email,
-    VARAI_ADMIN_PASSWORD: ADMIN.password,
+    PORT: String(port),
+    PUBLIC_BASE_URL: base,
+    SHOPIFY_API_KEY: API_KEY,
     SHOPIFY_API_SECRET: sim.shopify.apiSecret,
+    SHOPIFY_APP_URL: base,
+    SHOPIFY_ADMIN_BASE_URL: sim.baseUrl("shopify"),
     VARAI_ALLOW_PRIVATE_UPSTREAMS: "true",
-    PORT: String(await freePort()),
   });
-  const root = (await api("POST", "/v1/auth/login", undefined, ADMIN)).body.accessToken;
-  const tenant = await api("POST", "/v1/tenants", root, { name: "Sim Shopify shop", region: "us" });
-  await api("POST", `/v1/tenants/${tenant.body.id}/users`, root, { ...MERCHANT, role: "tenant_admin" });
-  merchantToken = (await api("POST", "/v1/auth/login", undefined, MERCHANT)).body.accessToken;
-  pk = (await api("POST", "/v1/api-keys", merchantToken, { kind: "publishable", allowedOrigins: [STOREFRONT] })).body
-    .key;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    // INTERIM: a document fulfilled by a Playwright route has no address space, so Chromium's
-    // Local Network Access checks block its socket to 127.0.0.1; the gateway-served one does not.
-    args: ["--disable-features=LocalNetworkAccessChecks"],
-  });
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium" });
 }, 120_000);
 
 afterAll(async () => {
@@ -194,17 +122,18 @@ describe("the embedded admin, as the shop's merchant", () => {
   });
 
   it("onboarding: the first sync shows live until it finishes, with the theme embed deep link and the checklist", async () => {
-    // The install's backfill (started by provisioning) runs while the merchant opens the app.
-    const created = await api("POST", "/v1/connections", merchantToken, {
-      platform: "shopify",
-      name: "Sim Shopify",
-      shopDomain: shop,
-      apiBaseUrl: sim.baseUrl("shopify"),
-      credentials: { accessToken: sim.shopify.accessToken },
+    // The merchant opens the app for the first time: no id_token yet, so the document bounces
+    // through App Bridge (/shopify/auth/session-token), whose session token installs the shop
+    // (token exchange, tenant, connection, key) and starts the backfill.
+    const answers: string[] = [];
+    page.on("response", (r) => {
+      if (new URL(r.url()).pathname.startsWith("/shopify/")) answers.push(`${r.status()} ${new URL(r.url()).pathname}`);
     });
-    expect(created.status).toBe(201);
-    connectionId = created.body.id;
     await page.goto(`${gateway.base}/shopify/app?shop=${shop}&host=aG9zdA&embedded=1`);
+    await page.waitForURL((url) => url.pathname === "/shopify/app" && url.searchParams.has("id_token"));
+    expect(answers.slice(0, 3)).toEqual(["302 /shopify/app", "200 /shopify/auth/session-token", "200 /shopify/app"]);
+    expect(new URL(page.url()).searchParams.get("id_token")).toBeTruthy();
+    expect(sim.shopify.app.appStats.tokenExchanges).toBe(1);
     await page.evaluate(() => {
       const seen: string[] = [];
       (window as unknown as { syncStates: string[] }).syncStates = seen;
@@ -228,6 +157,13 @@ describe("the embedded admin, as the shop's merchant", () => {
     );
     expect(await editor.getAttribute("target")).toBe("_top");
     await page.getByText("0 of 120 frames are ready for try-on.").waitFor();
+    // The token the embedded UI got, for checking through the API what the screens did.
+    const session = await fetch(`${gateway.base}/shopify/api/session`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${sim.shopify.app.sessionToken()}`, "content-type": "application/json" },
+      body: "{}",
+    });
+    merchantToken = ((await session.json()) as { accessToken: string }).accessToken;
     await shot(page, "02-onboarding-synced");
     await expectAccessible(page, "onboarding");
   }, 90_000);
@@ -236,6 +172,7 @@ describe("the embedded admin, as the shop's merchant", () => {
     await navigate(page, "/catalog");
     await page.getByRole("heading", { name: "Catalog readiness" }).waitFor();
     await page.getByRole("tab", { name: /Needs work \(120\)/ }).waitFor();
+    await page.getByText("1-25 of 120").waitFor();
     await shot(page, "03-catalog-readiness");
     await expectAccessible(page, "catalog readiness");
     const first = (await api("GET", "/v1/products?limit=1", merchantToken)).body.items[0];
@@ -259,9 +196,11 @@ describe("the embedded admin, as the shop's merchant", () => {
   }, 60_000);
 
   it("widget settings: the preview shows the draft, and once saved /widget/config serves it", async () => {
+    // The publishable key provisioning gave the shop, as the theme embed reads it (app metafield).
+    const pk = sim.shopify.app.appMetafields.get("varai.publishable_key") ?? "";
     const served = async () =>
-      (await api("GET", "/widget/config", undefined, undefined, { "x-varai-key": pk, origin: STOREFRONT })).body.theme
-        .primary;
+      (await api("GET", "/widget/config", undefined, undefined, { "x-varai-key": pk, origin: `https://${shop}` })).body
+        .theme.primary;
     const before = await served();
     await navigate(page, "/widget");
     await page.getByRole("heading", { name: "Widget settings" }).waitFor();
@@ -309,7 +248,14 @@ describe("the embedded admin, as the shop's merchant", () => {
       event(3, "purchase", "sess-a", { productId: product.id, properties: { value: 129, currency: "USD" } }),
       event(4, "widget_shown", "sess-b", { productId: product.id }),
     ];
-    const sent = await api("POST", "/v1/events", undefined, { events }, { "x-varai-key": pk, origin: STOREFRONT });
+    const pk = sim.shopify.app.appMetafields.get("varai.publishable_key") ?? "";
+    const sent = await api(
+      "POST",
+      "/v1/events",
+      undefined,
+      { events },
+      { "x-varai-key": pk, origin: `https://${shop}` },
+    );
     expect(sent.status).toBe(202);
     const metric = (label: string) =>
       page.getByRole("heading", { name: label, exact: true }).locator("xpath=following-sibling::p[1]");
@@ -332,7 +278,12 @@ describe("the embedded admin, as the shop's merchant", () => {
     await expectAccessible(page, "billing");
     await page.getByRole("button", { name: "Choose VARAi Pro" }).click();
     await expect
-      .poll(() => page.evaluate(() => (window as unknown as { __appBridge: { opened: unknown[] } }).__appBridge.opened))
+      .poll(
+        () => page.evaluate(() => (window as unknown as { __appBridge: { opened: unknown[] } }).__appBridge.opened),
+        {
+          timeout: 15_000,
+        },
+      )
       .toEqual([{ url: expect.stringContaining("/admin/charges/"), target: "_top" }]);
   }, 60_000);
 });

@@ -35,6 +35,7 @@ const DIMENSIONS = [
   ["lensHeightMm", "Lens height"],
 ] as const;
 type DimensionKey = (typeof DIMENSIONS)[number][0];
+const PAGE_SIZE = 25;
 
 const FILTERS = [
   { id: "all", content: "Needs work" },
@@ -139,6 +140,7 @@ export function CatalogReadinessScreen() {
   const prepare = usePrepareTryOnAsset();
   const canEdit = useCan("catalog:write");
   const [tab, setTab] = useState(0);
+  const [page, setPage] = useState(0);
   const [editing, setEditing] = useState<ProductView | null>(null);
   const title = "Catalog readiness";
   if (catalog.isPending) return <LoadingPage title={title} />;
@@ -146,7 +148,10 @@ export function CatalogReadinessScreen() {
   const readiness = catalog.readiness;
   if (!readiness) return <LoadingPage title={title} />;
   const filter = FILTERS[tab]?.id ?? "all";
-  const rows = rowsFor(readiness, filter);
+  const matching = rowsFor(readiness, filter);
+  const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  const rows = matching.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
   const counts = { all: readiness.needsWork.length, size: readiness.missingDimensions, asset: readiness.missingAsset };
 
   return (
@@ -167,7 +172,10 @@ export function CatalogReadinessScreen() {
             <Tabs
               tabs={FILTERS.map((f) => ({ id: f.id, content: `${f.content} (${counts[f.id]})` }))}
               selected={tab}
-              onSelect={setTab}
+              onSelect={(index) => {
+                setTab(index);
+                setPage(0);
+              }}
             />
             {readiness.total === 0 ? (
               <Empty text="No products yet: they appear here once your catalog has synced." />
@@ -178,6 +186,13 @@ export function CatalogReadinessScreen() {
                 resourceName={{ singular: "frame", plural: "frames" }}
                 itemCount={rows.length}
                 selectable={false}
+                pagination={{
+                  hasPrevious: current > 0,
+                  hasNext: current < pages - 1,
+                  onPrevious: () => setPage(current - 1),
+                  onNext: () => setPage(current + 1),
+                  label: `${current * PAGE_SIZE + 1}-${current * PAGE_SIZE + rows.length} of ${matching.length}`,
+                }}
                 headings={[
                   { title: "Frame" },
                   { title: "Size (lens-bridge-temple)" },
