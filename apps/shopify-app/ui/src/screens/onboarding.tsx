@@ -24,6 +24,13 @@ import { hrefOf } from "../router.ts";
 import { useShopStatus } from "../shopify-hooks.ts";
 import { ErrorBanner, ErrorPage, LoadingPage } from "./states.tsx";
 
+const HEALTH: Record<string, { label: string; tone: "success" | "info" | "warning" | "critical" }> = {
+  healthy: { label: "Healthy", tone: "success" },
+  unknown: { label: "No signal yet", tone: "info" },
+  degraded: { label: "Degraded", tone: "warning" },
+  failing: { label: "Failing", tone: "critical" },
+};
+
 function Step(props: { number: number; title: string; done: boolean; children: ReactNode }) {
   return (
     <li>
@@ -175,8 +182,8 @@ export function OnboardingScreen() {
               </InlineStack>
               <InlineStack gap="200" align="space-between">
                 <Text as="span">Store connection</Text>
-                <Badge tone={shop.connection?.health === "healthy" ? "success" : "warning"}>
-                  {shop.connection?.health ?? "not connected"}
+                <Badge tone={HEALTH[shop.connection?.health ?? ""]?.tone ?? "warning"}>
+                  {HEALTH[shop.connection?.health ?? ""]?.label ?? "Not connected"}
                 </Badge>
               </InlineStack>
               <InlineStack gap="200" align="space-between">
