@@ -59,24 +59,32 @@ export function useStoreSync(connectionId?: string | null, intervalMs = 3000) {
   const api = useAdminApi();
   const progress = useSyncProgress();
   const [waiting, setWaiting] = useState(true);
-  // The list is polled while no finished run is known: the live socket is best effort, and a
-  // platform app opens during its first backfill, when the store may be newer than the list.
+  // Without an id, the tenant's first store; the list names it but carries no run (`lastSync` is
+  // only in the single connection's answer), so the store itself is read by its id.
   const connections = useQuery({
     queryKey: adminKeys.connections,
     queryFn: api.connections,
+    enabled: !connectionId,
     refetchInterval: waiting ? intervalMs : false,
   });
-  const items = connections.data?.items ?? [];
-  const connection = (connectionId ? items.find((c) => c.id === connectionId) : items[0]) ?? null;
-  // A store connected after the list was loaded shows its live progress before the list knows it.
-  const id = connection?.id ?? connectionId ?? null;
+  const id = connectionId ?? connections.data?.items[0]?.id ?? null;
+  // Polled while no finished run is known: the live socket is best effort, and a platform app
+  // opens during its first backfill.
+  const single = useQuery({
+    queryKey: adminKeys.connection(id ?? ""),
+    queryFn: () => api.connection(id ?? ""),
+    enabled: id !== null,
+    refetchInterval: waiting ? intervalMs : false,
+  });
+  const connection = single.data ?? null;
   const live = id ? progress[id] : undefined;
   const shown = currentSyncRun(connection, live);
   const settled = shown !== null && !shown.active;
   useEffect(() => setWaiting(!settled), [settled]);
   const polled = useSyncRunPoll(id ?? "", shown?.runId ?? null, shown?.active ?? false);
   return {
-    connections,
+    /** The store's own query (loading and error states). */
+    query: id === null ? connections : single,
     connection,
     run: currentSyncRun(connection, live, polled.data ?? null),
   };

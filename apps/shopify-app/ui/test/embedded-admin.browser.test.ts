@@ -166,6 +166,12 @@ describe("the embedded admin, as the shop's merchant", () => {
     merchantToken = ((await session.json()) as { accessToken: string }).accessToken;
     await shot(page, "02-onboarding-synced");
     await expectAccessible(page, "onboarding");
+    // The merchant turns the embed on in the theme editor and comes back: the server reads it from the theme.
+    sim.shopify.app.appEmbedEnabled = true;
+    await page.reload();
+    await page.getByText("The app embed is on in your live theme.").waitFor({ timeout: 15_000 });
+    await page.getByText("2 of 4 steps completed").waitFor();
+    await shot(page, "02b-onboarding-embed-on");
   }, 90_000);
 
   it("catalog readiness: lists what frames lack and edits a frame's sizes through the frame API", async () => {
@@ -191,7 +197,8 @@ describe("the embedded admin, as the shop's merchant", () => {
     await dialog.getByLabel("Bridge width").fill("19");
     await dialog.getByLabel("Temple length").fill("145");
     await dialog.getByRole("button", { name: "Save frame" }).click();
-    await dialog.waitFor({ state: "detached" });
+    // Saved once the catalog is read again (the modal closes then); slow on a loaded machine.
+    await dialog.waitFor({ state: "detached", timeout: 60_000 });
     const row = page.getByRole("row").filter({ has: page.getByText(first.title, { exact: true }) });
     await row.getByText("53-19-145").waitFor();
     await page.screenshot({ path: path.join(SHOTS, "05-catalog-edited.png") });
@@ -289,5 +296,14 @@ describe("the embedded admin, as the shop's merchant", () => {
         },
       )
       .toEqual([{ url: expect.stringContaining("/admin/charges/"), target: "_top" }]);
+    // A test charge (development), approved on Shopify's page: back in the app, Pro is the plan.
+    const [charge] = sim.shopify.app.subscriptions;
+    expect(charge).toMatchObject({ name: "VARAi Pro", status: "PENDING", test: true });
+    sim.shopify.app.decideSubscription(charge?.id ?? "", true);
+    await page.reload();
+    // The badge names the paid plan's Shopify status; only the current plan has it.
+    await page.getByText("Current plan (active)").waitFor({ timeout: 15_000 });
+    expect(await page.getByRole("button", { name: /^Choose/ }).count()).toBe(0);
+    await shot(page, "12-billing-pro");
   }, 60_000);
 });
