@@ -172,7 +172,7 @@ describe("the embedded admin, as the shop's merchant", () => {
     await page.getByText("The app embed is on in your live theme.").waitFor({ timeout: 15_000 });
     await page.getByText("2 of 4 steps completed").waitFor();
     await shot(page, "02b-onboarding-embed-on");
-  }, 90_000);
+  }, 150_000);
 
   it("catalog readiness: lists what frames lack and edits a frame's sizes through the frame API", async () => {
     await navigate(page, "/catalog");
