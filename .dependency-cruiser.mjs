@@ -3,7 +3,8 @@
 // every rule still fires by cruising a tree of deliberate violations.
 
 /** Code that ships to a browser: storefront widgets and the admin apps. */
-const BROWSER = "^(widgets/(kit|try-on|frame-finder|recommendations)|apps/(admin-kit|commerce-studio))/src/";
+const BROWSER =
+  "^(widgets/(kit|try-on|frame-finder|recommendations)|apps/(admin-kit|commerce-studio|shopify-app/ui))/src/";
 
 /** Packages that must stay pure: no runtime (stores, queues, Redis), no testkit, no service. */
 const PURE = "^(adapters/[^/]+|core/(schema|clients|commerce))/src/";

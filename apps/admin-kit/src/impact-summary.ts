@@ -17,6 +17,14 @@ export function conversionDifferenceInterval(a: Rate, b: Rate): { low: number; h
   return { low: pa - pb - 1.96 * se, high: pa - pb + 1.96 * se };
 }
 
+/**
+ * Whether the normal approximation behind the interval holds for a side: at least 5 sessions
+ * that bought and 5 that did not (with 1 of 1 against 0 of 1 the interval collapses to a point).
+ */
+export function approximationHolds(r: Rate): boolean {
+  return r.purchased >= 5 && r.sessions - r.purchased >= 5;
+}
+
 export interface ImpactSummary {
   from: string;
   to: string;
@@ -29,9 +37,9 @@ export interface ImpactSummary {
   /** Purchases in sessions with a try-on over those sessions (null: no such session). */
   conversionWithTryOn: number | null;
   conversionWithoutTryOn: number | null;
-  /** Relative lift of the first over the second (0.25 = +25 %), as the API computes it. */
+  /** The first rate over the second (1.6: shoppers who tried on bought 1.6 times as often), as the API computes it. */
   lift: number | null;
-  /** Whether the difference is beyond noise: the 95 % interval excludes 0. */
+  /** Whether the difference is beyond noise: enough sessions on both sides and the 95 % interval excludes 0. */
   significant: boolean;
   interval: { low: number; high: number } | null;
   /** Revenue per ISO currency, largest first. */
@@ -54,7 +62,11 @@ export function impactSummary(s: AnalyticsSummary): ImpactSummary {
     conversionWithTryOn: s.conversion.triedOn.rate,
     conversionWithoutTryOn: s.conversion.notTriedOn.rate,
     lift: s.conversion.lift,
-    significant: interval !== null && (interval.low > 0 || interval.high < 0),
+    significant:
+      interval !== null &&
+      approximationHolds(s.conversion.triedOn) &&
+      approximationHolds(s.conversion.notTriedOn) &&
+      (interval.low > 0 || interval.high < 0),
     interval,
     revenue: Object.entries(t.revenue)
       .map(([currency, amount]) => ({ currency, amount }))

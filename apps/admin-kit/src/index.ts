@@ -6,4 +6,5 @@ export * from "./react.ts";
 export * from "./session.ts";
 export * from "./store-sync.ts";
 export * from "./token-session.ts";
+export * from "./widget-preview.ts";
 export * from "./widget-settings-draft.ts";

@@ -1,6 +1,8 @@
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import type { ConnectionView } from "./api.ts";
 import type { SyncProgressData } from "./live.ts";
-import { useConnections, useSyncProgress, useSyncRunPoll } from "./react.ts";
+import { adminKeys, useAdminApi, useSyncProgress, useSyncRunPoll } from "./react.ts";
 
 /** A store's sync as a screen shows it: the newest of the live event, the poll and the listed run. */
 export interface SyncRunView {
@@ -53,16 +55,36 @@ export function currentSyncRun(
  * polled from the API every few seconds so a missed event cannot leave it at "queued". Without a
  * `connectionId`, the tenant's first store (the usual case in a platform app: one shop, one store).
  */
-export function useStoreSync(connectionId?: string | null) {
-  const connections = useConnections();
+export function useStoreSync(connectionId?: string | null, intervalMs = 3000) {
+  const api = useAdminApi();
   const progress = useSyncProgress();
-  const items = connections.data?.items ?? [];
-  const connection = (connectionId ? items.find((c) => c.id === connectionId) : items[0]) ?? null;
-  const live = connection ? progress[connection.id] : undefined;
+  const [waiting, setWaiting] = useState(true);
+  // Without an id, the tenant's first store; the list names it but carries no run (`lastSync` is
+  // only in the single connection's answer), so the store itself is read by its id.
+  const connections = useQuery({
+    queryKey: adminKeys.connections,
+    queryFn: api.connections,
+    enabled: !connectionId,
+    refetchInterval: waiting ? intervalMs : false,
+  });
+  const id = connectionId ?? connections.data?.items[0]?.id ?? null;
+  // Polled while no finished run is known: the live socket is best effort, and a platform app
+  // opens during its first backfill.
+  const single = useQuery({
+    queryKey: adminKeys.connection(id ?? ""),
+    queryFn: () => api.connection(id ?? ""),
+    enabled: id !== null,
+    refetchInterval: waiting ? intervalMs : false,
+  });
+  const connection = single.data ?? null;
+  const live = id ? progress[id] : undefined;
   const shown = currentSyncRun(connection, live);
-  const polled = useSyncRunPoll(connection?.id ?? "", shown?.runId ?? null, shown?.active ?? false);
+  const settled = shown !== null && !shown.active;
+  useEffect(() => setWaiting(!settled), [settled]);
+  const polled = useSyncRunPoll(id ?? "", shown?.runId ?? null, shown?.active ?? false);
   return {
-    connections,
+    /** The store's own query (loading and error states). */
+    query: id === null ? connections : single,
     connection,
     run: currentSyncRun(connection, live, polled.data ?? null),
   };

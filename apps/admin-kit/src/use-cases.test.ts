@@ -141,6 +141,10 @@ describe("impact summary", () => {
     const impact = impactSummary(summary);
     expect(impact).toMatchObject({ empty: false, tryOns: 400, conversionWithTryOn: 0.2, significant: true, lift: 5.4 });
     expect(impact.revenue.map((r) => r.currency)).toEqual(["USD", "EUR"]);
+    // One buyer out of one against none out of one: a "certain" interval, but far too few sessions.
+    const tiny = { ...summary, conversion: { ...summary.conversion, triedOn: rate(1, 1), notTriedOn: rate(1, 0) } };
+    expect(conversionDifferenceInterval(rate(1, 1), rate(1, 0))).toEqual({ low: 1, high: 1 });
+    expect(impactSummary(tiny).significant).toBe(false);
     expect(lastDays(30, Date.parse("2026-12-03T10:00:00Z"))).toEqual({ from: "2026-11-04", to: "2026-12-03" });
   });
 });

@@ -41,6 +41,9 @@ export function createShopifyRouter(deps: RouteDeps): Router {
   // index.html only ever goes out with the App Bridge tags, through the session check.
   router.get(["/shopify/app", "/shopify/app/index.html"], (req, res) => serveDocument(deps, req, res));
   router.use("/shopify/app", express.static(deps.uiDistDir ?? UI_DIST_DIR, { index: false, fallthrough: true }));
+  // The UI's screens are paths under the document (`/shopify/app/catalog`): the admin reloads them
+  // as they are, so every other path there is the document too (assets were served just above).
+  router.get("/shopify/app/{*screen}", (req, res) => serveDocument(deps, req, res));
   router.use("/shopify/api", apiRouter(deps));
   router.get(/^\/shopify\/proxy(\/.*)?$/, (req, res) => serveProxy(deps, req, res));
   return router;
@@ -74,7 +77,8 @@ async function serveDocument(deps: RouteDeps, req: Request, res: Response) {
 function bounceUrl(config: ShopifyAppConfig, req: Request): string {
   const params = new URLSearchParams(req.url.split("?")[1] ?? "");
   params.delete("id_token");
-  const reload = `${config.appUrl}/shopify/app?${params.toString()}`;
+  // Back to the same screen (`/shopify/app/catalog`), not the app's first one.
+  const reload = `${config.appUrl}${new URL(req.originalUrl, "http://document").pathname}?${params.toString()}`;
   const bounce = new URLSearchParams(params);
   bounce.set("shopify-reload", reload);
   return `/shopify/auth/session-token?${bounce.toString()}`;
