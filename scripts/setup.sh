@@ -2,7 +2,7 @@
 # One set-up for a fresh Debian machine with only an older Node and npm.
 #   bash scripts/setup.sh run  [command...]   what the server needs (Node 24, pnpm, node_modules)
 #   bash scripts/setup.sh test [command...]   also what the tests need (redis-server, chromium,
-#                                             php-cli, ffmpeg, test photos)
+#                                             php-cli, phpunit, phpcs, ffmpeg, test photos)
 # then runs the command, if one is given, on Node 24 (scripts/node24.sh): `npm run demo` is
 # started by the machine's Node, and this is where everything after it moves to Node 24.
 # Idempotent: installs only what is missing.
@@ -27,6 +27,10 @@ if [ "$mode" = test ]; then
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v php >/dev/null || missing+=(php-cli)
+  command -v phpunit >/dev/null || missing+=(phpunit)
+  command -v phpcs >/dev/null || missing+=(php-codesniffer)
+  php -m 2>/dev/null | grep -qx dom || missing+=(php-xml)
+  php -m 2>/dev/null | grep -qx mbstring || missing+=(php-mbstring)
   command -v ffmpeg >/dev/null || missing+=(ffmpeg)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "setup: apt-get install ${missing[*]}"

@@ -44,5 +44,5 @@ export function buildPluginZip(outDir = path.join(PACKAGE_DIR, "dist")): string 
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  console.log(buildPluginZip());
+  process.stdout.write(`${buildPluginZip()}\n`);
 }

@@ -5,7 +5,7 @@
  * Plugin URI:           https://varai.ai/woocommerce
  * Description:          Virtual eyewear try-on on WooCommerce product pages, connected to VARAi without copying API keys.
  * Version:              0.1.0
- * Requires at least:    6.7
+ * Requires at least:    6.5
  * Requires PHP:         8.1
  * Requires Plugins:     woocommerce
  * WC requires at least: 9.0

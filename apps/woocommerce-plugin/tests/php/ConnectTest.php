@@ -129,7 +129,8 @@ final class ConnectTest extends TestCase
         $this->assertSame('pk_live_newkey99', Options::publishableKey());
 
         $posts = array_values(array_filter(\WpStub::$rest, static fn($r) => $r->get_method() === 'POST'));
-        $this->assertSame(['product.created', 'product.updated', 'product.deleted', 'order.created'], array_map(static fn($r) => $r->get_param('topic'), $posts));
+        $topics = array_map(static fn($r) => $r->get_param('topic'), $posts);
+        $this->assertSame(['product.created', 'product.updated', 'product.deleted', 'order.created'], $topics);
         foreach ($posts as $post) {
             $this->assertSame('/wc/v3/webhooks', $post->get_route());
             $this->assertSame('https://api.varai.test/webhooks/woocommerce/con_9', $post->get_param('delivery_url'));
@@ -148,7 +149,10 @@ final class ConnectTest extends TestCase
 
         $this->assertStringEndsWith('varai_notice=disconnected', $url);
         $deletes = array_map(static fn($r) => $r->get_method() . ' ' . $r->get_route(), \WpStub::$rest);
-        $this->assertSame(['DELETE /wc/v3/webhooks/11', 'DELETE /wc/v3/webhooks/12', 'DELETE /wc/v3/webhooks/13', 'DELETE /wc/v3/webhooks/14'], $deletes);
+        $this->assertSame(
+            ['DELETE /wc/v3/webhooks/11', 'DELETE /wc/v3/webhooks/12', 'DELETE /wc/v3/webhooks/13', 'DELETE /wc/v3/webhooks/14'],
+            $deletes
+        );
         $this->assertSame([['wp_woocommerce_api_keys', ['key_id' => 7], ['%d']]], $GLOBALS['wpdb']->deleted);
         $this->assertSame('DELETE', \WpStub::$remote[0]['args']['method']);
         $this->assertSame('https://api.varai.test/woocommerce/site', \WpStub::$remote[0]['url']);

@@ -3,22 +3,24 @@
  * copies it into a first-party cookie so the checkout (a later page, maybe without the widget)
  * can store it on the order as _varai_session. Only loaded on pages that show the widget.
  */
-(function () {
-  var copy = function () {
+(() => {
+  const copy = () => {
+    let id = null;
     try {
-      var id = window.sessionStorage.getItem("varai:session");
-      if (id && /^[A-Za-z0-9_-]{1,128}$/.test(id)) {
-        document.cookie = "varai_session=" + id + "; path=/; max-age=2592000; SameSite=Lax" +
-          (location.protocol === "https:" ? "; Secure" : "");
-      }
-    } catch (e) {
-      /* storage blocked: no attribution, nothing else changes */
+      id = window.sessionStorage.getItem("varai:session");
+    } catch {
+      return; // storage blocked: no attribution, nothing else changes
     }
+    if (!id || !/^[A-Za-z0-9_-]{1,128}$/.test(id)) return;
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    // biome-ignore lint/suspicious/noDocumentCookie: the checkout reads it server-side; cookieStore is not in every browser.
+    document.cookie = `varai_session=${id}; path=/; max-age=2592000; SameSite=Lax${secure}`;
   };
-  var tries = 0;
-  var timer = setInterval(function () {
+  let tries = 0;
+  const timer = setInterval(() => {
     copy();
-    if (++tries >= 20) clearInterval(timer);
+    tries += 1;
+    if (tries >= 20) clearInterval(timer);
   }, 500);
   window.addEventListener("pagehide", copy);
   document.addEventListener("click", copy, true);

@@ -81,7 +81,6 @@ final class SettingsPage
     private function renderConnection(): void
     {
         $connection = Options::connection();
-        $action = esc_url(admin_url('admin-post.php'));
         echo '<h2>' . esc_html__('Connection', 'varai-try-on') . '</h2>';
         if (Options::isConnected()) {
             printf(
@@ -89,17 +88,23 @@ final class SettingsPage
                 esc_html__('Connected to VARAi. Connection:', 'varai-try-on'),
                 esc_html((string) $connection['connection_id'])
             );
-            echo '<form method="post" action="' . $action . '"><input type="hidden" name="action" value="varai_disconnect">';
+            echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '">'
+                . '<input type="hidden" name="action" value="varai_disconnect">';
             wp_nonce_field('varai_disconnect');
             submit_button(__('Disconnect', 'varai-try-on'), 'delete', 'submit', false);
             echo '</form>';
             return;
         }
-        echo '<p>' . esc_html__('Connect this store to VARAi: WooCommerce asks you to approve access, then your catalog syncs and the try-on button is ready. No keys to copy.', 'varai-try-on') . '</p>';
-        echo '<form method="post" action="' . $action . '"><input type="hidden" name="action" value="varai_connect">';
+        echo '<p>' . esc_html__(
+            'Connect this store to VARAi: WooCommerce asks you to approve access, then your catalog syncs and the try-on button is ready. No keys to copy.',
+            'varai-try-on'
+        ) . '</p>';
+        echo '<form method="post" action="' . esc_url(admin_url('admin-post.php')) . '">'
+            . '<input type="hidden" name="action" value="varai_connect">';
         wp_nonce_field('varai_connect');
         printf(
-            '<p><label for="varai-link-code">%1$s</label> <input type="text" id="varai-link-code" name="link_code" class="regular-text code" autocomplete="off"></p>'
+            '<p><label for="varai-link-code">%1$s</label> '
+            . '<input type="text" id="varai-link-code" name="link_code" class="regular-text code" autocomplete="off"></p>'
             . '<p class="description">%2$s</p>',
             esc_html__('Studio link code (optional)', 'varai-try-on'),
             esc_html__('Already use VARAi? Create a link code in Commerce Studio > Stores to add this store to your account.', 'varai-try-on')
@@ -132,6 +137,7 @@ final class SettingsPage
     /** One form-table row; $field is HTML built above from escaped parts. */
     private function row(string $id, string $label, string $field): void
     {
+        // phpcs:ignore VaraiWp.Security.EscapeOutput -- $field is assembled from escaped parts by render().
         printf('<tr><th scope="row"><label for="%1$s">%2$s</label></th><td>%3$s</td></tr>', esc_attr($id), esc_html($label), $field);
     }
 }

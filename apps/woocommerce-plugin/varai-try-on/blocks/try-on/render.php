@@ -10,9 +10,11 @@ defined('ABSPATH') || exit;
 
 $varai_product_id = is_string($attributes['productId'] ?? null) ? $attributes['productId'] : '';
 $varai_sku = is_string($attributes['sku'] ?? null) ? $attributes['sku'] : '';
-// button() escapes its attributes; get_block_wrapper_attributes() returns escaped attributes.
-echo (new \VARAi\TryOn\Storefront())->button( // phpcs:ignore
+// phpcs:disable VaraiWp.Security.EscapeOutput -- button() escapes each attribute it prints, and
+// get_block_wrapper_attributes() returns escaped attributes.
+echo (new \VARAi\TryOn\Storefront())->button(
     $varai_product_id,
     $varai_sku,
     get_block_wrapper_attributes(['class' => 'varai-try-on-button'])
 );
+// phpcs:enable
