@@ -32,7 +32,7 @@ final class ConnectTest extends TestCase
     public function testConnectAsksVaraiForAStateAndSendsTheMerchantToWcAuth(): void
     {
         $this->nonce('varai_connect');
-        $_POST['link_code'] = 'ab12-cd34';
+        $_POST['link_code'] = 'vlc_Ab12-cD_34xyz';
         \WpStub::answer(201, ['state' => 'st_one', 'claimToken' => 'clm_x', 'callbackUrl' => 'https://api.varai.test/woocommerce/auth/callback']);
 
         $url = (new Connect())->handleConnect();
@@ -43,7 +43,7 @@ final class ConnectTest extends TestCase
         $body = json_decode($call['args']['body'], true);
         $this->assertSame('https://shop.example/', $body['storeUrl']);
         $this->assertSame('DE', $body['country']);
-        $this->assertSame('AB12-CD34', $body['linkCode']);
+        $this->assertSame('vlc_Ab12-cD_34xyz', $body['linkCode']);
         $this->assertMatchesRegularExpression('/^[A-Za-z0-9]{32}$/', $body['webhookSecret']);
 
         $pending = \WpStub::$transients['varai_try_on_pending_1'];

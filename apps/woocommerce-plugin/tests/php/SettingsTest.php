@@ -43,12 +43,12 @@ final class SettingsTest extends TestCase
         $this->assertSame('', Options::settings()['publishable_key']);
     }
 
-    public function testLinkCodeIsUpperCasedAndStripped(): void
+    public function testLinkCodeKeepsOnlyItsAlphabet(): void
     {
-        $this->assertSame('AB12-CD34', Options::sanitizeLinkCode(" ab12-cd34'"));
-        $this->assertSame('ABSCRIPT', Options::sanitizeLinkCode('ab<script>'));
+        $this->assertSame('vlc_Ab12-cD_34', Options::sanitizeLinkCode(" vlc_Ab12-cD_34'"));
+        $this->assertSame('vlc_abscript', Options::sanitizeLinkCode('vlc_ab<script>'));
         $this->assertSame('', Options::sanitizeLinkCode(['array']));
-        $this->assertSame(32, strlen(Options::sanitizeLinkCode(str_repeat('a', 100))));
+        $this->assertSame(100, strlen(Options::sanitizeLinkCode(str_repeat('a', 300))));
     }
 
     public function testTheSettingsPageNeedsManageWoocommerceAndSavesWithIt(): void

@@ -61,11 +61,11 @@ final class Options
         return $out;
     }
 
-    /** A Studio link code: letters, digits and dashes, upper-cased, at most 32 characters. */
+    /** A Studio link code (`vlc_` + base64url, case-sensitive): only those characters, at most 100. */
     public static function sanitizeLinkCode($raw): string
     {
-        $code = preg_replace('/[^A-Za-z0-9-]/', '', is_string($raw) ? wp_unslash($raw) : '') ?? '';
-        return substr(strtoupper($code), 0, 32);
+        $code = preg_replace('/[^A-Za-z0-9_-]/', '', is_string($raw) ? wp_unslash($raw) : '') ?? '';
+        return substr($code, 0, 100);
     }
 
     /**
