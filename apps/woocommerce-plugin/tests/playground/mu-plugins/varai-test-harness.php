@@ -1,0 +1,29 @@
+<?php
+
+/**
+ * Plugin Name: VARAi Playground test harness (test only)
+ * Description: Lets the loopback VARAi receive the key hand-over (wp_safe_remote_post refuses private
+ *              hosts otherwise) and exposes read-only probes of what the test checks.
+ */
+
+defined('ABSPATH') || exit;
+
+add_filter('http_request_host_is_external', '__return_true');
+add_filter('http_request_reject_unsafe_urls', '__return_false');
+
+add_action('rest_api_init', static function (): void {
+    register_rest_route('varai-test/v1', '/state', [
+        'methods' => 'GET',
+        'permission_callback' => '__return_true',
+        'callback' => static fn() => [
+            'declared' => get_option('wcstub_declared', []),
+            'webhooks' => array_values(get_option('wcstub_webhooks', [])),
+            'keys' => count(get_option('wcstub_api_keys', [])),
+            'lastCallback' => get_option('wcstub_last_callback', null),
+            'settings' => get_option('varai_try_on_settings', null),
+            'connected' => !empty(get_option('varai_try_on_connection', [])['connection_id']),
+            'active' => get_option('active_plugins', []),
+            'ids' => get_option('varai_test_ids', null),
+        ],
+    ]);
+});
