@@ -5,6 +5,7 @@ export * from "./events.ts";
 export * from "./face.ts";
 export * from "./frame-size.ts";
 export * from "./ids.ts";
+export * from "./installs.ts";
 export * from "./iris-scale.ts";
 export * from "./measurement-limits.ts";
 export * from "./privacy.ts";

@@ -1,10 +1,12 @@
 export { CreateApiKeyInputSchema, OriginSchema } from "./api-keys.ts";
+export { APP_KEY_HEADER, type AppKeys, appOfKey, loadOrCreateAppKeys, newAppKey, parseAppKeys } from "./app-keys.ts";
 export { type AuditLog, type AuditRecordInput, setAuditContext, subjectDigest } from "./audit.ts";
 export { PLATFORM_TENANT_ID } from "./collections.ts";
 export { loadOrCreateHashKey, loadOrCreateLocalKeys } from "./local-keys.ts";
+export { platformIdentity } from "./platform-users.ts";
 export { PrivacyRequestSchema } from "./privacy.ts";
 export { DEFAULT_RATE_LIMITS, type RateLimitPolicies } from "./rate-limits.ts";
 export { createAuthService } from "./service.ts";
 export { SESSION_CHECK_TTL_MS } from "./session-check.ts";
 export { ACCESS_TOKEN_TTL_S, CLOCK_SKEW_S, type JwtKeySet, REFRESH_TOKEN_TTL_MS } from "./tokens.ts";
-export type { AuditActor, AuthDeps, AuthService, AuthServiceOptions, Session } from "./types.ts";
+export type { AuditActor, AuthDeps, AuthService, AuthServiceOptions, PlatformUser, Session } from "./types.ts";

@@ -2,6 +2,7 @@ import { createApiKey, listApiKeys, revokeApiKey } from "./api-keys.ts";
 import { bootstrap } from "./bootstrap.ts";
 import { createAuthContext } from "./context.ts";
 import { authOpenApi } from "./openapi.ts";
+import { openPlatformUserSession, removePlatformUser } from "./platform-users.ts";
 import { createAuthenticate } from "./principal.ts";
 import { downloadPrivacyExport, exportShopper, redactShopper, storePlatformExport } from "./privacy-requests.ts";
 import { createRateLimitMiddleware } from "./rate-limits.ts";
@@ -36,6 +37,8 @@ export function createAuthService(deps: AuthDeps, options: AuthServiceOptions = 
     listPrivacyExports: (tenantId) => privacyExports.list(tenantId),
     getPrivacyExport: (tenantId, id) => privacyExports.get(tenantId, id),
     downloadPrivacyExport: (tenantId, id, by) => downloadPrivacyExport(ctx, tenantId, id, by),
+    openPlatformUserSession: (user) => openPlatformUserSession(ctx, user),
+    removePlatformUser: (user) => removePlatformUser(ctx, user),
   };
 
   return {

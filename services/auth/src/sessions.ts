@@ -9,7 +9,7 @@ import type { Session } from "./types.ts";
 import { normaliseEmail, publicUser } from "./users.ts";
 
 /** A short-lived access token and a new refresh token of the session family. */
-async function issueSession(ctx: AuthContext, user: UserDoc, familyId: string): Promise<Session> {
+export async function issueSession(ctx: AuthContext, user: UserDoc, familyId: string): Promise<Session> {
   const access = await ctx.tokens.sign({
     userId: user.id,
     tenantId: user.tenantId,

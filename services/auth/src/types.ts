@@ -1,5 +1,15 @@
 import type { Notifier, PrivacySubject, RuntimeDeps, SecretBox, ServiceModule, ShopperIdentity } from "@varai/runtime";
-import type { ApiKey, ApiKeyKind, AuditEntry, Region, Role, Tenant, User } from "@varai/schema";
+import type {
+  ApiKey,
+  ApiKeyKind,
+  AuditEntry,
+  InstallPlatform,
+  InstallSession,
+  Region,
+  Role,
+  Tenant,
+  User,
+} from "@varai/schema";
 import type { RequestHandler } from "express";
 import type { AuditLog } from "./audit.ts";
 import type { ScryptParams } from "./passwords.ts";
@@ -59,6 +69,15 @@ export interface AuthServiceOptions {
   notifier?: Notifier;
   /** How long a platform-requested export is kept for download. Default 30 days. */
   privacyExportTtlMs?: number;
+}
+
+/** A store's user as their platform knows them (platform-users.ts). */
+export interface PlatformUser {
+  tenantId: string;
+  app: InstallPlatform;
+  storeId: string;
+  /** The platform's user id; `owner` when the platform names none. */
+  platformUserId: string;
 }
 
 export interface Session {
@@ -121,6 +140,10 @@ export interface AuthUseCases {
   listPrivacyExports(tenantId: string): Promise<PrivacyExportSummary[]>;
   getPrivacyExport(tenantId: string, id: string): Promise<PrivacyExportSummary>;
   downloadPrivacyExport(tenantId: string, id: string, by: AuditActor): Promise<PrivacyExport>;
+  /** A platform app's user (embedded admin, control panel) gets a short-lived access token for the store's tenant. */
+  openPlatformUserSession(user: PlatformUser): Promise<InstallSession>;
+  /** That platform user's link removed (BigCommerce `remove_user`); unknown users are a no-op. */
+  removePlatformUser(user: PlatformUser): Promise<{ removed: boolean }>;
 }
 
 export interface AuthService extends ServiceModule, AuthUseCases {

@@ -13,7 +13,15 @@ import { toPublicConnection } from "./views.ts";
  * starts its first full sync: what `POST /v1/connections` answers, and the one path the demo's
  * simulated stores go through too, so their backfill and webhook registration are the real ones.
  */
-export type CreateConnection = (tenantId: string, body: unknown) => Promise<ReturnType<typeof toPublicConnection>>;
+export type CreateConnection = (
+  tenantId: string,
+  body: unknown,
+  /**
+   * `id`: the connection's id, chosen by the caller (platform app installs), which makes a
+   * repeated call return the connection it already created instead of a second one.
+   */
+  options?: { id?: string },
+) => Promise<ReturnType<typeof toPublicConnection>>;
 
 export function createConnectionUseCase(x: {
   store: CatalogStore;
@@ -48,13 +56,17 @@ export function createConnectionUseCase(x: {
     }
   };
 
-  return async (tenantId, body) => {
+  return async (tenantId, body, options = {}) => {
     const input = parseInput(CreateConnectionSchema, body);
     if (!x.registry.supports(input.platform))
       throw new AppError("UNSUPPORTED", `${input.platform} is not available yet`);
+    if (options.id) {
+      const existing = await store.connections.findById(tenantId, options.id);
+      if (existing) return toPublicConnection(existing, x.webhookUrlOf(existing), null);
+    }
     await checkApiBase(input);
     const t = x.clock().toISOString();
-    const id = newId("connection");
+    const id = options.id ?? newId("connection");
     const doc: ConnectionDoc = {
       id,
       tenantId,
@@ -96,7 +108,9 @@ export function createConnectionUseCase(x: {
       }
       await store.routes.insertOne({ id: identityRoute, tenantId, connectionId: id, platform: doc.platform });
     }
-    await store.routes.insertOne({ id: routeKey.connection(id), tenantId, connectionId: id, platform: doc.platform });
+    // A caller-chosen id may meet its own route, left by a call that stopped before the insert below.
+    if (!options.id || !(await store.routes.findById(routeKey.connection(id))))
+      await store.routes.insertOne({ id: routeKey.connection(id), tenantId, connectionId: id, platform: doc.platform });
     await store.connections.insertOne(tenantId, doc);
     store.invalidate(doc);
     const run = x.autoSync ? await x.sync.startRun(doc, "full") : null;

@@ -6,6 +6,7 @@ import { createConnectionUseCase } from "./create-connection.ts";
 import { createDeadLetterPrivacy } from "./dead-letter-privacy.ts";
 import { createDeliveryLog, withDeliveryListener } from "./delivery-log.ts";
 import { createRateGovernor } from "./governor.ts";
+import { createConnectionInstalls } from "./install-connection.ts";
 import { createIntakeActivity } from "./intake-activity.ts";
 import { catalogOpenApi } from "./openapi.ts";
 import { createCatalogPrivacy } from "./privacy.ts";
@@ -86,6 +87,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     webhookUrlOf,
     autoSync: options.autoSync ?? true,
   });
+  const installs = createConnectionInstalls({ store, sync, secretBox: options.secretBox, clock: deps.clock });
   const router = Router().use(
     createRoutes({ store, writer, sync, stats, createConnection, clock: deps.clock, webhookUrlOf }),
   );
@@ -98,6 +100,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     rawRoutes: [webhookIntake],
     openapi: catalogOpenApi,
     createConnection,
+    installs,
     reconcile: () => sync.reconcile(),
     resumeStaleRuns: () => sync.resumeStale(),
     start: () => consumers.start(),

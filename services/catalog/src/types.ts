@@ -1,6 +1,7 @@
 import type { GuardedFetch, SecretBox, ServiceModule, ShopperIdentity } from "@varai/runtime";
 import type { Platform } from "@varai/schema";
 import type { CreateConnection } from "./create-connection.ts";
+import type { ConnectionInstalls } from "./install-connection.ts";
 import type { AdapterFactory } from "./registry.ts";
 import type { SyncOptions, SyncProgress } from "./sync.ts";
 import type { OrderNotification, PrivacyRequest } from "./worker.ts";
@@ -55,6 +56,8 @@ export type CatalogActivity =
 export interface CatalogService extends ServiceModule {
   /** `POST /v1/connections` as a call: validates `body`, creates the connection, starts its full sync. */
   createConnection: CreateConnection;
+  /** A platform app's connection: new credentials on reinstall, erased on uninstall (services/installs). */
+  installs: ConnectionInstalls;
   /** Runs one reconciliation pass now (the schedule calls the same). */
   reconcile(): Promise<void>;
   /** Re-enqueues sync runs whose worker died; called by start(). */

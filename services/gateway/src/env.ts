@@ -1,5 +1,6 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { type AppKeys, parseAppKeys } from "@varai/auth";
 import { parseEncryptionKeys, parseEnv, type SecretBoxOptions } from "@varai/runtime";
 import { isAppError } from "@varai/schema";
 import { z } from "zod";
@@ -43,6 +44,8 @@ export interface GatewayEnv {
   jwtKeys: JwtKeys | null;
   /** Server secret of the keyed hashes of shopper emails (never rotated). Null = generated under DATA_DIR. */
   hashKey: Buffer | null;
+  /** The platform apps' keys on the installs API (`VARAI_APP_KEYS`). Null = generated under DATA_DIR. */
+  appKeys: AppKeys | null;
   /** Where merchant notifications (a stored privacy export) are POSTed as JSON; null = logged only. */
   notifyWebhook: { url: string; token: string | null } | null;
   shopify: { apiSecret: string } | null;
@@ -128,6 +131,21 @@ const encryptionKeys = z
     }
   });
 
+/** `shopify=vak_shopify_…,bigcommerce=vak_bigcommerce_…`: the platform apps' keys (auth's app-keys.ts). */
+const appKeys = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    try {
+      return parseAppKeys(value);
+    } catch (error) {
+      // The parser's messages never echo a key.
+      ctx.addIssue({ code: "custom", message: isAppError(error) ? error.message : "invalid app keys" });
+      return z.NEVER;
+    }
+  });
+
 /** JWT signing keys `v1:<base64>,v2:<base64>`, the same rotation rule: the last entry signs, every entry verifies. */
 const jwtKeys = z
   .string()
@@ -184,6 +202,7 @@ const EnvSchema = z
     VARAI_ENCRYPTION_KEYS: encryptionKeys,
     VARAI_JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     VARAI_JWT_KEYS: jwtKeys,
+    VARAI_APP_KEYS: appKeys,
     VARAI_HASH_KEY: z
       .string()
       .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, "expected base64")
@@ -265,6 +284,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
     encryptionKeys: raw.VARAI_ENCRYPTION_KEYS ?? null,
     jwtKeys,
     hashKey: raw.VARAI_HASH_KEY ? Buffer.from(raw.VARAI_HASH_KEY, "base64") : null,
+    appKeys: raw.VARAI_APP_KEYS ?? null,
     notifyWebhook: raw.VARAI_NOTIFY_WEBHOOK_URL
       ? { url: raw.VARAI_NOTIFY_WEBHOOK_URL, token: raw.VARAI_NOTIFY_WEBHOOK_TOKEN ?? null }
       : null,

@@ -245,6 +245,8 @@ export function buildOpenApiDocument(
         storefrontKey: { type: "apiKey", in: "header", name: "X-VARAi-Key" },
         // Browser apps refresh with this HttpOnly cookie instead of a body token (auth's refresh-cookie.ts).
         refreshCookie: { type: "apiKey", in: "cookie", name: "varai_refresh" },
+        // VARAi's own platform apps on the installs API only (services/installs).
+        appKey: { type: "apiKey", in: "header", name: "X-VARAi-App-Key" },
       },
     },
     "x-varai-planned": planned,

@@ -1,8 +1,15 @@
 import { hkdfSync } from "node:crypto";
 import { createAnalyticsService } from "@varai/analytics";
-import { type AuthService, createAuthService, loadOrCreateHashKey, loadOrCreateLocalKeys } from "@varai/auth";
-import { createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
+import {
+  type AuthService,
+  createAuthService,
+  loadOrCreateAppKeys,
+  loadOrCreateHashKey,
+  loadOrCreateLocalKeys,
+} from "@varai/auth";
+import { type CatalogService, createCatalogService, type OrderNotification, type PrivacyRequest } from "@varai/catalog";
 import { createDemoModule, createSimulatedStores, type DemoModule, demoProductUrl } from "@varai/demo";
+import { createInstallsService, type InstallsDeps, type InstallsService } from "@varai/installs";
 import { createMlService } from "@varai/ml";
 import { createRecommendationsService } from "@varai/recommendations";
 import {
@@ -44,6 +51,8 @@ export interface Composition {
   live: LiveModule;
   /** The demo store; main seeds it at start-up when DEMO is on (its pages are always served). */
   demo: DemoModule;
+  /** Platform app installs; the apps the gateway mounts get their port from `installs.forApp`. */
+  installs: InstallsService;
 }
 
 /**
@@ -112,6 +121,12 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     onActivity: ({ kind, tenantId, ...data }) => publish(tenantId, kind === "sync" ? "sync" : "webhooks", data),
   });
 
+  const installs = createInstallsService(deps, {
+    use: installsUseCases(auth, catalog),
+    appKeys: env.appKeys ?? (await loadOrCreateAppKeys({ dir: `${env.dataDir}/keys` })),
+    secretBox,
+  });
+
   const recommendations = createRecommendationsService(deps, {
     shoppers,
     onTraining: (tenantId, update) => publish(tenantId, "training", { ...update }),
@@ -126,6 +141,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
       ml,
       analytics,
       catalog,
+      installs,
       recommendations,
       createWidgetsModule(deps, { productUrl: demoProductUrl }),
       demo,
@@ -136,6 +152,26 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     auth,
     live,
     demo,
+    installs,
+  };
+}
+
+/** What installs calls in auth and catalog: provisioning is theirs, installs only sequences it. */
+function installsUseCases(auth: AuthService, catalog: CatalogService): InstallsDeps {
+  return {
+    tenants: { provision: (input) => auth.provisionTenant(input), get: (id) => auth.getTenant(id) },
+    keys: {
+      createPublishable: (input) => auth.createApiKey({ ...input, kind: "publishable" }),
+      revoke: (tenantId, keyId) => auth.revokeApiKey(tenantId, keyId),
+    },
+    connections: {
+      create: (tenantId, body, options) => catalog.createConnection(tenantId, body, options),
+      get: (tenantId, id) => catalog.installs.get(tenantId, id),
+      reinstall: (tenantId, id, input) => catalog.installs.reinstall(tenantId, id, input),
+      uninstall: (tenantId, id) => catalog.installs.uninstall(tenantId, id),
+    },
+    users: { openSession: (u) => auth.openPlatformUserSession(u), remove: (u) => auth.removePlatformUser(u) },
+    audit: auth.audit,
   };
 }
 
