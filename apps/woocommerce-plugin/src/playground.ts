@@ -150,10 +150,12 @@ async function readIds(url: string): Promise<Playground["ids"] | null> {
     async (r) => ({ status: r.status, text: await r.text() }),
     () => null,
   );
-  if (!answer || answer.status !== 200) return null;
+  if (answer?.status !== 200) return null;
   try {
     return (JSON.parse(answer.text) as { ids: Playground["ids"] | null }).ids;
   } catch {
-    throw new Error(`The test harness did not answer JSON (a PHP notice under WP_DEBUG?):\n${answer.text.slice(0, 4000)}`);
+    throw new Error(
+      `The test harness did not answer JSON (a PHP notice under WP_DEBUG?):\n${answer.text.slice(0, 4000)}`,
+    );
   }
 }

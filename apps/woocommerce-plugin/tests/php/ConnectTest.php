@@ -156,7 +156,7 @@ final class ConnectTest extends TestCase
         $this->assertSame([['wp_woocommerce_api_keys', ['key_id' => 7], ['%d']]], $GLOBALS['wpdb']->deleted);
         $this->assertSame('DELETE', \WpStub::$remote[0]['args']['method']);
         $this->assertSame('https://api.varai.test/woocommerce/site', \WpStub::$remote[0]['url']);
-        $this->assertSame('Bearer wst_secret', \WpStub::$remote[0]['args']['headers']['Authorization']);
+        $this->assertSame('wst_secret', \WpStub::$remote[0]['args']['headers']['X-VARAi-Site-Token']);
         $this->assertFalse(Options::isConnected());
         $this->assertSame('', Options::publishableKey());
     }

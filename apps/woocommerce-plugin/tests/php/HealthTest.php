@@ -67,7 +67,7 @@ final class HealthTest extends TestCase
         $this->assertStringContainsString('<td>2026-12-03T12:30:00Z</td>', $html);
         $this->assertStringContainsString('<td>disabled, 6 failed deliveries</td>', $html);
         $this->assertStringContainsString('<td>missing, 0 failed deliveries</td>', $html);
-        $this->assertSame('Bearer wst_secret', \WpStub::$remote[0]['args']['headers']['Authorization']);
+        $this->assertSame('wst_secret', \WpStub::$remote[0]['args']['headers']['X-VARAi-Site-Token']);
     }
 
     public function testTheStatusSectionSaysWhenVaraiCannotBeReached(): void

@@ -74,7 +74,8 @@ final class Health
                 ? (string) $connection['connection_id']
                 : (Options::publishableKey() !== '' ? __('Publishable key entered by hand', 'varai-try-on') : __('Not connected', 'varai-try-on'))],
             [__('Connected since', 'varai-try-on'), (string) ($connection['connected_at'] ?? '–')],
-            [__('Last catalog sync', 'varai-try-on'), $this->lastSync($connection)],
+            [__('Status at VARAi', 'varai-try-on'), $this->remote($connection, 'status')],
+            [__('Last catalog sync', 'varai-try-on'), $this->remote($connection, 'lastSyncAt')],
         ];
         foreach ((new Webhooks())->health($connection['webhook_ids'] ?? []) as $hook) {
             $rows[] = [
@@ -97,8 +98,8 @@ final class Health
         echo '</tbody></table>';
     }
 
-    /** Asked from VARAi at most every five minutes; "unknown" when VARAi cannot be reached. */
-    private function lastSync(array $connection): string
+    /** One field of the site as VARAi sees it, asked at most every five minutes; "unknown" when unreachable. */
+    private function remote(array $connection, string $field): string
     {
         if (empty($connection['site_token'])) {
             return '–';
@@ -113,6 +114,6 @@ final class Health
             /* translators: %s: error code */
             return sprintf(__('unknown (%s)', 'varai-try-on'), (string) $site['error']);
         }
-        return is_string($site['lastSyncAt'] ?? null) ? $site['lastSyncAt'] : __('not yet', 'varai-try-on');
+        return is_string($site[$field] ?? null) ? $site[$field] : '–';
     }
 }

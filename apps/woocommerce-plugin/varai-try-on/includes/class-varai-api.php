@@ -7,7 +7,7 @@ defined('ABSPATH') || exit;
 /**
  * The plugin's calls to VARAi (the `/woocommerce/*` routes of the VARAi installs service). JSON
  * both ways; a non-2xx answer becomes a WP_Error carrying the problem's `code` and `detail`.
- * Tokens travel in the body or the Authorization header, never in a URL.
+ * Tokens travel in the body or the X-VARAi-Site-Token header, never in a URL.
  */
 final class VaraiApi
 {
@@ -75,14 +75,15 @@ final class VaraiApi
     }
 
     /** @return array<string, mixed>|\WP_Error */
-    private function call(string $method, string $path, ?array $body, string $bearer = '')
+    private function call(string $method, string $path, ?array $body, string $siteToken = '')
     {
         $headers = ['Accept' => 'application/json'];
         if ($body !== null) {
             $headers['Content-Type'] = 'application/json';
         }
-        if ($bearer !== '') {
-            $headers['Authorization'] = 'Bearer ' . $bearer;
+        if ($siteToken !== '') {
+            // Its own header: VARAi reads Authorization as a user's access token.
+            $headers['X-VARAi-Site-Token'] = $siteToken;
         }
         $response = wp_remote_request($this->base . $path, [
             'method' => $method,
