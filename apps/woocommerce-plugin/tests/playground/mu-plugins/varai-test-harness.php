@@ -3,13 +3,16 @@
 /**
  * Plugin Name: VARAi Playground test harness (test only)
  * Description: Lets the loopback VARAi receive the key hand-over (wp_safe_remote_post refuses private
- *              hosts otherwise) and exposes read-only probes of what the test checks.
+ *              hosts and other ports than 80, 443 and 8080 otherwise) and exposes read-only probes of
+ *              what the test checks.
  */
 
 defined('ABSPATH') || exit;
 
 add_filter('http_request_host_is_external', '__return_true');
 add_filter('http_request_reject_unsafe_urls', '__return_false');
+// wp_safe_remote_post allows ports 80, 443 and 8080 only; the local VARAi listens on a free port.
+add_filter('http_allowed_safe_ports', static fn(array $ports): array => range(1, 65535));
 
 add_action('rest_api_init', static function (): void {
     register_rest_route('varai-test/v1', '/state', [

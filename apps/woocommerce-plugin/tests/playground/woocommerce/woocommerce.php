@@ -37,9 +37,10 @@ add_action('plugins_loaded', static function (): void {
     do_action('woocommerce_loaded');
 }, 5);
 
+// WooCommerce adds its menu at priority 9, before extensions add their submenus at 10.
 add_action('admin_menu', static function (): void {
-    add_menu_page('WooCommerce', 'WooCommerce', 'manage_woocommerce', 'woocommerce', '__return_null');
-});
+    add_menu_page('WooCommerce', 'WooCommerce', 'manage_woocommerce', 'woocommerce', '__return_null', 'dashicons-cart', '55.5');
+}, 9);
 
 // Real WooCommerce gives administrators this capability on install.
 add_filter('user_has_cap', static function (array $caps): array {

@@ -51,7 +51,7 @@ namespace WcStub {
     add_action('rest_api_init', static function (): void {
         register_rest_route('wc/v3', '/products', [
             'methods' => 'GET',
-            'permission_callback' => __NAMESPACE__ . '\\has_issued_key',
+            'permission_callback' => static fn() => current_user_can('manage_woocommerce'),
             'callback' => static function (\WP_REST_Request $request) {
                 $perPage = max(1, min(100, (int) ($request['per_page'] ?: 10)));
                 $query = new \WP_Query(['post_type' => 'product', 'posts_per_page' => $perPage, 'paged' => max(1, (int) $request['page'])]);
@@ -76,11 +76,17 @@ namespace WcStub {
         ];
     }
 
-    /** Basic auth or the OAuth 1.0a consumer key (its signature is not checked by this stub). */
-    function has_issued_key(\WP_REST_Request $request): bool
-    {
-        $key = $_SERVER['PHP_AUTH_USER'] ?? $request['oauth_consumer_key'] ?? $request['consumer_key'] ?? '';
-        $keys = get_option('wcstub_api_keys', []);
-        return is_string($key) && $key !== '' && isset($keys[$key]);
-    }
+}
+
+namespace WcStub {
+    defined('ABSPATH') || exit;
+
+    // As WC_REST_Authentication: a request carrying an issued key acts as the key's user (the admin here).
+    add_filter('determine_current_user', static function ($userId) {
+        if ($userId || !str_contains((string) ($_SERVER['REQUEST_URI'] ?? ''), 'wc/v3')) {
+            return $userId;
+        }
+        $key = $_SERVER['PHP_AUTH_USER'] ?? $_GET['oauth_consumer_key'] ?? $_GET['consumer_key'] ?? '';
+        return is_string($key) && isset(get_option('wcstub_api_keys', [])[$key]) ? 1 : $userId;
+    }, 20);
 }
