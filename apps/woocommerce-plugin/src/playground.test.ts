@@ -1,7 +1,8 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { newAppKey } from "@varai/auth";
 import { freePort, startTestGateway, stopTestGateway, type TestGateway } from "@varai/gateway/testing";
+import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { PACKAGE_DIR } from "./build-zip.ts";
 import { type Playground, startPlayground } from "./playground.ts";
@@ -19,6 +20,7 @@ let gateway: TestGateway;
 let pg: Playground;
 let wp: ReturnType<typeof createWpClient>;
 const SHOTS = path.resolve(PACKAGE_DIR, "../../test-artifacts/screenshots");
+const CHROMIUM = "/usr/bin/chromium";
 
 beforeAll(async () => {
   const port = await freePort();
@@ -74,7 +76,10 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
     };
     const forged = await wp.post("/wp-admin/options.php", { ...form, _wpnonce: "0123456789" });
     expect(forged.status).toBe(403);
-    const saved = await wp.post("/wp-admin/options.php", { ...form, _wpnonce: formNonce(settings.text, "options.php") });
+    const saved = await wp.post("/wp-admin/options.php", {
+      ...form,
+      _wpnonce: formNonce(settings.text, "options.php"),
+    });
     expect(saved.status).toBe(302);
     expect((await state()).settings).toEqual({ api_base: gateway.base, publishable_key: "", auto_button: false });
   });
@@ -93,9 +98,7 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
     expect(authorize.searchParams.get("user_id")).toMatch(/^wcs_/);
 
     const granted = await wp.get(start.location ?? "");
-    expect(granted.status, `${granted.text.slice(0, 2000)}\n${JSON.stringify((await state()).lastCallback)}`).toBe(
-      302,
-    );
+    expect(granted.status, `${granted.text.slice(0, 2000)}\n${JSON.stringify((await state()).lastCallback)}`).toBe(302);
     const back = await wp.get(granted.location ?? "");
     expect(back.status, back.text.slice(0, 2000)).toBe(302);
     expect(back.location).toContain("varai_notice=connected");
@@ -104,7 +107,9 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
     expect(s.connected).toBe(true);
     expect(s.settings.publishable_key).toMatch(/^pk_/);
     expect(s.keys).toBe(1);
-    const ours = s.webhooks.filter((h: { delivery_url: string }) => h.delivery_url.startsWith(`${gateway.base}/webhooks/woocommerce/con`));
+    const ours = s.webhooks.filter((h: { delivery_url: string }) =>
+      h.delivery_url.startsWith(`${gateway.base}/webhooks/woocommerce/con`),
+    );
     expect(ours.map((h: { topic: string }) => h.topic).sort()).toEqual([
       "order.created",
       "product.created",
@@ -143,7 +148,7 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
 
     const block = await wp.page(`/?p=${pg.ids.block}&post_type=product`);
     expect(scriptTags(block.text)[0]).toContain(`data-key="${key}"`);
-    expect(block.text).toMatch(/<div class="wp-block-varai-try-on varai-try-on-button"><varai-try-on sku="RT-200"/);
+    expect(block.text).toMatch(/<div [^>]*class="[^"]*\bwp-block-varai-try-on\b[^"]*"[^>]*><varai-try-on sku="RT-200"/);
 
     const plain = await wp.page(`/?page_id=${pg.ids.plain}`);
     expect(plain.status).toBe(200);
@@ -152,8 +157,33 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
     expect(plain.text).not.toContain("session.js");
   });
 
+  it.skipIf(!existsSync(CHROMIUM))(
+    "in Chromium: the admin page looks like WP admin, and the product page's try-on button opens the widget",
+    async () => {
+      mkdirSync(SHOTS, { recursive: true });
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
+      try {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+        await context.addCookies(wp.cookies().map((c) => ({ ...c, url: pg.url })));
+        const page = await context.newPage();
+        await page.goto(`${pg.url}/wp-admin/admin.php?page=varai-try-on`, { timeout: 120_000 });
+        await expect.poll(() => page.locator("#wpbody h1").textContent()).toBe("VARAi Try-On");
+        await page.screenshot({ path: path.join(SHOTS, "woocommerce-plugin-settings.png"), fullPage: true });
+
+        await page.goto(`${pg.url}/?p=${pg.ids.block}&post_type=product`, { timeout: 120_000 });
+        const tryOn = page.locator("varai-try-on");
+        const open = tryOn.locator("button.open:not([disabled])");
+        await open.waitFor({ timeout: 60_000 });
+        await open.click();
+        await tryOn.locator("dialog[open]").waitFor({ timeout: 20_000 });
+        await page.screenshot({ path: path.join(SHOTS, "woocommerce-plugin-product-try-on.png") });
+      } finally {
+        await browser.close();
+      }
+    },
+  );
+
   it("left no PHP notice, warning or deprecation from the plugin under WP_DEBUG", () => {
-    mkdirSync(SHOTS, { recursive: true });
     const ours = pg
       .debugLog()
       .split("\n")

@@ -27,6 +27,8 @@ add_action('rest_api_init', static function (): void {
             'connected' => !empty(get_option('varai_try_on_connection', [])['connection_id']),
             'active' => get_option('active_plugins', []),
             'ids' => get_option('varai_test_ids', null),
+            'blockRegistered' => WP_Block_Type_Registry::get_instance()->is_registered('varai/try-on'),
+            'blockContent' => ($ids = get_option('varai_test_ids', null)) ? get_post_field('post_content', $ids['block']) : null,
         ],
     ]);
 });
