@@ -46,7 +46,7 @@ afterAll(async () => {
 const state = async () => JSON.parse((await wp.get("/?rest_route=/varai-test/v1/state")).text);
 const scriptTags = (html: string) => html.match(/<script[^>]*widget\/varai\.js[^>]*>/g) ?? [];
 
-describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)", { timeout: 180_000 }, () => {
+describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)", { timeout: 600_000 }, () => {
   it("was installed from the zip, activated after WooCommerce, and declared HPOS and blocks compatibility", async () => {
     const s = await state();
     expect(s.active).toContain("varai-try-on/varai-try-on.php");
@@ -107,6 +107,7 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
     expect(s.connected).toBe(true);
     expect(s.settings.publishable_key).toMatch(/^pk_/);
     expect(s.keys).toBe(1);
+    // One per topic: the plugin's, with any VARAi's catalog registered meanwhile removed.
     const ours = s.webhooks.filter((h: { delivery_url: string }) =>
       h.delivery_url.startsWith(`${gateway.base}/webhooks/woocommerce/con`),
     );
@@ -166,11 +167,19 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         await context.addCookies(wp.cookies().map((c) => ({ ...c, url: pg.url })));
         const page = await context.newPage();
-        await page.goto(`${pg.url}/wp-admin/admin.php?page=varai-try-on`, { timeout: 120_000 });
+        // One PHP worker serves every asset of the page in turn: slow, so generous timeouts.
+        await page.goto(`${pg.url}/wp-admin/admin.php?page=varai-try-on`, {
+          timeout: 240_000,
+          waitUntil: "domcontentloaded",
+        });
+        await page.waitForLoadState("load", { timeout: 240_000 });
         await expect.poll(() => page.locator("#wpbody h1").textContent()).toBe("VARAi Try-On");
         await page.screenshot({ path: path.join(SHOTS, "woocommerce-plugin-settings.png"), fullPage: true });
 
-        await page.goto(`${pg.url}/?p=${pg.ids.block}&post_type=product`, { timeout: 120_000 });
+        await page.goto(`${pg.url}/?p=${pg.ids.block}&post_type=product`, {
+          timeout: 240_000,
+          waitUntil: "domcontentloaded",
+        });
         const tryOn = page.locator("varai-try-on");
         const open = tryOn.locator("button.open:not([disabled])");
         await open.waitFor({ timeout: 60_000 });

@@ -22,9 +22,30 @@ final class WebhooksTest extends TestCase
         $ids = (new Webhooks())->provision(self::URL, 'secret123');
         $this->assertSame([50, 5, 50, 50], $ids);
         $calls = array_map(static fn($r) => $r->get_method() . ' ' . $r->get_route(), \WpStub::$rest);
-        $this->assertSame(['GET /wc/v3/webhooks', 'POST /wc/v3/webhooks', 'PUT /wc/v3/webhooks/5', 'POST /wc/v3/webhooks', 'POST /wc/v3/webhooks'], $calls);
+        $this->assertSame(
+            ['GET /wc/v3/webhooks', 'POST /wc/v3/webhooks', 'PUT /wc/v3/webhooks/5', 'POST /wc/v3/webhooks', 'POST /wc/v3/webhooks', 'GET /wc/v3/webhooks'],
+            $calls
+        );
         $this->assertSame(['status' => 'active', 'secret' => 'secret123'], \WpStub::$rest[2]->get_params());
         $this->assertSame(100, \WpStub::$rest[0]->get_param('per_page'));
+    }
+
+    public function testAHookVaraiCreatedMeanwhileForTheSameUrlIsDeleted(): void
+    {
+        $lists = 0;
+        \WpStub::$restHandler = static function (\WP_REST_Request $r) use (&$lists) {
+            if ($r->get_method() === 'GET') {
+                // The second listing sees one VARAi's catalog added while this provisioned.
+                return new \WP_REST_Response(++$lists === 1 ? [] : [
+                    ['id' => 60, 'topic' => 'product.created', 'delivery_url' => self::URL],
+                    ['id' => 99, 'topic' => 'product.created', 'delivery_url' => self::URL],
+                ], 200);
+            }
+            return new \WP_REST_Response(['id' => 60], $r->get_method() === 'DELETE' ? 200 : 201);
+        };
+        $this->assertSame([60, 60, 60, 60], (new Webhooks())->provision(self::URL, 'secret123'));
+        $last = end(\WpStub::$rest);
+        $this->assertSame('DELETE /wc/v3/webhooks/99', $last->get_method() . ' ' . $last->get_route());
     }
 
     public function testARefusalFromWoocommerceIsAnError(): void

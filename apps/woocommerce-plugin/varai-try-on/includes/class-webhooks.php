@@ -46,7 +46,25 @@ final class Webhooks
             }
             $ids[] = (int) $response['id'];
         }
-        return $ids;
+        return $this->dropDuplicates($deliveryUrl, $ids);
+    }
+
+    /**
+     * VARAi's catalog also registers these hooks with the REST key it was handed, at the same time
+     * as this runs: two creators can each add one for a topic. Keep ours, delete the others.
+     *
+     * @param list<int> $keep
+     * @return list<int>|\WP_Error
+     */
+    private function dropDuplicates(string $deliveryUrl, array $keep)
+    {
+        $all = $this->ours($deliveryUrl);
+        if (is_wp_error($all)) {
+            return $all;
+        }
+        $extra = array_filter($all, static fn(array $hook): bool => !in_array((int) $hook['id'], $keep, true));
+        $deleted = $this->deleteAll(array_map(static fn(array $hook): int => (int) $hook['id'], $extra));
+        return is_wp_error($deleted) ? $deleted : $keep;
     }
 
     /** @return list<array<string, mixed>>|\WP_Error the hooks whose delivery URL is ours */
