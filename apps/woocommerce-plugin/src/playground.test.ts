@@ -31,12 +31,12 @@ beforeAll(async () => {
       VARAI_APP_KEYS: `woocommerce=${WOO_APP_KEY}`,
       VARAI_ALLOW_PRIVATE_UPSTREAMS: "true",
     }),
-    freePort().then((p) => startPlayground({ port: p })),
+    freePort().then((p) => startPlayground({ port: p, timeoutMs: 540_000 })),
   ]);
   console.info(`Playground booted in ${pg.bootMs} ms`);
   wp = createWpClient(pg.url);
   await wp.login();
-}, 400_000);
+}, 600_000);
 
 afterAll(async () => {
   await pg?.stop();
