@@ -2,7 +2,7 @@
 # One set-up for a fresh Debian machine with only an older Node and npm.
 #   bash scripts/setup.sh run  [command...]   what the server needs (Node 24, pnpm, node_modules)
 #   bash scripts/setup.sh test [command...]   also what the tests need (redis-server, chromium,
-#                                             php-cli, ffmpeg, test photos)
+#                                             php-cli, phpunit, phpcs, ffmpeg, test photos)
 # then runs the command, if one is given, on Node 24 (scripts/node24.sh): `npm run demo` is
 # started by the machine's Node, and this is where everything after it moves to Node 24.
 # Idempotent: installs only what is missing.
@@ -27,7 +27,7 @@ if [ "$mode" = test ]; then
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v chromium >/dev/null || missing+=(chromium)
   command -v php >/dev/null || missing+=(php-cli)
-  # The Magento module's tests (apps/magento-module): PHPUnit, PHP_CodeSniffer, DOM/XPath, mbstring, PDO SQLite.
+  # The PHP apps' tests (apps/magento-module, apps/woocommerce-plugin): PHPUnit, PHP_CodeSniffer, DOM/XPath, mbstring, PDO SQLite.
   command -v phpunit >/dev/null || missing+=(phpunit)
   command -v phpcs >/dev/null || missing+=(php-codesniffer)
   php -m 2>/dev/null | grep -qx dom || missing+=(php-xml)
@@ -48,21 +48,23 @@ source scripts/node24.sh
 # CI and a clean clone must get exactly the locked versions.
 pnpm install --frozen-lockfile --reporter=append-only 2>&1 | grep -vE '^(Progress|Downloading)' | tail -5
 
-# Commerce Studio is served by the gateway from its build (apps/commerce-studio/dist): built here,
-# and rebuilt only when one of its sources is newer than the build (about 5 s).
-studio=apps/commerce-studio
-if [ ! -f "$studio/dist/index.html" ] || [ -n "$(find "$studio/src" "$studio/index.html" "$studio/vite.config.ts" \
-  apps/admin-kit/src core/clients/src core/schema/src widgets/kit/src -newer "$studio/dist/index.html" -print -quit)" ]; then
-  echo "setup: building Commerce Studio"
-  pnpm --filter @varai/commerce-studio exec vite build --logLevel error
-fi
-
-# The BigCommerce app's admin UI, the same way (apps/bigcommerce-app/dist, served at /bigcommerce/app).
-bcapp=apps/bigcommerce-app
-if [ ! -f "$bcapp/dist/index.html" ] || [ -n "$(find "$bcapp/web" "$bcapp/vite.config.ts" \
-  apps/admin-kit/src core/clients/src core/schema/src widgets/kit/src -newer "$bcapp/dist/index.html" -print -quit)" ]; then
-  echo "setup: building the BigCommerce app"
-  pnpm --filter @varai/bigcommerce-app exec vite build --logLevel error
-fi
+# The browser apps the gateway serves from their builds: Commerce Studio (apps/commerce-studio/dist,
+# at /studio), the BigCommerce app's admin (apps/bigcommerce-app/dist, at /bigcommerce/app) and
+# the Shopify app's embedded admin (apps/shopify-app/ui/dist, at /shopify/app). Each is built here,
+# and rebuilt only when one of its sources is newer than its build (a few seconds each).
+build_ui() { # <name> <package> <dir> <dist> <vite config> <own sources...>
+  local name=$1 pkg=$2 dir=$3 dist=$4 config=$5
+  shift 5
+  if [ ! -f "$dir/$dist/index.html" ] || [ -n "$(find "$@" "$dir/$config" apps/admin-kit/src core/clients/src \
+    core/schema/src widgets/kit/src -newer "$dir/$dist/index.html" -print -quit)" ]; then
+    echo "setup: building $name"
+    pnpm --filter "$pkg" exec vite build --config "$config" --logLevel error
+  fi
+}
+build_ui "Commerce Studio" @varai/commerce-studio apps/commerce-studio dist vite.config.ts \
+  apps/commerce-studio/src apps/commerce-studio/index.html
+build_ui "the BigCommerce app" @varai/bigcommerce-app apps/bigcommerce-app dist vite.config.ts apps/bigcommerce-app/web
+build_ui "the Shopify app's admin" @varai/shopify-app apps/shopify-app ui/dist ui/vite.config.ts \
+  apps/shopify-app/ui/src apps/shopify-app/ui/index.html
 
 if [ $# -gt 0 ]; then exec "$@"; fi

@@ -128,6 +128,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
     use: installsUseCases(auth, catalog),
     appKeys: env.appKeys ?? (await loadOrCreateAppKeys({ dir: `${env.dataDir}/keys` })),
     secretBox,
+    publicBaseUrl: env.publicBaseUrl ?? `http://localhost:${env.port}`,
   });
 
   // The BigCommerce app's callbacks and admin UI; provisioning through its installs port.

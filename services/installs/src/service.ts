@@ -11,6 +11,8 @@ import type { InstallsDeps } from "./ports.ts";
 import { createInstallsRouter } from "./routes.ts";
 import { openSession, removeUser } from "./sessions.ts";
 import { getInstall, uninstall } from "./uninstall.ts";
+import { type ConnectStateDoc, WOO_CONNECT_COLLECTIONS, type WooSiteDoc } from "./woocommerce-connect.ts";
+import { createWooConnectRouter, wooConnectOpenApi } from "./woocommerce-routes.ts";
 
 export interface InstallsServiceOptions {
   /** Auth's and catalog's use cases (the gateway wires them). */
@@ -19,6 +21,8 @@ export interface InstallsServiceOptions {
   appKeys: AppKeys;
   /** Seals the publishable keys kept on installs. */
   secretBox: SecretBox;
+  /** Where platforms reach VARAi: the WooCommerce connect flow's callback and webhook URLs. */
+  publicBaseUrl?: string;
 }
 
 export interface InstallsService extends ServiceModule {
@@ -37,10 +41,29 @@ export function createInstallsService(deps: RuntimeDeps, options: InstallsServic
   };
   deps.privacy.register(installsPrivacy(c));
   const port = portFor(c);
+  const router = createInstallsRouter(c, options.appKeys, port);
+  const woo = {
+    port: port("woocommerce"),
+    states: deps.store.globalCollection<ConnectStateDoc>(WOO_CONNECT_COLLECTIONS.states),
+    sites: deps.store.globalCollection<WooSiteDoc>(WOO_CONNECT_COLLECTIONS.sites),
+    secretBox: options.secretBox,
+    clock: deps.clock,
+    publicBaseUrl: options.publicBaseUrl ?? "http://localhost:8080",
+  };
+  deps.privacy.register({
+    name: "installs.woocommerce-sites",
+    export: async (subject) =>
+      subject.kind === "tenant"
+        ? (await woo.sites.find({ tenantId: subject.tenantId }, { limit: 100 })).map(({ id: _hash, ...site }) => site)
+        : [],
+    erase: async (subject) => (subject.kind === "tenant" ? woo.sites.deleteMany({ tenantId: subject.tenantId }) : 0),
+  });
+  // The WooCommerce plugin's connect flow (no app key: bound to its one-time state and tokens).
+  router.use(createWooConnectRouter(woo));
   return {
     name: "installs",
-    router: createInstallsRouter(c, options.appKeys, port),
-    openapi: installsOpenApi,
+    router,
+    openapi: { paths: { ...installsOpenApi.paths, ...wooConnectOpenApi.paths } },
     forApp: (app) => port(app),
     async ready() {
       await deps.store.ping();
