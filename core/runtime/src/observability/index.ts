@@ -1,0 +1,3 @@
+export { httpMetrics, recordRawRoute } from "./http-metrics.ts";
+export { metrics, metricsRegistry, renderMetrics, timeModel } from "./metrics.ts";
+export { instrumentQueue } from "./queue-metrics.ts";
