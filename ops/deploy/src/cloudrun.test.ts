@@ -63,6 +63,7 @@ describe("Cloud Run: ml-datadriven-recos", () => {
         expect(env.VARAI_REGION?.value).toBe(area);
         expect(env.MONGODB_URL?.valueFrom?.secretKeyRef.name).toBe(`varai-mongodb-url-${area}`);
         expect(env.REDIS_URL?.valueFrom?.secretKeyRef.name).toBe(`varai-redis-url-${area}`);
+        expect(env.VARAI_INTERNAL_KEY?.valueFrom?.secretKeyRef.name).toBe("varai-internal-key");
         expect(
           container.image.startsWith(region.startsWith("us") ? "us-docker.pkg.dev/" : "europe-docker.pkg.dev/"),
         ).toBe(true);
