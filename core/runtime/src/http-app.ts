@@ -4,6 +4,7 @@ import express, { type Express, type RequestHandler } from "express";
 import type { ServiceModule } from "./deps.ts";
 import { createErrorHandler, notFoundHandler } from "./http.ts";
 import { httpMetrics, recordRawRoute } from "./observability/http-metrics.ts";
+import { traceRawRoute, traceRequests } from "./observability/http-tracing.ts";
 import { renderMetrics } from "./observability/metrics.ts";
 import type { Logger } from "./ports/logger.ts";
 
@@ -47,6 +48,7 @@ export function createHttpApp(options: HttpAppOptions): Express {
     }
   });
   app.use(httpMetrics);
+  app.use(traceRequests);
 
   app.use((req, res, next) => {
     const requestId = requestIdFor(req.headers["x-request-id"]);
@@ -88,6 +90,6 @@ export function withRawRoutes(app: Express, modules: readonly ServiceModule[]): 
     const requestId = requestIdFor(req.headers["x-request-id"]);
     res.setHeader("X-Request-Id", requestId);
     recordRawRoute(req, res, route.prefix);
-    route.handle(req, res, requestId);
+    traceRawRoute(req, res, route.prefix, () => route.handle(req, res, requestId));
   };
 }

@@ -74,6 +74,8 @@ export interface GatewayEnv {
   recsUrls: { us: string | null; eu: string | null } | null;
   /** VARAI_INTERNAL_KEY: signs the principal on calls to service processes. Required with RECS_URL_*. */
   internalKey: Buffer | null;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: traces go to `<url>/v1/traces` (OTLP/HTTP); null = tracing off. */
+  otlpEndpoint: string | null;
 }
 
 const optionalString = z.string().optional();
@@ -213,6 +215,7 @@ const EnvSchema = z
       .optional(),
     RECS_URL_US: urlWithSchemes(["http:", "https:"], "https://ml-datadriven-recos-us-central1.a.run.app"),
     RECS_URL_EU: urlWithSchemes(["http:", "https:"], "https://ml-datadriven-recos-europe-west1.a.run.app"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: urlWithSchemes(["http:", "https:"], "http://otel-collector:4318"),
     VARAI_INTERNAL_KEY: z
       .string()
       .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, "expected base64")
@@ -305,6 +308,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
         ? { us: raw.RECS_URL_US?.replace(/\/+$/, "") ?? null, eu: raw.RECS_URL_EU?.replace(/\/+$/, "") ?? null }
         : null,
     internalKey: raw.VARAI_INTERNAL_KEY ? Buffer.from(raw.VARAI_INTERNAL_KEY, "base64") : null,
+    otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   };
 }
 

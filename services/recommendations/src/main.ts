@@ -6,6 +6,7 @@ import {
   installProcessGuard,
   openPorts,
   type RuntimeDeps,
+  startTracing,
 } from "@varai/runtime";
 import { isAppError } from "@varai/schema";
 import { createRecsProcess } from "./standalone.ts";
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   }
   const logger = deps.logger.child({ deployable: "ml-datadriven-recos", region: env.region });
   installProcessGuard({ logger });
+  const tracing = startTracing({ serviceName: `ml-datadriven-recos-${env.region}`, otlpEndpoint: env.otlpEndpoint });
   const shoppers = env.hashKey
     ? createShopperIdentity({ hashKey: env.hashKey, store: deps.store, clock: deps.clock })
     : undefined;
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await recs.service.stop?.();
     await closePorts(deps);
+    // Flushes the spans still batched for the collector.
+    await tracing?.shutdown();
     clearTimeout(timer);
     process.exit(0);
   };

@@ -17,6 +17,8 @@ export interface RecsProcessEnv extends PortsEnv {
   /** The shopper identity's hash key (VARAI_HASH_KEY), the gateway's own: shopper ids hash the same here. */
   hashKey: Buffer | null;
   shutdownTimeoutMs: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: traces to `<url>/v1/traces`; null = tracing off. */
+  otlpEndpoint: string | null;
 }
 
 const base64Key = (minBytes: number) =>
@@ -50,6 +52,7 @@ const Schema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(["http:", "https:"]),
 });
 
 /** Parses the process environment; every problem at once (runtime parseEnv). */
@@ -67,5 +70,6 @@ export function parseRecsProcessEnv(source: Record<string, string | undefined>):
     redisKeyPrefix: raw.REDIS_KEY_PREFIX ?? "varai",
     logLevel: raw.LOG_LEVEL ?? "info",
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
+    otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   };
 }

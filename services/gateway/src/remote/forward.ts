@@ -1,8 +1,17 @@
-import { type InternalIdentity, type Logger, signInternalCall } from "@varai/runtime";
+import {
+  endSpan,
+  type InternalIdentity,
+  injectContext,
+  type Logger,
+  SpanKind,
+  signInternalCall,
+  tracer,
+  tracingEnabled,
+} from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import type { Request, Response } from "express";
 
-/** Trace context headers (W3C) passed on to the service process as they came. */
+/** Trace context headers (W3C): with tracing off, passed on to the service process as they came. */
 const TRACE_HEADERS = ["traceparent", "tracestate"] as const;
 
 export interface ServiceTarget {
@@ -38,21 +47,34 @@ export async function callService(
     "x-request-id": requestId,
     ...signInternalCall(options.internalKey, { ...call, requestId }),
   };
-  for (const name of TRACE_HEADERS) {
-    const value = req.headers[name];
-    if (typeof value === "string") headers[name] = value;
-  }
+  // A CLIENT span for the call, its context in the headers: the service continues this trace.
+  const span = tracingEnabled()
+    ? tracer().startSpan(`${call.method} ${target.label}`, {
+        kind: SpanKind.CLIENT,
+        attributes: { "url.full": `${target.baseUrl}${call.path}` },
+      })
+    : null;
+  if (span) injectContext(headers, span);
+  else
+    for (const name of TRACE_HEADERS) {
+      const value = req.headers[name];
+      if (typeof value === "string") headers[name] = value;
+    }
   const tenantHeader = req.headers["x-varai-tenant"];
   if (typeof tenantHeader === "string") headers["x-varai-tenant"] = tenantHeader;
   if (call.body !== undefined) headers["content-type"] = "application/json";
   try {
-    return await fetch(`${target.baseUrl}${call.path}`, {
+    const response = await fetch(`${target.baseUrl}${call.path}`, {
       method: call.method,
       headers,
       ...(call.body !== undefined ? { body: JSON.stringify(call.body) } : {}),
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     });
+    span?.setAttribute("http.response.status_code", response.status);
+    if (span) endSpan(span);
+    return response;
   } catch (error) {
+    if (span) endSpan(span, error);
     options.logger.warn(
       { service: target.label, reason: error instanceof Error ? error.message : String(error) },
       "service unreachable",
