@@ -27,7 +27,10 @@ export const traceRequests: RequestHandler = (req, res, next) => {
 
 /** The same for a raw route (platform webhooks): runs `handle` inside the request's span. */
 export function traceRawRoute(req: IncomingMessage, res: ServerResponse, prefix: string, handle: () => void): void {
-  if (!tracingEnabled()) return handle();
+  if (!tracingEnabled()) {
+    handle();
+    return;
+  }
   const parent = extractContext(req.headers);
   const span = tracer().startSpan(
     `${req.method} ${prefix}*`,
