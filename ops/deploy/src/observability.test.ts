@@ -1,10 +1,10 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { metricsRegistry } from "@varai/runtime";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { analyse } from "./promql.ts";
-import { deployDir } from "./render.ts";
+import { deployDir, repoRoot } from "./render.ts";
 
 /** Labels Prometheus adds to every scraped series (Kubernetes service discovery), on top of the metric's own. */
 const TARGET_LABELS = ["namespace", "pod", "job", "instance", "container"];
@@ -54,7 +54,7 @@ interface Rule {
   expr: string;
   for?: string;
   labels: { severity: string };
-  annotations: { summary: string };
+  annotations: { summary: string; runbook?: string };
 }
 
 const rules = (
@@ -84,6 +84,7 @@ describe("Prometheus alert rules", () => {
       expect(expressionProblems(rule.expr, series)).toEqual([]);
       expect(rule.labels.severity).toMatch(/^(page|ticket)$/);
       expect(rule.annotations.summary).toBeTruthy();
+      if (rule.annotations.runbook) expect(existsSync(path.join(repoRoot, rule.annotations.runbook))).toBe(true);
     });
   }
 
