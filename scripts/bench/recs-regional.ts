@@ -53,7 +53,7 @@ async function json(base: string, method: string, path: string, body: unknown, h
     body: JSON.stringify(body),
   });
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Record<string, any>;
+  return (await res.json()) as Record<string, unknown> & { id: string; key: string; accessToken: string };
 }
 
 /** A tenant with a publishable key, as an operator makes one. */
