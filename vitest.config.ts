@@ -3,7 +3,7 @@ import path from "node:path";
 import { defineConfig } from "vitest/config";
 import { sharedTestOptions } from "./vitest.shared.ts";
 
-const WORKSPACE_FOLDERS = ["core", "adapters", "services", "apps", "widgets"];
+const WORKSPACE_FOLDERS = ["core", "adapters", "services", "apps", "widgets", "ops"];
 
 /**
  * One project per package, named as the package. A package with special needs keeps a

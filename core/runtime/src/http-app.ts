@@ -3,6 +3,9 @@ import type { RequestListener } from "node:http";
 import express, { type Express, type RequestHandler } from "express";
 import type { ServiceModule } from "./deps.ts";
 import { createErrorHandler, notFoundHandler } from "./http.ts";
+import { httpMetrics, recordRawRoute } from "./observability/http-metrics.ts";
+import { traceRawRoute, traceRequests } from "./observability/http-tracing.ts";
+import { renderMetrics } from "./observability/metrics.ts";
 import type { Logger } from "./ports/logger.ts";
 
 export interface HttpAppOptions {
@@ -32,6 +35,20 @@ export function createHttpApp(options: HttpAppOptions): Express {
   app.disable("x-powered-by");
   app.set("trust proxy", "loopback");
   app.set("query parser", "simple");
+
+  // Prometheus scrapes every process here, without credentials (the scrape is not counted).
+  // Labels hold route templates and queue names only; the edge does not route /metrics publicly.
+  app.get("/metrics", async (_req, res, next) => {
+    try {
+      const { contentType, body } = await renderMetrics();
+      res.setHeader("Cache-Control", "no-store");
+      res.type(contentType).send(body);
+    } catch (error) {
+      next(error);
+    }
+  });
+  app.use(httpMetrics);
+  app.use(traceRequests);
 
   app.use((req, res, next) => {
     const requestId = requestIdFor(req.headers["x-request-id"]);
@@ -72,6 +89,7 @@ export function withRawRoutes(app: Express, modules: readonly ServiceModule[]): 
     if (!route) return app(req, res);
     const requestId = requestIdFor(req.headers["x-request-id"]);
     res.setHeader("X-Request-Id", requestId);
-    route.handle(req, res, requestId);
+    recordRawRoute(req, res, route.prefix);
+    traceRawRoute(req, res, route.prefix, () => route.handle(req, res, requestId));
   };
 }

@@ -5,8 +5,17 @@ export { parseEnv } from "./env.ts";
 export * from "./http.ts";
 export { createHttpApp, type HttpAppOptions, requestIdFor, withRawRoutes } from "./http-app.ts";
 export { createHttpServer } from "./http-server.ts";
+export {
+  INTERNAL_HEADERS,
+  type InternalIdentity,
+  internalAuthentication,
+  signInternalCall,
+  verifyInternalCall,
+} from "./internal-auth.ts";
 export * from "./kv/index.ts";
 export { createLogger, type LoggerOptions, REDACT_PATHS } from "./logger.ts";
+export * from "./observability/index.ts";
+export { closePorts, databaseFile, openPorts, type PortsEnv } from "./open-ports.ts";
 export { problemResponse } from "./openapi.ts";
 export * from "./outbound/index.ts";
 export type { BlobMetadata, BlobStore } from "./ports/blob-store.ts";

@@ -1,4 +1,4 @@
-import { createGuardedFetch, type RuntimeDeps } from "@varai/runtime";
+import { createGuardedFetch, metrics, type RuntimeDeps } from "@varai/runtime";
 import { Router } from "express";
 import { createCatalogStore } from "./connections-store.ts";
 import { createCatalogConsumers } from "./consumers.ts";
@@ -13,7 +13,7 @@ import { createCatalogPrivacy } from "./privacy.ts";
 import { createProductWriter } from "./product-writer.ts";
 import { createAdapterRegistry } from "./registry.ts";
 import { createRoutes } from "./routes.ts";
-import { createSyncEngine } from "./sync.ts";
+import { createSyncEngine, type SyncProgress } from "./sync.ts";
 import type { CatalogService, CatalogServiceOptions } from "./types.ts";
 import { createWebhookIntake, webhookUrlFor } from "./webhook-intake.ts";
 import { createStatsBuffer } from "./webhook-stats.ts";
@@ -60,7 +60,10 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
       writer,
       governor,
       webhookUrlOf,
-      ...(onActivity ? { onProgress: (progress) => onActivity({ kind: "sync", ...progress }) } : {}),
+      onProgress: (progress) => {
+        recordSyncMetrics(progress);
+        onActivity?.({ kind: "sync", ...progress });
+      },
     },
     options.sync,
   );
@@ -114,4 +117,12 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
       await deps.store.ping();
     },
   };
+}
+
+/** Finished runs are counted; a success sets the connection's last-success time (sync lag = now - it). */
+function recordSyncMetrics(progress: SyncProgress): void {
+  if (progress.status === "queued" || progress.status === "running") return;
+  metrics.syncRuns.inc({ mode: progress.mode, status: progress.status });
+  if (progress.status === "succeeded")
+    metrics.syncLastSuccess.set({ connection: progress.connectionId }, Date.now() / 1000);
 }

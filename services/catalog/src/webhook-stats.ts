@@ -1,8 +1,16 @@
-import type { Logger } from "@varai/runtime";
+import { type Logger, metrics } from "@varai/runtime";
 import type { ConnectionDoc } from "./collections.ts";
 import type { CatalogStore } from "./connections-store.ts";
 
 type StatName = "accepted" | "duplicates" | "rejectedSignatures" | "malformed";
+
+/** The Prometheus outcome of each counter (varai_webhook_deliveries_total). */
+const OUTCOME: Record<StatName, string> = {
+  accepted: "accepted",
+  duplicates: "duplicate",
+  rejectedSignatures: "rejected_signature",
+  malformed: "malformed",
+};
 
 /**
  * Webhook counters are buffered in memory and flushed about once a second: one document write
@@ -35,6 +43,7 @@ export function createStatsBuffer(store: CatalogStore, logger: Logger) {
   };
   return {
     count(conn: Pick<ConnectionDoc, "tenantId" | "id">, stat: StatName, at: string | null) {
+      metrics.webhookDeliveries.inc({ outcome: OUTCOME[stat] });
       const key = `${conn.tenantId}/${conn.id}`;
       let p = pending.get(key);
       if (!p) {

@@ -78,6 +78,15 @@ export interface GatewayEnv {
    * on purpose, so privacy tests can reach events the store never got (see test-faults.ts).
    */
   testAnalyticsFaults: string | null;
+  /**
+   * The regional ml-datadriven-recos deployments (RECS_URL_US, RECS_URL_EU). Null (neither set) =
+   * recommendations in-process. With either set, a tenant whose region has no URL is refused.
+   */
+  recsUrls: { us: string | null; eu: string | null } | null;
+  /** VARAI_INTERNAL_KEY: signs the principal on calls to service processes. Required with RECS_URL_*. */
+  internalKey: Buffer | null;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: traces go to `<url>/v1/traces` (OTLP/HTTP); null = tracing off. */
+  otlpEndpoint: string | null;
 }
 
 const optionalString = z.string().optional();
@@ -236,6 +245,14 @@ const EnvSchema = z
       .string()
       .regex(/^[A-Za-z0-9_-]{3,64}$/, "expected a session id prefix")
       .optional(),
+    RECS_URL_US: urlWithSchemes(["http:", "https:"], "https://ml-datadriven-recos-us-central1.a.run.app"),
+    RECS_URL_EU: urlWithSchemes(["http:", "https:"], "https://ml-datadriven-recos-europe-west1.a.run.app"),
+    OTEL_EXPORTER_OTLP_ENDPOINT: urlWithSchemes(["http:", "https:"], "http://otel-collector:4318"),
+    VARAI_INTERNAL_KEY: z
+      .string()
+      .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, "expected base64")
+      .refine((v) => Buffer.from(v, "base64").length >= 32, "must be at least 32 bytes (base64)")
+      .optional(),
   })
   // Cross-field rules run even when single fields failed (`when`), so one start lists everything.
   .check(
@@ -264,6 +281,14 @@ const EnvSchema = z
       path: ["VARAI_TEST_ANALYTICS_FAULTS"],
       when: () => true,
     }),
+    z.refine(
+      (v) => (v.RECS_URL_US === undefined && v.RECS_URL_EU === undefined) || v.VARAI_INTERNAL_KEY !== undefined,
+      {
+        message: "RECS_URL_US / RECS_URL_EU need VARAI_INTERNAL_KEY (the services verify the gateway's signed calls)",
+        path: ["VARAI_INTERNAL_KEY"],
+        when: () => true,
+      },
+    ),
     z.refine((v) => v.VARAI_ADMIN_PASSWORD === undefined || v.VARAI_ADMIN_EMAIL !== undefined, {
       message: "VARAI_ADMIN_PASSWORD needs VARAI_ADMIN_EMAIL",
       path: ["VARAI_ADMIN_EMAIL"],
@@ -329,6 +354,12 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     testClockOffsetMs: raw.VARAI_TEST_CLOCK_OFFSET_MS ?? 0,
     testAnalyticsFaults: raw.VARAI_TEST_ANALYTICS_FAULTS ?? null,
+    recsUrls:
+      raw.RECS_URL_US || raw.RECS_URL_EU
+        ? { us: raw.RECS_URL_US?.replace(/\/+$/, "") ?? null, eu: raw.RECS_URL_EU?.replace(/\/+$/, "") ?? null }
+        : null,
+    internalKey: raw.VARAI_INTERNAL_KEY ? Buffer.from(raw.VARAI_INTERNAL_KEY, "base64") : null,
+    otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   };
 }
 

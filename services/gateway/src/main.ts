@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createHttpServer, installProcessGuard, type Logger, type RuntimeDeps } from "@varai/runtime";
+import { createHttpServer, installProcessGuard, type Logger, type RuntimeDeps, startTracing } from "@varai/runtime";
 import { isAppError } from "@varai/schema";
 import { createGatewayApp } from "./app.ts";
 import { type GatewayEnv, loadGatewayEnv } from "./env.ts";
@@ -77,6 +77,8 @@ async function main(): Promise<void> {
     failStart(error);
   }
   const logger = deps.logger;
+  // Traces (W3C trace context, OTLP/HTTP) only when a collector is configured.
+  startTracing({ serviceName: "varai-gateway", otlpEndpoint: env.otlpEndpoint });
   // Logged and counted; the server keeps serving (see installProcessGuard).
   installProcessGuard({ logger });
 

@@ -33,6 +33,7 @@ import type { RequestHandler } from "express";
 import type { GatewayEnv } from "./env.ts";
 import type { LiveTopic } from "./live/bus.ts";
 import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
+import { createRegionalRecommendations } from "./remote/regional-recommendations.ts";
 import { createStudioModule } from "./studio.ts";
 import { analyticsTestFaults } from "./test-faults.ts";
 
@@ -141,10 +142,18 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   });
   const shopifyApp = env.shopifyApp ? shopifyAppFor(env, deps, { installs, catalog, secretBox, upstreams }) : null;
 
-  const recommendations = createRecommendationsService(deps, {
-    shoppers,
-    onTraining: (tenantId, update) => publish(tenantId, "training", { ...update }),
-  });
+  // In-process by default; with RECS_URL_US / RECS_URL_EU, each tenant's region's ml-datadriven-recos.
+  const recommendations = env.recsUrls
+    ? createRegionalRecommendations({
+        urls: env.recsUrls,
+        internalKey: env.internalKey!,
+        store: deps.store,
+        logger: deps.logger,
+      })
+    : createRecommendationsService(deps, {
+        shoppers,
+        onTraining: (tenantId, update) => publish(tenantId, "training", { ...update }),
+      });
   const demo = createDemoModule(deps, { widgetScriptSrc: "/widget/varai.js", simulatedStores });
 
   return {

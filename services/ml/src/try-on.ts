@@ -1,4 +1,5 @@
-import { AppError, type FaceAnalysis } from "@varai/schema";
+import { metrics } from "@varai/runtime";
+import { AppError, type FaceAnalysis, isAppError } from "@varai/schema";
 import type { ShopperBlobs } from "@varai/storage";
 import { analyzePhoto, analyzePhotoForRender, type StageTimings } from "./analysis/analyze.ts";
 import type { ConsentedAnalyses } from "./consent.ts";
@@ -80,7 +81,7 @@ async function photoFace(deps: TryOnDeps, input: TryOnInput, wantImage: boolean)
 
 /** Photo or kept analysis + product -> placement and (unless JSON is asked for) the rendered image. */
 export function createTryOn(deps: TryOnDeps) {
-  return async function tryOn(input: TryOnInput): Promise<TryOnResult> {
+  return countTryOns(async function tryOn(input: TryOnInput): Promise<TryOnResult> {
     const started = performance.now();
     // Cheap checks first: no CPU is spent on a photo for a product that cannot be tried on.
     const asset = await deps.loadAsset(input.tenantId, input.productId);
@@ -111,6 +112,21 @@ export function createTryOn(deps: TryOnDeps) {
       image: { data: rendered.data, contentType },
       timings: { ...timings, ...rendered.timings, total: performance.now() - started },
     };
+  });
+}
+
+/** varai_tryons_total: every try-on, by outcome (ok or the error code) and output. */
+function countTryOns(tryOn: (input: TryOnInput) => Promise<TryOnResult>) {
+  return async (input: TryOnInput): Promise<TryOnResult> => {
+    const output = input.contentType === "application/json" ? "json" : "image";
+    try {
+      const result = await tryOn(input);
+      metrics.tryOns.inc({ outcome: "ok", output });
+      return result;
+    } catch (error) {
+      metrics.tryOns.inc({ outcome: isAppError(error) ? error.code : "INTERNAL", output });
+      throw error;
+    }
   };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { daysToMs, type RetentionPolicy, type ShopperIdentity } from "@varai/runtime";
+import { daysToMs, metrics, type RetentionPolicy, type ShopperIdentity } from "@varai/runtime";
 import {
   AppError,
   CONSENT_REQUIRED,
@@ -66,6 +66,7 @@ export async function recommend(
   let result = await cache.get<Ranked>(cacheKey);
   if (!result) {
     const index = await states.catalogIndex(tenantId, state, catVersion);
+    const endRanking = metrics.modelLatency.startTimer({ model: model ? "ranking-preference" : "ranking-rules" });
     result = rank({
       index,
       face,
@@ -82,6 +83,7 @@ export async function recommend(
       preference: model ? preferenceFor(ctx, state, index, model, profile, history) : null,
       diversity: ctx.options.diversity,
     });
+    endRanking();
     await cache.set(cacheKey, result, ctx.options.cacheTtlMs ?? 10 * 60_000);
   }
   const id = await recordRecommendation(ctx, tenantId, request, profile, result, modelVersion);

@@ -1,3 +1,4 @@
+import { metrics } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import type { FacePool, RawFace } from "../engine/face-pool.ts";
 import {
@@ -81,6 +82,7 @@ async function detectAndMeasure(
     ? performance.now() - started0 - Math.min(result.queuedMs, mirrored.queuedMs)
     : result.detectMs;
   timings.queue = Math.min(result.queuedMs, mirrored?.queuedMs ?? result.queuedMs);
+  metrics.modelLatency.observe({ model: "face-landmarks" }, timings.detect / 1000);
   if (result.faces.length === 0) {
     throw new AppError("NO_FACE", "No face was found in the photo", { details: { reason: "NO_FACE" } });
   }
