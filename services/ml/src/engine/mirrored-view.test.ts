@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { MIRROR_INDEX } from "@varai/face-landmarker";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFacePool, type FacePool } from "./face-pool.ts";
-// Plain JS module (it is also the worker's entry point); importing it runs nothing.
+// Plain JS module (the worker loads it); importing it runs nothing.
 // @ts-expect-error no type declarations for the worker module
-import { landmarkMirrorIndex, loadHuman } from "./face-worker.mjs";
+import { landmarkMirrorIndex, loadHuman } from "./human-landmarker.mjs";
 
 const PHOTO = path.resolve(import.meta.dirname, "../../../../test-artifacts/photos/astronaut.png");
 function photoAvailable(): boolean {
@@ -38,6 +39,8 @@ describe("landmark mirror index", () => {
     // A face's midline: 28 points map to themselves.
     expect(index.filter((j, i) => j === i)).toHaveLength(28);
     expect(() => landmarkMirrorIndex(human.faceUVMap.slice(1))).toThrow(/468/);
+    // The port's table (@varai/face-landmarker), which every implementation's mirrored view uses.
+    expect([...MIRROR_INDEX]).toEqual(index);
   });
 });
 

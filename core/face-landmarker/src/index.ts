@@ -1,0 +1,2 @@
+export { MIRROR_INDEX } from "./mirror-index.ts";
+export * from "./port.ts";
