@@ -49,6 +49,8 @@ export interface GatewayEnv {
   bigcommerce: { clientId: string; clientSecret: string } | null;
   /** Face-model worker threads; null lets the ml service choose. */
   mlWorkers: number | null;
+  /** The face landmarker the ml workers run (`FACE_LANDMARKER`); null = the ml service's default. */
+  faceLandmarker: "human" | "mediapipe" | null;
   /**
    * Development only: outbound calls to tenant- and platform-supplied URLs may use http:// and
    * reach loopback and private addresses (the platform simulator, a store on the LAN).
@@ -195,6 +197,7 @@ const EnvSchema = z
     BIGCOMMERCE_CLIENT_ID: z.string().min(1).optional(),
     BIGCOMMERCE_CLIENT_SECRET: z.string().min(1).optional(),
     ML_WORKERS: integer(1, 32),
+    FACE_LANDMARKER: z.enum(["human", "mediapipe"]).optional(),
     VARAI_ALLOW_PRIVATE_UPSTREAMS: booleanFlag,
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
     NODE_ENV: optionalString,
@@ -274,6 +277,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
         ? { clientId: raw.BIGCOMMERCE_CLIENT_ID, clientSecret: raw.BIGCOMMERCE_CLIENT_SECRET }
         : null,
     mlWorkers: raw.ML_WORKERS ?? null,
+    faceLandmarker: raw.FACE_LANDMARKER ?? null,
     allowPrivateUpstreams: raw.VARAI_ALLOW_PRIVATE_UPSTREAMS ?? false,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     testClockOffsetMs: raw.VARAI_TEST_CLOCK_OFFSET_MS ?? 0,

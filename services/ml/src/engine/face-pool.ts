@@ -10,6 +10,8 @@ import { AppError } from "@varai/schema";
  */
 export const FACE_LANDMARKERS = ["human", "mediapipe"] as const;
 export type FaceLandmarkerName = (typeof FACE_LANDMARKERS)[number];
+/** What a pool runs unless told otherwise (the gateway's `FACE_LANDMARKER`). */
+export const DEFAULT_FACE_LANDMARKER: FaceLandmarkerName = "mediapipe";
 
 /**
  * One detected face as the worker returns it (the port's `LandmarkedFace`, `landmarks` named
@@ -42,7 +44,7 @@ export interface FacePoolOptions {
   maxFaces?: number;
   /** "bare" runs human's own input pipeline, for the benchmark's baseline. */
   profile?: "fast" | "bare";
-  /** Which landmarker every worker runs. Default "human". */
+  /** Which landmarker every worker runs. Default `DEFAULT_FACE_LANDMARKER`. */
   landmarker?: FaceLandmarkerName;
   logger?: Logger;
   /** The worker script; face-worker.mjs unless a test stands in a worker that crashes. */
@@ -137,7 +139,7 @@ function createWorker(options: FacePoolOptions): Worker {
   return new Worker(options.workerUrl ?? WORKER_URL, {
     workerData: {
       kind: "varai-face-worker",
-      landmarker: options.landmarker ?? "human",
+      landmarker: options.landmarker ?? DEFAULT_FACE_LANDMARKER,
       modelsDir: options.modelsDir,
       maxFaces: options.maxFaces ?? 5,
       profile: options.profile ?? "fast",
