@@ -5,6 +5,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import { packedFiles } from "@varai/face-landmarker";
+import { irisAsFloat16 } from "./iris-float16.ts";
 
 const require = createRequire(import.meta.url);
 const gzipAsync = promisify(gzip);
@@ -40,6 +41,8 @@ export interface VendorFile {
   range?: { start: number; end: number };
   /** Served from memory instead of a file. */
   text?: string;
+  /** Made from `path` (and its neighbours) in memory. */
+  derive?: () => Promise<Buffer>;
   contentType: string;
   /** Worth gzipping (text); .bin and .wasm are not re-compressed per request. */
   compressible: boolean;
@@ -112,6 +115,20 @@ function addMediapipeFiles(files: Map<string, VendorFile>): void {
     contentType: "application/octet-stream",
     compressible: true,
   });
+  // Live mode's iris model: human's, with float16 weights (iris-float16.ts).
+  const iris = path.join(humanDir(), "models");
+  files.set("mediapipe/iris.json", {
+    path: path.join(iris, "iris.json"),
+    derive: async () => Buffer.from((await irisFloat16(iris)).json),
+    contentType: "application/json",
+    compressible: true,
+  });
+  files.set("mediapipe/iris.bin", {
+    path: path.join(iris, "iris.bin"),
+    derive: async () => (await irisFloat16(iris)).bin,
+    contentType: "application/octet-stream",
+    compressible: true,
+  });
   files.set("mediapipe/notice.txt", {
     path: "",
     text: MEDIAPIPE_NOTICE,
@@ -120,9 +137,21 @@ function addMediapipeFiles(files: Map<string, VendorFile>): void {
   });
 }
 
+let irisFloat16Cache: Promise<{ json: string; bin: Buffer }> | null = null;
+function irisFloat16(dir: string): Promise<{ json: string; bin: Buffer }> {
+  irisFloat16Cache ??= (async () =>
+    irisAsFloat16(
+      JSON.parse(await readFile(path.join(dir, "iris.json"), "utf8")),
+      await readFile(path.join(dir, "iris.bin")),
+      "iris.bin",
+    ))();
+  return irisFloat16Cache;
+}
+
 /** A vendor file's bytes. */
 async function readVendorFile(file: VendorFile): Promise<Buffer> {
   if (file.text !== undefined) return Buffer.from(file.text);
+  if (file.derive) return file.derive();
   const body = await readFile(file.path);
   return file.range ? body.subarray(file.range.start, file.range.end) : body;
 }

@@ -76,7 +76,8 @@ async function createMediapipeTracker(base: string): Promise<FaceTracker> {
   const [short, mesh, iris] = await Promise.all([
     compile("face_detection_short_range.tflite"),
     compile("face_landmark.tflite"),
-    human.tf.loadGraphModel(`${base}/widget/human/models/iris.json`),
+    // human's iris model with float16 weights (half the download; decoded to float32 on load).
+    human.tf.loadGraphModel(`${base}/widget/mediapipe/iris.json`),
   ]);
   const models = liteRtModels({
     litert: litert as unknown as Parameters<typeof liteRtModels>[0]["litert"],
