@@ -142,6 +142,7 @@ describe("gateway env", () => {
       BIGCOMMERCE_CLIENT_ID: "id",
       BIGCOMMERCE_CLIENT_SECRET: "secret",
       ML_WORKERS: "2",
+      FACE_LANDMARKER: "human",
     });
     expect(env.publicBaseUrl).toBe("https://varai.example.com");
     expect(env.mongodb).toEqual({ url: "mongodb+srv://user:pw@cluster.example.net", dbName: "prod" });
@@ -152,6 +153,8 @@ describe("gateway env", () => {
     expect(Buffer.from(env.jwtKeys?.keys.v1 ?? "", "base64").toString()).toBe("x".repeat(40));
     expect(env.bigcommerce).toEqual({ clientId: "id", clientSecret: "secret" });
     expect(env.mlWorkers).toBe(2);
+    expect(env.faceLandmarker).toBe("human");
+    expect(parseGatewayEnv({}).faceLandmarker).toBeNull();
   });
 
   it("reads rotating JWT keys in the auth service's format, the last listed signing", () => {
@@ -174,6 +177,7 @@ describe("gateway env", () => {
       VARAI_ENCRYPTION_KEYS: "v1:short",
       BIGCOMMERCE_CLIENT_ID: "only-the-id",
       ML_WORKERS: "-1",
+      FACE_LANDMARKER: "blazeface",
     });
     expect(paths.sort()).toEqual(
       [
@@ -186,6 +190,7 @@ describe("gateway env", () => {
         "VARAI_ENCRYPTION_KEYS",
         "BIGCOMMERCE_CLIENT_SECRET",
         "ML_WORKERS",
+        "FACE_LANDMARKER",
       ].sort(),
     );
     expect(message).toContain("PORT");

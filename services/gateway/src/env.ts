@@ -60,6 +60,8 @@ export interface GatewayEnv {
   bigcommerceHosts: { loginBaseUrl: string; apiBaseUrl: string };
   /** Face-model worker threads; null lets the ml service choose. */
   mlWorkers: number | null;
+  /** The face landmarker the ml workers run (`FACE_LANDMARKER`); null = the ml service's default. */
+  faceLandmarker: "human" | "mediapipe" | null;
   /**
    * Development only: outbound calls to tenant- and platform-supplied URLs may use http:// and
    * reach loopback and private addresses (the platform simulator, a store on the LAN).
@@ -236,6 +238,7 @@ const EnvSchema = z
     BIGCOMMERCE_LOGIN_BASE_URL: urlWithSchemes(["http:", "https:"], "https://login.bigcommerce.com"),
     BIGCOMMERCE_API_BASE_URL: urlWithSchemes(["http:", "https:"], "https://api.bigcommerce.com"),
     ML_WORKERS: integer(1, 32),
+    FACE_LANDMARKER: z.enum(["human", "mediapipe"]).optional(),
     VARAI_ALLOW_PRIVATE_UPSTREAMS: booleanFlag,
     SHUTDOWN_TIMEOUT_MS: integer(0, 600_000),
     NODE_ENV: optionalString,
@@ -350,6 +353,7 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
       apiBaseUrl: (raw.BIGCOMMERCE_API_BASE_URL ?? "https://api.bigcommerce.com").replace(/\/+$/, ""),
     },
     mlWorkers: raw.ML_WORKERS ?? null,
+    faceLandmarker: raw.FACE_LANDMARKER ?? null,
     allowPrivateUpstreams: raw.VARAI_ALLOW_PRIVATE_UPSTREAMS ?? false,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS ?? 10_000,
     testClockOffsetMs: raw.VARAI_TEST_CLOCK_OFFSET_MS ?? 0,

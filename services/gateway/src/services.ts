@@ -93,6 +93,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   const storage = createStorageService(deps);
   const ml = await createMlService(deps, {
     workers: env.mlWorkers ?? undefined,
+    landmarker: env.faceLandmarker ?? undefined,
     fetch: upstreams,
     shoppers,
     photoBox: secretBox,

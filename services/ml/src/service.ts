@@ -13,7 +13,7 @@ import { createShopperBlobs } from "@varai/storage";
 import { type AnalysisOptions, type AnalyzedPhoto, analyzePhoto } from "./analysis/analyze.ts";
 import { openMlCollections } from "./collections.ts";
 import { createConsentedAnalyses } from "./consent.ts";
-import { createFacePool, type FacePool } from "./engine/face-pool.ts";
+import { createFacePool, type FaceLandmarkerName, type FacePool } from "./engine/face-pool.ts";
 import { createFaceAnalysis } from "./face-analysis.ts";
 import { type AssetUpdate, createFetchImage, createFrameAssetPreparer } from "./frame-assets/prepare.ts";
 import { mlOpenApi } from "./openapi.ts";
@@ -30,6 +30,12 @@ export interface MlServiceOptions {
   /** Analyses allowed to wait for a worker before new ones get 503 OVERLOADED. */
   queueLimit?: number;
   modelsDir?: string;
+  /**
+   * The face landmarker every worker runs: "mediapipe" (MediaPipe's models on LiteRT.js, the
+   * default) or "human" (@vladmandic/human, the pipeline before; kept selectable while the new
+   * one proves itself). The gateway reads it from `FACE_LANDMARKER`.
+   */
+  landmarker?: FaceLandmarkerName;
   /**
    * Outbound fetch for merchant product images (frame assets): runtime's guarded fetch, which the
    * gateway builds from its configuration. Default: its strict form (https, public addresses only).
@@ -66,6 +72,7 @@ export function createMlService(deps: RuntimeDeps, options: MlServiceOptions = {
     workers: options.workers,
     queueLimit: options.queueLimit,
     modelsDir: options.modelsDir,
+    landmarker: options.landmarker,
     logger: deps.logger,
   });
   const { faces, products } = openMlCollections(deps.store);

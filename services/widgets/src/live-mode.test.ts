@@ -60,7 +60,8 @@ describe.skipIf(!browserAvailable())("live try-on in Chromium (fake camera)", ()
     const stats = await page.evaluate(
       () => (document.querySelector("varai-try-on") as unknown as { liveStats: Record<string, unknown> }).liveStats,
     );
-    expect(stats.backend).toBe("wasm");
+    // MediaPipe on LiteRT.js (wasm, single thread), not WebGL.
+    expect(stats.backend).toBe("litert-wasm");
     const pd = stats.pd as { valueMm: number; uncertaintyMm: number };
     expect(pd.valueMm).toBeGreaterThan(55);
     expect(pd.valueMm).toBeLessThan(75);

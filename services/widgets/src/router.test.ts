@@ -95,6 +95,32 @@ describe("widget router", () => {
     expect(wasm.headers["content-type"]).toBe("application/wasm");
   });
 
+  it("serves LiteRT's runtime and MediaPipe's models from their npm packages, with their licence notice", async () => {
+    const raw = (url: string) =>
+      request(app())
+        .get(url)
+        .buffer(true)
+        .parse((res, done) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => done(null, Buffer.concat(chunks)));
+        });
+    // face_landmark.tflite is cut out of @mediapipe/face_mesh's packed assets: a whole TFLite
+    // flatbuffer ("TFL3" at byte 4), 1,241,896 bytes.
+    const mesh = await raw("/widget/mediapipe/face_landmark.tflite");
+    expect(mesh.status).toBe(200);
+    expect((mesh.body as Buffer).length).toBe(1_241_896);
+    expect((mesh.body as Buffer).subarray(4, 8).toString()).toBe("TFL3");
+    const detector = await raw("/widget/mediapipe/face_detection_short_range.tflite");
+    expect((detector.body as Buffer).subarray(4, 8).toString()).toBe("TFL3");
+    const runtime = await raw("/widget/litert/litert_wasm_internal.wasm");
+    expect(runtime.headers["content-type"]).toBe("application/wasm");
+    expect((await request(app()).get("/widget/litert/litert_wasm_internal.js")).status).toBe(200);
+    const notice = await request(app()).get("/widget/mediapipe/notice.txt");
+    expect(notice.text).toContain("Apache License, Version 2.0");
+    expect((await request(app()).get("/widget/mediapipe/face_landmark_with_attention.tflite")).status).toBe(404);
+  });
+
   it("returns the calling key's tenant config with defaults filled in", async () => {
     const res = await request(app()).get("/widget/config").set("X-VARAi-Key", "pk_test");
     expect(res.status).toBe(200);

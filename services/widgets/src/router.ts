@@ -104,7 +104,7 @@ export function createWidgetRouter(options: WidgetRouterOptions): Router {
   });
 
   router.get(
-    /^\/widget\/(human\/models\/[a-z]+\.(?:json|bin)|human\/human\.esm\.js|tfjs-wasm\/[a-z-]+\.wasm)$/,
+    /^\/widget\/(human\/models\/[a-z]+\.(?:json|bin)|human\/human\.esm\.js|tfjs-wasm\/[a-z-]+\.wasm|litert\/[a-z_]+\.(?:js|wasm)|mediapipe\/[a-z_]+\.(?:tflite|txt|json|bin))$/,
     async (req, res) => {
       const key = req.path.slice("/widget/".length);
       const hit = vendor.get(key);

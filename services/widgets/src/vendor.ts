@@ -1,16 +1,20 @@
+import { readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
+import { packedFiles } from "@varai/face-landmarker";
+import { irisAsFloat16 } from "./iris-float16.ts";
 
 const require = createRequire(import.meta.url);
 const gzipAsync = promisify(gzip);
 
 /**
- * Files that live mode loads from node_modules: human's browser bundle, the three face
- * models it runs (BlazeFace, FaceMesh, Iris; nothing else is served), and tfjs's WASM
- * binaries. Served by us because nothing may be fetched from a CDN.
+ * Files that live mode loads from node_modules: LiteRT.js's wasm runtime and MediaPipe's
+ * short-range detector and face mesh (the default landmarker), human's browser bundle (its tfjs
+ * runs the iris model; with the `human` landmarker also BlazeFace and FaceMesh), the three human
+ * models and tfjs's WASM binaries. Served by us because nothing may be fetched from a CDN.
  */
 function packageDir(specifier: string, file: string): string {
   // Both packages' `exports` hide package.json; resolve a known file and walk up.
@@ -23,9 +27,22 @@ const humanDir = () => packageDir("@vladmandic/human", "dist");
 const wasmDir = () => path.join(packageDir("@tensorflow/tfjs-backend-wasm", "dist"), "dist");
 
 const MODELS = ["blazeface", "facemesh", "iris"] as const;
+const LITERT_WASM = ["litert_wasm_internal", "litert_wasm_compat_internal"] as const;
+
+/** Shown beside the MediaPipe models: they are Apache-2.0, Google's (the packages ship no LICENSE file). */
+export const MEDIAPIPE_NOTICE =
+  "face_detection_short_range.tflite (npm @mediapipe/face_detection 0.4.1657300184) and face_landmark.tflite " +
+  "(npm @mediapipe/face_mesh 0.4.1657299874, from its packed assets): MediaPipe, Copyright Google LLC, " +
+  "licensed under the Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0).\n";
 
 export interface VendorFile {
   path: string;
+  /** A byte range of `path` (a model inside @mediapipe/face_mesh's packed assets). */
+  range?: { start: number; end: number };
+  /** Served from memory instead of a file. */
+  text?: string;
+  /** Made from `path` (and its neighbours) in memory. */
+  derive?: () => Promise<Buffer>;
   contentType: string;
   /** Worth gzipping (text); .bin and .wasm are not re-compressed per request. */
   compressible: boolean;
@@ -63,7 +80,80 @@ export function vendorFiles(): ReadonlyMap<string, VendorFile> {
       compressible: true,
     });
   }
+  addMediapipeFiles(files);
   return files;
+}
+
+/** The LiteRT runtime and MediaPipe's models, from their npm packages (nothing downloaded). */
+function addMediapipeFiles(files: Map<string, VendorFile>): void {
+  const litert = path.join(packageDir("@litertjs/core", "dist"), "wasm");
+  for (const name of LITERT_WASM) {
+    files.set(`litert/${name}.js`, {
+      path: path.join(litert, `${name}.js`),
+      contentType: "text/javascript; charset=utf-8",
+      compressible: true,
+    });
+    files.set(`litert/${name}.wasm`, {
+      path: path.join(litert, `${name}.wasm`),
+      contentType: "application/wasm",
+      compressible: true,
+    });
+  }
+  files.set("mediapipe/face_detection_short_range.tflite", {
+    path: path.join(path.dirname(require.resolve("@mediapipe/face_detection")), "face_detection_short_range.tflite"),
+    contentType: "application/octet-stream",
+    compressible: true,
+  });
+  const mesh = path.dirname(require.resolve("@mediapipe/face_mesh"));
+  const entry = packedFiles(readFileSync(path.join(mesh, "face_mesh_solution_packed_assets_loader.js"), "utf8")).find(
+    (f) => f.filename.endsWith("/face_landmark.tflite"),
+  );
+  if (!entry) throw new Error("face_landmark.tflite is not in @mediapipe/face_mesh's packed assets");
+  files.set("mediapipe/face_landmark.tflite", {
+    path: path.join(mesh, "face_mesh_solution_packed_assets.data"),
+    range: { start: entry.start, end: entry.end },
+    contentType: "application/octet-stream",
+    compressible: true,
+  });
+  // Live mode's iris model: human's, with float16 weights (iris-float16.ts).
+  const iris = path.join(humanDir(), "models");
+  files.set("mediapipe/iris.json", {
+    path: path.join(iris, "iris.json"),
+    derive: async () => Buffer.from((await irisFloat16(iris)).json),
+    contentType: "application/json",
+    compressible: true,
+  });
+  files.set("mediapipe/iris.bin", {
+    path: path.join(iris, "iris.bin"),
+    derive: async () => (await irisFloat16(iris)).bin,
+    contentType: "application/octet-stream",
+    compressible: true,
+  });
+  files.set("mediapipe/notice.txt", {
+    path: "",
+    text: MEDIAPIPE_NOTICE,
+    contentType: "text/plain; charset=utf-8",
+    compressible: false,
+  });
+}
+
+let irisFloat16Cache: Promise<{ json: string; bin: Buffer }> | null = null;
+function irisFloat16(dir: string): Promise<{ json: string; bin: Buffer }> {
+  irisFloat16Cache ??= (async () =>
+    irisAsFloat16(
+      JSON.parse(await readFile(path.join(dir, "iris.json"), "utf8")),
+      await readFile(path.join(dir, "iris.bin")),
+      "iris.bin",
+    ))();
+  return irisFloat16Cache;
+}
+
+/** A vendor file's bytes. */
+async function readVendorFile(file: VendorFile): Promise<Buffer> {
+  if (file.text !== undefined) return Buffer.from(file.text);
+  if (file.derive) return file.derive();
+  const body = await readFile(file.path);
+  return file.range ? body.subarray(file.range.start, file.range.end) : body;
 }
 
 export interface LoadedVendorFile {
@@ -83,7 +173,7 @@ export function createVendorCache(files: ReadonlyMap<string, VendorFile> = vendo
       let hit = loaded.get(key);
       if (!hit) {
         hit = (async () => {
-          const body = await readFile(file.path);
+          const body = await readVendorFile(file);
           return {
             body,
             gzip: file.compressible ? await gzipAsync(body, { level: 6 }) : null,

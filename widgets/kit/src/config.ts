@@ -121,6 +121,8 @@ export const TryOnAttributesSchema = z.object({
   mode: z.enum(["photo", "live"]).default("photo"),
   inline: BoolAttr,
   lang: z.string().max(35).optional(),
+  /** Live mode's face landmarker: MediaPipe's models on LiteRT.js, or human (the one before). */
+  "live-landmarker": z.enum(["mediapipe", "human"]).default("mediapipe"),
 });
 
 /**

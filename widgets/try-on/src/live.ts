@@ -1,4 +1,13 @@
 /// <reference lib="dom" />
+import * as litert from "@litertjs/core";
+import {
+  createMediapipeLandmarker,
+  type GraphModelLike,
+  LANDMARK_COUNT,
+  type LandmarkedFace,
+  liteRtModels,
+  type TfLike,
+} from "@varai/face-landmarker";
 import { type FaceSample, sampleFromMesh } from "./placement.ts";
 
 /** The part of @vladmandic/human this widget uses (its types are not shipped in a browser-friendly form). */
@@ -7,15 +16,97 @@ interface HumanFace {
   rotation?: { angle?: { roll: number; yaw: number; pitch: number } } | null;
 }
 interface HumanInstance {
+  init(): Promise<void>;
   load(): Promise<void>;
   warmup(): Promise<unknown>;
   detect(input: HTMLVideoElement): Promise<{ face: HumanFace[] }>;
-  tf: { getBackend(): string };
+  tf: TfLike & { getBackend(): string; loadGraphModel(url: string): Promise<GraphModelLike> };
 }
+type HumanModule = { Human: new (config: unknown) => HumanInstance };
 
 export interface FaceTracker {
   detect(video: HTMLVideoElement): Promise<FaceSample | null>;
   readonly backend: string;
+}
+
+/** Which face landmarker live mode runs (`@varai/face-landmarker`); "human" stays selectable for now. */
+export type LiveLandmarker = "mediapipe" | "human";
+
+export function createFaceTracker(base: string, landmarker: LiveLandmarker = "mediapipe"): Promise<FaceTracker> {
+  return landmarker === "human" ? createHumanTracker(base) : createMediapipeTracker(base);
+}
+
+const humanModule = (base: string) =>
+  import(/* @vite-ignore */ `${base}/widget/human/human.esm.js`) as Promise<HumanModule>;
+
+/** The port's face -> the placement and measurements (the same rule as the server's, placement.ts). */
+function sampleOf(face: LandmarkedFace): FaceSample | null {
+  const points: Array<[number, number, number]> = [];
+  for (let i = 0; i < LANDMARK_COUNT; i++) {
+    points.push([face.landmarks[i * 3] ?? 0, face.landmarks[i * 3 + 1] ?? 0, face.landmarks[i * 3 + 2] ?? 0]);
+  }
+  return sampleFromMesh(points, face.angle ?? {});
+}
+
+/**
+ * MediaPipe's short-range detector and face mesh on LiteRT.js (wasm, single thread: no WebGL, no
+ * cross-origin isolation), the iris model on human's tfjs-wasm, with MediaPipe's ROI tracking:
+ * the detector runs only when the face is lost. Everything is served by the VARAi server and
+ * loaded when live mode starts.
+ */
+async function createMediapipeTracker(base: string): Promise<FaceTracker> {
+  const [mod] = await Promise.all([humanModule(base), litert.loadLiteRt(`${base}/widget/litert/`)]);
+  // human only for its tfjs (the iris model): every human model off.
+  const human = new mod.Human({
+    backend: "wasm",
+    wasmPath: `${base}/widget/tfjs-wasm/`,
+    wasmPlatformFetch: false,
+    debug: false,
+    warmup: "none",
+    filter: { enabled: false },
+    face: { enabled: false },
+    body: { enabled: false },
+    hand: { enabled: false },
+    object: { enabled: false },
+    gesture: { enabled: false },
+    segmentation: { enabled: false },
+  });
+  await human.init();
+  const compile = (file: string) => litert.loadAndCompile(`${base}/widget/mediapipe/${file}`, { accelerator: "wasm" });
+  const [short, mesh, iris] = await Promise.all([
+    compile("face_detection_short_range.tflite"),
+    compile("face_landmark.tflite"),
+    // human's iris model with float16 weights (half the download; decoded to float32 on load).
+    human.tf.loadGraphModel(`${base}/widget/mediapipe/iris.json`),
+  ]);
+  const models = liteRtModels({
+    litert: litert as unknown as Parameters<typeof liteRtModels>[0]["litert"],
+    short: short as unknown as Parameters<typeof liteRtModels>[0]["short"],
+    mesh: mesh as unknown as Parameters<typeof liteRtModels>[0]["mesh"],
+    tf: human.tf,
+    iris,
+  });
+  // A camera face is large: the short-range detector alone (the full-range one is 1 MB more).
+  const landmarker = createMediapipeLandmarker(models, { detector: "short", videoDetector: "short", maxFaces: 1 });
+  const canvas = document.createElement("canvas");
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  if (!ctx) throw new Error("no 2D canvas");
+  return {
+    backend: "litert-wasm",
+    async detect(video) {
+      const width = video.videoWidth;
+      const height = video.videoHeight;
+      if (!width || !height) return null;
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+      }
+      ctx.drawImage(video, 0, 0, width, height);
+      const { data } = ctx.getImageData(0, 0, width, height);
+      const [face] = await landmarker.detect({ data, width, height, channels: 4 }, { mode: "video" });
+      return face ? sampleOf(face) : null;
+    },
+  };
 }
 
 /**
@@ -23,9 +114,8 @@ export interface FaceTracker {
  * backend is forced to WASM: with no GPU, WebGL runs on SwiftShader at under 1 FPS, and
  * human's default order would pick it (ENVIRONMENT.md).
  */
-export async function createFaceTracker(base: string): Promise<FaceTracker> {
-  const url = `${base}/widget/human/human.esm.js`;
-  const mod = (await import(/* @vite-ignore */ url)) as { Human: new (config: unknown) => HumanInstance };
+async function createHumanTracker(base: string): Promise<FaceTracker> {
+  const mod = await humanModule(base);
   const human = new mod.Human({
     backend: "wasm",
     wasmPath: `${base}/widget/tfjs-wasm/`,

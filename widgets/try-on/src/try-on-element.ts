@@ -438,7 +438,7 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
         audio: false,
       });
       const [{ createFaceTracker }, video] = await Promise.all([import("./live.ts"), this.startVideo(stream)]);
-      const tracker = await createFaceTracker(this.runtime.base);
+      const tracker = await createFaceTracker(this.runtime.base, this.attrs["live-landmarker"]);
       this.live = {
         stream,
         tracker,

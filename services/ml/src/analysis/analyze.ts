@@ -1,3 +1,4 @@
+import { irisesOf } from "@varai/face-landmarker";
 import { metrics } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 import type { FacePool, RawFace } from "../engine/face-pool.ts";
@@ -61,7 +62,14 @@ function mergeViews(direct: RawFace, mirroredFaces: RawFace[]): RawFace {
           pitch: (direct.angle.pitch + other.angle.pitch) / 2,
         }
       : direct.angle;
-  return { box, score: Math.min(direct.score, other.score), mesh, angle };
+  return {
+    box,
+    score: Math.min(direct.score, other.score),
+    mesh,
+    irises: irisesOf(mesh),
+    roi: direct.roi,
+    angle,
+  };
 }
 
 async function detectAndMeasure(

@@ -4,6 +4,7 @@ import { irisScale, MIN_IRIS_DIAMETER_PX, POSE_LIMITS_DEG, spanMm } from "@varai
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFacePool, type FacePool } from "../engine/face-pool.ts";
+import { testLandmarker } from "../engine/test-landmarker.ts";
 import { type AnalyzedPhoto, analyzePhoto } from "./analyze.ts";
 import { dist, LM } from "./landmarks.ts";
 import { turnHead } from "./turn-head.ts";
@@ -88,7 +89,7 @@ describe.skipIf(!photosAvailable())("face figures are withheld beyond the limits
   const table: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    pool = createFacePool({ workers: 1 });
+    pool = createFacePool({ workers: 1, landmarker: testLandmarker() });
     await pool.start();
     const astronaut = readFileSync(ASTRONAUT);
     base = await analyzePhoto(pool, astronaut);
@@ -119,12 +120,14 @@ describe.skipIf(!photosAvailable())("face figures are withheld beyond the limits
 
   const copy = (name: string) => results.get(name) as AnalyzedPhoto;
 
-  it("withholds camera.png (turned ~45 and tilted ~40 degrees) with POSE_TOO_STRONG, face shape included", () => {
+  it("withholds camera.png (turned ~45 degrees) with POSE_TOO_STRONG, face shape included", () => {
     const { measurements, faceShape } = camera.face;
+    // Both landmarkers read the yaw beyond the limit; only human also reads ~40 degrees of roll
+    // (MediaPipe's mesh puts the eyes of this profile nearly level: roll ~10).
     expect(measurements).toEqual({
       status: "withheld",
       reason: "POSE_TOO_STRONG",
-      exceeded: expect.arrayContaining(["roll", "yaw"]),
+      exceeded: expect.arrayContaining(["yaw"]),
     });
     expect(faceShape).toEqual(measurements);
     // The photo still yields landmarks and a pose: only the figures are withheld.

@@ -3,6 +3,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFacePool, type FacePool } from "../engine/face-pool.ts";
+import { testLandmarker } from "../engine/test-landmarker.ts";
 import { type AnalyzedPhoto, analyzePhoto } from "./analyze.ts";
 import { MIRROR_PAIRS } from "./landmarks.ts";
 import { measuredFigures } from "./measured-figures.ts";
@@ -77,7 +78,7 @@ describe.skipIf(!photoAvailable())("face analysis is stable under photo transfor
   const figures: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    pool = createFacePool({ workers: 1 });
+    pool = createFacePool({ workers: 1, landmarker: testLandmarker() });
     await pool.start();
     const src = readFileSync(PHOTO);
     base = await analyzePhoto(pool, src);
@@ -129,14 +130,24 @@ describe.skipIf(!photoAvailable())("face analysis is stable under photo transfor
   // diameter (the mm scale) moves 2-3 % between copies of a photo. Face analysis therefore
   // measures from the photo and its mirror image together (analyze.ts, mergeViews), which halves
   // that spread and makes a mirrored photo measure exactly like the original.
-  // Measured (deterministic wasm, both views, human fixes in face-worker.mjs):
+  // Measured with human (deterministic wasm, both views, human fixes in human-landmarker.mjs):
   //   PD diff mm: x0.5 +2.1, x2 -0.7, +15deg -0.1, -15deg -0.4, mirror 0.0, JPEG q60 -0.8
   //   mean landmark error, % of IOD: x0.5 1.1, x2 0.9, +15deg 2.3, -15deg 1.7, mirror 0.0, q60 0.7
   // One view only (before): PD +1.7 / -1.5 / -1.2 / -1.0 / -1.6 / -1.5 mm, landmarks 1.0 / 1.1 /
   // 1.6 / 1.9 / 2.04 / 0.8 %. At x0.5 the iris is ~4 px wide: below what the iris model resolves.
+  // Measured with mediapipe (2026-12-03, full-range detector, both views): PD diff x0.5 +3.6,
+  // x2 +0.3, +15deg +0.7, -15deg +1.4, mirror 0.0, JPEG q60 -0.5; landmarks 0.7 / 0.7 / 1.4 /
+  // 1.5 / 0.0 / 0.5 % of IOD. Its landmarks hold better under rotation (the second mesh pass
+  // from its own ROI); the PD misses are the iris model's diameter again (at x0.5 the iris is
+  // ~4 px wide).
   // These stay as expected failures (it.fails): they turn red the day they start passing, so
   // the list is tightened rather than forgotten. Do not widen the thresholds instead.
-  const KNOWN_FAILURES = new Set(["scaled x0.5/pd", "rotated +15 degrees/landmarks"]);
+  const KNOWN_FAILURES = new Set(
+    {
+      human: ["scaled x0.5/pd", "rotated +15 degrees/landmarks"],
+      mediapipe: ["scaled x0.5/pd", "rotated -15 degrees/pd"],
+    }[testLandmarker()],
+  );
   const check = (v: Variant, what: string, title: string, fn: () => void) =>
     KNOWN_FAILURES.has(`${v.name}/${what}`) ? it.fails(`${title} (known failure, see figures)`, fn) : it(title, fn);
 

@@ -1,15 +1,30 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import type { FaceRoi, HeadAngles, Iris } from "@varai/face-landmarker";
 import { type Logger, noopLogger } from "@varai/runtime";
 import { AppError } from "@varai/schema";
 
-/** One detected face as the worker returns it: coordinates in the pixels it was given. */
+/**
+ * The face landmarker implementations a worker can run (@varai/face-landmarker's port):
+ * "human" (@vladmandic/human on tfjs-wasm) or "mediapipe" (MediaPipe's models on LiteRT.js).
+ */
+export const FACE_LANDMARKERS = ["human", "mediapipe"] as const;
+export type FaceLandmarkerName = (typeof FACE_LANDMARKERS)[number];
+/** What a pool runs unless told otherwise (the gateway's `FACE_LANDMARKER`). */
+export const DEFAULT_FACE_LANDMARKER: FaceLandmarkerName = "mediapipe";
+
+/**
+ * One detected face as the worker returns it (the port's `LandmarkedFace`, `landmarks` named
+ * `mesh`): coordinates in the pixels it was given.
+ */
 export interface RawFace {
   box: [number, number, number, number];
   score: number;
-  /** 478 x (x, y, z), flattened. */
+  /** 478 x (x, y, z), flattened, in the port's index order. */
   mesh: Float32Array;
-  angle: { roll: number; yaw: number; pitch: number } | null;
+  irises: { left: Iris; right: Iris };
+  roi: FaceRoi;
+  angle: HeadAngles | null;
 }
 
 export interface DetectResult {
@@ -29,6 +44,8 @@ export interface FacePoolOptions {
   maxFaces?: number;
   /** "bare" runs human's own input pipeline, for the benchmark's baseline. */
   profile?: "fast" | "bare";
+  /** Which landmarker every worker runs. Default `DEFAULT_FACE_LANDMARKER`. */
+  landmarker?: FaceLandmarkerName;
   logger?: Logger;
   /** The worker script; face-worker.mjs unless a test stands in a worker that crashes. */
   workerUrl?: URL;
@@ -122,6 +139,7 @@ function createWorker(options: FacePoolOptions): Worker {
   return new Worker(options.workerUrl ?? WORKER_URL, {
     workerData: {
       kind: "varai-face-worker",
+      landmarker: options.landmarker ?? DEFAULT_FACE_LANDMARKER,
       modelsDir: options.modelsDir,
       maxFaces: options.maxFaces ?? 5,
       profile: options.profile ?? "fast",

@@ -1,11 +1,13 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { MIRROR_INDEX } from "@varai/face-landmarker";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createFacePool, type FacePool } from "./face-pool.ts";
-// Plain JS module (it is also the worker's entry point); importing it runs nothing.
+// Plain JS module (the worker loads it); importing it runs nothing.
 // @ts-expect-error no type declarations for the worker module
-import { landmarkMirrorIndex, loadHuman } from "./face-worker.mjs";
+import { landmarkMirrorIndex, loadHuman } from "./human-landmarker.mjs";
+import { testLandmarker } from "./test-landmarker.ts";
 
 const PHOTO = path.resolve(import.meta.dirname, "../../../../test-artifacts/photos/astronaut.png");
 function photoAvailable(): boolean {
@@ -38,13 +40,15 @@ describe("landmark mirror index", () => {
     // A face's midline: 28 points map to themselves.
     expect(index.filter((j, i) => j === i)).toHaveLength(28);
     expect(() => landmarkMirrorIndex(human.faceUVMap.slice(1))).toThrow(/468/);
+    // The port's table (@varai/face-landmarker), which every implementation's mirrored view uses.
+    expect([...MIRROR_INDEX]).toEqual(index);
   });
 });
 
 describe.skipIf(!photoAvailable())("mirrored detection (astronaut.png)", () => {
   let pool: FacePool;
   beforeAll(async () => {
-    pool = createFacePool({ workers: 1 });
+    pool = createFacePool({ workers: 1, landmarker: testLandmarker() });
     await pool.start();
   }, 60_000);
   afterAll(() => pool?.stop());
@@ -55,12 +59,13 @@ describe.skipIf(!photoAvailable())("mirrored detection (astronaut.png)", () => {
     const mirrored = (await pool.detect(data, info.width, info.height, { mirrored: true })).faces[0];
     if (!direct || !mirrored) throw new Error("no face found");
     const at = (mesh: Float32Array, i: number) => [mesh[i * 3] ?? 0, mesh[i * 3 + 1] ?? 0] as const;
-    // Same eye, same place: within a pixel or two (two looks by a model that is not exactly
-    // mirror-symmetric); the other eye is ~43 px away.
+    // Same eye, same place: within a few pixels (two looks by a model that is not exactly
+    // mirror-symmetric: human within 3 px, MediaPipe's mesh puts the chin 4.2 px apart); the
+    // other eye is ~43 px away.
     for (const i of [468, 473, 33, 263, 1, 152]) {
       const [x1, y1] = at(direct.mesh, i);
       const [x2, y2] = at(mirrored.mesh, i);
-      expect(Math.hypot(x1 - x2, y1 - y2), `landmark ${i}`).toBeLessThan(3);
+      expect(Math.hypot(x1 - x2, y1 - y2), `landmark ${i}`).toBeLessThan(5);
     }
     expect(Math.abs((mirrored.box[0] ?? 0) - (direct.box[0] ?? 0))).toBeLessThan(6);
     expect(Math.abs((mirrored.angle?.roll ?? 0) - (direct.angle?.roll ?? 0))).toBeLessThan(0.05);

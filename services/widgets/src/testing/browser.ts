@@ -41,6 +41,28 @@ export async function fakeCameraVideo(): Promise<string> {
   return out;
 }
 
+/**
+ * A 6 s fake-camera video (looped by Chromium) of astronaut.png in which the face moves across
+ * the frame, tilts (in-plane, +-9 degrees) and changes scale (its width 300-420 px), each on its
+ * own period: every frame differs from the last, as a shopper's camera does. ffmpeg cannot turn
+ * a head in depth; the turned-head checks are services/ml's (turn-head.ts).
+ */
+export async function movingFaceVideo(): Promise<string> {
+  const out = path.join(ARTIFACTS, "astronaut-moving.y4m");
+  if (existsSync(out)) return out;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const face =
+    "[0:v]scale=w='360+60*sin(2*PI*t/4)':h=-1:eval=frame," +
+    "rotate=a='0.16*sin(2*PI*t/3)':c=0x606060:ow=460:oh=460[face]";
+  const place = "[1:v][face]overlay=x='90+70*sin(2*PI*t/5)':y='10+20*sin(2*PI*t/3.5)':eval=frame,format=yuv420p";
+  await run("/usr/bin/ffmpeg", [
+    ...["-y", "-loglevel", "error", "-loop", "1", "-framerate", "30", "-i", ASTRONAUT],
+    ...["-f", "lavfi", "-i", "color=c=0x606060:s=640x480:r=30"],
+    ...["-filter_complex", `${face};${place}`, "-t", "6", "-r", "30", out],
+  ]);
+  return out;
+}
+
 export async function launchChromium(options: { fakeCamera?: string } = {}): Promise<Browser> {
   const args = [...FLAGS];
   if (options.fakeCamera) {
