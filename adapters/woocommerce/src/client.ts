@@ -36,7 +36,7 @@ export function createWooClient(options: WooClientOptions, deps: AdapterDeps) {
   const basic = `Basic ${Buffer.from(`${options.consumerKey}:${options.consumerSecret}`).toString("base64")}`;
 
   return async function request(
-    method: "GET" | "POST" | "PUT",
+    method: "GET" | "POST" | "PUT" | "DELETE",
     path: string,
     query: Record<string, string> = {},
     body?: unknown,

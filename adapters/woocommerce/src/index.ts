@@ -7,7 +7,7 @@ import {
   StoreCurrencyOptionSchema,
   type WebhookSubscription,
 } from "@varai/commerce";
-import { err, ok } from "@varai/schema";
+import { type AppError, err, ok, type Result } from "@varai/schema";
 import { z } from "zod";
 import { createWooClient } from "./client.ts";
 import { toAdapterError } from "./errors.ts";
@@ -69,6 +69,26 @@ export function createWooCommerceAdapter(options: WooAdapterOptions, deps: Adapt
   const isVariable = (raw: unknown) => {
     const p = raw as { type?: unknown; variations?: unknown };
     return p?.type === "variable" && Array.isArray(p.variations) && p.variations.length > 0;
+  };
+
+  /**
+   * The WordPress plugin's Connect creates these hooks too, at the same moment as our first sync:
+   * two creators can each add one for a topic. Both keep the oldest (lowest id) per topic and
+   * delete the rest (the plugin's class-webhooks.php does the same), so whichever checks last
+   * leaves exactly one.
+   */
+  const dropDuplicateWebhooks = async (address: string): Promise<Result<void, AppError>> => {
+    const now = await listWebhooks();
+    if (!now.ok) return now;
+    const ours = now.value.filter((w) => w.address === address);
+    for (const topic of WOO_WEBHOOK_TOPICS) {
+      const hooks = ours.filter((w) => w.topic === topic).sort((a, b) => Number(a.id) - Number(b.id));
+      for (const extra of hooks.slice(1)) {
+        const r = await request("DELETE", `/webhooks/${extra.id}`, { force: "true" });
+        if (!r.ok) return r;
+      }
+    }
+    return ok(undefined);
   };
 
   const listWebhooks: CommerceAdapter["listWebhooks"] = async () => {
@@ -181,6 +201,10 @@ export function createWooCommerceAdapter(options: WooAdapterOptions, deps: Adapt
         if (!hook.success) return err(invalid("webhook"));
         const sub = { id: hook.data.id, topic, address, active: hook.data.status === "active" };
         (found ? result.reactivated : result.created).push(sub);
+      }
+      if (result.created.length > 0) {
+        const dropped = await dropDuplicateWebhooks(address);
+        if (!dropped.ok) return dropped;
       }
       return ok(result);
     },

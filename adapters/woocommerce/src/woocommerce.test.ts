@@ -115,3 +115,48 @@ describe("WooCommerce adapter", () => {
     expect(page).toMatchObject({ ok: false, error: { code: "UNAUTHENTICATED" } });
   });
 });
+
+describe("WooCommerce webhook registration beside the plugin's", () => {
+  it("keeps the oldest hook per topic when another creator added one meanwhile (the plugin does the same)", async () => {
+    const address = "https://api.varai.test/webhooks/woocommerce/con_w";
+    sim.webhooks.splice(0);
+    let raced = false;
+    // The WordPress plugin's Connect creates its product.created hook while ours is being made.
+    const adapter = createWooCommerceAdapter(
+      {
+        connectionId: "con_w",
+        storeUrl: "http://plain.example",
+        consumerKey: sim.consumerKey,
+        consumerSecret: sim.consumerSecret,
+        webhookSecret: sim.webhookSecret,
+      },
+      {
+        fetch: async (input, init) => {
+          const answer = await fetch(input, init);
+          if (!raced && init?.method === "POST" && String(input).includes("/webhooks")) {
+            raced = true;
+            sim.webhooks.unshift({
+              id: "0",
+              topic: "product.created",
+              delivery_url: address,
+              status: "active",
+              secret: "x",
+            });
+          }
+          return answer;
+        },
+        logger: noopLogger,
+        clock: () => new Date(),
+      },
+    );
+    const result = await adapter.registerWebhooks(address);
+    expect(result.ok).toBe(true);
+    const ours = sim.webhooks.filter((w) => w.delivery_url === address);
+    expect(ours.map((w) => w.topic).sort()).toEqual([...new Set(ours.map((w) => w.topic))].sort());
+    expect(ours.find((w) => w.topic === "product.created")?.id).toBe("0");
+    // A second pass finds everything present and changes nothing.
+    const again = await adapter.registerWebhooks(address);
+    expect(again.ok && again.value.created).toEqual([]);
+    expect(sim.webhooks.filter((w) => w.delivery_url === address)).toHaveLength(ours.length);
+  });
+});

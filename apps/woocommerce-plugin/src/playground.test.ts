@@ -107,16 +107,16 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
     expect(s.connected).toBe(true);
     expect(s.settings.publishable_key).toMatch(/^pk_/);
     expect(s.keys).toBe(1);
-    // One per topic: the plugin's, with any VARAi's catalog registered meanwhile removed.
-    const ours = s.webhooks.filter((h: { delivery_url: string }) =>
-      h.delivery_url.startsWith(`${gateway.base}/webhooks/woocommerce/con`),
-    );
-    expect(ours.map((h: { topic: string }) => h.topic).sort()).toEqual([
-      "order.created",
-      "product.created",
-      "product.deleted",
-      "product.updated",
-    ]);
+    // One per topic. VARAi's catalog registers the same hooks during its first sync, at the same
+    // moment; both creators keep the oldest per topic and delete the rest, so it settles to one.
+    const oursNow = async () =>
+      (await state()).webhooks.filter((h: { delivery_url: string }) =>
+        h.delivery_url.startsWith(`${gateway.base}/webhooks/woocommerce/con`),
+      );
+    await expect
+      .poll(async () => (await oursNow()).map((h: { topic: string }) => h.topic).sort(), { timeout: 30_000 })
+      .toEqual(["order.created", "product.created", "product.deleted", "product.updated"]);
+    const ours = await oursNow();
     expect(ours.every((h: { status: string }) => h.status === "active")).toBe(true);
   });
 

@@ -62,6 +62,7 @@ export function createWooSim(options: WooSimOptions = {}): WooSim {
   let refilledAt = performance.now();
   const stats = { requests: 0, throttled: 0, unauthorized: 0 };
   const webhooks: WooSim["webhooks"] = [];
+  let lastHookId = 0;
   const byExternal = new Map<string, number>();
   for (const index of store.products.keys()) byExternal.set(wooProductId(index), index);
 
@@ -173,7 +174,7 @@ export function createWooSim(options: WooSimOptions = {}): WooSim {
     if (route === "/webhooks" && request.method === "POST") {
       const body = (await request.json()) as { topic: string; delivery_url: string; secret?: string; status?: string };
       const hook = {
-        id: String(webhooks.length + 1),
+        id: String(++lastHookId),
         topic: body.topic,
         delivery_url: body.delivery_url,
         status: body.status ?? "active",
@@ -189,6 +190,12 @@ export function createWooSim(options: WooSimOptions = {}): WooSim {
       if (!hook) return problem(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.");
       Object.assign(hook, { status: ((await request.json()) as { status?: string }).status ?? hook.status });
       const { secret: _s, ...visible } = hook;
+      return Response.json(visible);
+    }
+    if (hookId && request.method === "DELETE") {
+      const at = webhooks.findIndex((w) => w.id === hookId);
+      if (at < 0) return problem(404, "woocommerce_rest_webhook_invalid_id", "Invalid ID.");
+      const [{ secret: _s, ...visible }] = webhooks.splice(at, 1) as [WooSim["webhooks"][number]];
       return Response.json(visible);
     }
     return problem(404, "rest_no_route", "No route was found matching the URL and request method.");

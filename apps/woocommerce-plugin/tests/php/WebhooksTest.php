@@ -48,6 +48,27 @@ final class WebhooksTest extends TestCase
         $this->assertSame('DELETE /wc/v3/webhooks/99', $last->get_method() . ' ' . $last->get_route());
     }
 
+    public function testAnOlderHookVaraiCreatedMeanwhileIsKeptAndOursDeleted(): void
+    {
+        $lists = 0;
+        $next = 60;
+        \WpStub::$restHandler = static function (\WP_REST_Request $r) use (&$lists, &$next) {
+            if ($r->get_method() === 'GET') {
+                // VARAi's catalog created id 40 while this call created 60: both keep the oldest.
+                return new \WP_REST_Response(++$lists === 1 ? [] : [
+                    ['id' => 60, 'topic' => 'product.created', 'delivery_url' => self::URL],
+                    ['id' => 40, 'topic' => 'product.created', 'delivery_url' => self::URL],
+                ], 200);
+            }
+            return $r->get_method() === 'DELETE'
+                ? new \WP_REST_Response([], 200)
+                : new \WP_REST_Response(['id' => $next++], 201);
+        };
+        $this->assertSame([40, 61, 62, 63], (new Webhooks())->provision(self::URL, 'secret123'));
+        $last = end(\WpStub::$rest);
+        $this->assertSame('DELETE /wc/v3/webhooks/60', $last->get_method() . ' ' . $last->get_route());
+    }
+
     public function testARefusalFromWoocommerceIsAnError(): void
     {
         \WpStub::$restHandler = static fn(\WP_REST_Request $r) => $r->get_method() === 'GET'

@@ -51,9 +51,10 @@ final class Webhooks
 
     /**
      * VARAi's catalog also registers these hooks with the REST key it was handed, at the same time
-     * as this runs: two creators can each add one for a topic. Keep ours, delete the others.
+     * as this runs: two creators can each add one for a topic. Both keep the same one, the oldest
+     * (lowest id) per topic, and delete the others, so whichever runs last leaves exactly one.
      *
-     * @param list<int> $keep
+     * @param list<int> $keep the ids this call created or reused, in TOPICS order
      * @return list<int>|\WP_Error
      */
     private function dropDuplicates(string $deliveryUrl, array $keep)
@@ -62,9 +63,19 @@ final class Webhooks
         if (is_wp_error($all)) {
             return $all;
         }
-        $extra = array_filter($all, static fn(array $hook): bool => !in_array((int) $hook['id'], $keep, true));
+        $oldest = [];
+        foreach ($all as $hook) {
+            $topic = (string) ($hook['topic'] ?? '');
+            $id = (int) $hook['id'];
+            $oldest[$topic] = isset($oldest[$topic]) ? min($oldest[$topic], $id) : $id;
+        }
+        $kept = [];
+        foreach (self::TOPICS as $i => $topic) {
+            $kept[] = $oldest[$topic] ?? $keep[$i];
+        }
+        $extra = array_filter($all, static fn(array $hook): bool => !in_array((int) $hook['id'], $kept, true));
         $deleted = $this->deleteAll(array_map(static fn(array $hook): int => (int) $hook['id'], $extra));
-        return is_wp_error($deleted) ? $deleted : $keep;
+        return is_wp_error($deleted) ? $deleted : $kept;
     }
 
     /** @return list<array<string, mixed>>|\WP_Error the hooks whose delivery URL is ours */
