@@ -1,7 +1,11 @@
 import type { WidgetConfig } from "@varai/widget-kit/config";
 import { useEffect, useRef, useState } from "react";
 
-/** The gateway's preview page: the real storefront widgets, waiting for a draft by postMessage. */
+/**
+ * The gateway's preview page: the real storefront widgets, waiting for a draft by postMessage
+ * (services/widgets preview-page.ts). Studio's; an app framed by its platform's admin passes its
+ * own mount, whose `frame-ancestors` allow that admin (Shopify: `/shopify/app/preview`).
+ */
 export const WIDGET_PREVIEW_PATH = "/studio/preview";
 
 /**
@@ -10,7 +14,7 @@ export const WIDGET_PREVIEW_PATH = "/studio/preview";
  * the app's page or session, which is why the draft goes by postMessage to "*" (an opaque origin
  * cannot be named) and only to that frame's window, once it said it is ready.
  */
-export function useWidgetPreview(config: WidgetConfig | null) {
+export function useWidgetPreview(config: WidgetConfig | null, path: string = WIDGET_PREVIEW_PATH) {
   const frameRef = useRef<HTMLIFrameElement>(null);
   const [ready, setReady] = useState(false);
   useEffect(() => {
@@ -24,5 +28,5 @@ export function useWidgetPreview(config: WidgetConfig | null) {
   useEffect(() => {
     if (ready && config) frameRef.current?.contentWindow?.postMessage({ type: "varai:preview-config", config }, "*");
   }, [ready, config]);
-  return { frameRef, ready, src: WIDGET_PREVIEW_PATH, sandbox: "allow-scripts" as const };
+  return { frameRef, ready, src: path, sandbox: "allow-scripts" as const };
 }

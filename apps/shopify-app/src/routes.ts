@@ -1,5 +1,6 @@
 import type { RateLimiter, RateLimitPolicy } from "@varai/runtime";
 import { AppError } from "@varai/schema";
+import { widgetPreviewRoutes } from "@varai/widgets/preview-page";
 import express, { type Request, type Response, Router } from "express";
 import { verifyAppProxySignature } from "./app-proxy-signature.ts";
 import { type BillingDeps, PLANS, planFeatures, readBillingStatus, subscribe } from "./billing.ts";
@@ -40,6 +41,8 @@ export function createShopifyRouter(deps: RouteDeps): Router {
   });
   // index.html only ever goes out with the App Bridge tags, through the session check.
   router.get(["/shopify/app", "/shopify/app/index.html"], (req, res) => serveDocument(deps, req, res));
+  // The widget settings screen's preview, framed inside the app, which Shopify's admin frames.
+  router.use(widgetPreviewRoutes({ path: "/shopify/app/preview", frameAncestors: SHOPIFY_PREVIEW_ANCESTORS }));
   router.use("/shopify/app", express.static(deps.uiDistDir ?? UI_DIST_DIR, { index: false, fallthrough: true }));
   // The UI's screens are paths under the document (`/shopify/app/catalog`): the admin reloads them
   // as they are, so every other path there is the document too (assets were served just above).
@@ -83,6 +86,9 @@ function bounceUrl(config: ShopifyAppConfig, req: Request): string {
   bounce.set("shopify-reload", reload);
   return `/shopify/auth/session-token?${bounce.toString()}`;
 }
+
+/** Who may frame the preview: the app's own page, inside the shop's or Shopify's unified admin. */
+const SHOPIFY_PREVIEW_ANCESTORS = "'self' https://admin.shopify.com https://*.myshopify.com";
 
 const shopOf = (res: Response) => res.locals.shopify as ShopContext;
 

@@ -66,7 +66,7 @@ describe.skipIf(!browserAvailable())("a Shopify storefront with the VARAi theme 
       app,
       shop,
       product,
-      block: { settings: { label: "Try on", style: "primary", placement: "full-width" }, shopify_attributes: "" },
+      block: { settings: { label: "See them on you", style: "primary", placement: "full-width" }, shopify_attributes: "" },
     });
     res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${first.title}</title></head>
@@ -95,6 +95,8 @@ ${embed}<script src="/assets/varai-cart.js" defer></script>
     await page.goto(`${storefrontBase}/products/frame`);
     const tryOn = page.locator("varai-try-on");
     await tryOn.locator("button.open:not([disabled])").waitFor({ timeout: 20_000 });
+    // The app block's label setting is the button's text.
+    expect((await tryOn.locator("button.open").textContent())?.trim()).toBe("See them on you");
     await page.screenshot({ path: screenshotPath("shopify-product-page") });
     await tryOn.locator("button.open").click();
     await tryOn.locator("[role=dialog], dialog").first().waitFor({ timeout: 10_000 });

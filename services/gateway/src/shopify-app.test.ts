@@ -273,6 +273,17 @@ describe("session tokens and the embedded document (one gateway)", () => {
     expect(html).toContain("https://cdn.shopify.com/shopifycloud/app-bridge.js");
     expect(h.sim.shopify.app.appStats.tokenExchanges).toBe(1); // installed once, by the leeway test's first token
   });
+
+  it("serves the widget preview page frameable inside Shopify's admin (every ancestor is checked)", async () => {
+    for (const url of ["/shopify/app/preview", "/shopify/app/preview.js"]) {
+      const response = await h.get(url);
+      expect(response.status).toBe(200);
+      const csp = response.headers.get("content-security-policy") ?? "";
+      expect(csp).toContain("script-src 'self';");
+      expect(csp).toMatch(/frame-ancestors 'self' https:\/\/admin\.shopify\.com https:\/\/\*\.myshopify\.com$/);
+    }
+    expect(await (await h.get("/shopify/app/preview")).text()).toContain('src="/shopify/app/preview.js"');
+  });
 });
 
 describe("refused session tokens spend a per-IP budget", () => {

@@ -123,6 +123,8 @@ export const TryOnAttributesSchema = z.object({
   lang: z.string().max(35).optional(),
   /** Live mode's face landmarker: MediaPipe's models on LiteRT.js, or human (the one before). */
   "live-landmarker": z.enum(["mediapipe", "human"]).default("mediapipe"),
+  /** The button's text, as the merchant set it (Shopify app block, plugin settings); default the locale's "Try on". */
+  label: z.string().trim().max(60).optional(),
 });
 
 /**

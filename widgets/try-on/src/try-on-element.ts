@@ -66,7 +66,7 @@ h2{margin:0;font-size:1.2em}
  * draws the frame on a canvas, so nothing leaves the page.
  */
 export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema> {
-  static observedAttributes = ["product-id", "sku", "products", "lang"];
+  static observedAttributes = ["product-id", "sku", "products", "lang", "label"];
   protected readonly schema = TryOnAttributesSchema;
   protected readonly css = CSS;
 
@@ -185,7 +185,7 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     this.setHtml(
       inline
         ? `<section class="inline" aria-label="${esc(t("tryOnTitle"))}">${panel}</section>`
-        : `<button type="button" class="open primary" aria-haspopup="dialog" ${this.current ? "" : "disabled"}>${esc(t("tryOn"))}</button>
+        : `<button type="button" class="open primary" aria-haspopup="dialog" ${this.current ? "" : "disabled"}>${esc(this.attrs.label || t("tryOn"))}</button>
            <dialog aria-labelledby="title" aria-modal="true">${panel}</dialog>`,
     );
     this.bind();

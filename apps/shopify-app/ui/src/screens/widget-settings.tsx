@@ -37,7 +37,8 @@ const LOCALES = [
 
 /** The real storefront widgets with the unsaved draft (the gateway's sandboxed preview page). */
 function Preview({ config }: { config: WidgetConfig }) {
-  const preview = useWidgetPreview(config);
+  // The app's own preview mount: Shopify's admin frames the app, so it must be allowed to frame this too.
+  const preview = useWidgetPreview(config, "/shopify/app/preview");
   return (
     <Card>
       <BlockStack gap="200">
