@@ -158,10 +158,11 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
     expect(plain.text).not.toContain("session.js");
   });
 
-  // Opt-in (VARAI_WOO_BROWSER=1): one PHP worker serving every admin asset to Chromium did not
-  // finish within 240 s on this 2-core machine at load 16, so it is not part of CI yet.
-  it.skipIf(!existsSync(CHROMIUM) || process.env.VARAI_WOO_BROWSER !== "1")(
-    "in Chromium: the admin page looks like WP admin, and the product page's try-on button opens the widget",
+  // The admin screen is not rendered here: Playground's single PHP worker serves WP admin's
+  // concatenated styles too slowly on 2 cores (240 s and more under load), and unstyled it proves
+  // nothing; the settings page is checked over HTTP above. The shopper's side is what this adds.
+  it.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
+    "in Chromium: the product page's try-on button opens the widget",
     async () => {
       mkdirSync(SHOTS, { recursive: true });
       const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
@@ -169,15 +170,6 @@ describe("the plugin in WordPress Playground (WordPress 6.5.5, WooCommerce stub)
         const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
         await context.addCookies(wp.cookies().map((c) => ({ ...c, url: pg.url })));
         const page = await context.newPage();
-        // One PHP worker serves every asset of the page in turn: slow, so generous timeouts.
-        await page.goto(`${pg.url}/wp-admin/admin.php?page=varai-try-on`, {
-          timeout: 240_000,
-          waitUntil: "domcontentloaded",
-        });
-        await page.waitForLoadState("load", { timeout: 240_000 });
-        await expect.poll(() => page.locator("#wpbody h1").textContent()).toBe("VARAi Try-On");
-        await page.screenshot({ path: path.join(SHOTS, "woocommerce-plugin-settings.png"), fullPage: true });
-
         await page.goto(`${pg.url}/?p=${pg.ids.block}&post_type=product`, {
           timeout: 240_000,
           waitUntil: "domcontentloaded",
