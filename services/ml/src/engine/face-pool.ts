@@ -10,8 +10,14 @@ import { AppError } from "@varai/schema";
  */
 export const FACE_LANDMARKERS = ["human", "mediapipe"] as const;
 export type FaceLandmarkerName = (typeof FACE_LANDMARKERS)[number];
-/** What a pool runs unless told otherwise (the gateway's `FACE_LANDMARKER`). */
-export const DEFAULT_FACE_LANDMARKER: FaceLandmarkerName = "mediapipe";
+/**
+ * What a pool runs unless told otherwise (the gateway's `FACE_LANDMARKER`). human: on the server
+ * MediaPipe's pipeline measured slower on a quiet machine (bare pipeline p50 163 ms against
+ * human's 68 ms in one `pnpm bench:tryon` run, 2026-12-03, load 1.0-1.3; the photo path's
+ * full-range detector, second mesh pass and tfjs iris), so it stays selectable, not the default.
+ * The live widget, where it is twice as fast, defaults to it.
+ */
+export const DEFAULT_FACE_LANDMARKER: FaceLandmarkerName = "human";
 
 /**
  * One detected face as the worker returns it (the port's `LandmarkedFace`, `landmarks` named
