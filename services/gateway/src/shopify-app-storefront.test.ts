@@ -66,7 +66,10 @@ describe.skipIf(!browserAvailable())("a Shopify storefront with the VARAi theme 
       app,
       shop,
       product,
-      block: { settings: { label: "See them on you", style: "primary", placement: "full-width" }, shopify_attributes: "" },
+      block: {
+        settings: { label: "See them on you", style: "primary", placement: "full-width" },
+        shopify_attributes: "",
+      },
     });
     res.writeHead(200, { "content-type": "text/html" }).end(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${first.title}</title></head>
