@@ -31,9 +31,9 @@ export interface MlServiceOptions {
   queueLimit?: number;
   modelsDir?: string;
   /**
-   * The face landmarker every worker runs: "mediapipe" (MediaPipe's models on LiteRT.js, the
-   * default) or "human" (@vladmandic/human, the pipeline before; kept selectable while the new
-   * one proves itself). The gateway reads it from `FACE_LANDMARKER`.
+   * The face landmarker every worker runs: "human" (@vladmandic/human, the default: faster on the
+   * server as measured, face-pool.ts) or "mediapipe" (MediaPipe's models on LiteRT.js). The
+   * gateway reads it from `FACE_LANDMARKER`.
    */
   landmarker?: FaceLandmarkerName;
   /**

@@ -18,6 +18,7 @@ import type { Express } from "express";
 import sharp from "sharp";
 import request from "supertest";
 import { afterAll, beforeAll } from "vitest";
+import { testLandmarker } from "./engine/test-landmarker.ts";
 import { createMlService, type MlService } from "./service.ts";
 
 // CI's set-up extracts the photo: there a missing one is a broken run, never a silent skip.
@@ -156,7 +157,14 @@ export function useMlHarness(): MlHarness {
 
   beforeAll(async () => {
     const { shoppers, photoBox } = h;
-    h.ml = createMlService(deps, { workers: 1, queueLimit: 8, consumeFrameAssets: false, shoppers, photoBox });
+    h.ml = createMlService(deps, {
+      workers: 1,
+      queueLimit: 8,
+      consumeFrameAssets: false,
+      shoppers,
+      photoBox,
+      landmarker: testLandmarker(),
+    });
     await h.ml.start();
     h.app = createTestApp({ modules: [h.ml], principal: storefrontOf(TENANT) });
     h.astronaut = readFileSync(PHOTO);
