@@ -1,13 +1,11 @@
+import { PLATFORM_TENANT_ID } from "@varai/auth";
 import type { InstallPlatform } from "@varai/schema";
 import type { InstallContext } from "./install.ts";
 import { installKey } from "./view.ts";
 
-/** Where an entry about a store with no tenant yet goes (a refused first install). */
-const PLATFORM_TENANT_ID = "ten_platform";
-
 /**
  * Runs one app call and records it in the audit log, refused ones too, under the store's tenant
- * when the store is known. Reads are not audited.
+ * when the store is known (else the platform's: a refused first install). Reads are not audited.
  */
 export async function audited<T>(
   c: InstallContext,
