@@ -85,11 +85,26 @@ export interface GatewayEnv {
    * recommendations in-process. With either set, a tenant whose region has no URL is refused.
    */
   recsUrls: { us: string | null; eu: string | null } | null;
-  /** VARAI_INTERNAL_KEY: signs the principal on calls to service processes. Required with RECS_URL_*. */
+  /**
+   * Services the gateway reaches over HTTP instead of running them in-process (SERVICE_URL_<NAME>,
+   * service-main.ts runs each one). Empty = every service in-process (the default install).
+   */
+  serviceUrls: Partial<Record<RemoteServiceName, string>>;
+  /** VARAI_INTERNAL_KEY: signs the principal on calls to service processes. Required with RECS_URL_* and SERVICE_URL_*. */
   internalKey: Buffer | null;
   /** OTEL_EXPORTER_OTLP_ENDPOINT: traces go to `<url>/v1/traces` (OTLP/HTTP); null = tracing off. */
   otlpEndpoint: string | null;
 }
+
+/**
+ * The services that can run as their own process behind the gateway (`SERVICE_URL_<NAME>`).
+ * The edge keeps live sockets, Studio, the demo store and the platform apps' callbacks; the
+ * regional recommendation service has RECS_URL_US / RECS_URL_EU.
+ */
+export const REMOTE_SERVICES = ["auth", "catalog", "ml", "analytics", "storage", "installs", "widgets"] as const;
+export type RemoteServiceName = (typeof REMOTE_SERVICES)[number];
+const serviceUrlVar = (name: RemoteServiceName) =>
+  `SERVICE_URL_${name.toUpperCase() as Uppercase<RemoteServiceName>}` as const;
 
 const optionalString = z.string().optional();
 
@@ -251,6 +266,13 @@ const EnvSchema = z
     RECS_URL_US: urlWithSchemes(["http:", "https:"], "https://ml-datadriven-recos-us-central1.a.run.app"),
     RECS_URL_EU: urlWithSchemes(["http:", "https:"], "https://ml-datadriven-recos-europe-west1.a.run.app"),
     OTEL_EXPORTER_OTLP_ENDPOINT: urlWithSchemes(["http:", "https:"], "http://otel-collector:4318"),
+    SERVICE_URL_AUTH: urlWithSchemes(["http:", "https:"], "http://varai-auth:8080"),
+    SERVICE_URL_CATALOG: urlWithSchemes(["http:", "https:"], "http://varai-catalog:8080"),
+    SERVICE_URL_ML: urlWithSchemes(["http:", "https:"], "http://varai-ml:8080"),
+    SERVICE_URL_ANALYTICS: urlWithSchemes(["http:", "https:"], "http://varai-analytics:8080"),
+    SERVICE_URL_STORAGE: urlWithSchemes(["http:", "https:"], "http://varai-storage:8080"),
+    SERVICE_URL_INSTALLS: urlWithSchemes(["http:", "https:"], "http://varai-installs:8080"),
+    SERVICE_URL_WIDGETS: urlWithSchemes(["http:", "https:"], "http://varai-widgets:8080"),
     VARAI_INTERNAL_KEY: z
       .string()
       .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, "expected base64")
@@ -289,6 +311,31 @@ const EnvSchema = z
       {
         message: "RECS_URL_US / RECS_URL_EU need VARAI_INTERNAL_KEY (the services verify the gateway's signed calls)",
         path: ["VARAI_INTERNAL_KEY"],
+        when: () => true,
+      },
+    ),
+    z.refine(
+      (v) =>
+        REMOTE_SERVICES.every((name) => v[serviceUrlVar(name)] === undefined) ||
+        (v.VARAI_INTERNAL_KEY !== undefined && v.REDIS_URL !== undefined),
+      {
+        message:
+          "SERVICE_URL_* need VARAI_INTERNAL_KEY (the services verify the gateway's signed calls) and REDIS_URL (live updates, caches and rate limits shared across the processes)",
+        path: ["SERVICE_URL"],
+        when: () => true,
+      },
+    ),
+    z.refine(
+      (v) =>
+        REMOTE_SERVICES.every((name) => v[serviceUrlVar(name)] === undefined) ||
+        (v.VARAI_ENCRYPTION_KEYS !== undefined &&
+          v.VARAI_HASH_KEY !== undefined &&
+          (v.VARAI_JWT_KEYS !== undefined || v.VARAI_JWT_SECRET !== undefined) &&
+          (v.SERVICE_URL_INSTALLS === undefined || v.VARAI_APP_KEYS !== undefined)),
+      {
+        message:
+          "SERVICE_URL_* need the shared secrets from configuration (VARAI_ENCRYPTION_KEYS, VARAI_HASH_KEY, VARAI_JWT_KEYS; VARAI_APP_KEYS with SERVICE_URL_INSTALLS): every process must hold the same keys",
+        path: ["SERVICE_URL"],
         when: () => true,
       },
     ),
@@ -362,6 +409,12 @@ export function parseGatewayEnv(source: Record<string, string | undefined>): Gat
       raw.RECS_URL_US || raw.RECS_URL_EU
         ? { us: raw.RECS_URL_US?.replace(/\/+$/, "") ?? null, eu: raw.RECS_URL_EU?.replace(/\/+$/, "") ?? null }
         : null,
+    serviceUrls: Object.fromEntries(
+      REMOTE_SERVICES.flatMap((name) => {
+        const value = raw[serviceUrlVar(name)];
+        return value ? [[name, value.replace(/\/+$/, "")]] : [];
+      }),
+    ),
     internalKey: raw.VARAI_INTERNAL_KEY ? Buffer.from(raw.VARAI_INTERNAL_KEY, "base64") : null,
     otlpEndpoint: raw.OTEL_EXPORTER_OTLP_ENDPOINT ?? null,
   };

@@ -30,10 +30,11 @@ import { createShopifyAppModule, SHOPIFY_API_VERSION, type ShopifyAppModule } fr
 import { createStorageService } from "@varai/storage";
 import { createWidgetsModule } from "@varai/widgets";
 import type { RequestHandler } from "express";
-import type { GatewayEnv } from "./env.ts";
+import type { GatewayEnv, RemoteServiceName } from "./env.ts";
 import type { LiveTopic } from "./live/bus.ts";
 import { createLiveBus, createLiveModule, type LiveModule } from "./live/module.ts";
 import { createRegionalRecommendations } from "./remote/regional-recommendations.ts";
+import { remoteService } from "./remote/remote-service.ts";
 import { createStudioModule } from "./studio.ts";
 import { analyticsTestFaults } from "./test-faults.ts";
 
@@ -57,6 +58,11 @@ export interface Composition {
   demo: DemoModule;
   /** Platform app installs; the apps the gateway mounts get their port from `installs.forApp`. */
   installs: InstallsService;
+  /**
+   * Every service as composed in this process, before SERVICE_URL_* replaced any with its
+   * remote stand-in: a service process (service-main.ts) serves and starts its own from here.
+   */
+  local: readonly ServiceModule[];
 }
 
 /**
@@ -157,29 +163,50 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
       });
   const demo = createDemoModule(deps, { widgetScriptSrc: "/widget/varai.js", simulatedStores });
 
+  // Live last: it stops after the services that publish to it.
+  const local: ServiceModule[] = [
+    auth,
+    storage,
+    ml,
+    analytics,
+    catalog,
+    installs,
+    bigcommerceApp,
+    ...(shopifyApp ? [shopifyApp] : []),
+    recommendations,
+    createWidgetsModule(deps, { productUrl: demoProductUrl }),
+    demo,
+    createStudioModule(),
+    live,
+  ];
   return {
-    // Live last: it stops after the services that publish to it.
-    modules: [
-      auth,
-      storage,
-      ml,
-      analytics,
-      catalog,
-      installs,
-      bigcommerceApp,
-      ...(shopifyApp ? [shopifyApp] : []),
-      recommendations,
-      createWidgetsModule(deps, { productUrl: demoProductUrl }),
-      demo,
-      createStudioModule(),
-      live,
-    ],
+    modules: withRemoteServices(local, env, deps.logger),
+    local,
     middleware: { authenticate: auth.authenticate, rateLimit: auth.rateLimit, auditTrail: auth.auditTrail },
     auth,
     live,
     demo,
     installs,
   };
+}
+
+/**
+ * SERVICE_URL_<NAME>: that service runs as its own process (service-main.ts); its in-process
+ * module stays composed here as a library over the shared stores (auth authenticates at the
+ * edge, installs provisions through catalog, privacy walks every participant) but is neither
+ * mounted nor started: its routes forward to the process, which runs its consumers.
+ */
+function withRemoteServices(local: ServiceModule[], env: GatewayEnv, logger: Logger): ServiceModule[] {
+  return local.map((module) => {
+    const baseUrl = env.serviceUrls[module.name as RemoteServiceName];
+    if (!baseUrl) return module;
+    return remoteService(module, {
+      baseUrl,
+      internalKey: env.internalKey!,
+      logger,
+      ...(module.name === "widgets" ? { extraPrefixes: ["/widget/"] } : {}),
+    });
+  });
 }
 
 /** What installs calls in auth and catalog: provisioning is theirs, installs only sequences it. */

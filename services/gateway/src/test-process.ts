@@ -15,17 +15,22 @@ export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
  * the tests run the server exactly as `pnpm start` does (allocator settings and V8 flags included)
  * but as one process, which a signal reaches. `node` is this test's own node.
  */
-export function startCommand(): { env: Record<string, string>; args: string[] } {
-  const { scripts } = JSON.parse(readFileSync(path.join(PACKAGE_DIR, "package.json"), "utf8")) as {
-    scripts: { start: string };
+export function startCommand(
+  packageDir = PACKAGE_DIR,
+  script = "start",
+): { env: Record<string, string>; args: string[] } {
+  const { scripts } = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8")) as {
+    scripts: Record<string, string | undefined>;
   };
-  const words = scripts.start.trim().split(/\s+/);
+  const command = scripts[script];
+  if (!command) throw new Error(`${packageDir} has no ${script} script`);
+  const words = command.trim().split(/\s+/);
   const env: Record<string, string> = {};
   while (words[0] && /^[A-Z_]+=/.test(words[0])) {
     const [name, value] = words.shift()!.split("=", 2) as [string, string];
     env[name] = value;
   }
-  if (words.shift() !== "node") throw new Error(`the start script must run node: ${scripts.start}`);
+  if (words.shift() !== "node") throw new Error(`the ${script} script must run node: ${command}`);
   return { env, args: words };
 }
 /** The Origin sent with a publishable key (`call(..., { key })`); allow it on the key. */

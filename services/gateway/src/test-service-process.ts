@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { startCommand } from "./test-process.ts";
 
 /** Tests only: a service deployable as its own process, started as its package's `start` script runs it. */
 
@@ -16,13 +17,27 @@ export interface ServiceProcess {
 }
 
 /**
- * Spawns `node <package>/src/main.ts` (the package's start script) on PORT=0 and resolves with
- * its base URL once it logs `listening` with its port (pino JSON).
+ * Runs the package's `script` (default `start`, as `pnpm --filter @varai/<pkg> start` does, but
+ * as one node process) on PORT=0 and resolves with its base URL once it logs `listening` with
+ * its port (pino JSON).
  */
-export async function startServiceProcess(pkg: string, env: Record<string, string>): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ["src/main.ts"], {
-    cwd: path.join(SERVICES_DIR, pkg),
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PORT: "0", HOST: "127.0.0.1", ...env },
+export async function startServiceProcess(
+  pkg: string,
+  env: Record<string, string>,
+  script = "start",
+): Promise<ServiceProcess> {
+  const cwd = path.join(SERVICES_DIR, pkg);
+  const start = startCommand(cwd, script);
+  const child = spawn(process.execPath, start.args, {
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      ...start.env,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

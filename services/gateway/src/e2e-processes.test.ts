@@ -1,0 +1,57 @@
+import { describe, expect, it } from "vitest";
+import { describeGatewayE2e } from "./test-end-to-end.ts";
+import { type SplitDeployment, startSplitDeployment } from "./test-split-deployment.ts";
+
+/**
+ * The end-to-end suite on the gateway and the services as separate processes (auth, catalog's
+ * intake and workers apart, ml, analytics, storage, installs, widgets), each as its package's
+ * `pnpm start` runs it, on one Redis and one shared store: the same calls, the same answers.
+ */
+
+let deployment: SplitDeployment;
+
+/** A process's own count of `varai_<metric>` samples whose labels contain every `needle`. */
+async function metric(base: string, name: string, ...needles: string[]): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((line) => line.startsWith(`varai_${name}{`) && needles.every((n) => line.includes(n)))
+    .reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
+}
+
+// Registered first: runs after the suite's set-up (sign-ins, two stores synced, a face analysed),
+// before its last test stops the processes.
+describe("separate processes", () => {
+  it("served each call in its service's own process, not in the gateway", async () => {
+    const { services } = deployment;
+    const login = 'route="/v1/auth/login"';
+    expect(await metric(services["auth:start"]!.base, "http_requests_total", login, 'status="200"')).toBeGreaterThan(0);
+    const connections = 'route="/v1/connections"';
+    expect(await metric(services["catalog:start:intake"]!.base, "http_requests_total", connections)).toBe(2);
+    const analysis = 'route="/v1/face-analysis"';
+    expect(await metric(services["ml:start"]!.base, "http_requests_total", analysis, 'status="200"')).toBe(1);
+    // The intake process enqueued each store's backfill, the workers process ran it.
+    const sync = ['queue="catalog-sync"', 'outcome="done"'];
+    const intake = services["catalog:start:intake"]!.base;
+    expect(await metric(intake, "queue_jobs_total", 'queue="catalog-sync"', 'outcome="enqueued"')).toBe(2);
+    expect(await metric(intake, "queue_jobs_total", ...sync)).toBe(0);
+    expect(await metric(services["catalog:start:workers"]!.base, "queue_jobs_total", ...sync)).toBeGreaterThan(0);
+    // The gateway forwarded them (same route labels), and ran no job itself.
+    expect(await metric(deployment.base, "http_requests_total", connections)).toBe(2);
+    expect(await metric(deployment.base, "queue_jobs_total", 'outcome="done"')).toBe(0);
+  });
+
+  it("refuses a forged principal sent to a service process directly", async () => {
+    const response = await fetch(`${deployment.services["catalog:start:intake"]!.base}/v1/products`, {
+      headers: { "x-varai-principal": "e30", "x-varai-internal-signature": `t=${Date.now()},v1=${"0".repeat(64)}` },
+    });
+    expect(response.status).toBe(401);
+    const unsigned = await fetch(`${deployment.services["catalog:start:intake"]!.base}/v1/products`);
+    expect(unsigned.status).toBe(401);
+  });
+});
+
+describeGatewayE2e(async (env) => {
+  deployment = await startSplitDeployment(env);
+  return { base: deployment.base, dataDir: deployment.dataDir, stop: deployment.stop, remove: deployment.remove };
+});
