@@ -1,5 +1,7 @@
+import { rawRequest, sendRaw } from "@varai/testkit";
 import { describe, expect, it } from "vitest";
 import { describeGatewayE2e } from "./test-end-to-end.ts";
+import { createMerchant, ORIGIN } from "./test-process.ts";
 import { type SplitDeployment, startSplitDeployment } from "./test-split-deployment.ts";
 
 /**
@@ -9,6 +11,7 @@ import { type SplitDeployment, startSplitDeployment } from "./test-split-deploym
  */
 
 let deployment: SplitDeployment;
+let admin = { email: "", password: "" };
 
 /** A process's own count of `varai_<metric>` samples whose labels contain every `needle`. */
 async function metric(base: string, name: string, ...needles: string[]): Promise<number> {
@@ -49,9 +52,66 @@ describe("separate processes", () => {
     const unsigned = await fetch(`${deployment.services["catalog:start:intake"]!.base}/v1/products`);
     expect(unsigned.status).toBe(401);
   });
+
+  it("answers malformed uploads, bodies and webhooks with 4xx problems through the gateway, and every process keeps serving", async () => {
+    const merchant = await createMerchant(deployment.base, {
+      admin,
+      owner: { email: "owner@split-malformed.test", password: "owner-password-split-0001" },
+      name: "Split Malformed",
+    });
+    const storefront = { "x-varai-key": merchant.publishableKey, origin: ORIGIN };
+    const form =
+      '--x\r\nContent-Disposition: form-data; name="photo"; filename="a.jpg"\r\nContent-Type: image/jpeg\r\n\r\nabc';
+    const multipart = { ...storefront, "content-type": "multipart/form-data; boundary=x" };
+    for (const path of ["/v1/face-analysis", "/v1/try-on"]) {
+      // A form that ends inside the photo, then one whose Content-Length stops inside it.
+      const cut = await sendRaw(deployment.base, rawRequest({ path, headers: multipart, body: Buffer.from(form) }));
+      expect(cut.status).toBe(400);
+      expect(JSON.parse(cut.body.toString())).toMatchObject({ code: "INVALID_INPUT", reason: "BAD_MULTIPART" });
+      const short = await sendRaw(
+        deployment.base,
+        rawRequest({
+          path,
+          headers: { ...multipart, "content-length": String(form.length - 2) },
+          body: Buffer.from(`${form}\r\n--x--\r\n`),
+        }),
+      );
+      expect(short.socketError).toBeNull();
+      expect(short.status).toBe(400);
+    }
+    const json = { ...storefront, "content-type": "application/json" };
+    const broken = await fetch(`${deployment.base}/v1/events`, { method: "POST", headers: json, body: '{"events": [' });
+    expect(broken.status).toBe(400);
+    const huge = await fetch(`${deployment.base}/v1/events`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ events: [], pad: "x".repeat(2 * 1024 * 1024) }),
+    });
+    expect(huge.status).toBe(413);
+    const forged = await fetch(`${deployment.base}/webhooks/shopify`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-shopify-hmac-sha256": "bm9wZQ==",
+        "x-shopify-topic": "products/update",
+      },
+      body: "{not json",
+    });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(forged.status).toBeLessThan(500);
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const [name, service] of Object.entries(deployment.services)) {
+      expect(service.child.exitCode, name).toBeNull();
+      expect(service.output(), name).not.toMatch(/uncaught|unhandled/i);
+      expect((await fetch(`${service.base}/healthz`)).status, name).toBe(200);
+    }
+    expect(deployment.gateway.child.exitCode).toBeNull();
+  });
 });
 
 describeGatewayE2e(async (env) => {
+  admin = { email: env.VARAI_ADMIN_EMAIL!, password: env.VARAI_ADMIN_PASSWORD! };
   deployment = await startSplitDeployment(env);
   return { base: deployment.base, dataDir: deployment.dataDir, stop: deployment.stop, remove: deployment.remove };
 });
