@@ -46,6 +46,15 @@ async function predictCalls(region: "us" | "eu"): Promise<number> {
   return line ? Number(line.split(" ").at(-1)) : 0;
 }
 
+/** How many privacy calls (export or erase) a recommendation process has served. */
+async function privacyCalls(region: "us" | "eu"): Promise<number> {
+  const text = await (await fetch(`${recs[region]!.base}/metrics`)).text();
+  return text
+    .split("\n")
+    .filter((l) => l.startsWith("varai_http_requests_total{") && l.includes('route="/internal/privacy/:action"'))
+    .reduce((sum, l) => sum + Number(l.split(" ").at(-1)), 0);
+}
+
 const recommend = (region: "us" | "eu") =>
   fetch(`${gateway.base}/v1/recommendations`, {
     method: "POST",
@@ -147,6 +156,63 @@ describe("tenant-region routing of recommendations", () => {
     const eu = signInternalCall(key, { method: "POST", path, requestId: "r4", principal, region: "eu" });
     const wrongRegion = await post({ ...eu, "x-request-id": "r4" });
     expect(wrongRegion.status).toBe(403);
+  });
+
+  it("exports and erases a shopper's recommendation history in the tenant's region's store only", async () => {
+    const shopperId = "shopper-eu-privacy-1";
+    const given = await fetch(`${gateway.base}/v1/recommendations`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-varai-key": tenants.eu.pk, origin: ORIGIN },
+      body: JSON.stringify({ faceShape: "oval", shopperId, consent: true, limit: 3 }),
+    });
+    expect(given.status).toBe(200);
+    const { id } = (await given.json()) as { id: string };
+    const usBefore = await privacyCalls("us");
+    const euBefore = await privacyCalls("eu");
+
+    const exported = await gateway.call("POST", "/v1/privacy/export", tenants.eu.token, { shopperId });
+    expect(exported.status).toBe(200);
+    expect(JSON.stringify(exported.body)).toContain(id);
+    const redacted = await gateway.call("POST", "/v1/privacy/redact", tenants.eu.token, { shopperId });
+    expect(redacted.status).toBe(200);
+    const after = await gateway.call("POST", "/v1/privacy/export", tenants.eu.token, { shopperId });
+    expect(after.status).toBe(200);
+    expect(JSON.stringify(after.body)).not.toContain(id);
+    // The EU process did the work; the US one was never asked.
+    expect(await privacyCalls("eu")).toBeGreaterThan(euBefore);
+    expect(await privacyCalls("us")).toBe(usBefore);
+
+    // With its region down, an erasure is reported incomplete (to be retried), never done.
+    await recs.eu!.stop();
+    const refused = await gateway.call("POST", "/v1/privacy/redact", tenants.eu.token, { shopperId });
+    expect(refused.status).toBe(503);
+    expect(refused.body).toMatchObject({ code: "UPSTREAM_UNAVAILABLE" });
+    await startRecs("eu");
+  });
+
+  it("refuses a privacy call that is not the gateway's, or names another tenant or region", async () => {
+    const base = recs.eu!.base;
+    const path = "/internal/privacy/erase";
+    const key = Buffer.from(INTERNAL_KEY, "base64");
+    const subject = { kind: "tenant", tenantId: tenants.eu.id };
+    const post = (principal: Parameters<typeof signInternalCall>[1]["principal"], region: string, requestId: string) =>
+      fetch(`${base}${path}`, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          "x-request-id": requestId,
+          ...signInternalCall(key, { method: "POST", path, requestId, principal, region }),
+        },
+        body: JSON.stringify({ subject }),
+      });
+    expect((await fetch(`${base}${path}`, { method: "POST", body: "{}" })).status).toBe(401);
+    const storefront = { kind: "storefront" as const, tenantId: tenants.eu.id, keyId: "k", origin: null };
+    expect((await post(storefront, "eu", "p1")).status).toBe(401);
+    const platform = { kind: "platform" as const, tenantId: tenants.us.id, source: "privacy" };
+    expect((await post(platform, "eu", "p2")).status).toBe(403);
+    expect((await post({ ...platform, tenantId: tenants.eu.id }, "us", "p3")).status).toBe(403);
+    // Nothing of the tenant was erased by the refused calls: its rules are still there.
+    expect((await gateway.call("GET", "/v1/recommendations/rules", tenants.eu.token)).status).toBe(200);
   });
 
   it("answers the TF Serving model status and refuses an unknown model", async () => {

@@ -156,6 +156,7 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
         internalKey: env.internalKey!,
         store: deps.store,
         logger: deps.logger,
+        privacy: deps.privacy,
       })
     : createRecommendationsService(deps, {
         shoppers,

@@ -1,6 +1,7 @@
 import type { RequestListener } from "node:http";
 import { createHttpApp, internalAuthentication, type RuntimeDeps, sendProblem } from "@varai/runtime";
 import { AppError } from "@varai/schema";
+import { createInternalPrivacyRouter } from "./internal-privacy.ts";
 import { createRecommendationsService } from "./service.ts";
 import type { RecsProcessEnv } from "./standalone-env.ts";
 import { createTfServingRouter } from "./tf-serving.ts";
@@ -10,7 +11,8 @@ import type { RecommendationsOptions, RecommendationsService } from "./types.ts"
  * ml-datadriven-recos: the recommendation service as its own deployable. Stateless apart from
  * its store (this region's MongoDB / Redis, or the embedded default under DATA_DIR). Serves the
  * TF Serving-shaped model API, the service's own routes (for the gateway's forwarded calls),
- * `/healthz`, `/readyz` and `/metrics`. Every caller is the gateway: the principal comes from
+ * `/healthz`, `/readyz`, `/metrics`, and the privacy export and erasure of what this region's
+ * store holds (internal-privacy.ts). Every caller is the gateway: the principal comes from
  * its signed internal headers, nothing else authenticates here.
  */
 export function createRecsProcess(
@@ -21,7 +23,11 @@ export function createRecsProcess(
   const service = createRecommendationsService(deps, options);
   let started = false;
   const app = createHttpApp({
-    modules: [{ name: "ml-datadriven-recos", router: createTfServingRouter(service, env.region) }, service],
+    modules: [
+      { name: "ml-datadriven-recos", router: createTfServingRouter(service, env.region) },
+      { name: "ml-datadriven-recos.privacy", router: createInternalPrivacyRouter(deps.privacy, env.region) },
+      service,
+    ],
     logger: deps.logger,
     authenticate: internalAuthentication(env.internalKey),
     routes: (app) => {

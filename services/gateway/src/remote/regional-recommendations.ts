@@ -1,11 +1,15 @@
+import { randomUUID } from "node:crypto";
 import { RECS_MODEL, REGION_HEADER, recommendationsOpenApi } from "@varai/recommendations";
 import {
   COLLECTIONS,
   type DocumentStore,
   getPrincipal,
   type Logger,
+  type PrivacyRegistry,
+  type PrivacySubject,
   requireStorefront,
   type ServiceModule,
+  signInternalCall,
 } from "@varai/runtime";
 import { AppError, type Principal, type Region, type Tenant } from "@varai/schema";
 import { type Request, type Response, Router } from "express";
@@ -17,6 +21,8 @@ export interface RegionalRecommendationsOptions {
   internalKey: Uint8Array;
   store: DocumentStore;
   logger: Logger;
+  /** Where the regional stores' shopper data joins every privacy export and erasure. */
+  privacy: PrivacyRegistry;
   timeoutMs?: number;
 }
 
@@ -49,6 +55,54 @@ export function createRegionalRecommendations(options: RegionalRecommendationsOp
       ? header
       : principal.tenantId;
   }
+
+  /**
+   * Recommendation history lives in the tenant's region's store: exported and erased there, on a
+   * signed call. A region that cannot be reached fails the step, so auth reports the erasure as
+   * incomplete (503, retried) rather than done.
+   */
+  async function regionalPrivacy(action: "export" | "erase", subject: PrivacySubject): Promise<unknown> {
+    if (subject.kind === "shopper" && !subject.shopperId) return action === "export" ? { items: {} } : { removed: 0 };
+    const tenant = await tenants.findById(subject.tenantId);
+    if (!tenant) {
+      logger.warn({ tenantId: subject.tenantId, action }, "privacy: tenant unknown, no region to reach");
+      return action === "export" ? { items: {} } : { removed: 0 };
+    }
+    const { target, region } = await targetFor(subject.tenantId);
+    const path = `/internal/privacy/${action}`;
+    const requestId = randomUUID();
+    const principal = { kind: "platform" as const, tenantId: subject.tenantId, source: "privacy" };
+    const response = await fetch(`${target.baseUrl}${path}`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        "x-request-id": requestId,
+        ...signInternalCall(options.internalKey, { method: "POST", path, requestId, principal, region }),
+      },
+      body: JSON.stringify({ subject }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    }).catch(() => null);
+    if (!response?.ok) {
+      await response?.body?.cancel();
+      throw new AppError(
+        "UPSTREAM_UNAVAILABLE",
+        `${target.label} did not ${action} (${response?.status ?? "unreachable"})`,
+      );
+    }
+    return response.json();
+  }
+  options.privacy.register({
+    name: "recommendations.history",
+    async export(subject) {
+      const { items } = (await regionalPrivacy("export", subject)) as {
+        items: Record<string, Record<string, unknown>[]>;
+      };
+      return Object.values(items).flat();
+    },
+    async erase(subject) {
+      return ((await regionalPrivacy("erase", subject)) as { removed: number }).removed;
+    },
+  });
 
   const forwardOptions = { internalKey: options.internalKey, logger, timeoutMs: options.timeoutMs };
   const router = Router();
