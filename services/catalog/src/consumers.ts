@@ -4,7 +4,6 @@ import type { IntakeActivity } from "./intake-activity.ts";
 import type { SyncEngine, SyncJob } from "./sync.ts";
 import type { CatalogServiceOptions } from "./types.ts";
 import type { EventJob } from "./webhook-intake.ts";
-import type { StatsBuffer } from "./webhook-stats.ts";
 
 /**
  * Starts a job after pending I/O (an in-process consumer would otherwise run in the microtasks of
@@ -28,15 +27,14 @@ export interface CatalogConsumersDeps {
   activity: IntakeActivity;
   handleEvent(job: Job<EventJob>): Promise<void>;
   sync: SyncEngine;
-  stats: StatsBuffer;
   options: Pick<CatalogServiceOptions, "eventConcurrency" | "eventRetry" | "reconcileIntervalMs">;
 }
 
 /**
- * The catalog's background work: the webhook event and sync run consumers, the stats flush and
- * the reconciliation schedule. `start` also resumes sync runs whose worker died.
+ * The catalog's background work: the webhook event and sync run consumers and the
+ * reconciliation schedule (the webhook stats and delivery records schedule their own writes). `start` also resumes sync runs whose worker died.
  */
-export function createCatalogConsumers({ deps, activity, handleEvent, sync, stats, options }: CatalogConsumersDeps) {
+export function createCatalogConsumers({ deps, activity, handleEvent, sync, options }: CatalogConsumersDeps) {
   let consumers: Consumer[] = [];
   let timers: NodeJS.Timeout[] = [];
   return {
@@ -55,10 +53,7 @@ export function createCatalogConsumers({ deps, activity, handleEvent, sync, stat
           visibilityTimeoutMs: 10 * 60_000,
         }),
       ];
-      // Delivery records schedule their own writes (in the gaps between deliveries).
-      const flush = setInterval(() => void stats.flush(), 1000);
-      flush.unref();
-      timers = [flush];
+      timers = [];
       const every = options.reconcileIntervalMs ?? 15 * 60_000;
       if (every > 0) {
         const t = setInterval(() => {

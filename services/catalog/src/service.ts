@@ -95,7 +95,7 @@ export function createCatalogService(deps: RuntimeDeps, options: CatalogServiceO
     createRoutes({ store, writer, sync, stats, createConnection, clock: deps.clock, webhookUrlOf }),
   );
 
-  const consumers = createCatalogConsumers({ deps, activity, handleEvent, sync, stats, options });
+  const consumers = createCatalogConsumers({ deps, activity, handleEvent, sync, options });
 
   return {
     name: "catalog",

@@ -14,14 +14,19 @@ const OUTCOME: Record<StatName, string> = {
 
 /**
  * Webhook counters are buffered in memory and flushed about once a second: one document write
- * per delivery would dominate intake latency. A crash loses at most a second of counts.
+ * per delivery would dominate intake latency. A crash loses at most a second of counts. The
+ * buffer schedules its own flush (a second after the first count since the last one), so the
+ * intake counts wherever it runs, with or without the catalog's consumers (catalog-intake).
  */
 export function createStatsBuffer(store: CatalogStore, logger: Logger) {
   const pending = new Map<
     string,
     { tenantId: string; id: string; inc: Record<StatName, number>; lastDeliveryAt: string | null }
   >();
+  let timer: NodeJS.Timeout | null = null;
   const flush = async () => {
+    if (timer) clearTimeout(timer);
+    timer = null;
     const batch = [...pending.values()];
     pending.clear();
     for (const p of batch) {
@@ -56,6 +61,10 @@ export function createStatsBuffer(store: CatalogStore, logger: Logger) {
         pending.set(key, p);
       }
       p.inc[stat]++;
+      if (!timer) {
+        timer = setTimeout(() => void flush(), 1000);
+        timer.unref();
+      }
       if (at && (!p.lastDeliveryAt || at > p.lastDeliveryAt)) p.lastDeliveryAt = at;
     },
     flush,

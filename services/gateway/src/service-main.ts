@@ -50,10 +50,11 @@ async function main(): Promise<void> {
     const module = composition.local.find((m) => m.name === spec.service);
     if (!module) throw new Error(`no service named ${spec.service}`);
     const running = spec.run ? [module] : [];
-    // The live bus last in stop order (first here: lifecycle stops in reverse): consumers still publish while they drain.
+    // Stopped on shutdown whether it ran consumers or only served (it flushes what it buffered);
+    // the live bus last (lifecycle stops in reverse order): consumers still publish while they drain.
     lifecycle = createLifecycle({
       server,
-      modules: [composition.live, ...running],
+      modules: [composition.live, module],
       deps,
       logger,
       timeoutMs: env.shutdownTimeoutMs,
