@@ -1,6 +1,7 @@
 import { rawRequest, sendRaw } from "@varai/testkit";
 import { describe, expect, it } from "vitest";
-import { describeGatewayE2e } from "./test-end-to-end.ts";
+import { openLive } from "./live/live-client.test-helper.ts";
+import { describeGatewayE2e, e2eTenants } from "./test-end-to-end.ts";
 import { createMerchant, ORIGIN } from "./test-process.ts";
 import { type SplitDeployment, startSplitDeployment } from "./test-split-deployment.ts";
 
@@ -42,6 +43,30 @@ describe("separate processes", () => {
     // The gateway forwarded them (same route labels), and ran no job itself.
     expect(await metric(deployment.base, "http_requests_total", connections)).toBe(2);
     expect(await metric(deployment.base, "queue_jobs_total", 'outcome="done"')).toBe(0);
+  });
+
+  it("brings a sync run in the workers process to a live socket on the gateway (one Redis bus)", async () => {
+    const { B } = e2eTenants();
+    const issued = await fetch(`${deployment.base}/v1/live/tickets`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${B.token}` },
+    });
+    expect(issued.status).toBe(201);
+    const live = await openLive(deployment.base, { ticket: (await issued.json()).ticket, topics: "sync" });
+    if (!("opened" in live)) throw new Error(`live refused: ${live.refused} ${live.body}`);
+    await live.opened.next((m) => m.type === "ready");
+    const run = await fetch(`${deployment.base}/v1/connections/${B.connectionId}/sync`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${B.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ mode: "incremental" }),
+    });
+    expect(run.status).toBe(202);
+    const done = await live.opened.next(
+      (m) => m.topic === "sync" && m.data?.connectionId === B.connectionId && m.data?.status === "succeeded",
+      20_000,
+    );
+    expect(done.data).toMatchObject({ mode: "incremental" });
+    live.opened.ws.close();
   });
 
   it("refuses a forged principal sent to a service process directly", async () => {

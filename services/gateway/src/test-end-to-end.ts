@@ -104,6 +104,11 @@ async function provision(t: Tenant, name: string, origin: string, adminToken: st
   t.origin = origin;
 }
 
+/** The suite's two merchants once its set-up ran (tokens, B's WooCommerce connection), for extra tests. */
+export function e2eTenants(): { A: Readonly<Tenant>; B: Readonly<Tenant> } {
+  return { A, B };
+}
+
 /** Registers the suite (its hooks and tests) on the deployment `start` makes. */
 export function describeGatewayE2e(start: StartE2eDeployment): void {
   beforeAll(async () => {
