@@ -73,8 +73,10 @@ export interface Composition {
 export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promise<Composition> {
   const { jwtKeys, secretBox, hashKey, shoppers } = await openSecrets(deps, env);
   // The default install's "connect a simulated store": connections made through the catalog's
-  // own path (bound below, called only on request) to a local simulator per tenant.
-  const simulatedStores = env.demo
+  // own path (bound below, called only on request) to a local simulator per tenant. Not with a
+  // separate catalog process: its workers would sync from simulators in this process, which
+  // their upstream guard rightly refuses (the capability then answers 501, as with DEMO off).
+  const simulatedStores = env.demo && !env.serviceUrls.catalog
     ? simulatedStoresFor(env, deps, (tenantId, body) => catalog.createConnection(tenantId, body))
     : null;
   // One guarded fetch for every URL a tenant or a platform gave us (connections, product images).
