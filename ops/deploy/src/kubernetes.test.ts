@@ -77,7 +77,7 @@ describe("the rule checks can fail", () => {
   });
 
   it("reports a second HPA, a missing PDB, a Secret object and no default deny", () => {
-    const hpa = base.find((o) => o.kind === "HorizontalPodAutoscaler")!;
+    const hpa = base.find((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === "gateway")!;
     const objects = [
       ...base.filter((o) => o.kind !== "PodDisruptionBudget" && o.metadata.name !== "default-deny-all"),
       { ...hpa, metadata: { ...hpa.metadata, name: "gateway-2" } },
