@@ -1,7 +1,9 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { REMOTE_SERVICES, SERVICE_ROLES } from "@varai/gateway/service-roles";
 import { describe, expect, it } from "vitest";
 import { backendsOf, networkAllows, ruleViolations, selects, serviceRoleOf } from "./k8s-rules.ts";
-import { type KubeObject, overlays, renderOverlay } from "./render.ts";
+import { deployDir, type KubeObject, overlays, renderKustomization, renderOverlay } from "./render.ts";
 import { schemaErrors } from "./schemas.ts";
 
 describe("Kubernetes overlays", () => {
@@ -52,6 +54,54 @@ describe("Kubernetes overlays", () => {
           .filter((r) => r !== "catalog")
           .sort(),
       );
+    }
+  });
+
+  it("the README's Processes table is what the base and production render", () => {
+    const readme = readFileSync(path.join(deployDir, "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## Processes"), readme.indexOf("## Render"));
+    const rows = section
+      .split("\n")
+      .filter((line) => line.startsWith("| `"))
+      .map((line) => line.split("|").map((cell) => cell.trim()));
+    const summary = (objects: readonly KubeObject[], name: string) => {
+      const deployment = objects.find((o) => o.kind === "Deployment" && o.metadata.name === name)!;
+      const hpa = objects.find((o) => o.kind === "HorizontalPodAutoscaler" && o.metadata.name === name)!.spec as {
+        minReplicas: number;
+        maxReplicas: number;
+        metrics: Array<{ resource: { target: { averageUtilization: number } } }>;
+      };
+      const template = (deployment.spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+      const { requests, limits } = (
+        template as unknown as {
+          spec: { containers: Array<{ resources: Record<"requests" | "limits", { cpu: string; memory: string }> }> };
+        }
+      ).spec.containers[0]!.resources;
+      return {
+        resources: `${requests.cpu}, ${requests.memory} / ${limits.cpu}, ${limits.memory}`,
+        cpu: hpa.metrics[0]!.resource.target.averageUtilization,
+        bounds: `${hpa.minReplicas}-${hpa.maxReplicas}`,
+        egress: template.metadata.labels["varai.io/egress-https"] === "true",
+        service: objects.some((o) => o.kind === "Service" && o.metadata.name === name),
+      };
+    };
+    const base = renderKustomization("k8s/base");
+    const production = renderOverlay("production");
+    const deployments = production.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name);
+    expect(rows.map((r) => r[1]!.replaceAll("`", "")).sort()).toEqual(deployments.sort());
+    for (const [, name, service, resources, hpa, https] of rows) {
+      const deployment = name!.replaceAll("`", "");
+      const b = summary(base, deployment);
+      const p = summary(production, deployment);
+      expect({ deployment, resources, hpa, service: service !== "none (serves only probes, metrics)" }).toEqual({
+        deployment,
+        resources: b.resources,
+        hpa: `${b.cpu} %, ${b.bounds}; ${p.bounds}`,
+        service: b.service,
+      });
+      // The gateway has its own egress policy; the services get HTTPS by the label.
+      if (deployment !== "gateway")
+        expect({ deployment, https: https !== "none" }).toEqual({ deployment, https: b.egress });
     }
   });
 
