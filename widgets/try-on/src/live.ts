@@ -1,13 +1,6 @@
 /// <reference lib="dom" />
 import * as litert from "@litertjs/core";
-import {
-  createMediapipeLandmarker,
-  type GraphModelLike,
-  LANDMARK_COUNT,
-  type LandmarkedFace,
-  liteRtModels,
-  type TfLike,
-} from "@varai/face-landmarker";
+import { createMediapipeLandmarker, LANDMARK_COUNT, type LandmarkedFace, liteRtModels } from "@varai/face-landmarker";
 import { type FaceSample, sampleFromMesh } from "./placement.ts";
 
 /** The part of @vladmandic/human this widget uses (its types are not shipped in a browser-friendly form). */
@@ -20,7 +13,7 @@ interface HumanInstance {
   load(): Promise<void>;
   warmup(): Promise<unknown>;
   detect(input: HTMLVideoElement): Promise<{ face: HumanFace[] }>;
-  tf: TfLike & { getBackend(): string; loadGraphModel(url: string): Promise<GraphModelLike> };
+  tf: { getBackend(): string };
 }
 type HumanModule = { Human: new (config: unknown) => HumanInstance };
 
@@ -49,42 +42,26 @@ function sampleOf(face: LandmarkedFace): FaceSample | null {
 }
 
 /**
- * MediaPipe's short-range detector and face mesh on LiteRT.js (wasm, single thread: no WebGL, no
- * cross-origin isolation), the iris model on human's tfjs-wasm, with MediaPipe's ROI tracking:
- * the detector runs only when the face is lost. Everything is served by the VARAi server and
- * loaded when live mode starts.
+ * MediaPipe's short-range detector, face mesh and iris model (human's, converted to TFLite by the
+ * server) on LiteRT.js (wasm, single thread: no WebGL, no cross-origin isolation), with
+ * MediaPipe's ROI tracking: the detector runs only when the face is lost. No tfjs and no human:
+ * LiteRT's runtime and three .tflite files, served by the VARAi server and loaded when live mode
+ * starts.
  */
 async function createMediapipeTracker(base: string): Promise<FaceTracker> {
-  const [mod] = await Promise.all([humanModule(base), litert.loadLiteRt(`${base}/widget/litert/`)]);
-  // human only for its tfjs (the iris model): every human model off.
-  const human = new mod.Human({
-    backend: "wasm",
-    wasmPath: `${base}/widget/tfjs-wasm/`,
-    wasmPlatformFetch: false,
-    debug: false,
-    warmup: "none",
-    filter: { enabled: false },
-    face: { enabled: false },
-    body: { enabled: false },
-    hand: { enabled: false },
-    object: { enabled: false },
-    gesture: { enabled: false },
-    segmentation: { enabled: false },
-  });
-  await human.init();
+  await litert.loadLiteRt(`${base}/widget/litert/`);
   const compile = (file: string) => litert.loadAndCompile(`${base}/widget/mediapipe/${file}`, { accelerator: "wasm" });
   const [short, mesh, iris] = await Promise.all([
     compile("face_detection_short_range.tflite"),
     compile("face_landmark.tflite"),
-    // human's iris model with float16 weights (half the download; decoded to float32 on load).
-    human.tf.loadGraphModel(`${base}/widget/mediapipe/iris.json`),
+    compile("iris_landmark.tflite"),
   ]);
+  type Parts = Parameters<typeof liteRtModels>[0];
   const models = liteRtModels({
-    litert: litert as unknown as Parameters<typeof liteRtModels>[0]["litert"],
-    short: short as unknown as Parameters<typeof liteRtModels>[0]["short"],
-    mesh: mesh as unknown as Parameters<typeof liteRtModels>[0]["mesh"],
-    tf: human.tf,
-    iris,
+    litert: litert as unknown as Parts["litert"],
+    short: short as unknown as Parts["short"],
+    mesh: mesh as unknown as Parts["mesh"],
+    iris: iris as unknown as Parts["iris"],
   });
   // A camera face is large: the short-range detector alone (the full-range one is 1 MB more).
   const landmarker = createMediapipeLandmarker(models, { detector: "short", videoDetector: "short", maxFaces: 1 });
