@@ -35,7 +35,7 @@ export const MEDIAPIPE_NOTICE =
   "(npm @mediapipe/face_mesh 0.4.1657299874, from its packed assets): MediaPipe, Copyright Google LLC, " +
   "licensed under the Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0).\n" +
   "iris_landmark.tflite: MediaPipe's iris landmark model, Copyright Google LLC, Apache License 2.0, converted " +
-  "to TFLite (float16 weights) by VARAi from the tfjs form in npm @vladmandic/human 3.3.6 (models/iris.json).\n";
+  "to TFLite by VARAi from the tfjs form in npm @vladmandic/human 3.3.6 (models/iris.json).\n";
 
 export interface VendorFile {
   path: string;
@@ -117,7 +117,7 @@ function addMediapipeFiles(files: Map<string, VendorFile>): void {
     contentType: "application/octet-stream",
     compressible: true,
   });
-  // Live mode's iris model: human's, converted to TFLite with float16 weights (1.3 MB).
+  // Live mode's iris model: human's, converted to TFLite (float32: 2.6 MB, 2.4 MB gzipped).
   const iris = path.join(humanDir(), "models");
   files.set("mediapipe/iris_landmark.tflite", {
     path: path.join(iris, "iris.json"),
@@ -138,7 +138,7 @@ function irisTflite(dir: string): Promise<Buffer> {
   irisCache ??= (async () => {
     const json = JSON.parse(await readFile(path.join(dir, "iris.json"), "utf8"));
     const weights = new Uint8Array(await readFile(path.join(dir, "iris.bin")));
-    return Buffer.from(tfjsGraphToTflite(json, weights, { batch: IRIS_BATCH, float16: true }));
+    return Buffer.from(tfjsGraphToTflite(json, weights, { batch: IRIS_BATCH }));
   })();
   irisCache.catch(() => {
     irisCache = null;

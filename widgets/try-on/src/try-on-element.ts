@@ -478,6 +478,7 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
   }
 
   private async liveLoop(): Promise<void> {
+    const yieldToEventLoop = messageChannelYield();
     const filters = createOneEuroFilterSet(["cx", "cy", "roll", "pxPerMm", "yaw"] as const, {
       minCutoff: 1.2,
       beta: 0.02,
@@ -534,9 +535,10 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
         // PD and face width stay on the device; only these two numbers are kept, in this tab.
         saveLastAnalysis({ pupillaryDistanceMm: pd.valueMm, ...(fw ? { faceWidthMm: fw } : {}), source: "live" });
       }
-      // A macrotask, not rAF: detection (~30-50 ms) is slower than the display anyway, and rAF
-      // would add up to a frame of idle time per detection.
-      await new Promise((r) => setTimeout(r, 0));
+      // A macrotask, not rAF: detection is slower than the display anyway, and rAF would add up
+      // to a frame of idle time per detection. Not setTimeout either: browsers clamp nested
+      // timers to 4 ms after five levels (HTML's timer rules), which this loop is.
+      await yieldToEventLoop();
     }
   }
 
@@ -615,4 +617,16 @@ async function downscale(file: Blob): Promise<Blob> {
   } catch {
     return file;
   }
+}
+
+/** A yield to the event loop through a MessageChannel: a macrotask with no timer clamp. */
+function messageChannelYield(): () => Promise<void> {
+  const channel = new MessageChannel();
+  const waiting: Array<() => void> = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
 }

@@ -1,5 +1,4 @@
 import { Builder } from "flatbuffers";
-import { toFloat16Bits } from "./float16.ts";
 
 /**
  * human's iris model (MediaPipe's iris landmark model as a tfjs graph model, `iris.json` +
@@ -40,13 +39,12 @@ const OP = {
   CONCATENATION: 2,
   CONV_2D: 3,
   DEPTHWISE_CONV_2D: 4,
-  DEQUANTIZE: 6,
   MAX_POOL_2D: 17,
   PAD: 34,
   PRELU: 54,
 } as const;
 const OPTIONS = { none: 0, conv2d: 1, depthwise: 2, pool2d: 5, concatenation: 10, add: 11, pad: 22 } as const;
-const TYPE = { float32: 0, float16: 1, int32: 2 } as const;
+const TYPE = { float32: 0, int32: 2 } as const;
 const PADDING = { SAME: 0, VALID: 1 } as const;
 
 interface Tensor {
@@ -83,14 +81,15 @@ function paddingOf(node: TfjsNode): number {
 /**
  * Converts the tfjs graph model to a TFLite model with a fixed input of `batch` x H x W x C
  * (the placeholder's shape with its unknown batch set). Weights must be unquantised float32 or
- * int32, as human ships them. `float16`: the conv filters are stored in half precision, each
- * behind a DEQUANTIZE op (TFLite's float16 form, which XNNPACK folds at load): half the bytes, for
- * a browser that downloads them.
+ * int32, as human ships them, and stay float32: TFLite's float16 form (half-precision filters
+ * behind DEQUANTIZE ops) halved the bytes but ran 5-10x slower on LiteRT.js 2.5.3, whose
+ * XNNPACK did not fold the DEQUANTIZE (35-64 ms against 6-7 ms for both eyes, Node 24,
+ * 2026-12-04).
  */
 export function tfjsGraphToTflite(
   json: TfjsGraphModelJson,
   weights: Uint8Array,
-  { batch = 1, float16 = false }: { batch?: number; float16?: boolean } = {},
+  { batch = 1 }: { batch?: number } = {},
 ): Uint8Array {
   const specs = json.weightsManifest.flatMap((g) => g.weights);
   const constants = new Map<string, { spec: TfjsWeightSpec; bytes: Uint8Array }>();
@@ -120,16 +119,6 @@ export function tfjsGraphToTflite(
   };
   const constTensor = (name: string, shape: number[], data: Float32Array | Int32Array, type: number) =>
     addTensor({ name, shape, type, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) });
-  /** A float32 filter, stored as float16 behind a DEQUANTIZE when asked. */
-  const filterTensor = (name: string, shape: number[], data: Float32Array) => {
-    if (!float16) return constTensor(name, shape, data, TYPE.float32);
-    const half = new Uint16Array(data.length);
-    for (let i = 0; i < data.length; i++) half[i] = toFloat16Bits(data[i] ?? 0);
-    const stored = addTensor({ name: `${name}/float16`, shape, type: TYPE.float16, data: new Uint8Array(half.buffer) });
-    const out = addTensor({ name, shape, type: TYPE.float32 });
-    ops.push({ code: OP.DEQUANTIZE, inputs: [stored], outputs: [out], options: OPTIONS.none });
-    return out;
-  };
   const constAsIs = (name: string) => {
     const { spec, bytes } = constBytes(name);
     return addTensor({ name, shape: spec.shape, type: TYPE[spec.dtype as "float32" | "int32"], data: bytes });
@@ -158,7 +147,7 @@ export function tfjsGraphToTflite(
           for (let o = 0; o < co; o++)
             dst[((o * kh + h) * kw + w) * ci + i] = src[((h * kw + w) * ci + i) * co + o] ?? 0;
     const shape = [co, kh, kw, ci];
-    return { index: filterTensor(name, shape, dst), shape };
+    return { index: constTensor(name, shape, dst, TYPE.float32), shape };
   }
 
   function convert(node: TfjsNode): number {
@@ -221,7 +210,7 @@ export function tfjsGraphToTflite(
         const name = baseName(inputs[1] ?? "");
         const [kh = 1, kw = 1, ci = 1, m = 1] = constBytes(name).spec.shape;
         // TF [H, W, C, M] is already TFLite's [1, H, W, C * M] in memory.
-        const filter = filterTensor(name, [1, kh, kw, ci * m], floats(name));
+        const filter = constTensor(name, [1, kh, kw, ci * m], floats(name), TYPE.float32);
         const bias = constTensor(`${name}/zero_bias`, [ci * m], new Float32Array(ci * m), TYPE.float32);
         const [, sh = 1, sw = 1] = ints(node.attr?.strides);
         const [, dh = 1, dw = 1] = ints(node.attr?.dilations);

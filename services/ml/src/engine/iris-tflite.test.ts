@@ -7,9 +7,7 @@ import {
   cropToTensor,
   EYES,
   eyeRoi,
-  IRIS_BATCH,
   IRIS_INPUT,
-  liteRtModels,
   type MediapipeModels,
   type PixelImage,
 } from "@varai/face-landmarker";
@@ -20,7 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 // @ts-expect-error no type declarations for the worker module
 import { loadMediapipeNodeModels } from "./mediapipe-landmarker.mjs";
 // @ts-expect-error no type declarations for the worker module
-import { humanModelsDir, readMediapipeModels } from "./mediapipe-models.mjs";
+import { humanModelsDir } from "./mediapipe-models.mjs";
 
 const require = createRequire(import.meta.url);
 const PHOTO = path.resolve(import.meta.dirname, "../../../../test-artifacts/photos/astronaut.png");
@@ -101,29 +99,6 @@ describe.skipIf(!photoAvailable())("human's iris model converted to TFLite (tfjs
     const [a] = await litert.iris([noise]);
     const [r] = await reference([noise]);
     expect(maxDiff(a as Float32Array, r as Float32Array)).toBeLessThan(0.01);
-  });
-
-  it("with float16 filters (what live mode downloads) stays within 0.05 crop pixels of tfjs", async () => {
-    const litertjs = await import("@litertjs/core");
-    const dir: string = humanModelsDir();
-    const half = tfjsGraphToTflite(
-      JSON.parse(readFileSync(path.join(dir, "iris.json"), "utf8")),
-      new Uint8Array(readFileSync(path.join(dir, "iris.bin"))),
-      { batch: IRIS_BATCH, float16: true },
-    );
-    expect(half.length).toBeLessThan(1.4e6);
-    const bytes = readMediapipeModels();
-    const compile = (model: Uint8Array) => litertjs.loadAndCompile(model, { accelerator: "wasm" });
-    const models = liteRtModels({
-      litert: litertjs as never,
-      short: (await compile(bytes.shortRange)) as never,
-      mesh: (await compile(bytes.mesh)) as never,
-      iris: (await compile(half)) as never,
-    });
-    const [a, b] = await models.iris(eyes);
-    const [ra, rb] = await reference(eyes);
-    expect(maxDiff(a as Float32Array, ra as Float32Array)).toBeLessThan(0.05);
-    expect(maxDiff(b as Float32Array, rb as Float32Array)).toBeLessThan(0.05);
   });
 
   it("refuses a graph with an op it does not convert, rather than run it wrong", () => {
