@@ -432,13 +432,17 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     this.liveStarting = true;
     this.status(this.t("loadingModels"));
     let stream: MediaStream | null = null;
+    // The tracker (code, runtime, models) loads while the shopper answers the camera prompt.
+    const trackerLoading = import("./live.ts").then(({ createFaceTracker }) =>
+      createFaceTracker(this.runtime.base, this.attrs["live-landmarker"]),
+    );
+    trackerLoading.catch(() => {}); // awaited below once the camera is granted
     try {
       stream = await navigator.mediaDevices.getUserMedia({
         video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" },
         audio: false,
       });
-      const [{ createFaceTracker }, video] = await Promise.all([import("./live.ts"), this.startVideo(stream)]);
-      const tracker = await createFaceTracker(this.runtime.base, this.attrs["live-landmarker"]);
+      const [tracker, video] = await Promise.all([trackerLoading, this.startVideo(stream)]);
       this.live = {
         stream,
         tracker,
