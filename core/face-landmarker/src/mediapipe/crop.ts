@@ -36,14 +36,17 @@ export function cropToTensor(
   const du = roi.width / size;
   const dv = roi.height / size;
   const stride = width * channels;
+  // The image position of crop pixel (u, v)'s centre, stepped along each row (pixel centres sit
+  // at +0.5: sampled in "pixel index" space, hence the -0.5).
+  const stepX = (flip ? -du : du) * cos;
+  const stepY = (flip ? -du : du) * sin;
+  const firstLx = ((flip ? size - 1 : 0) + 0.5) * du - roi.width / 2;
   let o = 0;
   for (let v = 0; v < size; v++) {
     const ly = (v + 0.5) * dv - roi.height / 2;
-    for (let u = 0; u < size; u++) {
-      const lx = ((flip ? size - u - 1 : u) + 0.5) * du - roi.width / 2;
-      // Pixel centres sit at +0.5: sample in "pixel index" space.
-      const x = roi.cx + lx * cos - ly * sin - 0.5;
-      const y = roi.cy + lx * sin + ly * cos - 0.5;
+    let x = roi.cx + firstLx * cos - ly * sin - 0.5;
+    let y = roi.cy + firstLx * sin + ly * cos - 0.5;
+    for (let u = 0; u < size; u++, x += stepX, y += stepY) {
       const x0 = Math.floor(x);
       const y0 = Math.floor(y);
       const fx = x - x0;
@@ -57,14 +60,28 @@ export function cropToTensor(
         const i10 = i00 + channels;
         const i01 = i00 + stride;
         const i11 = i01 + channels;
-        for (let c = 0; c < 3; c++) {
-          const p =
-            (data[i00 + c] as number) * w00 +
-            (data[i10 + c] as number) * w10 +
-            (data[i01 + c] as number) * w01 +
-            (data[i11 + c] as number) * w11;
-          out[o++] = lo + p * k;
-        }
+        const a = w00 * k;
+        const b = w10 * k;
+        const c = w01 * k;
+        const d = w11 * k;
+        out[o++] =
+          lo +
+          (data[i00] as number) * a +
+          (data[i10] as number) * b +
+          (data[i01] as number) * c +
+          (data[i11] as number) * d;
+        out[o++] =
+          lo +
+          (data[i00 + 1] as number) * a +
+          (data[i10 + 1] as number) * b +
+          (data[i01 + 1] as number) * c +
+          (data[i11 + 1] as number) * d;
+        out[o++] =
+          lo +
+          (data[i00 + 2] as number) * a +
+          (data[i10 + 2] as number) * b +
+          (data[i01 + 2] as number) * c +
+          (data[i11 + 2] as number) * d;
         continue;
       }
       // At or past the border: each of the four neighbours only where it is inside.
