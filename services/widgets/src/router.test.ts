@@ -113,11 +113,16 @@ describe("widget router", () => {
     expect((mesh.body as Buffer).subarray(4, 8).toString()).toBe("TFL3");
     const detector = await raw("/widget/mediapipe/face_detection_short_range.tflite");
     expect((detector.body as Buffer).subarray(4, 8).toString()).toBe("TFL3");
+    // The iris model, converted from human's tfjs form: a TFLite flatbuffer of its 2.6 MB of weights.
+    const iris = await raw("/widget/mediapipe/iris_landmark.tflite");
+    expect((iris.body as Buffer).subarray(4, 8).toString()).toBe("TFL3");
+    expect((iris.body as Buffer).length).toBeGreaterThan(2_599_092);
     const runtime = await raw("/widget/litert/litert_wasm_internal.wasm");
     expect(runtime.headers["content-type"]).toBe("application/wasm");
     expect((await request(app()).get("/widget/litert/litert_wasm_internal.js")).status).toBe(200);
     const notice = await request(app()).get("/widget/mediapipe/notice.txt");
     expect(notice.text).toContain("Apache License, Version 2.0");
+    expect(notice.text).toContain("iris_landmark.tflite");
     expect((await request(app()).get("/widget/mediapipe/face_landmark_with_attention.tflite")).status).toBe(404);
   });
 

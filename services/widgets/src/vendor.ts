@@ -4,17 +4,17 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
 import { gzip } from "node:zlib";
-import { packedFiles } from "@varai/face-landmarker";
-import { irisAsFloat16 } from "./iris-float16.ts";
+import { IRIS_BATCH, packedFiles } from "@varai/face-landmarker";
+import { tfjsGraphToTflite } from "@varai/face-landmarker/iris-tflite";
 
 const require = createRequire(import.meta.url);
 const gzipAsync = promisify(gzip);
 
 /**
- * Files that live mode loads from node_modules: LiteRT.js's wasm runtime and MediaPipe's
- * short-range detector and face mesh (the default landmarker), human's browser bundle (its tfjs
- * runs the iris model; with the `human` landmarker also BlazeFace and FaceMesh), the three human
- * models and tfjs's WASM binaries. Served by us because nothing may be fetched from a CDN.
+ * Files that live mode loads from node_modules: LiteRT.js's wasm runtime, MediaPipe's short-range
+ * detector and face mesh and human's iris model converted to TFLite (the default landmarker);
+ * for the `human` landmarker human's browser bundle, its three models and tfjs's WASM binaries.
+ * Served by us because nothing may be fetched from a CDN.
  */
 function packageDir(specifier: string, file: string): string {
   // Both packages' `exports` hide package.json; resolve a known file and walk up.
@@ -33,7 +33,9 @@ const LITERT_WASM = ["litert_wasm_internal", "litert_wasm_compat_internal"] as c
 export const MEDIAPIPE_NOTICE =
   "face_detection_short_range.tflite (npm @mediapipe/face_detection 0.4.1657300184) and face_landmark.tflite " +
   "(npm @mediapipe/face_mesh 0.4.1657299874, from its packed assets): MediaPipe, Copyright Google LLC, " +
-  "licensed under the Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0).\n";
+  "licensed under the Apache License, Version 2.0 (https://www.apache.org/licenses/LICENSE-2.0).\n" +
+  "iris_landmark.tflite: MediaPipe's iris landmark model, Copyright Google LLC, Apache License 2.0, converted " +
+  "to TFLite by VARAi from the tfjs form in npm @vladmandic/human 3.3.6 (models/iris.json).\n";
 
 export interface VendorFile {
   path: string;
@@ -115,17 +117,11 @@ function addMediapipeFiles(files: Map<string, VendorFile>): void {
     contentType: "application/octet-stream",
     compressible: true,
   });
-  // Live mode's iris model: human's, with float16 weights (iris-float16.ts).
+  // Live mode's iris model: human's, converted to TFLite (float32: 2.6 MB, 2.4 MB gzipped).
   const iris = path.join(humanDir(), "models");
-  files.set("mediapipe/iris.json", {
+  files.set("mediapipe/iris_landmark.tflite", {
     path: path.join(iris, "iris.json"),
-    derive: async () => Buffer.from((await irisFloat16(iris)).json),
-    contentType: "application/json",
-    compressible: true,
-  });
-  files.set("mediapipe/iris.bin", {
-    path: path.join(iris, "iris.bin"),
-    derive: async () => (await irisFloat16(iris)).bin,
+    derive: () => irisTflite(iris),
     contentType: "application/octet-stream",
     compressible: true,
   });
@@ -137,15 +133,17 @@ function addMediapipeFiles(files: Map<string, VendorFile>): void {
   });
 }
 
-let irisFloat16Cache: Promise<{ json: string; bin: Buffer }> | null = null;
-function irisFloat16(dir: string): Promise<{ json: string; bin: Buffer }> {
-  irisFloat16Cache ??= (async () =>
-    irisAsFloat16(
-      JSON.parse(await readFile(path.join(dir, "iris.json"), "utf8")),
-      await readFile(path.join(dir, "iris.bin")),
-      "iris.bin",
-    ))();
-  return irisFloat16Cache;
+let irisCache: Promise<Buffer> | null = null;
+function irisTflite(dir: string): Promise<Buffer> {
+  irisCache ??= (async () => {
+    const json = JSON.parse(await readFile(path.join(dir, "iris.json"), "utf8"));
+    const weights = new Uint8Array(await readFile(path.join(dir, "iris.bin")));
+    return Buffer.from(tfjsGraphToTflite(json, weights, { batch: IRIS_BATCH }));
+  })();
+  irisCache.catch(() => {
+    irisCache = null;
+  });
+  return irisCache;
 }
 
 /** A vendor file's bytes. */

@@ -432,13 +432,17 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
     this.liveStarting = true;
     this.status(this.t("loadingModels"));
     let stream: MediaStream | null = null;
+    // The tracker (code, runtime, models) loads while the shopper answers the camera prompt.
+    const trackerLoading = import("./live.ts").then(({ createFaceTracker }) =>
+      createFaceTracker(this.runtime.base, this.attrs["live-landmarker"]),
+    );
+    trackerLoading.catch(() => {}); // awaited below once the camera is granted
     try {
       stream = await navigator.mediaDevices.getUserMedia({
         video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" },
         audio: false,
       });
-      const [{ createFaceTracker }, video] = await Promise.all([import("./live.ts"), this.startVideo(stream)]);
-      const tracker = await createFaceTracker(this.runtime.base, this.attrs["live-landmarker"]);
+      const [tracker, video] = await Promise.all([trackerLoading, this.startVideo(stream)]);
       this.live = {
         stream,
         tracker,
@@ -478,6 +482,7 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
   }
 
   private async liveLoop(): Promise<void> {
+    const yieldToEventLoop = messageChannelYield();
     const filters = createOneEuroFilterSet(["cx", "cy", "roll", "pxPerMm", "yaw"] as const, {
       minCutoff: 1.2,
       beta: 0.02,
@@ -534,9 +539,10 @@ export class VaraiTryOnElement extends VaraiElement<typeof TryOnAttributesSchema
         // PD and face width stay on the device; only these two numbers are kept, in this tab.
         saveLastAnalysis({ pupillaryDistanceMm: pd.valueMm, ...(fw ? { faceWidthMm: fw } : {}), source: "live" });
       }
-      // A macrotask, not rAF: detection (~30-50 ms) is slower than the display anyway, and rAF
-      // would add up to a frame of idle time per detection.
-      await new Promise((r) => setTimeout(r, 0));
+      // A macrotask, not rAF: detection is slower than the display anyway, and rAF would add up
+      // to a frame of idle time per detection. Not setTimeout either: browsers clamp nested
+      // timers to 4 ms after five levels (HTML's timer rules), which this loop is.
+      await yieldToEventLoop();
     }
   }
 
@@ -615,4 +621,16 @@ async function downscale(file: Blob): Promise<Blob> {
   } catch {
     return file;
   }
+}
+
+/** A yield to the event loop through a MessageChannel: a macrotask with no timer clamp. */
+function messageChannelYield(): () => Promise<void> {
+  const channel = new MessageChannel();
+  const waiting: Array<() => void> = [];
+  channel.port1.onmessage = () => waiting.shift()?.();
+  return () =>
+    new Promise<void>((resolve) => {
+      waiting.push(resolve);
+      channel.port2.postMessage(null);
+    });
 }

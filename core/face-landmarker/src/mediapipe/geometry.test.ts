@@ -48,6 +48,20 @@ describe("crops and ROIs", () => {
     expect(Math.hypot(x - 40.5, y - 10.5)).toBeLessThan(1);
   });
 
+  it("pads outside the image with lo and blends only the inside neighbours at the border", () => {
+    const image: PixelImage = { data: new Uint8Array(10 * 10 * 4).fill(255), width: 10, height: 10, channels: 4 };
+    // A 20 px square centred on the image's right edge: its left half is image, its right half padding.
+    const crop = cropToTensor(image, { cx: 10, cy: 5, width: 20, height: 20, rotation: 0 }, 20, [-1, 1]);
+    const at = (u: number, v: number) => crop[(v * 20 + u) * 3] ?? Number.NaN;
+    expect(at(5, 10)).toBeCloseTo(1, 6);
+    expect(at(15, 10)).toBeCloseTo(-1, 6);
+    // The last column inside reads the image's last pixel, the next one only padding.
+    expect(at(9, 10)).toBeCloseTo(1, 6);
+    expect(at(10, 10)).toBeCloseTo(-1, 6);
+    // Above the image: padding.
+    expect(at(5, 0)).toBeCloseTo(-1, 6);
+  });
+
   it("letterboxes the whole frame and makes a square, eye-aligned face ROI 1.5 x the face", () => {
     expect(letterbox(640, 480)).toEqual({ cx: 320, cy: 240, width: 640, height: 640, rotation: 0 });
     const roi = roiFromDetection([100, 100, 80, 60], [120, 120], [160, 160]);

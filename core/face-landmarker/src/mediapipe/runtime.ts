@@ -9,15 +9,6 @@ export interface LiteRtLike {
 export interface CompiledModelLike {
   run(inputs: unknown[]): Promise<Array<{ toTypedArray(): ArrayLike<number>; delete(): void }>>;
 }
-/** The part of tfjs (`@tensorflow/tfjs-core`, or human's bundled `tf`) the iris model needs. */
-export interface TfLike {
-  tensor(data: Float32Array, shape: number[]): unknown;
-  dispose(tensors: unknown): void;
-}
-export interface GraphModelLike {
-  execute(input: unknown): unknown;
-}
-
 /** Runs a compiled LiteRT model on one float tensor; every output as a Float32Array. */
 async function run(litert: LiteRtLike, model: CompiledModelLike, shape: number[], data: Float32Array) {
   const input = new litert.Tensor(data, shape);
@@ -33,20 +24,23 @@ async function run(litert: LiteRtLike, model: CompiledModelLike, shape: number[]
   }
 }
 
+/** The iris model is converted with a batch of two eyes (`tfjsGraphToTflite(..., { batch: IRIS_BATCH })`). */
+export const IRIS_BATCH = 2;
+
 /**
- * The pipeline's models on their runtimes, the same in Node and in a browser: the detectors and
- * the mesh compiled by LiteRT.js, the iris as a tfjs graph model. `full` may be absent (the live
- * widget tracks camera faces with the short-range detector only).
+ * The pipeline's models on LiteRT.js, the same in Node and in a browser: the detectors, the mesh
+ * and the iris model (human's, converted to TFLite by `tfjsGraphToTflite` with a batch of
+ * `IRIS_BATCH`). `full` may be absent (the live widget tracks camera faces with the short-range
+ * detector only).
  */
 export function liteRtModels(parts: {
   litert: LiteRtLike;
   short: CompiledModelLike;
   full?: CompiledModelLike;
   mesh: CompiledModelLike;
-  tf: TfLike;
-  iris: GraphModelLike;
+  iris: CompiledModelLike;
 }): MediapipeModels {
-  const { litert, tf } = parts;
+  const { litert } = parts;
   const detectorOf = (spec: DetectorSpec) =>
     spec === FULL_RANGE ? parts.full : spec === SHORT_RANGE ? parts.short : undefined;
   return {
@@ -65,20 +59,17 @@ export function liteRtModels(parts: {
       return { landmarks, presence: presence[0] ?? -100 };
     },
     async iris(crops) {
+      if (crops.length > IRIS_BATCH) throw new Error(`iris: at most ${IRIS_BATCH} crops a run`);
       const size = IRIS_INPUT * IRIS_INPUT * 3;
-      const batch = new Float32Array(crops.length * size);
+      // A missing eye runs as zeros: the model's batch is fixed.
+      const batch = new Float32Array(IRIS_BATCH * size);
       crops.forEach((crop, i) => {
         batch.set(crop, i * size);
       });
-      const input = tf.tensor(batch, [crops.length, IRIS_INPUT, IRIS_INPUT, 3]);
-      const output = parts.iris.execute(input) as { data(): Promise<Float32Array> };
-      try {
-        const data = await output.data();
-        const per = data.length / crops.length;
-        return crops.map((_, i) => data.slice(i * per, (i + 1) * per));
-      } finally {
-        tf.dispose([input, output]);
-      }
+      const [data] = await run(litert, parts.iris, [IRIS_BATCH, IRIS_INPUT, IRIS_INPUT, 3], batch);
+      if (!data) throw new Error("iris model: no output");
+      const per = data.length / IRIS_BATCH;
+      return crops.map((_, i) => data.slice(i * per, (i + 1) * per));
     },
   };
 }

@@ -11,13 +11,13 @@ import { AppError } from "@varai/schema";
 export const FACE_LANDMARKERS = ["human", "mediapipe"] as const;
 export type FaceLandmarkerName = (typeof FACE_LANDMARKERS)[number];
 /**
- * What a pool runs unless told otherwise (the gateway's `FACE_LANDMARKER`). human: on the server
- * MediaPipe's pipeline measured slower on a quiet machine (bare pipeline p50 163 ms against
- * human's 68 ms in one `pnpm bench:tryon` run, 2026-12-03, load 1.0-1.3; the photo path's
- * full-range detector, second mesh pass and tfjs iris), so it stays selectable, not the default.
- * The live widget, where it is twice as fast, defaults to it.
+ * What a pool runs unless told otherwise (the gateway's `FACE_LANDMARKER`). mediapipe: its bare
+ * photo pipeline measured 26 ms p50 against human's 53 in one `pnpm bench:tryon` run (2026-12-04,
+ * load 3), once its crops stopped allocating a closure per sample and its iris model ran on
+ * LiteRT (issue #23); it passes the landmarker contract and every PD, metamorphic and photo test.
+ * human stays selectable.
  */
-export const DEFAULT_FACE_LANDMARKER: FaceLandmarkerName = "human";
+export const DEFAULT_FACE_LANDMARKER: FaceLandmarkerName = "mediapipe";
 
 /**
  * One detected face as the worker returns it (the port's `LandmarkedFace`, `landmarks` named

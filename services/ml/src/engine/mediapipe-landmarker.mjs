@@ -1,15 +1,16 @@
 // The face landmarker port on MediaPipe's models (@varai/face-landmarker's pipeline): the
-// detectors and the 468-point mesh on Google's LiteRT.js (XNNPACK on wasm, single thread), the
-// iris on tfjs-wasm (human's iris model: LiteRT has no iris model to run and the attention
-// mesh's custom ops are missing on its CPU path, research/face-models.md). One LiteRT instance
-// per worker thread: LiteRT keeps one global runtime per JavaScript realm.
+// detectors, the 468-point mesh and the iris model on Google's LiteRT.js (XNNPACK on wasm, single
+// thread). The iris model is human's tfjs graph model converted to TFLite as the worker loads it
+// (tfjsGraphToTflite, ~25-75 ms): no npm package ships iris_landmark.tflite and the attention
+// mesh's custom ops are missing on LiteRT's CPU path (research/face-models.md); on LiteRT it runs
+// both eyes in 6 ms against tfjs-wasm's 10 (2026-12-04). One LiteRT instance per worker thread:
+// LiteRT keeps one global runtime per JavaScript realm.
 import { readFileSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import vm from "node:vm";
 import { createMediapipeLandmarker, IRIS_INPUT, liteRtModels } from "@varai/face-landmarker";
-import { humanModelsDir, readMediapipeModels } from "./mediapipe-models.mjs";
+import { readIrisTflite, readMediapipeModels } from "./mediapipe-models.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -54,29 +55,8 @@ async function loadLiteRtModels() {
     short: await compile(bytes.shortRange),
     full: await compile(bytes.fullRange),
     mesh: await compile(bytes.mesh),
+    iris: await compile(readIrisTflite()),
   };
-}
-
-async function loadIrisModel() {
-  const tf = await import("@tensorflow/tfjs-core");
-  const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  const converter = await import("@tensorflow/tfjs-converter");
-  wasm.setWasmPaths(`${path.dirname(require.resolve("@tensorflow/tfjs-backend-wasm"))}/`);
-  await tf.setBackend("wasm");
-  await tf.ready();
-  const dir = humanModelsDir();
-  const json = JSON.parse(await readFile(path.join(dir, "iris.json"), "utf8"));
-  const weights = await readFile(path.join(dir, "iris.bin"));
-  const artifacts = {
-    modelTopology: json.modelTopology,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-  };
-  const model = await converter.loadGraphModel(tf.io.fromMemory(artifacts));
-  return { tf, model };
 }
 
 /**
@@ -84,9 +64,7 @@ async function loadIrisModel() {
  * @returns {Promise<import("@varai/face-landmarker").MediapipeModels>}
  */
 export async function loadMediapipeNodeModels() {
-  const { litert, short, full, mesh } = await loadLiteRtModels();
-  const { tf, model: iris } = await loadIrisModel();
-  return liteRtModels({ litert, short, full, mesh, tf, iris });
+  return liteRtModels(await loadLiteRtModels());
 }
 
 /**
