@@ -1,5 +1,5 @@
-import { describeGatewayE2e } from "./test-end-to-end.ts";
 import { closePorts } from "./ports.ts";
+import { describeGatewayE2e } from "./test-end-to-end.ts";
 import { startTestGateway } from "./test-helpers.ts";
 
 /** The end-to-end suite on the default install: the gateway with every service in one process. */
