@@ -29,6 +29,8 @@ export interface BenchDeployment {
   merchant: { tenantId: string; token: string; publishableKey: string };
   /** Process ids of the gateway and of each service process (redis-server not included). */
   pids(): number[];
+  /** The same by name: `gateway`, then `<pkg>:<script>`. */
+  processes(): Record<string, number>;
 }
 
 /**
@@ -59,16 +61,21 @@ export async function startBenchDeployment(
       owner: { email: "owner@bench-shop.test", password: "owner-password-long-0001" },
       name: "Bench Shop",
     });
+    const processes = () =>
+      Object.fromEntries(
+        [
+          ["gateway", deployment.gateway.child.pid],
+          ...Object.entries(deployment.services).map(([name, s]) => [name, s.child.pid]),
+        ].filter((e): e is [string, number] => typeof e[1] === "number"),
+      );
     return {
       kind,
       deployment,
       base: deployment.base,
       redisKeyPrefix,
       merchant,
-      pids: () =>
-        [deployment.gateway.child.pid, ...Object.values(deployment.services).map((s) => s.child.pid)].filter(
-          (p): p is number => typeof p === "number",
-        ),
+      pids: () => Object.values(processes()),
+      processes,
     };
   } catch (error) {
     console.error(deployment.output());

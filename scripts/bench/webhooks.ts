@@ -224,16 +224,25 @@ async function measureDeployment(
     const drain = async () => {
       for (let i = 0; i < 1200 && (await depth()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
     };
-    const cpuPerDelivery = (fromMs: number, deliveries: number) =>
-      Number(((processCpuMs(d.pids()) - fromMs) / Math.max(1, deliveries)).toFixed(3));
-    let cpuFrom = processCpuMs(d.pids());
+    const cpuNow = () => Object.fromEntries(Object.entries(d.processes()).map(([n, pid]) => [n, processCpuMs([pid])]));
+    /** Total and per process, ms of CPU per accepted delivery since `from`. */
+    const cpuPerDelivery = (from: Record<string, number>, deliveries: number) => {
+      const now = cpuNow();
+      const per = (ms: number) => Number((ms / Math.max(1, deliveries)).toFixed(3));
+      const used = Object.entries(now).map(([n, ms]) => [n, ms - (from[n] ?? 0)] as const);
+      return {
+        total: per(used.reduce((sum, [, ms]) => sum + ms, 0)),
+        byProcess: Object.fromEntries(used.map(([n, ms]) => [n, per(ms)])),
+      };
+    };
+    let cpuFrom = cpuNow();
     const saturation = await runPhase(d.base, webhook, 0, o);
     const saturationDepth = await depth();
     const drainStarted = performance.now();
     await drain();
     const drainSeconds = (performance.now() - drainStarted) / 1000;
     const saturationCpu = cpuPerDelivery(cpuFrom, saturation.wholeRun.ok);
-    cpuFrom = processCpuMs(d.pids());
+    cpuFrom = cpuNow();
     const atRate = await runPhase(d.base, webhook, o.rate, o);
     const atRateDepth = await depth();
     await drain();
@@ -252,7 +261,8 @@ async function measureDeployment(
         wholeRunAckLatencyMs: saturation.wholeRun.latency,
         queueDepthAtEnd: saturationDepth,
         workerDrainPerSec: Math.round(saturationDepth / drainSeconds),
-        serverCpuMsPerDelivery: saturationCpu,
+        serverCpuMsPerDelivery: saturationCpu.total,
+        serverCpuMsPerDeliveryByProcess: saturationCpu.byProcess,
       },
       atTargetRate: {
         offeredPerSec: o.rate,
@@ -262,8 +272,9 @@ async function measureDeployment(
         ackLatencyMs: atRate.latency,
         wholeRunAckLatencyMs: atRate.wholeRun.latency,
         queueDepthAtEnd: atRateDepth,
-        serverCpuMsPerDelivery: atRateCpu,
-        serverCoresAtOfferedRate: Number(((atRateCpu * o.rate) / 1000).toFixed(2)),
+        serverCpuMsPerDelivery: atRateCpu.total,
+        serverCpuMsPerDeliveryByProcess: atRateCpu.byProcess,
+        serverCoresAtOfferedRate: Number(((atRateCpu.total * o.rate) / 1000).toFixed(2)),
       },
     };
   } finally {
