@@ -4,6 +4,15 @@
 // faceAnalysisOneViewEndToEndMs is the same analysis from the photo alone, as a try-on does it.
 // The service runs the default face landmarker, or FACE_LANDMARKER=human|mediapipe; the bare
 // pipeline of both implementations is timed in the same run (bareModelPipelineMs).
+// BENCH_DEPLOYMENT=split measures instead POST /v1/face-analysis and POST /v1/try-on (JPEG)
+// through the gateway's public URL as the widget calls them (multipart photo, publishable key,
+// Origin), from request to last byte, on two deployments started side by side, each a gateway
+// process started as `pnpm start` runs it with a redis-server and a DATA_DIR (embedded SQLite
+// store) of its own: the gateway alone with ml in it (`singleProcess`) and the gateway plus the
+// ml service as its own process (`separateProcesses`). The calls alternate between the two, one
+// at a time, so both see the same machine load. overheadMsPerRequest = p50 separate - p50 single.
+// These include the HTTP edge (auth, rate limits, multipart), so they are above the library
+// figures of the default run.
 const processStart = performance.now();
 
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";

@@ -28,8 +28,21 @@
 // waits, which alone moved the whole-run p99 between 26 and 470 ms from run to run. The same
 // correction is applied to the measured window, so the figures stay comparable with autocannon's;
 // its own whole-run figures are reported too (wholeRunAckLatencyMs).
+// BENCH_DEPLOYMENT=split: the same two phases through the gateway's public URL instead, twice
+// in one run, one after the other: the gateway process alone (catalog in it: `singleProcess`) and
+// the gateway with catalog's intake (`start:intake`) and workers (`start:workers`) as separate
+// processes (`separateProcesses`), each started as its package's start script runs it, on a
+// redis-server of its own (queue, cache, rate limiter) and a DATA_DIR of its own (the embedded
+// SQLite store), so both figures use the same backends. A merchant and a Shopify connection are
+// made through the gateway; deliveries are signed with SHOPIFY_API_SECRET, which the intake
+// verifies. serverCpuMsPerDelivery sums the gateway's and the services' CPU (from /proc; the
+// redis-server and the load generator are not counted), also given per process. `overhead`:
+// separate minus single for the ack p50 and p99 at each phase and the CPU per delivery, and the
+// ratio of the saturation throughputs. Not comparable with the default section: that one is the
+// catalog service alone on a bare HTTP server over SQLite, without the gateway's edge.
 // Options (env): BENCH_DURATION_S (default 10), BENCH_CONNECTIONS (default 50), BENCH_RATE (2000),
-// BENCH_WARMUP_S (default 1), BENCH_RUNTIME (sqlite | memory).
+// BENCH_WARMUP_S (default 1), BENCH_RUNTIME (sqlite | memory; not with split), BENCH_DEPLOYMENT
+// (unset | split).
 import { fork } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
