@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, connect } from "node:net";
 import { INTERNAL_HEADERS, noopLogger, type ServiceModule, setPrincipal, verifyInternalCall } from "@varai/runtime";
 import express, { Router } from "express";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -196,6 +196,19 @@ describe("remoteService forwarding", () => {
       edge = previous;
       edgeBase = `http://127.0.0.1:${(previous.address() as AddressInfo).port}`;
     }
+  });
+
+  it("drops the call to the service when the caller goes away mid-body", async () => {
+    const cut = new Promise<boolean>((resolve) =>
+      service.once("request", (req: IncomingMessage) => req.once("close", () => resolve(req.complete))),
+    );
+    const socket = connect((edge.address() as AddressInfo).port, "127.0.0.1");
+    await new Promise((resolve) => socket.once("connect", resolve));
+    socket.write("POST /webhooks/shopify HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n0123456789");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.destroy();
+    // Well within the 30 s call timeout: the service saw the call end incomplete.
+    expect(await cut).toBe(false);
   });
 
   it("cuts off a service that does not answer in time", async () => {

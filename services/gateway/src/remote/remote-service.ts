@@ -158,7 +158,7 @@ export function remoteService(local: ServiceModule, options: RemoteServiceOption
       );
       // The whole call, the answer's body included: a service that stops mid-answer is cut off.
       const timer = setTimeout(() => outgoing.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
-      outgoing.once("error", (error) => {
+      outgoing.on("error", (error) => {
         clearTimeout(timer);
         if (span) endSpan(span, error);
         logger.warn({ reason: error.message }, "service unreachable");
@@ -167,8 +167,14 @@ export function remoteService(local: ServiceModule, options: RemoteServiceOption
         reject(new AppError("UPSTREAM_UNAVAILABLE", `${label} is unavailable`, { details: { service: label } }));
       });
       if (typeof call.body === "string") outgoing.end(call.body);
-      else if (call.body) call.body.pipe(outgoing);
-      else outgoing.end();
+      else if (call.body) {
+        const incoming = call.body;
+        // The caller went away mid-body: the call is dropped, not left waiting for the rest.
+        incoming.once("close", () => {
+          if (!incoming.complete) outgoing.destroy(new Error("the caller went away"));
+        });
+        incoming.pipe(outgoing);
+      } else outgoing.end();
     });
   }
 
@@ -244,8 +250,7 @@ async function relay(upstream: IncomingMessage, res: ServerResponse): Promise<vo
     };
     res.once("close", done);
     // The service's connection broke mid-answer: the caller sees a cut answer, never a complete-looking one.
-    upstream.once("aborted", () => res.destroy());
-    upstream.once("error", () => res.destroy());
+    upstream.on("error", () => res.destroy());
     upstream.pipe(res);
   });
 }
