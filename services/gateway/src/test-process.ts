@@ -64,7 +64,11 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
     err += chunk.toString();
   });
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Not left running: the caller has no handle on it yet.
+      child.kill("SIGKILL");
+      reject(new Error(`server did not start:\n${out}\n${err}`));
+    }, 60_000);
     child.stdout?.on("data", (chunk: Buffer) => {
       out += chunk.toString();
       for (const line of out.split("\n")) {

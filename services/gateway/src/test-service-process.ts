@@ -45,7 +45,12 @@ export async function startServiceProcess(
   child.stderr?.on("data", (chunk: Buffer) => (out += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   const base = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${pkg} did not start:\n${out}`)), 60_000);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      // Not left running: the caller has no handle on it yet.
+      child.kill("SIGKILL");
+      reject(new Error(`${pkg} did not start:\n${out}`));
+    }, 60_000);
     const poll = setInterval(() => {
       const line = out.split("\n").find((l) => l.includes('"listening"') || l.includes(" listening"));
       if (!line) return;

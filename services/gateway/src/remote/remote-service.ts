@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import { Agent, type IncomingMessage, type OutgoingHttpHeaders, request, type ServerResponse } from "node:http";
+import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import {
   endSpan,
   getPrincipal,
@@ -28,7 +28,7 @@ export interface RemoteServiceOptions {
   extraPrefixes?: readonly string[];
 }
 
-/** Hop-by-hop headers (RFC 9110 7.6.1) and what fetch recomputes: never copied across. */
+/** Hop-by-hop headers (RFC 9110 7.6.1) and what node:http sets itself: never copied across (the length is set apart). */
 const HOP_BY_HOP = new Set([
   "connection",
   "keep-alive",
@@ -50,7 +50,10 @@ const HOP_BY_HOP = new Set([
  * caller's own internal headers are dropped. Request bodies go as they came (multipart photos
  * stream; JSON the edge already parsed is sent as JSON), answers come back streamed, statuses and
  * headers as the service set them. A service that cannot be reached is a 503
- * `UPSTREAM_UNAVAILABLE` naming it.
+ * `UPSTREAM_UNAVAILABLE` naming it. Calls go over node:http on a keep-alive agent, bodies piped
+ * both ways: through fetch (undici's Headers and web streams) the forwarding cost the gateway more
+ * CPU per webhook than the whole in-process intake and worker did (`BENCH_DEPLOYMENT=split pnpm
+ * bench:webhooks`, gateway/README.md).
  *
  * No start or stop: the service's consumers and schedules run in its own process.
  */
@@ -81,26 +84,34 @@ export function remoteService(local: ServiceModule, options: RemoteServiceOption
       body: parsedJson ? JSON.stringify(req.body) : hasBody(req) ? req : null,
     });
     // The service's route named the audit target or recorded its own entry: the edge's audit trail uses that.
-    const audit = upstream.headers.get(AUDIT_CONTEXT_HEADER);
-    if (audit) res.locals.audit = { ...(res.locals.audit as object | undefined), ...decodeAudit(audit) };
+    const audit = upstream.headers[AUDIT_CONTEXT_HEADER];
+    if (typeof audit === "string")
+      res.locals.audit = { ...(res.locals.audit as object | undefined), ...decodeAudit(audit) };
     await relay(upstream, res);
   });
 
-  async function send(
+  const target = new URL(options.baseUrl);
+  const secure = target.protocol === "https:";
+  const agent = secure ? new HttpsAgent({ keepAlive: true }) : new Agent({ keepAlive: true });
+  const basePath = target.pathname.replace(/\/$/, "");
+  const timeoutMs = options.timeoutMs ?? 30_000;
+
+  /** Resolves with the service's answer (its body not yet read); rejects with a 503 when it cannot be reached. */
+  function send(
     req: IncomingMessage,
     call: { requestId: string; principal?: ReturnType<typeof getPrincipal>; body: string | IncomingMessage | null },
-  ): Promise<globalThis.Response> {
+  ): Promise<IncomingMessage> {
     const path = req.url ?? "/";
     const method = req.method ?? "GET";
-    const headers = new Headers();
+    const headers: OutgoingHttpHeaders = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined || HOP_BY_HOP.has(name) || name === INTERNAL_HEADERS.principal) continue;
       if (name === INTERNAL_HEADERS.signature || name === "x-request-id" || name === "x-forwarded-for") continue;
-      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+      headers[name] = value;
     }
-    headers.set("x-request-id", call.requestId);
+    headers["x-request-id"] = call.requestId;
     const forwardedFor = [req.headers["x-forwarded-for"], req.socket.remoteAddress].filter(Boolean).join(", ");
-    if (forwardedFor) headers.set("x-forwarded-for", forwardedFor);
+    if (forwardedFor) headers["x-forwarded-for"] = forwardedFor;
     if (call.principal) {
       // The principal as the edge authenticated it; the tenant's region is the service's own lookup.
       const signed = signInternalCall(options.internalKey, {
@@ -110,7 +121,7 @@ export function remoteService(local: ServiceModule, options: RemoteServiceOption
         principal: call.principal,
         region: null,
       });
-      for (const [name, value] of Object.entries(signed)) headers.set(name, value);
+      Object.assign(headers, signed);
     }
     const span = tracingEnabled()
       ? tracer().startSpan(`${method} ${label}`, {
@@ -121,25 +132,50 @@ export function remoteService(local: ServiceModule, options: RemoteServiceOption
     if (span) {
       const trace: Record<string, string> = {};
       injectContext(trace, span);
-      for (const [name, value] of Object.entries(trace)) headers.set(name, value);
+      Object.assign(headers, trace);
     }
-    const body = typeof call.body === "string" ? call.body : call.body ? Readable.toWeb(call.body) : undefined;
-    try {
-      const response = await fetch(`${options.baseUrl}${path}`, {
-        method,
-        headers,
-        redirect: "manual",
-        signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
-        ...(body !== undefined ? { body: body as RequestInit["body"], duplex: "half" } : {}),
-      } as RequestInit);
-      span?.setAttribute("http.response.status_code", response.status);
-      if (span) endSpan(span);
-      return response;
-    } catch (error) {
-      if (span) endSpan(span, error);
-      logger.warn({ reason: error instanceof Error ? error.message : String(error) }, "service unreachable");
-      throw new AppError("UPSTREAM_UNAVAILABLE", `${label} is unavailable`, { details: { service: label } });
-    }
+    // The bytes as they came: their length too when the caller sent one (else chunked).
+    if (typeof call.body === "string") headers["content-length"] = Buffer.byteLength(call.body);
+    else if (call.body && req.headers["content-length"] !== undefined)
+      headers["content-length"] = req.headers["content-length"];
+    return new Promise<IncomingMessage>((resolve, reject) => {
+      const outgoing = (secure ? httpsRequest : request)(
+        {
+          protocol: target.protocol,
+          hostname: target.hostname,
+          port: target.port,
+          method,
+          path: `${basePath}${path}`,
+          headers,
+          agent,
+        },
+        (response) => {
+          span?.setAttribute("http.response.status_code", response.statusCode ?? 0);
+          if (span) endSpan(span);
+          response.once("close", () => clearTimeout(timer));
+          resolve(response);
+        },
+      );
+      // The whole call, the answer's body included: a service that stops mid-answer is cut off.
+      const timer = setTimeout(() => outgoing.destroy(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+      outgoing.on("error", (error) => {
+        clearTimeout(timer);
+        if (span) endSpan(span, error);
+        logger.warn({ reason: error.message }, "service unreachable");
+        // Before an answer: the caller's body is left unread (the edge answers 503 on its socket).
+        if (call.body && typeof call.body !== "string") call.body.unpipe(outgoing);
+        reject(new AppError("UPSTREAM_UNAVAILABLE", `${label} is unavailable`, { details: { service: label } }));
+      });
+      if (typeof call.body === "string") outgoing.end(call.body);
+      else if (call.body) {
+        const incoming = call.body;
+        // The caller went away mid-body: the call is dropped, not left waiting for the rest.
+        incoming.once("close", () => {
+          if (!incoming.complete) outgoing.destroy(new Error("the caller went away"));
+        });
+        incoming.pipe(outgoing);
+      } else outgoing.end();
+    });
   }
 
   const rawRoutes = (local.rawRoutes ?? []).map((route) => ({
@@ -197,28 +233,24 @@ function decodeAudit(value: string): Record<string, unknown> {
 }
 
 /** The service's answer, streamed: status and headers as it set them (the edge's CORS headers kept). */
-async function relay(upstream: globalThis.Response, res: ServerResponse): Promise<void> {
-  res.statusCode = upstream.status;
-  for (const [name, value] of upstream.headers) {
-    // fetch decoded the body, so its encoding and length no longer apply.
-    if (HOP_BY_HOP.has(name) || name === "content-encoding" || name === AUDIT_CONTEXT_HEADER) continue;
-    if (name === "set-cookie") continue;
+async function relay(upstream: IncomingMessage, res: ServerResponse): Promise<void> {
+  res.statusCode = upstream.statusCode ?? 502;
+  for (const [name, value] of Object.entries(upstream.headers)) {
+    if (value === undefined || name === AUDIT_CONTEXT_HEADER) continue;
+    // The body goes on byte for byte, so its length and encoding still apply.
+    if (HOP_BY_HOP.has(name) && name !== "content-length") continue;
     if (name.startsWith("access-control-") && res.hasHeader(name)) continue;
     res.setHeader(name, value);
   }
-  const cookies = upstream.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  if (!upstream.body) {
-    res.end();
-    return;
-  }
   await new Promise<void>((resolve) => {
-    const stream = Readable.fromWeb(upstream.body as import("node:stream/web").ReadableStream);
-    stream.once("error", () => {
-      res.destroy();
+    const done = () => {
+      // The caller went away first: the service's answer is not read any further.
+      if (!upstream.complete) upstream.destroy();
       resolve();
-    });
-    res.once("close", resolve);
-    stream.pipe(res);
+    };
+    res.once("close", done);
+    // The service's connection broke mid-answer: the caller sees a cut answer, never a complete-looking one.
+    upstream.on("error", () => res.destroy());
+    upstream.pipe(res);
   });
 }
