@@ -76,9 +76,10 @@ export async function composeServices(deps: RuntimeDeps, env: GatewayEnv): Promi
   // own path (bound below, called only on request) to a local simulator per tenant. Not with a
   // separate catalog process: its workers would sync from simulators in this process, which
   // their upstream guard rightly refuses (the capability then answers 501, as with DEMO off).
-  const simulatedStores = env.demo && !env.serviceUrls.catalog
-    ? simulatedStoresFor(env, deps, (tenantId, body) => catalog.createConnection(tenantId, body))
-    : null;
+  const simulatedStores =
+    env.demo && !env.serviceUrls.catalog
+      ? simulatedStoresFor(env, deps, (tenantId, body) => catalog.createConnection(tenantId, body))
+      : null;
   // One guarded fetch for every URL a tenant or a platform gave us (connections, product images).
   // The simulators' exact origins are trusted; loopback and private addresses stay refused.
   const upstreams = createGuardedFetch({
