@@ -153,7 +153,8 @@ describe.skipIf(!photoAvailable())("ml service over HTTP: photos", () => {
 
     it("uses the largest of several faces and reports the count", async () => {
       // The second face ~40 px wide in the 640 px image the models see (6 % of its width):
-      // MediaPipe's full-range detector finds faces from about there (at 5 % it did not).
+      // MediaPipe's full-range detector finds faces from about there (at 5 % it did not); the
+      // short-range one, which runs first on photos, finds this one beside the large face too.
       const small = await sharp(h.astronaut).resize(320, 320).toBuffer();
       const group = await sharp({ create: { width: 900, height: 560, channels: 3, background: "#808080" } })
         .composite([

@@ -48,4 +48,14 @@ describe("renderTryOn", () => {
     await render(0.5);
     expect(photo.pixels.equals(before)).toBe(true);
   });
+
+  it("draws on the photo itself when asked to, with the same result", async () => {
+    const copied = await renderTryOn(photo, asset, placement, { contentType: "image/png", mmPerPixel: 1 });
+    const own = { ...photo, pixels: Buffer.from(photo.pixels) };
+    const drawn = await renderTryOn(own, asset, placement, { contentType: "image/png", mmPerPixel: 1, inPlace: true });
+    expect(drawn.data.equals(copied.data)).toBe(true);
+    // The frame's black bar is now in the photo's own pixels.
+    expect(own.pixels[(115 * 400 + 200) * 3]).toBeLessThan(5);
+    expect(photo.pixels[(115 * 400 + 200) * 3]).toBe(GREY);
+  });
 });
