@@ -1,4 +1,4 @@
-export { type AnalyzedPhoto, analyzePhoto, analyzePhotoForRender, type StageTimings } from "./analysis/analyze.ts";
+export { type AnalyzedPhoto, analyzePhoto, type StageTimings } from "./analysis/analyze.ts";
 export { classifyFaceShape, SHAPE_PROTOTYPES } from "./analysis/face-shape.ts";
 export { IRIS_DIAMETER_MM, measureFace, WARNINGS } from "./analysis/measure.ts";
 export {

@@ -119,6 +119,35 @@ describe.skipIf(!photoAvailable())("ml service over HTTP: try-on", () => {
       expect((await request(byHeaders).get(url)).status).toBe(401);
     });
 
+    it("refuses bad photos of a rendered try-on (decoded on a face worker) with their codes, and keeps rendering", async () => {
+      const post = (photo: Buffer, name = "p.jpg") =>
+        request(h.app)
+          .post("/v1/try-on")
+          .set("accept", "image/jpeg")
+          .field("productId", "prd_ready")
+          .attach("photo", photo, name);
+      const cases = [
+        { photo: Buffer.from("nope"), status: 415, reason: "PHOTO_NOT_AN_IMAGE" },
+        { photo: (await sharp(h.scene).jpeg().toBuffer()).subarray(0, 3000), status: 400, reason: "PHOTO_CORRUPT" },
+        { photo: await sharp(h.scene).resize(64).jpeg().toBuffer(), status: 400, reason: "PHOTO_TOO_SMALL" },
+        {
+          photo: await sharp({ create: { width: 640, height: 480, channels: 3, background: "#808080" } })
+            .jpeg()
+            .toBuffer(),
+          status: 422,
+          reason: "NO_FACE",
+        },
+      ];
+      for (const c of cases) {
+        const res = await post(c.photo);
+        expect({ status: res.status, reason: res.body.reason }).toEqual({ status: c.status, reason: c.reason });
+        expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
+      }
+      const ok = await post(h.scene);
+      expect(ok.status).toBe(200);
+      expect(ok.headers["content-type"]).toBe("image/jpeg");
+    });
+
     it("refuses work with OVERLOADED (503, Retry-After from retryAfterMs) when the queue is full", async () => {
       const tight = createFacePool({ workers: 1, queueLimit: 0 });
       await tight.start();

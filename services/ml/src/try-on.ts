@@ -1,13 +1,13 @@
 import { metrics } from "@varai/runtime";
 import { AppError, type FaceAnalysis, isAppError } from "@varai/schema";
 import type { ShopperBlobs } from "@varai/storage";
-import { analyzePhoto, analyzePhotoForRender, type StageTimings } from "./analysis/analyze.ts";
+import { analyzePhoto, type StageTimings } from "./analysis/analyze.ts";
 import type { ConsentedAnalyses } from "./consent.ts";
 import type { FacePool } from "./engine/face-pool.ts";
 import { decodeFull, inspectPhoto, type RawImage } from "./image/decode.ts";
 import { computePlacement, type FrameAssetInfo, type Placement } from "./render/placement.ts";
 import { type RenderContentType, renderTryOn } from "./render/render.ts";
-import type { LoadTryOnAsset } from "./try-on-assets.ts";
+import type { LoadTryOnAsset, TryOnAsset } from "./try-on-assets.ts";
 
 export interface TryOnInput {
   tenantId: string;
@@ -65,18 +65,40 @@ async function keptFace(deps: TryOnDeps, input: TryOnInput, wantImage: boolean):
   return { face, image, timings: { decode: performance.now() - t0 } };
 }
 
-/** The face of a photo sent now: one decode serves the models and the render. */
-async function photoFace(deps: TryOnDeps, input: TryOnInput, wantImage: boolean): Promise<FaceForTryOn> {
-  if (!input.photo)
-    throw new AppError("INVALID_INPUT", "Send a photo or a faceAnalysisId", {
-      details: { reason: "PHOTO_MISSING" },
-    });
-  if (wantImage) {
-    const analyzed = await analyzePhotoForRender(deps.pool, input.photo, { child: input.child });
-    return { face: analyzed.face, image: analyzed.image, timings: analyzed.timings };
-  }
+/** The face of a photo sent now, for the placement alone (a JSON try-on: the browser renders). */
+async function photoFace(deps: TryOnDeps, input: TryOnInput & { photo: Uint8Array }): Promise<FaceForTryOn> {
   const analyzed = await analyzePhoto(deps.pool, input.photo, { child: input.child });
   return { face: analyzed.face, image: null, timings: analyzed.timings };
+}
+
+/**
+ * A photo sent now, rendered: the whole job runs on a face worker (engine/try-on-job.ts), one
+ * decode serving the models and the render, and the photo's pixels never reach this thread.
+ */
+async function renderOnWorker(
+  deps: TryOnDeps,
+  input: TryOnInput & { photo: Uint8Array; contentType: RenderContentType },
+  asset: TryOnAsset,
+  started: number,
+): Promise<TryOnResult> {
+  const decoded = await asset.decoded;
+  const done = await deps.pool.tryOn({
+    photo: input.photo,
+    asset: { info: asset.info, pixels: decoded.pixels, width: decoded.width, height: decoded.height },
+    contentType: input.contentType,
+    child: input.child ?? false,
+  });
+  metrics.modelLatency.observe({ model: "face-landmarks" }, done.timings.detect / 1000);
+  return {
+    placement: done.placement,
+    asset: asset.info,
+    analysis: { ...done.face, id: null, expiresAt: null },
+    image: {
+      data: Buffer.from(done.image.buffer, done.image.byteOffset, done.image.byteLength),
+      contentType: input.contentType,
+    },
+    timings: { ...done.timings, queue: done.queuedMs, total: performance.now() - started },
+  };
 }
 
 /** Photo or kept analysis + product -> placement and (unless JSON is asked for) the rendered image. */
@@ -86,9 +108,22 @@ export function createTryOn(deps: TryOnDeps) {
     // Cheap checks first: no CPU is spent on a photo for a product that cannot be tried on.
     const asset = await deps.loadAsset(input.tenantId, input.productId);
     const wantImage = input.contentType !== "application/json";
+    if (!input.faceAnalysisId && !input.photo)
+      throw new AppError("INVALID_INPUT", "Send a photo or a faceAnalysisId", {
+        details: { reason: "PHOTO_MISSING" },
+      });
+    if (!input.faceAnalysisId && input.photo && wantImage) {
+      const photo = input.photo;
+      return renderOnWorker(
+        deps,
+        { ...input, photo, contentType: input.contentType as RenderContentType },
+        asset,
+        started,
+      );
+    }
     const { face, image, timings } = input.faceAnalysisId
       ? await keptFace(deps, input, wantImage)
-      : await photoFace(deps, input, wantImage);
+      : await photoFace(deps, { ...input, photo: input.photo as Uint8Array });
     const placement = computePlacement(asset.info, face);
     const { landmarks: _omit, ...analysis } = { ...face, id: face.id ?? null, expiresAt: face.expiresAt ?? null };
     if (!wantImage || !image) {

@@ -2,7 +2,10 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FaceRoi, HeadAngles, Iris } from "@varai/face-landmarker";
 import { type Logger, noopLogger } from "@varai/runtime";
-import { AppError } from "@varai/schema";
+import { AppError, type ErrorCode, type ErrorDetails } from "@varai/schema";
+import type { MeasuredFace } from "../analysis/measure.ts";
+import type { FrameAssetInfo, Placement } from "../render/placement.ts";
+import type { RenderContentType } from "../render/render.ts";
 
 /**
  * The face landmarker implementations a worker can run (@varai/face-landmarker's port):
@@ -40,6 +43,30 @@ export interface DetectResult {
   queuedMs: number;
 }
 
+/** A whole photo try-on for one worker (try-on-job.ts runs it). What the pool sends: the photo's bytes and the product's decoded frame asset. */
+export interface TryOnJob {
+  photo: Uint8Array;
+  asset: { info: FrameAssetInfo; pixels: Uint8Array; width: number; height: number };
+  contentType: RenderContentType;
+  child: boolean;
+}
+
+export interface TryOnJobTimings {
+  decode: number;
+  detect: number;
+  measure: number;
+  render: number;
+  encode: number;
+}
+
+/** What the worker answers: the face without its landmarks, where the frame went, the image. */
+export interface TryOnJobResult {
+  face: Omit<MeasuredFace, "landmarks">;
+  placement: Placement;
+  image: Uint8Array;
+  timings: TryOnJobTimings;
+}
+
 export interface FacePoolOptions {
   /** Worker threads; default: the number of cores. */
   workers?: number;
@@ -64,17 +91,20 @@ export interface FacePool {
    * own frame and landmark numbering. A second, independent look at the same face.
    */
   detect(pixels: Uint8Array, width: number, height: number, options?: { mirrored?: boolean }): Promise<DetectResult>;
+  /**
+   * A whole photo try-on on one worker (try-on-job.ts): the photo is decoded, measured and
+   * rendered there, so its pixels never reach this thread's heap.
+   */
+  tryOn(job: TryOnJob): Promise<TryOnJobResult & { queuedMs: number }>;
   stats(): { workers: number; busy: number; queued: number };
   stop(): Promise<void>;
 }
 
 interface Pending {
-  pixels: Uint8Array;
-  width: number;
-  height: number;
-  mirrored: boolean;
+  /** The message for the worker (without its id) and what it transfers, made as it is sent. */
+  message(): { body: Record<string, unknown>; transfer: ArrayBuffer[] };
   enqueuedAt: number;
-  resolve(value: DetectResult): void;
+  resolve(msg: WorkerMessage, queuedMs: number): void;
   reject(error: unknown): void;
 }
 
@@ -85,7 +115,14 @@ interface Slot {
 
 const WORKER_URL = new URL("./face-worker.mjs", import.meta.url);
 
-type WorkerMessage = { type?: string; loadMs?: number; id?: number; error?: string } & Partial<DetectResult>;
+type WorkerMessage = {
+  type?: string;
+  loadMs?: number;
+  id?: number;
+  error?: string;
+  appError?: { code: ErrorCode; message: string; details?: ErrorDetails };
+  tryOn?: TryOnJobResult;
+} & Partial<DetectResult>;
 
 /** What the pool's parts share: the workers, the FIFO in front of them, and whether it stopped. */
 interface PoolState {
@@ -103,12 +140,8 @@ function dispatch(state: PoolState): void {
     if (!next) return;
     const id = state.nextId++;
     slot.job = { ...next, id, startedAt: performance.now() };
-    // Copy into a buffer we own so it can be transferred without detaching the caller's.
-    const copy = new Uint8Array(next.pixels);
-    slot.worker.postMessage(
-      { id, pixels: copy.buffer, width: next.width, height: next.height, mirrored: next.mirrored },
-      [copy.buffer],
-    );
+    const { body, transfer } = next.message();
+    slot.worker.postMessage({ ...body, id }, transfer);
   }
 }
 
@@ -117,13 +150,11 @@ function settle(slot: Slot, msg: WorkerMessage): boolean {
   const job = slot.job;
   if (!job || job.id !== msg.id) return false;
   slot.job = null;
-  if (msg.error) job.reject(new AppError("INTERNAL", "Face detection failed", { cause: new Error(msg.error) }));
-  else
-    job.resolve({
-      faces: msg.faces ?? [],
-      detectMs: msg.detectMs ?? 0,
-      queuedMs: job.startedAt - job.enqueuedAt,
-    });
+  if (msg.appError) {
+    const { code, message, details } = msg.appError;
+    job.reject(new AppError(code, message, details ? { details } : {}));
+  } else if (msg.error) job.reject(new AppError("INTERNAL", "Face detection failed", { cause: new Error(msg.error) }));
+  else job.resolve(msg, job.startedAt - job.enqueuedAt);
   return true;
 }
 
@@ -165,6 +196,26 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
   const state: PoolState = { slots: [], waiting: [], nextId: 1, stopped: false };
   const { slots, waiting } = state;
   let starting: Promise<{ loadMs: number }> | null = null;
+
+  function enqueue<T>(message: Pending["message"], answer: (msg: WorkerMessage, queuedMs: number) => T): Promise<T> {
+    if (state.stopped) return Promise.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face analysis is stopped"));
+    if (isFull(state, queueLimit)) return Promise.reject(overloaded());
+    return new Promise<T>((resolve, reject) => {
+      waiting.push({
+        message,
+        enqueuedAt: performance.now(),
+        resolve: (msg, queuedMs) => {
+          try {
+            resolve(answer(msg, queuedMs));
+          } catch (error) {
+            reject(error);
+          }
+        },
+        reject,
+      });
+      dispatch(state);
+    });
+  }
 
   // A crashed worker is replaced so that capacity recovers. When the replacement cannot load
   // its models either, the pool runs one worker short (readiness reports the count).
@@ -217,13 +268,28 @@ export function createFacePool(options: FacePoolOptions = {}): FacePool {
       return starting;
     },
     detect(pixels, width, height, detectOptions) {
-      if (state.stopped) return Promise.reject(new AppError("UPSTREAM_UNAVAILABLE", "Face analysis is stopped"));
-      if (isFull(state, queueLimit)) return Promise.reject(overloaded());
-      return new Promise((resolve, reject) => {
-        const mirrored = detectOptions?.mirrored === true;
-        waiting.push({ pixels, width, height, mirrored, enqueuedAt: performance.now(), resolve, reject });
-        dispatch(state);
-      });
+      const mirrored = detectOptions?.mirrored === true;
+      return enqueue(
+        () => {
+          // Copied into a buffer we own, so it can be transferred without detaching the caller's.
+          const copy = new Uint8Array(pixels);
+          return { body: { pixels: copy.buffer, width, height, mirrored }, transfer: [copy.buffer] };
+        },
+        (msg, queuedMs): DetectResult => ({ faces: msg.faces ?? [], detectMs: msg.detectMs ?? 0, queuedMs }),
+      );
+    },
+    tryOn(job) {
+      return enqueue(
+        () => {
+          // The upload is copied (the caller keeps its own); the asset's pixels are shared.
+          const photo = new Uint8Array(job.photo);
+          return { body: { kind: "try-on", job: { ...job, photo } }, transfer: [photo.buffer] };
+        },
+        (msg, queuedMs) => {
+          if (!msg.tryOn) throw new AppError("INTERNAL", "The face worker answered a try-on without one");
+          return { ...msg.tryOn, queuedMs };
+        },
+      );
     },
     stats() {
       return { workers: slots.length, busy: slots.filter((s) => s.job).length, queued: waiting.length };

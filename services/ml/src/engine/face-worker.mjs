@@ -8,6 +8,8 @@
 //   -> { id, faces: [{ box, score, mesh: Float32Array(478*3), irises, roi, angle }], detectMs } | { id, error }
 //   With `mirrored`, the models see the photo flipped left-right and the results are flipped back
 //   (coordinates and landmark indices) into the photo's own frame.
+//   <- { id, kind: "try-on", job }   a whole photo try-on (try-on-job.ts: TryOnJob)
+//   -> { id, tryOn: TryOnJobResult } | { id, appError: { code, message, details } } | { id, error }
 import { parentPort, workerData } from "node:worker_threads";
 import { MIRROR_INDEX } from "@varai/face-landmarker";
 
@@ -64,7 +66,7 @@ export function unmirrorFace(face, width) {
 
 /** Runs the landmarker on an RGB buffer; returns plain, transferable results. */
 export async function detectFaces(landmarker, pixels, width, height, { mirrored = false } = {}) {
-  const rgb = new Uint8Array(pixels);
+  const rgb = pixels instanceof Uint8Array ? pixels : new Uint8Array(pixels);
   const data = mirrored ? flipRgb(rgb, width, height) : rgb;
   const started = performance.now();
   const found = await landmarker.detect({ data, width, height, channels: 3 }, { mode: "photo" });
@@ -81,8 +83,17 @@ if (parentPort && workerData?.kind === "varai-face-worker") {
   const started = performance.now();
   const landmarker = await createLandmarker(workerData.landmarker ?? "human", workerData);
   port.postMessage({ type: "ready", loadMs: performance.now() - started, landmarker: landmarker.name });
+  // Loaded on the first try-on: a pool that only analyses never pays for sharp and the renderer.
+  let tryOnJob = null;
+  const detect = (pixels, width, height) => detectFaces(landmarker, pixels, width, height);
   port.on("message", async (msg) => {
     try {
+      if (msg.kind === "try-on") {
+        tryOnJob ??= import("./try-on-job.ts");
+        const tryOn = await (await tryOnJob).runTryOnJob(msg.job, detect);
+        port.postMessage({ id: msg.id, tryOn });
+        return;
+      }
       const { faces, detectMs } = await detectFaces(landmarker, msg.pixels, msg.width, msg.height, {
         mirrored: msg.mirrored === true,
       });
@@ -91,6 +102,12 @@ if (parentPort && workerData?.kind === "varai-face-worker") {
         faces.map((f) => f.mesh.buffer),
       );
     } catch (error) {
+      // A refused photo or a missing face keeps its code; anything else is the worker's fault.
+      if (error?.name === "AppError" && typeof error.code === "string") {
+        const { code, message, details } = error;
+        port.postMessage({ id: msg.id, appError: { code, message, details } });
+        return;
+      }
       port.postMessage({ id: msg.id, error: error instanceof Error ? error.message : String(error) });
     }
   });

@@ -16,12 +16,18 @@ export interface DecodedAsset {
   height: number;
 }
 
+/**
+ * The asset's RGBA pixels, in shared memory: every try-on hands them to a face worker, which then
+ * reads them where they are instead of receiving a copy (~0.4 MB per try-on).
+ */
 export async function decodeAsset(png: Uint8Array): Promise<DecodedAsset> {
   const { data, info } = await sharp(png, { limitInputPixels: 16_000_000 })
     .ensureAlpha()
     .raw()
     .toBuffer({ resolveWithObject: true });
-  return { pixels: data, width: info.width, height: info.height };
+  const pixels = Buffer.from(new SharedArrayBuffer(data.length));
+  pixels.set(data);
+  return { pixels, width: info.width, height: info.height };
 }
 
 export interface RenderTimings {
