@@ -67,6 +67,11 @@ export interface PixelImage {
   width: number;
   height: number;
   channels: 3 | 4;
+  /**
+   * Read the image flipped left-right, without a flipped copy being made: everything found is in
+   * the flipped image's frame (a mirrored view, to average a model's left-right bias).
+   */
+  mirrored?: boolean;
 }
 
 export interface DetectOptions {

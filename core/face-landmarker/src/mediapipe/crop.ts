@@ -15,7 +15,8 @@ export function cropToImage(roi: FaceRoi, size: number, u: number, v: number, fl
 
 /**
  * Samples `roi` of the image into a `size` x `size` x 3 float tensor (bilinear, NHWC), values
- * mapped from 0..255 onto [lo, hi]; outside the image is black (lo), as MediaPipe pads.
+ * mapped from 0..255 onto [lo, hi]; outside the image is black (lo), as MediaPipe pads. An
+ * `image.mirrored` image is sampled as its left-right flip (pixel index x read at width-1-x).
  *
  * One flat loop over typed arrays with no function created or called per pixel: a closure per
  * sample cost 10x under transforms that wrap every function (esbuild's keepNames, which tsx and
@@ -29,7 +30,7 @@ export function cropToTensor(
   flip = false,
   out: Float32Array = new Float32Array(size * size * 3),
 ): Float32Array {
-  const { data, width, height, channels } = image;
+  const { data, width, height, channels, mirrored = false } = image;
   const k = (hi - lo) / 255;
   const cos = Math.cos(roi.rotation);
   const sin = Math.sin(roi.rotation);
@@ -38,13 +39,15 @@ export function cropToTensor(
   const stride = width * channels;
   // The image position of crop pixel (u, v)'s centre, stepped along each row (pixel centres sit
   // at +0.5: sampled in "pixel index" space, hence the -0.5).
-  const stepX = (flip ? -du : du) * cos;
+  // A mirrored image: index x of the flip is index width-1-x of the data, stepping the other way.
+  const stepX = (flip ? -du : du) * cos * (mirrored ? -1 : 1);
   const stepY = (flip ? -du : du) * sin;
   const firstLx = ((flip ? size - 1 : 0) + 0.5) * du - roi.width / 2;
   let o = 0;
   for (let v = 0; v < size; v++) {
     const ly = (v + 0.5) * dv - roi.height / 2;
     let x = roi.cx + firstLx * cos - ly * sin - 0.5;
+    if (mirrored) x = width - 1 - x;
     let y = roi.cy + firstLx * sin + ly * cos - 0.5;
     for (let u = 0; u < size; u++, x += stepX, y += stepY) {
       const x0 = Math.floor(x);

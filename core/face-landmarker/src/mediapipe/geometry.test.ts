@@ -48,6 +48,29 @@ describe("crops and ROIs", () => {
     expect(Math.hypot(x - 40.5, y - 10.5)).toBeLessThan(1);
   });
 
+  it("samples a mirrored image exactly as its flipped copy, borders included", () => {
+    const width = 37;
+    const height = 23;
+    const data = new Uint8Array(width * height * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7919) % 251;
+    const flipped = new Uint8Array(data.length);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        flipped.set(data.subarray((y * width + x) * 3, (y * width + x) * 3 + 3), (y * width + (width - 1 - x)) * 3);
+    // A rotated crop reaching past the left and top borders.
+    const roi = { cx: 8, cy: 6, width: 30, height: 26, rotation: 0.3 };
+    for (const flip of [false, true]) {
+      const viaFlag = cropToTensor({ data, width, height, channels: 3, mirrored: true }, roi, 24, [-1, 1], flip);
+      const viaCopy = cropToTensor({ data: flipped, width, height, channels: 3 }, roi, 24, [-1, 1], flip);
+      let worst = 0;
+      for (let i = 0; i < viaCopy.length; i++) worst = Math.max(worst, Math.abs((viaFlag[i] ?? 0) - (viaCopy[i] ?? 0)));
+      expect(worst).toBeLessThan(1e-5);
+      // Not the unmirrored image's crop.
+      const plain = cropToTensor({ data, width, height, channels: 3 }, roi, 24, [-1, 1], flip);
+      expect(plain.some((v, i) => Math.abs(v - (viaCopy[i] ?? 0)) > 0.1)).toBe(true);
+    }
+  });
+
   it("pads outside the image with lo and blends only the inside neighbours at the border", () => {
     const image: PixelImage = { data: new Uint8Array(10 * 10 * 4).fill(255), width: 10, height: 10, channels: 4 };
     // A 20 px square centred on the image's right edge: its left half is image, its right half padding.

@@ -25,22 +25,6 @@ export async function createLandmarker(name, options) {
   return create(options);
 }
 
-/** The same RGB pixels flipped left-right (what tf.reverse on the width axis gave before). */
-export function flipRgb(pixels, width, height) {
-  const out = new Uint8Array(pixels.length);
-  for (let y = 0; y < height; y++) {
-    const row = y * width * 3;
-    for (let x = 0; x < width; x++) {
-      const from = row + x * 3;
-      const to = row + (width - 1 - x) * 3;
-      out[to] = pixels[from];
-      out[to + 1] = pixels[from + 1];
-      out[to + 2] = pixels[from + 2];
-    }
-  }
-  return out;
-}
-
 /** A face found on the flipped photo, back in the photo's own frame and landmark numbering. */
 export function unmirrorFace(face, width) {
   const mesh = new Float32Array(478 * 3);
@@ -66,10 +50,9 @@ export function unmirrorFace(face, width) {
 
 /** Runs the landmarker on an RGB buffer; returns plain, transferable results. */
 export async function detectFaces(landmarker, pixels, width, height, { mirrored = false } = {}) {
-  const rgb = pixels instanceof Uint8Array ? pixels : new Uint8Array(pixels);
-  const data = mirrored ? flipRgb(rgb, width, height) : rgb;
+  const data = pixels instanceof Uint8Array ? pixels : new Uint8Array(pixels);
   const started = performance.now();
-  const found = await landmarker.detect({ data, width, height, channels: 3 }, { mode: "photo" });
+  const found = await landmarker.detect({ data, width, height, channels: 3, mirrored }, { mode: "photo" });
   const faces = found.map((f) =>
     mirrored
       ? unmirrorFace(f, width)
@@ -83,13 +66,13 @@ if (parentPort && workerData?.kind === "varai-face-worker") {
   const started = performance.now();
   const landmarker = await createLandmarker(workerData.landmarker ?? "human", workerData);
   port.postMessage({ type: "ready", loadMs: performance.now() - started, landmarker: landmarker.name });
-  // Loaded on the first try-on: a pool that only analyses never pays for sharp and the renderer.
-  let tryOnJob = null;
+  // Loaded once the models are ready, beside the first requests rather than before them.
+  const tryOnJob = import("./try-on-job.ts");
+  tryOnJob.catch(() => {}); // a load failure surfaces on the first try-on that needs it
   const detect = (pixels, width, height) => detectFaces(landmarker, pixels, width, height);
   port.on("message", async (msg) => {
     try {
       if (msg.kind === "try-on") {
-        tryOnJob ??= import("./try-on-job.ts");
         const tryOn = await (await tryOnJob).runTryOnJob(msg.job, detect);
         port.postMessage({ id: msg.id, tryOn });
         return;

@@ -203,15 +203,16 @@ export async function createHumanLandmarker(options = {}) {
     name: "human",
     human,
     async detect(image) {
-      const { data, width, height, channels } = image;
+      const { data, width, height, channels, mirrored } = image;
       const input = tf.tensor(data, [1, height, width, channels], "int32");
       const rgb = channels === 4 ? tf.slice(input, [0, 0, 0, 0], [1, height, width, 3]) : input;
+      const seen = mirrored ? tf.reverse(rgb, 2) : rgb;
       try {
-        const result = await human.detect(rgb);
+        const result = await human.detect(seen);
         if (result.error) throw new Error(String(result.error));
         return result.face.filter((f) => Array.isArray(f.mesh) && f.mesh.length >= 478).map(toLandmarkedFace);
       } finally {
-        tf.dispose(rgb === input ? [input] : [input, rgb]);
+        tf.dispose([...new Set([input, rgb, seen])]);
       }
     },
     reset() {},
