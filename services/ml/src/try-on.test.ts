@@ -148,6 +148,33 @@ describe.skipIf(!photoAvailable())("ml service over HTTP: try-on", () => {
       expect(ok.headers["content-type"]).toBe("image/jpeg");
     });
 
+    it("renders a photo larger than the detection size at its own size, the frame on the pupils", async () => {
+      // 2560 px: detected on a 1280 px copy, placed and drawn on the full photo.
+      const large = await sharp(h.scene).resize(2560).jpeg({ quality: 92 }).toBuffer();
+      const small = await h.ml.renderTryOn({
+        tenantId: TENANT,
+        productId: "prd_ready",
+        photo: h.scene,
+        contentType: "image/jpeg",
+      });
+      const res = await h.ml.renderTryOn({
+        tenantId: TENANT,
+        productId: "prd_ready",
+        photo: large,
+        contentType: "image/jpeg",
+      });
+      const meta = await sharp(res.image?.data).metadata();
+      expect([meta.width, meta.height]).toEqual([2560, 1920]);
+      for (const eye of ["left", "right"] as const) {
+        const a = res.analysis.irisCenters[eye];
+        const b = small.analysis.irisCenters[eye];
+        expect(Math.hypot(a.x - 2 * b.x, a.y - 2 * b.y)).toBeLessThan(3);
+      }
+      expect(
+        Math.abs(res.analysis.mmPerPixel * 2 - small.analysis.mmPerPixel) / small.analysis.mmPerPixel,
+      ).toBeLessThan(0.03);
+    });
+
     it("refuses work with OVERLOADED (503, Retry-After from retryAfterMs) when the queue is full", async () => {
       const tight = createFacePool({ workers: 1, queueLimit: 0 });
       await tight.start();

@@ -5,7 +5,7 @@
 // worker's heap is a few MB (issue #23: 2026-12-04). Loaded by face-worker.mjs; Node runs this
 // TypeScript as it is (type stripping), as it does the workspace's other sources.
 import { measureDetected } from "../analysis/measure-detected.ts";
-import { decodeFull, downscaleForDetection, inspectPhoto } from "../image/decode.ts";
+import { decodeFull, downscaleForDetection, inspectPhoto, TRY_ON_DETECT_MAX_SIDE } from "../image/decode.ts";
 import { computePlacement } from "../render/placement.ts";
 import { renderTryOn } from "../render/render.ts";
 import type { RawFace, TryOnJob, TryOnJobResult } from "./face-pool.ts";
@@ -13,8 +13,8 @@ import type { RawFace, TryOnJob, TryOnJobResult } from "./face-pool.ts";
 type Detect = (pixels: Uint8Array, width: number, height: number) => Promise<{ faces: RawFace[]; detectMs: number }>;
 
 /**
- * One view, as `analyzePhoto` with `mirroredView: false` measures it: placing a frame needs the
- * pupils and the scale, and a try-on should cost one model pass. Throws the same AppErrors as the
+ * One view (placing a frame needs the pupils and the scale, and a try-on should cost one model
+ * pass), detected on the decoded photo itself up to `TRY_ON_DETECT_MAX_SIDE`. Throws the same AppErrors as the
  * main thread's path (refused photos, NO_FACE); the worker passes them on by code.
  */
 export async function runTryOnJob(job: TryOnJob, detect: Detect): Promise<TryOnJobResult> {
@@ -22,7 +22,7 @@ export async function runTryOnJob(job: TryOnJob, detect: Detect): Promise<TryOnJ
   const photo = Buffer.from(job.photo.buffer, job.photo.byteOffset, job.photo.byteLength);
   await inspectPhoto(photo);
   const image = await decodeFull(photo);
-  const detectInput = await downscaleForDetection(image);
+  const detectInput = await downscaleForDetection(image, TRY_ON_DETECT_MAX_SIDE);
   const t1 = performance.now();
   const found = await detect(detectInput.pixels, detectInput.width, detectInput.height);
   const t2 = performance.now();
