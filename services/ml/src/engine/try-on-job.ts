@@ -14,8 +14,8 @@ type Detect = (pixels: Uint8Array, width: number, height: number) => Promise<{ f
 
 /**
  * One view (placing a frame needs the pupils and the scale, and a try-on should cost one model
- * pass), detected on the decoded photo itself up to `TRY_ON_DETECT_MAX_SIDE`. Throws the same AppErrors as the
- * main thread's path (refused photos, NO_FACE); the worker passes them on by code.
+ * pass), detected on the decoded photo itself up to `TRY_ON_DETECT_MAX_SIDE`. Throws the same
+ * AppErrors as face analysis (refused photos, NO_FACE); the worker passes them on by code.
  */
 export async function runTryOnJob(job: TryOnJob, detect: Detect): Promise<TryOnJobResult> {
   const t0 = performance.now();
