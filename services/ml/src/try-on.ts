@@ -136,11 +136,9 @@ export function createTryOn(deps: TryOnDeps) {
       };
     }
     const contentType = input.contentType as RenderContentType;
-    // The photo's pixels were decoded for this render alone: drawn on in place.
     const rendered = await renderTryOn(image, await asset.decoded, placement, {
       contentType,
       mmPerPixel: face.mmPerPixel,
-      inPlace: true,
     });
     return {
       placement,

@@ -8,7 +8,7 @@
 //   -> { id, faces: [{ box, score, mesh: Float32Array(478*3), irises, roi, angle }], detectMs } | { id, error }
 //   With `mirrored`, the models see the photo flipped left-right and the results are flipped back
 //   (coordinates and landmark indices) into the photo's own frame.
-//   <- { id, kind: "try-on", job }   a whole photo try-on (try-on-job.ts: TryOnJob)
+//   <- { id, kind: "try-on", job }   a whole photo try-on (face-pool.ts: TryOnJob; try-on-job.ts runs it)
 //   -> { id, tryOn: TryOnJobResult } | { id, appError: { code, message, details } } | { id, error }
 import { parentPort, workerData } from "node:worker_threads";
 import { MIRROR_INDEX } from "@varai/face-landmarker";

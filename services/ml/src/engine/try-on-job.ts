@@ -37,11 +37,9 @@ export async function runTryOnJob(job: TryOnJob, detect: Detect): Promise<TryOnJ
   const t3 = performance.now();
   const { pixels, width, height } = job.asset;
   const asset = { pixels: Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), width, height };
-  // The decoded photo is this job's own: drawn on in place.
   const rendered = await renderTryOn(image, asset, placement, {
     contentType: job.contentType,
     mmPerPixel: face.mmPerPixel,
-    inPlace: true,
   });
   return {
     face,

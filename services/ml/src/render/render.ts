@@ -76,7 +76,8 @@ function blendPatch(
 }
 
 /**
- * Composites the frame (and a soft contact shadow below it) onto the photo.
+ * Composites the frame (and a soft contact shadow below it) onto the photo, drawing on
+ * `photo.pixels` themselves, and encodes the result.
  * sharp's affine output starts at floor() of the transformed bounding box's top-left corner,
  * so an asset point p lands at A*p - origin in the transformed raster; we composite that
  * raster at origin + translation (rounded: at most half a pixel off).
@@ -85,16 +86,7 @@ export async function renderTryOn(
   photo: RawImage,
   asset: DecodedAsset,
   placement: Placement,
-  options: {
-    contentType: RenderContentType;
-    mmPerPixel: number;
-    /**
-     * Draw straight onto `photo.pixels` (the caller's last use of them). Otherwise a copy is
-     * drawn on: 3.7 MB per 1280x960 try-on, which was a third of the main thread's garbage
-     * collections at two try-ons at a time (2026-12-04).
-     */
-    inPlace?: boolean;
-  },
+  options: { contentType: RenderContentType; mmPerPixel: number },
 ): Promise<{ data: Buffer; timings: RenderTimings }> {
   const started = performance.now();
   const [a, b, c, d, e, f] = placement.matrix;
@@ -133,8 +125,9 @@ export async function renderTryOn(
   const left = Math.round(originX + e);
   const top = Math.round(originY + f);
   const drop = Math.round(2 / options.mmPerPixel);
-  // Unless told otherwise the caller's photo stays untouched: it may be rendered again.
-  const canvas = options.inPlace ? photo.pixels : Buffer.from(photo.pixels);
+  // Drawn straight onto the photo's pixels: every caller decoded them for this render alone, and a
+  // 3.7 MB copy per 1280x960 try-on was a third of the main thread's garbage collections (12-04).
+  const canvas = photo.pixels;
   blendPatch(canvas, photo.width, photo.height, { data: shadow, width: w, height: h, channels: 1 }, left, top + drop);
   blendPatch(canvas, photo.width, photo.height, { data: warped.data, width: w, height: h, channels: 4 }, left, top);
   const composed = sharp(canvas, { raw: { width: photo.width, height: photo.height, channels: 3 } });
